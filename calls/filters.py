@@ -1,0 +1,28 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import Call, CallKind, CallPhase, Programme
+
+LISTED_PHASES = [(p.value, p.label) for p in (CallPhase.OPEN, CallPhase.UPCOMING, CallPhase.CLOSED)]
+
+
+class CallFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=CallKind.choices, empty_label=_("All kinds")
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        to_field_name="code",
+        empty_label=_("All programmes"),
+    )
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=LISTED_PHASES, empty_label=_("All phases"), method="filter_phase"
+    )
+
+    class Meta:
+        model = Call
+        fields = ["kind", "programme", "phase"]
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.in_phase(value)

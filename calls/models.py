@@ -1,0 +1,282 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import DraftStateMixin, Orderable, PreviewableMixin, RevisionMixin
+from wagtail.search import index
+
+from .blocks import FAQBlock, QuestionsBlock
+from .translated import TranslatedField
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class CallKind(models.TextChoices):
+    PROJECTS = "projects", _("Call for projects")
+    RESIDENCY = "residency", _("Researcher residency")
+    EXPRESSION_OF_INTEREST = "expression_of_interest", _("Call for expressions of interest")
+    INCUBATOR = "incubator", _("Incubator")
+    MOBILITY_GRANT = "mobility_grant", _("Mobility grant")
+    LABEL = "label", _("CollEx label")
+
+
+class CallPhase(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    IN_REVIEW = "in_review", _("In review")
+    DECIDED = "decided", _("Decided")
+
+
+def phase_at(opens_at, closes_at, now) -> CallPhase:
+    """The phase a call is in at `now`: open from opening (included) to closing (excluded)."""
+    if now < opens_at:
+        return CallPhase.UPCOMING
+    if now < closes_at:
+        return CallPhase.OPEN
+    return CallPhase.CLOSED
+
+
+class Programme(models.Model):
+    """One of the roadmap's programmes; every call belongs to one, or to none (cross-programme)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    title_fr = models.CharField(_("title"), max_length=255)
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    summary_fr = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary in English"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    title = TranslatedField("title_fr", "title_en")
+    summary = TranslatedField("summary_fr", "summary_en")
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.title
+
+
+class CallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(live=True)
+
+    def with_phase(self, now=None):
+        now = now or timezone.now()
+        return self.annotate(
+            current_phase=Case(
+                When(opens_at__gt=now, then=Value(CallPhase.UPCOMING.value)),
+                When(closes_at__gt=now, then=Value(CallPhase.OPEN.value)),
+                default=Value(CallPhase.CLOSED.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_phase(self, phase, now=None):
+        now = now or timezone.now()
+        if phase == CallPhase.UPCOMING:
+            return self.filter(opens_at__gt=now)
+        if phase == CallPhase.OPEN:
+            return self.filter(opens_at__lte=now, closes_at__gt=now)
+        if phase == CallPhase.CLOSED:
+            return self.filter(closes_at__lte=now)
+        return self.none()
+
+    def for_listing(self, now=None):
+        return self.published().select_related("programme").with_phase(now)
+
+
+class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel):
+    """A call: for projects, residencies, expressions of interest, incubator, mobility or label.
+
+    Edited in the Wagtail admin as a snippet with drafts and revisions; visible once published.
+    Its phase is derived from its dates, never typed in.
+    """
+
+    title_fr = models.CharField(_("title"), max_length=255)
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
+    kind = models.CharField(_("kind"), max_length=32, choices=CallKind.choices)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        help_text=_("Leave empty for a cross-programme call."),
+    )
+    summary_fr = models.TextField(_("summary"), max_length=1000)
+    summary_en = models.TextField(_("summary in English"), max_length=1000, blank=True)
+    description = RichTextField(_("description"), blank=True)
+    eligibility = RichTextField(_("eligibility"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(
+        _("closes at"), help_text=_("The deadline, in Paris time. Submissions must arrive before.")
+    )
+    envelope = models.DecimalField(
+        _("budget envelope (EUR)"),
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Money available to the call. Zero when the call funds nothing."),
+        **MONEY,
+    )
+    max_amount = models.DecimalField(
+        _("maximum per application (EUR)"),
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
+    )
+    requires_co_construction = models.BooleanField(
+        _("co-construction required"),
+        default=False,
+        help_text=_(
+            "Every team must include at least one researcher and one documentation professional."
+        ),
+    )
+    questions = StreamField(QuestionsBlock(), verbose_name=_("application form"), blank=True)
+    faq = StreamField(FAQBlock(), verbose_name=_("frequently asked questions"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    title = TranslatedField("title_fr", "title_en")
+    summary = TranslatedField("summary_fr", "summary_en")
+
+    objects = CallQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title_fr"),
+        index.SearchField("title_en"),
+        index.SearchField("summary_fr"),
+        index.AutocompleteField("title_fr"),
+        index.FilterField("kind"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-closes_at", "title_fr"]
+        # Declared here, not left to Wagtail after migrate, so that a migration can grant it.
+        permissions = [("publish_call", "Can publish call")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The call must close after it opens.")
+        if self.envelope and self.max_amount and self.max_amount > self.envelope:
+            errors["max_amount"] = _("The maximum per application cannot exceed the envelope.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def phase(self) -> CallPhase:
+        annotated = getattr(self, "current_phase", None)
+        if annotated:
+            return CallPhase(annotated)
+        return phase_at(self.opens_at, self.closes_at, timezone.now())
+
+    def phase_at(self, now) -> CallPhase:
+        return phase_at(self.opens_at, self.closes_at, now)
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == CallPhase.OPEN
+
+    @property
+    def funds_projects(self) -> bool:
+        return self.envelope > 0
+
+    def get_absolute_url(self):
+        return reverse("calls:detail", kwargs={"slug": self.slug})
+
+    def weighted_criteria(self):
+        """The criteria with each weight's share of the total, in percent."""
+        criteria = list(self.criteria.all())
+        total = sum((criterion.weight for criterion in criteria), Decimal("0"))
+        for criterion in criteria:
+            criterion.share = (
+                (criterion.weight * 100 / total).quantize(Decimal("1")) if total else 0
+            )
+        return criteria
+
+    def get_preview_template(self, request, mode_name):
+        return "calls/call_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"call": self}
+
+
+class CallCriterion(Orderable):
+    """An evaluation criterion of a call, scored by reviewers on its scale and weighted."""
+
+    call = ParentalKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    name_fr = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    scale_min = models.SmallIntegerField(_("lowest score"), default=0)
+    scale_max = models.SmallIntegerField(_("highest score"), default=5)
+
+    name = TranslatedField("name_fr", "name_en")
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.scale_max <= self.scale_min:
+            raise ValidationError(
+                {"scale_max": _("The highest score must be above the lowest score.")}
+            )
+
+
+class CallDocument(Orderable):
+    """A document to download from the call's page (call text, templates, guides)."""
+
+    call = ParentalKey(Call, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    label = models.CharField(
+        _("label"), max_length=255, blank=True, help_text=_("Defaults to the document's title.")
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.label or self.document.title

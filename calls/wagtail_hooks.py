@@ -1,0 +1,83 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Call, Programme
+
+
+class CallViewSet(SnippetViewSet):
+    model = Call
+    icon = "doc-full-inverse"
+    menu_label = _("Calls")
+    list_display = ["title_fr", "kind", "programme", "opens_at", "closes_at"]
+    list_filter = ["kind", "programme", "live"]
+    search_fields = ["title_fr", "title_en", "slug"]
+    ordering = ["-closes_at"]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title_fr"),
+                    FieldPanel("title_en"),
+                    FieldPanel("slug"),
+                    FieldRowPanel([FieldPanel("kind"), FieldPanel("programme")]),
+                    FieldPanel("summary_fr"),
+                    FieldPanel("summary_en"),
+                    FieldPanel("description"),
+                    FieldPanel("eligibility"),
+                    FieldPanel("contact_email"),
+                ],
+                heading=_("Content"),
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
+                        heading=_("Dates (Paris time)"),
+                    ),
+                    MultiFieldPanel(
+                        [FieldRowPanel([FieldPanel("envelope"), FieldPanel("max_amount")])],
+                        heading=_("Budget"),
+                    ),
+                    FieldPanel("requires_co_construction"),
+                ],
+                heading=_("Dates and rules"),
+            ),
+            ObjectList([FieldPanel("questions")], heading=_("Application form")),
+            ObjectList(
+                [InlinePanel("criteria", label=_("Evaluation criteria"))],
+                heading=_("Evaluation criteria"),
+            ),
+            ObjectList(
+                [InlinePanel("documents", label=_("Documents")), FieldPanel("faq")],
+                heading=_("Documents and FAQ"),
+            ),
+        ]
+    )
+
+
+class ProgrammeViewSet(SnippetViewSet):
+    model = Programme
+    icon = "folder-open-inverse"
+    menu_label = _("Programmes")
+    list_display = ["title_fr", "code", "position"]
+    ordering = ["position"]
+
+
+class CallsGroup(SnippetViewSetGroup):
+    items = (CallViewSet, ProgrammeViewSet)
+    menu_icon = "doc-full-inverse"
+    menu_label = _("Calls")
+    menu_name = "calls"
+    menu_order = 200
+
+
+register_snippet(CallsGroup)

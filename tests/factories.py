@@ -1,0 +1,100 @@
+"""factory_boy factories shared by the suite. Calls have traits for their phases."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Institution, InstitutionKind, User
+from calls.models import Call, CallCriterion, CallKind, Programme
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """UserFactory(roles=[Role.REVIEWER]) puts the user in those groups."""
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            for role in extracted:
+                self.groups.add(Group.objects.get(name=role.value))
+        if create:
+            self.save()
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Université numéro {n}")
+    acronym = factory.Sequence(lambda n: f"U{n}")
+    kind = InstitutionKind.MEMBER
+    city = "Paris"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"programme-{n}")
+    title_fr = factory.Sequence(lambda n: f"Programme {n}")
+    title_en = factory.Sequence(lambda n: f"Programme {n} (en)")
+    summary_fr = "Résumé du programme."
+    position = factory.Sequence(int)
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """A published call, open by default: CallFactory(upcoming=True) or (closed=True) otherwise."""
+
+    class Meta:
+        model = Call
+
+    title_fr = factory.Sequence(lambda n: f"Appel à projets {n}")
+    title_en = factory.Sequence(lambda n: f"Call for projects {n}")
+    slug = factory.Sequence(lambda n: f"appel-{n}")
+    kind = CallKind.PROJECTS
+    programme = factory.SubFactory(ProgrammeFactory)
+    summary_fr = "Un appel pour numériser des corpus."
+    summary_en = "A call to digitise corpora."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=20))
+    envelope = Decimal("400000.00")
+    max_amount = Decimal("60000.00")
+    live = True
+
+    class Params:
+        upcoming = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=40)),
+        )
+        closed = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=60)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)),
+        )
+        draft = factory.Trait(live=False)
+
+
+class CallCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallCriterion
+
+    call = factory.SubFactory(CallFactory)
+    name_fr = factory.Sequence(lambda n: f"Critère {n}")
+    name_en = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = Decimal("1")
+    scale_min = 0
+    scale_max = 5
