@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cms",
     "calls",
     "notifications",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
