@@ -1,0 +1,188 @@
+"""A programme manager creates a complete call in the Wagtail admin, publishes, unpublishes."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from calls.models import Call, CallKind, CallPhase
+
+from .factories import ProgrammeFactory
+
+ADD_URL = "wagtailsnippets_calls_call:add"
+
+
+def question(**value):
+    return {"label_en": "", "help_text": "", "required": "on", **value}
+
+
+def complete_call_form(programme, slug="numerisation-2027", **extra):
+    return nested_form_data(
+        {
+            "title_fr": "AAP Numérisation enrichie 2027",
+            "title_en": "Enriched digitisation call 2027",
+            "slug": slug,
+            "kind": CallKind.PROJECTS,
+            "programme": programme.pk,
+            "summary_fr": "Financer la numérisation enrichie de corpus.",
+            "summary_en": "Funding the enriched digitisation of corpora.",
+            "description": rich_text("<p>Le texte de l'appel.</p>"),
+            "eligibility": rich_text("<p>Établissements membres et associés.</p>"),
+            "contact_email": "aap@example.org",
+            # Typed in Paris time: noon on the day summer time starts is 10:00 UTC.
+            "opens_at": "2027-02-01 09:00",
+            "closes_at": "2027-03-28 12:00",
+            "envelope": "400000.00",
+            "max_amount": "60000.00",
+            "requires_co_construction": "on",
+            "questions": streamfield(
+                [
+                    ("section", {"title": "Le projet", "title_en": "", "intro": ""}),
+                    ("text", question(label="Acronyme du projet", max_length="30")),
+                    ("long_text", question(label="Résumé", max_words="300")),
+                    (
+                        "choice",
+                        question(
+                            label="Type de corpus",
+                            multiple="",
+                            choices=streamfield([("item", "Imprimés"), ("item", "Archives")]),
+                        ),
+                    ),
+                    ("number", question(label="Nombre de pages", min_value="1", max_value="")),
+                    ("date", question(label="Date de début")),
+                    (
+                        "file",
+                        question(label="Lettre de soutien", accepted_types="pdf", max_size_mb="10"),
+                    ),
+                ]
+            ),
+            "faq": streamfield([]),
+            "criteria": inline_formset(
+                [
+                    {
+                        "name_fr": "Qualité scientifique",
+                        "name_en": "Scientific quality",
+                        "description": "",
+                        "weight": "2",
+                        "scale_min": "0",
+                        "scale_max": "5",
+                    },
+                    {
+                        "name_fr": "Co-construction",
+                        "name_en": "Co-construction",
+                        "description": "",
+                        "weight": "1",
+                        "scale_min": "0",
+                        "scale_max": "5",
+                    },
+                ]
+            ),
+            "documents": inline_formset([]),
+            **extra,
+        }
+    )
+
+
+def fix_list_block(data):
+    """ListBlock items are posted as value/deleted/order/id, not as stream children with types."""
+    for key in [k for k in data if "-choices-" in k and k.endswith("-type")]:
+        del data[key]
+    return data
+
+
+@pytest.fixture
+def manager_client(client, programme_manager):
+    client.force_login(programme_manager)
+    return client
+
+
+@pytest.mark.django_db
+def test_manager_creates_and_publishes_a_complete_call(manager_client):
+    programme = ProgrammeFactory(code="digitisation")
+    assert manager_client.get(reverse(ADD_URL)).status_code == 200
+
+    data = fix_list_block(complete_call_form(programme, **{"action-publish": "action-publish"}))
+    response = manager_client.post(reverse(ADD_URL), data)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    call = Call.objects.get(slug="numerisation-2027")
+    assert call.live
+    assert call.closes_at == dt.datetime(2027, 3, 28, 10, 0, tzinfo=dt.UTC)
+    assert call.envelope == Decimal("400000.00")
+    assert call.requires_co_construction
+    assert [c.name_fr for c in call.criteria.all()] == ["Qualité scientifique", "Co-construction"]
+    assert [block.block_type for block in call.questions] == [
+        "section",
+        "text",
+        "long_text",
+        "choice",
+        "number",
+        "date",
+        "file",
+    ]
+    assert list(call.questions[3].value["choices"]) == ["Imprimés", "Archives"]
+    assert call.questions[2].value["max_words"] == 300
+    assert call.phase_at(dt.datetime(2027, 3, 1, tzinfo=dt.UTC)) == CallPhase.OPEN
+
+    public = manager_client.get(call.get_absolute_url())
+    assert public.status_code == 200
+    assert "AAP Numérisation enrichie 2027" in public.text
+    assert "Qualité scientifique" in public.text
+
+
+@pytest.mark.django_db
+def test_a_saved_draft_is_not_public_until_published(manager_client, client):
+    programme = ProgrammeFactory(code="archives")
+    data = fix_list_block(complete_call_form(programme, slug="brouillon"))
+    assert manager_client.post(reverse(ADD_URL), data).status_code == 302
+    call = Call.objects.get(slug="brouillon")
+    assert not call.live
+
+    client.logout()
+    assert client.get(call.get_absolute_url()).status_code == 404
+    assert "brouillon" not in client.get(reverse("calls:list")).text
+
+
+@pytest.mark.django_db
+def test_unpublishing_hides_the_call(manager_client):
+    programme = ProgrammeFactory(code="acquisitions")
+    data = fix_list_block(
+        complete_call_form(programme, slug="a-retirer", **{"action-publish": "action-publish"})
+    )
+    manager_client.post(reverse(ADD_URL), data)
+    call = Call.objects.get(slug="a-retirer")
+    assert manager_client.get(call.get_absolute_url()).status_code == 200
+
+    url = reverse("wagtailsnippets_calls_call:unpublish", args=[call.pk])
+    assert manager_client.post(url).status_code == 302
+
+    call.refresh_from_db()
+    assert not call.live
+    assert manager_client.get(call.get_absolute_url()).status_code == 404
+    assert "a-retirer" not in manager_client.get(reverse("calls:list")).text
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_call_that_closes_before_it_opens(manager_client):
+    programme = ProgrammeFactory(code="cartography")
+    data = fix_list_block(complete_call_form(programme, slug="a-l-envers"))
+    data["closes_at"] = "2027-01-01 12:00"
+    response = manager_client.post(reverse(ADD_URL), data)
+    assert response.status_code == 200
+    assert not Call.objects.filter(slug="a-l-envers").exists()
+    assert "close after it opens" in response.text or "après son ouverture" in response.text
+
+
+@pytest.mark.django_db
+def test_people_without_the_role_cannot_create_calls(client, applicant, reviewer):
+    for user in (applicant, reviewer):
+        client.force_login(user)
+        response = client.get(reverse(ADD_URL))
+        assert response.status_code in (302, 403)
+        assert not Call.objects.exists()
+    client.logout()
+    response = client.get(reverse(ADD_URL))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
