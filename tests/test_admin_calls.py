@@ -85,13 +85,6 @@ def complete_call_form(programme, slug="numerisation-2027", **extra):
     )
 
 
-def fix_list_block(data):
-    """ListBlock items are posted as value/deleted/order/id, not as stream children with types."""
-    for key in [k for k in data if "-choices-" in k and k.endswith("-type")]:
-        del data[key]
-    return data
-
-
 @pytest.fixture
 def manager_client(client, programme_manager):
     client.force_login(programme_manager)
@@ -103,7 +96,7 @@ def test_manager_creates_and_publishes_a_complete_call(manager_client):
     programme = ProgrammeFactory(code="digitisation")
     assert manager_client.get(reverse(ADD_URL)).status_code == 200
 
-    data = fix_list_block(complete_call_form(programme, **{"action-publish": "action-publish"}))
+    data = complete_call_form(programme, **{"action-publish": "action-publish"})
     response = manager_client.post(reverse(ADD_URL), data)
 
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
@@ -135,7 +128,7 @@ def test_manager_creates_and_publishes_a_complete_call(manager_client):
 @pytest.mark.django_db
 def test_a_saved_draft_is_not_public_until_published(manager_client, client):
     programme = ProgrammeFactory(code="archives")
-    data = fix_list_block(complete_call_form(programme, slug="brouillon"))
+    data = complete_call_form(programme, slug="brouillon")
     assert manager_client.post(reverse(ADD_URL), data).status_code == 302
     call = Call.objects.get(slug="brouillon")
     assert not call.live
@@ -148,9 +141,7 @@ def test_a_saved_draft_is_not_public_until_published(manager_client, client):
 @pytest.mark.django_db
 def test_unpublishing_hides_the_call(manager_client):
     programme = ProgrammeFactory(code="acquisitions")
-    data = fix_list_block(
-        complete_call_form(programme, slug="a-retirer", **{"action-publish": "action-publish"})
-    )
+    data = complete_call_form(programme, slug="a-retirer", **{"action-publish": "action-publish"})
     manager_client.post(reverse(ADD_URL), data)
     call = Call.objects.get(slug="a-retirer")
     assert manager_client.get(call.get_absolute_url()).status_code == 200
@@ -167,7 +158,7 @@ def test_unpublishing_hides_the_call(manager_client):
 @pytest.mark.django_db
 def test_the_admin_refuses_a_call_that_closes_before_it_opens(manager_client):
     programme = ProgrammeFactory(code="cartography")
-    data = fix_list_block(complete_call_form(programme, slug="a-l-envers"))
+    data = complete_call_form(programme, slug="a-l-envers")
     data["closes_at"] = "2027-01-01 12:00"
     response = manager_client.post(reverse(ADD_URL), data)
     assert response.status_code == 200
