@@ -1,19 +1,46 @@
 """allauth adapters: e-mail goes out through a Celery task, the user's language is remembered."""
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.db import transaction
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import get_language
 
 from notifications.tasks import queue_email
 
 
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's e-mail templates call current_site: our name and the host users reach."""
+
+    name: str
+    domain: str
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        message = self.render_mail(template_prefix, email, context)
+        """Render in the recipient's language, then hand the message to a Celery task."""
+        request = allauth_context.request
+        user = context.get("user")
+        language = getattr(user, "language", None) or get_language()
+        ctx = {"request": request, "email": email, "current_site": mail_site(request)}
+        ctx.update(context)
+        with translation.override(language_or_default(language)):
+            message = self.render_mail(template_prefix, email, ctx)
         queue_email(message)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """Outside a request (a command, a task), the link points at SITE_URL."""
+        if request is None and allauth_context.request is None:
+            path = reverse("account_confirm_email", args=[emailconfirmation.key])
+            return f"{settings.SITE_URL}{path}"
+        return super().get_email_confirmation_url(request, emailconfirmation)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -44,3 +71,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 def language_or_default(code):
     codes = [language for language, _name in settings.LANGUAGES]
     return code if code in codes else settings.LANGUAGE_CODE
+
+
+def mail_site(request):
+    """The site named in e-mails: the host of the request, or SITE_URL's outside a request."""
+    domain = request.get_host() if request is not None else urlsplit(settings.SITE_URL).netloc
+    return MailSite(name=settings.WAGTAIL_SITE_NAME, domain=domain)

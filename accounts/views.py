@@ -1,7 +1,11 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
@@ -14,4 +18,29 @@ def profile(request):
         user = form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect(translate_url(request.path, user.language))
-    return render(request, "accounts/profile.html", {"form": form})
+    context = {"form": form, "needs_two_factor": needs_two_factor(request.user)}
+    return render(request, "accounts/profile.html", context)
+
+
+def needs_two_factor(user):
+    """Staff (anyone who can reach the administration) should protect their account with 2FA."""
+    is_staff = user.is_staff or user.has_perm("wagtailadmin.access_admin")
+    return is_staff and not is_mfa_enabled(user)
+
+
+def admin_login(request):
+    """Where the Wagtail admin sends people (WAGTAILADMIN_LOGIN_URL).
+
+    Visitors sign in through allauth (with two-factor authentication); signed-in people without
+    access to the admin are told so, instead of bouncing between the admin and the login page.
+    """
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url or "/admin/", login_url=reverse("account_login"))
+    if request.user.has_perm("wagtailadmin.access_admin"):
+        return redirect(next_url or "/admin/")
+    return render(request, "accounts/admin_forbidden.html", status=403)

@@ -136,7 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# The admin's login page: sends visitors to allauth's, tells signed-in non-staff they cannot enter.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/admin/"
 
 # django-allauth: e-mail is the login, verified before first use.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -213,6 +214,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Our tasks are fire-and-forget; a result backend is only needed to wait for a result.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Forms

@@ -1,8 +1,15 @@
-"""Test settings: fast hashing, in-memory e-mail, eager tasks unless a broker is set."""
+"""Test settings: fast hashing, in-memory e-mail, eager tasks.
 
+Tasks stay eager even when CELERY_BROKER_URL is set, so that every test sees its e-mail at once;
+the tests marked `celery_worker` switch to a real worker on the broker (see tests/conftest.py).
+Each test process publishes to its own queue, so parallel runs never take each other's tasks.
+"""
+
+import os
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,3 +21,8 @@ PRIVATE_MEDIA_ROOT = f"{_TMP}/private"
 ACCOUNT_RATE_LIMITS = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = "http://testserver"
+
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_DEFAULT_QUEUE = f"collex-test-{os.getpid()}"
+# The worker tests wait for results, kept on the broker's Redis.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL) or None  # noqa: F405

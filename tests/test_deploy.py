@@ -1,0 +1,58 @@
+"""Production settings pass Django's deployment checks and refuse to start without secrets."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="guichet.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.skipif(
+    "SECRET_KEY" in ((BASE_DIR / ".env").read_text() if (BASE_DIR / ".env").exists() else ""),
+    reason="a local .env file provides SECRET_KEY",
+)
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", ALLOWED_HOSTS="guichet.example.org")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr

@@ -1,0 +1,79 @@
+"""The four roles exist as groups after migrations, with the permissions their work needs."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def permissions_of(role):
+    group = Group.objects.get(name=role.value)
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def test_the_four_roles_exist():
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+def test_programme_managers_edit_and_publish_calls_in_the_admin():
+    permissions = permissions_of(Role.PROGRAMME_MANAGER)
+    assert {
+        "wagtailadmin.access_admin",
+        "calls.add_call",
+        "calls.change_call",
+        "calls.publish_call",
+        "accounts.change_institution",
+    } <= permissions
+    assert "accounts.change_user" not in permissions
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.COUNCIL_MEMBER])
+def test_reviewers_and_council_members_read_but_never_reach_the_admin(role):
+    permissions = permissions_of(role)
+    assert "calls.view_call" in permissions
+    assert "wagtailadmin.access_admin" not in permissions
+    assert not any(p.split(".")[1].startswith(("add_", "change_", "delete_")) for p in permissions)
+
+
+def test_administrators_manage_users_and_roles():
+    permissions = permissions_of(Role.ADMINISTRATOR)
+    assert {
+        "wagtailadmin.access_admin",
+        "accounts.add_user",
+        "accounts.change_user",
+        "auth.change_group",
+        "calls.publish_call",
+    } <= permissions
+
+
+def test_programme_manager_opens_the_admin_and_the_calls(client, programme_manager, open_call):
+    client.force_login(programme_manager)
+    assert client.get("/admin/").status_code == 200
+    response = client.get("/admin/snippets/calls/call/")
+    assert response.status_code == 200
+    assert open_call.title_fr in response.content.decode()
+    assert client.get(f"/admin/snippets/calls/call/edit/{open_call.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "council_member", "applicant"])
+def test_people_without_the_admin_role_are_turned_away(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    for url in ("/admin/", "/admin/snippets/calls/call/"):
+        response = client.get(url, follow=True)
+        assert response.status_code == 403, url
+        assert response.redirect_chain[-1][0].startswith("/accounts/login/admin/")
+        assert "The administration is reserved for staff" in response.content.decode()
+
+
+def test_administrator_opens_the_users_list(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/admin/users/")
+    assert response.status_code == 200
+    assert administrator.email in response.content.decode()
