@@ -1,11 +1,12 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from calls.models import Call, Programme
+from calls.models import Call, CallPhase, Programme
 from calls.translated import TranslatedField
 
 from .blocks import BodyBlock
@@ -45,10 +46,13 @@ class HomePage(TranslatedTitleMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        calls = Call.objects.for_listing()
-        context["open_calls"] = calls.in_phase("open").order_by("closes_at")[:6]
-        context["upcoming_calls"] = calls.in_phase("upcoming").order_by("opens_at")[:3]
-        context["programmes"] = Programme.objects.all()
+        now = timezone.now()
+        calls = Call.objects.for_listing(now)
+        context["open_calls"] = list(calls.in_phase(CallPhase.OPEN, now).order_by("closes_at")[:6])
+        context["upcoming_calls"] = list(
+            calls.in_phase(CallPhase.UPCOMING, now).order_by("opens_at")[:3]
+        )
+        context["programmes"] = list(Programme.objects.all())
         return context
 
 
