@@ -1,0 +1,101 @@
+"""Demo accounts, one or two per role, who can sign in at once with the demo password."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from accounts.models import Institution, User
+from accounts.roles import Role
+
+# For the demo only: every demo account shares this password. Never load the demo in production.
+DEMO_PASSWORD = "demo-collex-2026"
+
+DEMO_USERS = [
+    {
+        "email": "admin@example.org",
+        "first_name": "Alice",
+        "last_name": "Administratrice",
+        "role": Role.ADMINISTRATOR,
+        "is_staff": True,
+        "is_superuser": True,
+        "institution": "Persée",
+    },
+    {
+        "email": "gestion@example.org",
+        "first_name": "Gabriel",
+        "last_name": "Gestionnaire",
+        "role": Role.PROGRAMME_MANAGER,
+        "is_staff": True,
+        "institution": "Persée",
+    },
+    {
+        "email": "expert1@example.org",
+        "first_name": "Élise",
+        "last_name": "Experte",
+        "role": Role.REVIEWER,
+        "institution": "Centre national de la recherche scientifique",
+    },
+    {
+        "email": "expert2@example.org",
+        "first_name": "Étienne",
+        "last_name": "Expert",
+        "role": Role.REVIEWER,
+        "institution": "Université de Strasbourg",
+        "language": "en",
+    },
+    {
+        "email": "conseil@example.org",
+        "first_name": "Claire",
+        "last_name": "Conseillère",
+        "role": Role.COUNCIL_MEMBER,
+        "institution": "Bibliothèque nationale de France",
+    },
+    {
+        "email": "porteuse@example.org",
+        "first_name": "Paule",
+        "last_name": "Porteuse",
+        "role": None,
+        "institution": "Sorbonne Université",
+    },
+    {
+        "email": "porteur@example.org",
+        "first_name": "Pierre",
+        "last_name": "Porteur",
+        "role": None,
+        "institution": "Université de Lille",
+        "language": "en",
+    },
+]
+
+
+def load_demo_users(password_hash):
+    """Create or update the demo accounts, found by e-mail; `password_hash` from make_password."""
+    institutions = dict(Institution.objects.values_list("name", "pk"))
+    groups = {group.name: group for group in Group.objects.all()}
+    users = []
+    for facts in DEMO_USERS:
+        user = User.objects.filter(email=facts["email"]).first() or User(email=facts["email"])
+        user.first_name = facts["first_name"]
+        user.last_name = facts["last_name"]
+        user.language = facts.get("language", "fr")
+        user.is_staff = facts.get("is_staff", False)
+        user.is_superuser = facts.get("is_superuser", False)
+        user.is_active = True
+        user.institution_id = institutions.get(facts["institution"])
+        if not user.pk or not user.check_password(DEMO_PASSWORD):
+            # Kept when it already matches, so that a second run does not end demo sessions.
+            user.password = password_hash
+        user.full_clean()
+        user.save()
+        user.groups.set([groups[facts["role"].value]] if facts["role"] else [])
+        verify_email(user)
+        users.append((user, facts["role"]))
+    return users
+
+
+def verify_email(user):
+    """Mark the address verified and primary in allauth, so the account can sign in at once."""
+    EmailAddress.objects.update_or_create(
+        user=user,
+        email=user.email,
+        defaults={"verified": True, "primary": True},
+    )
