@@ -88,3 +88,13 @@ def celery_worker():
         app.conf.task_always_eager = eager
         with app.connection_for_write() as connection:
             connection.default_channel.queue_delete(app.conf.task_default_queue)
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in French, the default language, whatever the previous test requested."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")

@@ -93,6 +93,7 @@ class CallCriterionFactory(factory.django.DjangoModelFactory):
         model = CallCriterion
 
     call = factory.SubFactory(CallFactory)
+    sort_order = factory.Sequence(int)
     name_fr = factory.Sequence(lambda n: f"Critère {n}")
     name_en = factory.Sequence(lambda n: f"Criterion {n}")
     weight = Decimal("1")
