@@ -1,13 +1,21 @@
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 
 def site_navigation(request):
-    """The pages shown in the main menu: the home page's live children marked "show in menus"."""
+    """The home page's live children: those marked "show in menus" in the header, all in the footer.
 
-    def menu_pages():
+    Fetched once, and only by a template that uses them.
+    """
+
+    def site_pages():
         site = Site.find_for_request(request)
         if site is None:
             return []
-        return list(site.root_page.get_children().live().in_menu().specific())
+        return list(site.root_page.get_children().live().specific())
 
-    return {"menu_pages": menu_pages}
+    pages = SimpleLazyObject(site_pages)
+    return {
+        "menu_pages": SimpleLazyObject(lambda: [page for page in pages if page.show_in_menus]),
+        "footer_pages": pages,
+    }

@@ -31,7 +31,7 @@ def load_home_page(site_facts):
 
 
 def load_standard_pages(home, pages):
-    """The editorial pages under the home page, shown in the menu, found again by their slug."""
+    """The editorial pages under the home page, found again by their slug."""
     loaded = []
     for facts in pages:
         page = StandardPage.objects.child_of(home).filter(slug=facts["slug"]).first()
@@ -40,7 +40,7 @@ def load_standard_pages(home, pages):
             page = StandardPage(slug=facts["slug"])
         page.title = facts["fr"]
         page.title_en = facts["en"]
-        page.show_in_menus = True
+        page.show_in_menus = facts.get("in_menu", False)
         page.body = body(facts["slug"], "fr", facts["body_fr"])
         page.body_en = body(facts["slug"], "en", facts["body_en"])
         if is_new:
