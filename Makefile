@@ -8,7 +8,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=check-deploy-only-$$(date +%s)-a8f5f167f44f4964e6c998dee827110c-long-enough \
 	ALLOWED_HOSTS=guichet.example.org
 
-.PHONY: install messages demo serve test test-postgres lint format check-deploy clean
+.PHONY: install messages translations demo serve test test-postgres lint format check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ install: $(VENV)/.installed
 # Compile the message catalogues with Babel (pure Python: GNU gettext is not needed).
 messages: install
 	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | tail -n 4
+
+# For developers (needs GNU gettext's xgettext): gather new strings into both catalogues.
+translations: install
+	$(MANAGE) makemessages --locale fr --locale en --ignore ".venv/*" --no-obsolete
+	$(BIN)/python locale/fill_english.py
 
 demo: messages
 	$(MANAGE) migrate --noinput

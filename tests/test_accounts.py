@@ -361,7 +361,7 @@ def test_valid_ror_identifiers(value):
 
 
 def test_ror_with_a_bad_checksum_is_refused():
-    with pytest.raises(ValidationError, match="last two digits do not match"):
+    with pytest.raises(ValidationError, match="deux derniers chiffres ne correspondent pas"):
         normalise_ror("02feahw74")
     institution = Institution(name="CNRS", ror="02feahw74")
     with pytest.raises(ValidationError) as error:

@@ -69,7 +69,7 @@ def test_people_without_the_admin_role_are_turned_away(client, request, persona)
         response = client.get(url, follow=True)
         assert response.status_code == 403, url
         assert response.redirect_chain[-1][0].startswith("/accounts/login/admin/")
-        assert "The administration is reserved for staff" in response.content.decode()
+        assert "L’administration est réservée" in response.content.decode()
 
 
 def test_administrator_opens_the_users_list(client, administrator):
