@@ -13,14 +13,6 @@ from .factories import CallCriterionFactory, CallFactory, ProgrammeFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def french():
-    """A request to /en/ leaves English active in the thread; addresses are built in French."""
-    translation.activate("fr")
-    yield
-    translation.activate("fr")
-
-
 def list_page(client, language="fr", **params):
     """The list of calls; interface strings are checked on the English page (the source text)."""
     with translation.override(language):

@@ -23,14 +23,6 @@ from .factories import CallCriterionFactory, CallFactory, ProgrammeFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def french():
-    """A request to /en/ leaves English active in the thread; addresses are built in French."""
-    translation.activate("fr")
-    yield
-    translation.activate("fr")
-
-
 def url(language, view_or_object, **kwargs):
     with translation.override(language):
         if isinstance(view_or_object, str):
