@@ -2,9 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Call, CallKind, CallPhase, Programme
-
-LISTED_PHASES = [(p.value, p.label) for p in (CallPhase.OPEN, CallPhase.UPCOMING, CallPhase.CLOSED)]
+from .models import LISTED_PHASES, Call, CallKind, Programme
 
 
 def select():
@@ -24,7 +22,7 @@ class CallFilter(django_filters.FilterSet):
     )
     phase = django_filters.ChoiceFilter(
         label=_("Phase"),
-        choices=LISTED_PHASES,
+        choices=[(phase.value, phase.label) for phase in LISTED_PHASES],
         empty_label=_("All phases"),
         method="filter_phase",
         widget=select(),

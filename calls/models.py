@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,21 @@ def phase_at(opens_at, closes_at, now) -> CallPhase:
     return CallPhase.CLOSED
 
 
+# The phases a visitor can filter on, in the order the lists show them.
+LISTED_PHASES = (CallPhase.OPEN, CallPhase.UPCOMING, CallPhase.CLOSED)
+
+
+def phase_condition(phase, now, prefix="") -> Q:
+    """phase_at() as a database condition; `prefix` reaches calls through a relation ("calls__")."""
+    if phase == CallPhase.UPCOMING:
+        return Q(**{f"{prefix}opens_at__gt": now})
+    if phase == CallPhase.OPEN:
+        return Q(**{f"{prefix}opens_at__lte": now, f"{prefix}closes_at__gt": now})
+    if phase == CallPhase.CLOSED:
+        return Q(**{f"{prefix}closes_at__lte": now})
+    return Q(pk__in=[])  # later phases depend on reviews and decisions, not on dates
+
+
 class Programme(models.Model):
     """One of the roadmap's programmes; every call belongs to one, or to none (cross-programme)."""
 
@@ -75,22 +90,17 @@ class CallQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.annotate(
             current_phase=Case(
-                When(opens_at__gt=now, then=Value(CallPhase.UPCOMING.value)),
-                When(closes_at__gt=now, then=Value(CallPhase.OPEN.value)),
+                When(
+                    phase_condition(CallPhase.UPCOMING, now), then=Value(CallPhase.UPCOMING.value)
+                ),
+                When(phase_condition(CallPhase.OPEN, now), then=Value(CallPhase.OPEN.value)),
                 default=Value(CallPhase.CLOSED.value),
                 output_field=models.CharField(),
             )
         )
 
     def in_phase(self, phase, now=None):
-        now = now or timezone.now()
-        if phase == CallPhase.UPCOMING:
-            return self.filter(opens_at__gt=now)
-        if phase == CallPhase.OPEN:
-            return self.filter(opens_at__lte=now, closes_at__gt=now)
-        if phase == CallPhase.CLOSED:
-            return self.filter(closes_at__lte=now)
-        return self.none()
+        return self.filter(phase_condition(phase, now or timezone.now()))
 
     def for_listing(self, now=None):
         return self.published().select_related("programme").with_phase(now)
@@ -183,7 +193,8 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
         errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("The call must close after it opens.")
-        if self.envelope and self.max_amount and self.max_amount > self.envelope:
+        amounts_given = self.max_amount is not None and self.envelope is not None
+        if amounts_given and self.max_amount > self.envelope:
             errors["max_amount"] = _("The maximum per application cannot exceed the envelope.")
         if errors:
             raise ValidationError(errors)

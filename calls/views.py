@@ -3,16 +3,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .filters import CallFilter
-from .models import Call, CallPhase, Programme
-
-PHASE_ORDER = (CallPhase.OPEN, CallPhase.UPCOMING, CallPhase.CLOSED)
+from .models import LISTED_PHASES, Call, CallPhase, Programme, phase_condition
 
 
 def listing_order(calls):
     """Open calls first (closing soonest first), then upcoming, then closed (most recent first)."""
     rank = Case(
-        *(When(current_phase=phase.value, then=Value(i)) for i, phase in enumerate(PHASE_ORDER)),
-        default=Value(len(PHASE_ORDER)),
+        *(When(current_phase=phase.value, then=Value(i)) for i, phase in enumerate(LISTED_PHASES)),
+        default=Value(len(LISTED_PHASES)),
         output_field=IntegerField(),
     )
     recently_closed = Case(When(current_phase=CallPhase.CLOSED.value, then=F("closes_at")))
@@ -28,7 +26,7 @@ def call_list(request):
     return render(
         request,
         "calls/call_list.html",
-        {"filter": filterset, "calls": list(filterset.qs), "phases": CallPhase},
+        {"filter": filterset, "calls": list(filterset.qs)},
     )
 
 
@@ -45,7 +43,7 @@ def call_detail(request, slug):
 
 def programme_list(request):
     now = timezone.now()
-    open_calls = Q(calls__live=True, calls__opens_at__lte=now, calls__closes_at__gt=now)
+    open_calls = Q(calls__live=True) & phase_condition(CallPhase.OPEN, now, prefix="calls__")
     programmes = Programme.objects.annotate(
         open_calls_count=Count("calls", filter=open_calls)
     ).order_by("position", "code")  # Meta.ordering does not apply to aggregations
@@ -55,7 +53,7 @@ def programme_list(request):
 def programme_detail(request, code):
     programme = get_object_or_404(Programme, code=code)
     calls = listing_order(Call.objects.for_listing().filter(programme=programme))
-    calls_by_phase = {phase: [] for phase in PHASE_ORDER}
+    calls_by_phase = {phase: [] for phase in LISTED_PHASES}
     for call in calls:
         calls_by_phase[call.phase].append(call)
     return render(
@@ -63,7 +61,7 @@ def programme_detail(request, code):
         "calls/programme_detail.html",
         {
             "programme": programme,
-            "calls_by_phase": [(phase, calls_by_phase[phase]) for phase in PHASE_ORDER],
+            "calls_by_phase": [(phase, calls_by_phase[phase]) for phase in LISTED_PHASES],
             "has_calls": any(calls_by_phase.values()),
         },
     )

@@ -177,3 +177,16 @@ def test_people_without_the_role_cannot_create_calls(client, applicant, reviewer
     response = client.get(reverse(ADD_URL))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("envelope", "maximum"), [("50000.00", "60000.00"), ("0", "15000.00")])
+def test_the_admin_refuses_a_maximum_above_the_envelope(manager_client, envelope, maximum):
+    """A call with no envelope funds nothing, so it cannot promise a maximum either."""
+    programme = ProgrammeFactory(code="archives")
+    data = complete_call_form(programme, slug="trop-cher")
+    data.update(envelope=envelope, max_amount=maximum)
+    response = manager_client.post(reverse(ADD_URL), data)
+    assert response.status_code == 200
+    assert not Call.objects.filter(slug="trop-cher").exists()
+    assert "ne peut pas dépasser l’enveloppe" in response.text
