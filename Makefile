@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=check-deploy-only-$$(date +%s)-a8f5f167f44f4964e6c998dee827110c-long-enough \
-	ALLOWED_HOSTS=guichet.example.org
+	ALLOWED_HOSTS=guichet.example.org DATABASE_URL=postgres://collex@db.internal/collex \
+	CACHE_URL=rediscache://redis.internal:6379/1 CELERY_BROKER_URL=redis://redis.internal:6379/0 \
+	EMAIL_URL=smtp+tls://guichet@smtp.example.org:587
 
 .PHONY: install messages translations demo serve test test-postgres lint format check-deploy clean
 
@@ -26,7 +28,7 @@ messages: install
 
 # For developers (needs GNU gettext's xgettext): gather new strings into both catalogues.
 translations: install
-	$(MANAGE) makemessages --locale fr --locale en --ignore ".venv/*" --no-obsolete
+	$(MANAGE) makemessages --locale fr --locale en --ignore ".venv/*" --no-obsolete --no-wrap
 	$(BIN)/python locale/fill_english.py
 
 demo: messages

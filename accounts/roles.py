@@ -34,7 +34,3 @@ def grant(apps, role, permissions):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return group
-
-
-def user_has_role(user, role):
-    return user.is_authenticated and user.groups.filter(name=role.value).exists()

@@ -25,7 +25,7 @@ def main():
             message.string = message.id
     catalogue.language_team = "English"
     with open(PO_FILE, "wb") as po_file:
-        write_po(po_file, catalogue, width=100)
+        write_po(po_file, catalogue, width=0)
 
 
 if __name__ == "__main__":

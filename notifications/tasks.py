@@ -22,7 +22,8 @@ def queue_email(message: EmailMultiAlternatives) -> None:
         "reply_to": list(message.reply_to),
         "alternatives": [[content, mimetype] for content, mimetype in message.alternatives],
     }
-    transaction.on_commit(lambda: send_email.delay(payload))
+    # robust: if the broker is down, the user's action still succeeds and the failure is logged.
+    transaction.on_commit(lambda: send_email.delay(payload), robust=True)
 
 
 @shared_task(
@@ -46,5 +47,5 @@ def send_email(self, payload: dict) -> int:
     for content, mimetype in payload.get("alternatives") or []:
         message.attach_alternative(content, mimetype)
     sent = message.send()
-    logger.info("Sent e-mail %r to %s", payload["subject"], payload["to"])
+    logger.info("Sent e-mail %r to %d recipient(s)", payload["subject"], len(payload["to"]))
     return sent

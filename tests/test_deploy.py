@@ -9,13 +9,19 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+SERVICES = {
+    "DATABASE_URL": "postgres://collex@db.internal:5432/collex",
+    "CACHE_URL": "rediscache://redis.internal:6379/1",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://guichet:secret@smtp.example.org:587",
+}
 
 
 def manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG"}
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG", *SERVICES}
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
@@ -36,6 +42,7 @@ def test_production_settings_pass_the_deployment_checks():
         "WARNING",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="guichet.example.org",
+        **SERVICES,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -56,3 +63,26 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = manage("check", SECRET_KEY=secrets.token_urlsafe(64))
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(SERVICES))
+def test_production_refuses_to_fall_back_to_development_services(missing):
+    """Without its database, cache, broker or mail server, production stops with a clear message."""
+    given = {name: url for name, url in SERVICES.items() if name != missing}
+    result = manage(
+        "check", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="guichet.example.org", **given
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_the_demo_loader_does_not_exist_in_production():
+    result = manage(
+        "load_demo",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="guichet.example.org",
+        **SERVICES,
+    )
+    assert result.returncode != 0
+    assert "Unknown command" in result.stderr

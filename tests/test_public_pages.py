@@ -157,6 +157,18 @@ def test_the_apply_button_is_a_link_to_log_in_while_the_call_is_open(client):
     assert "Closes in 5 days." in content
 
 
+def test_a_signed_in_applicant_is_told_how_to_apply_rather_than_sent_in_a_loop(client, applicant):
+    call = CallFactory(contact_email="aap@example.org")
+    client.force_login(applicant)
+
+    content = page(client, call, "en")
+
+    assert '<button type="button" class="btn btn-primary btn-lg" disabled' in content
+    assert "Online applications are not available yet" in content
+    assert 'href="mailto:aap@example.org"' in content
+    assert url("en", "account_login") + "?next=" not in content
+
+
 def test_the_apply_button_is_disabled_before_opening(client):
     call = CallFactory(upcoming=True)
 
@@ -306,3 +318,17 @@ def test_a_standard_page_shows_its_headings_and_documents(client):
     assert "Le réseau soutient la recherche." in content
     assert f'href="{document.url}"' in content
     assert "(PDF" in content
+
+
+def test_a_missing_or_draft_call_gets_a_helpful_page_in_the_site_layout(client):
+    draft = CallFactory(draft=True)
+
+    response = client.get(url("fr", draft))
+    english = client.get(url("en", draft))
+
+    assert response.status_code == english.status_code == 404
+    assert '<html lang="fr">' in response.text
+    assert "Page introuvable" in response.text
+    assert f'href="{url("fr", "calls:list")}"' in response.text
+    assert "Page not found" in english.text
+    assert draft.title_fr not in response.text

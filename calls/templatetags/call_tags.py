@@ -63,8 +63,11 @@ def days_until(value):
 def apply_url(context, call):
     """Where the Apply button leads. The one place to change when the application form exists.
 
-    For now: the login page, coming back to the call's page afterwards.
+    For now: visitors sign in (or up) and come back to the call's page; signed-in people have
+    nowhere to go yet (None), and the button says so rather than reloading the page.
     """
+    if context["request"].user.is_authenticated:
+        return None
     login = reverse("account_login")
     return f"{login}?{urlencode({'next': call.get_absolute_url()})}"
 

@@ -1,11 +1,21 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import INSTALLED_APPS, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# Real services only: no silent fallback to SQLite, per-process cache, in-process tasks or e-mail
+# printed on a console nobody reads (each raises ImproperlyConfigured when missing).
+SERVICES = ("DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "EMAIL_URL")
+for service in SERVICES:
+    env.str(service)
+CELERY_TASK_ALWAYS_EAGER = False
+
+# Demo accounts have a published password: the demo loader does not exist in production.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
