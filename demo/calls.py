@@ -11,7 +11,7 @@ from wagtail.documents.models import Document
 
 from calls.models import Call, CallCriterion, CallDocument, CallKind
 
-from .facts import PARIS, block_id, paris_day_at
+from .facts import PARIS, block_id, paragraph, paris_day_at
 from .publishing import publish
 
 OPENING_HOUR = 9
@@ -47,10 +47,6 @@ def load_call(spec, facts, programmes, now=None, with_document=True):
         attach_call_text(call, facts["network"]["name"])
     publish(call)
     return call
-
-
-def paragraph(text):
-    return f"<p>{escape(text)}</p>"
 
 
 def criteria(call, criteria_by_kind):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.utils import timezone
+from django.utils.html import escape
 
 NETWORK_FILE = Path(__file__).with_name("network.yaml")
 PARIS = ZoneInfo("Europe/Paris")
@@ -29,3 +30,8 @@ def paris_day_at(days: int, hour: int, now=None) -> dt.datetime:
     today = timezone.localtime(now or timezone.now(), PARIS).date()
     day = today + dt.timedelta(days=days)
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=PARIS)
+
+
+def paragraph(text):
+    """Plain text as one paragraph of rich text."""
+    return f"<p>{escape(text)}</p>"

@@ -1,11 +1,10 @@
 """The site itself: the network's settings, the home page and the editorial pages."""
 
-from django.utils.html import escape
 from wagtail.models import Site
 
 from cms.models import HomePage, NetworkSettings, StandardPage
 
-from .facts import block_id
+from .facts import block_id, paragraph
 from .publishing import publish
 
 
@@ -50,10 +49,6 @@ def load_standard_pages(home, pages):
         publish(page)
         loaded.append(page)
     return loaded
-
-
-def paragraph(text):
-    return f"<p>{escape(text)}</p>"
 
 
 def body(slug, language, paragraphs):
