@@ -74,9 +74,9 @@ class FileQuestionBlock(QuestionBlock):
         label=_("Accepted file types"),
         choices=[
             ("pdf", "PDF"),
-            ("odt", "OpenDocument text"),
+            ("odt", _("OpenDocument text")),
             ("docx", "Word (docx)"),
-            ("ods", "OpenDocument spreadsheet"),
+            ("ods", _("OpenDocument spreadsheet")),
             ("xlsx", "Excel (xlsx)"),
             ("png", "PNG"),
             ("jpeg", "JPEG"),

@@ -199,11 +199,14 @@ def test_the_english_page_shows_the_english_title(client):
     assert "Résidence de chercheurs" not in content
 
 
-def test_the_call_page_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+@pytest.mark.parametrize(("criteria", "documents"), [(1, 0), (8, 5)])
+def test_the_call_page_makes_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, criteria, documents
+):
     call = CallFactory()
-    for _ in range(6):
+    for _ in range(criteria):
         CallCriterionFactory(call=call)
-    for number in range(3):
+    for number in range(documents):
         document = Document(title=f"Modèle {number}")
         document.file.save(f"modele-{number}.odt", ContentFile(b"odt"), save=False)
         document.save()
@@ -211,7 +214,8 @@ def test_the_call_page_makes_a_fixed_number_of_queries(client, django_assert_max
     client.get(call.get_absolute_url())  # the site settings are created on the first visit
 
     with django_assert_max_num_queries(6):
-        client.get(call.get_absolute_url())
+        response = client.get(call.get_absolute_url())
+    assert response.content.decode().count("Modèle ") == documents
 
 
 def test_the_preview_template_renders_an_unsaved_call(rf):
