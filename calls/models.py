@@ -154,6 +154,14 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
             "Every team must include at least one researcher and one documentation professional."
         ),
     )
+    allows_multiple_applications = models.BooleanField(
+        _("several applications per lead"),
+        default=False,
+        help_text=_("Let one person lead more than one application to this call."),
+    )
+    attachments_max_total_mb = models.PositiveSmallIntegerField(
+        _("maximum size of all files of an application (MB)"), default=30
+    )
     questions = StreamField(QuestionsBlock(), verbose_name=_("application form"), blank=True)
     faq = StreamField(FAQBlock(), verbose_name=_("frequently asked questions"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -229,6 +237,10 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
                 (criterion.weight * 100 / total).quantize(Decimal("1")) if total else 0
             )
         return criteria
+
+    def file_questions(self):
+        """The file questions of the form, by block id: label, accepted types, size limit."""
+        return {block.id: block.value for block in self.questions if block.block_type == "file"}
 
     def get_preview_template(self, request, mode_name):
         return "calls/call_preview.html"

@@ -48,6 +48,8 @@ class CallViewSet(SnippetViewSet):
                         heading=_("Budget"),
                     ),
                     FieldPanel("requires_co_construction"),
+                    FieldPanel("allows_multiple_applications"),
+                    FieldPanel("attachments_max_total_mb"),
                 ],
                 heading=_("Dates and rules"),
             ),

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("calls.urls")),
+    path("", include("applications.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

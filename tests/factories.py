@@ -99,3 +99,46 @@ class CallCriterionFactory(factory.django.DjangoModelFactory):
     weight = Decimal("1")
     scale_min = 0
     scale_max = 5
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft by a lead on an open call; `complete=True` adds a team and a budget that pass."""
+
+    class Meta:
+        model = "applications.Application"
+        skip_postgeneration_save = True
+
+    call = factory.SubFactory(CallFactory)
+    lead = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Projet {n}")
+
+    @factory.post_generation
+    def complete(self, create, extracted, **kwargs):
+        if create and extracted:
+            TeamMemberFactory(application=self, name="Chercheuse", role="researcher", is_lead=True)
+            TeamMemberFactory(
+                application=self, name="Bibliothécaire", role="documentation_professional"
+            )
+            BudgetLineFactory(application=self, amount_requested=Decimal("10000.00"))
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.TeamMember"
+
+    application = factory.SubFactory(ApplicationFactory)
+    name = factory.Faker("name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"membre{n}@example.org")
+    role = "researcher"
+    is_lead = False
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.BudgetLine"
+
+    application = factory.SubFactory(ApplicationFactory)
+    category = "staff"
+    description = "Vacations de numérisation"
+    amount_requested = Decimal("5000.00")
+    cofunding = Decimal("0.00")

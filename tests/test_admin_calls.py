@@ -37,6 +37,7 @@ def complete_call_form(programme, slug="numerisation-2027", **extra):
             "envelope": "400000.00",
             "max_amount": "60000.00",
             "requires_co_construction": "on",
+            "attachments_max_total_mb": "30",
             "questions": streamfield(
                 [
                     ("section", {"title": "Le projet", "title_en": "", "intro": ""}),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "accounts",
     "cms",
     "calls",
+    "applications",
     "notifications",
     "demo",
     # Wagtail
@@ -182,8 +183,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files: CMS images are public; documents are served by a view that checks permissions.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Applicants' files: outside MEDIA_ROOT, never served by the web server, only through a view.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Outside production, whitenoise serves static files straight from the apps (no collectstatic).

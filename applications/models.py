@@ -1,0 +1,253 @@
+"""Applications to calls: the draft (answers, team, budget, files), its submissions, its history.
+
+State changes go through applications.services, never through a view writing `state`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from accounts.identifiers import validate_orcid
+from calls.models import Call
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    IN_REVIEW = "in_review", _("In review")
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def led_by(self, user):
+        return self.filter(lead=user)
+
+    def for_listing(self):
+        return self.select_related("call", "call__programme", "lead").annotate(
+            requested_total=Sum("budget_lines__amount_requested")
+        )
+
+
+class Application(models.Model):
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead applicant"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    title = models.CharField(_("project title"), max_length=255, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ApplicationState.choices,
+        default=ApplicationState.DRAFT,
+        db_index=True,
+    )
+    # Raised by every saved change: a save based on an older version is refused (two tabs).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    submitted_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["call", "state"])]
+
+    def __str__(self):
+        return self.title or _("Application %(reference)s") % {"reference": self.reference}
+
+    @property
+    def reference(self):
+        return f"{self.call_id:03d}-{self.pk:05d}" if self.pk else ""
+
+    @property
+    def is_draft(self):
+        return self.state == ApplicationState.DRAFT
+
+    def budget_totals(self):
+        totals = self.budget_lines.aggregate(
+            requested=Sum("amount_requested"), cofunding=Sum("cofunding")
+        )
+        return {key: value or Decimal("0") for key, value in totals.items()}
+
+
+class TeamRole(models.TextChoices):
+    RESEARCHER = "researcher", _("Researcher")
+    DOCUMENTATION_PROFESSIONAL = "documentation_professional", _("Documentation professional")
+    ARCHIVIST = "archivist", _("Archivist")
+    OTHER = "other", _("Other")
+
+
+# Archivists are documentation professionals for the co-construction rule.
+DOCUMENTATION_ROLES = (TeamRole.DOCUMENTATION_PROFESSIONAL, TeamRole.ARCHIVIST)
+
+
+class TeamMember(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="team")
+    name = models.CharField(_("name"), max_length=255)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True, validators=[validate_orcid])
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="team_members",
+    )
+    institution_name = models.CharField(
+        _("institution (if not in the directory)"), max_length=255, blank=True
+    )
+    role = models.CharField(_("role"), max_length=32, choices=TeamRole.choices)
+    is_lead = models.BooleanField(_("leads the project"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def institution_label(self):
+        return str(self.institution) if self.institution_id else self.institution_name
+
+
+class BudgetCategory(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    EQUIPMENT = "equipment", _("Equipment")
+    SERVICES = "services", _("Services")
+    TRAVEL = "travel", _("Travel")
+    OTHER = "other", _("Other")
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
+    description = models.CharField(_("description"), max_length=255)
+    amount_requested = models.DecimalField(
+        _("amount requested (EUR)"),
+        validators=[MinValueValidator(Decimal("0"))],
+        default=Decimal("0"),
+        **MONEY,
+    )
+    cofunding = models.DecimalField(
+        _("co-funding (EUR)"),
+        validators=[MinValueValidator(Decimal("0"))],
+        default=Decimal("0"),
+        **MONEY,
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+def private_storage():
+    """Attachments live outside MEDIA_ROOT and are served only by a view that checks access."""
+    return storages["private"]
+
+
+def attachment_path(instance, filename):
+    # The stored name never comes from the user: no traversal, no clash, nothing guessable.
+    return f"applications/{instance.application_id}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file answering one of the call's file questions, kept in private storage."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    question_id = models.CharField(_("question"), max_length=64)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Submission(models.Model):
+    """The immutable snapshot of an application as received, with its fingerprint."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="submissions"
+    )
+    number = models.PositiveSmallIntegerField(_("submission number"))
+    received_at = models.DateTimeField(_("received at"))
+    content = models.JSONField(_("submitted content"))
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["application", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="one_submission_number_per_application"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application.reference} #{self.number}"
+
+
+class ApplicationEvent(models.Model):
+    """The audit trail: every state change, who made it, when, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=20, choices=ApplicationState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_state} -> {self.to_state}"

@@ -1,0 +1,36 @@
+"""Who may do what on an application: the one place that says it (django-rules predicates).
+
+Views ask `user.has_perm("applications.<name>", application)` and answer 404 when refused,
+so that nobody learns that someone else's application exists.
+"""
+
+import rules
+
+
+@rules.predicate
+def is_lead(user, application):
+    return application is not None and application.lead_id == user.id
+
+
+@rules.predicate
+def is_team_lead(user, application):
+    """A team member marked as leading, whose e-mail is the (verified) e-mail of this account."""
+    if application is None or not user.is_authenticated:
+        return False
+    return application.team.filter(is_lead=True, email__iexact=user.email).exists()
+
+
+@rules.predicate
+def is_programme_staff(user):
+    return user.has_perm("calls.change_call")
+
+
+can_read = is_lead | is_team_lead | is_programme_staff
+
+rules.add_perm("applications.read_application", can_read)
+rules.add_perm("applications.download_attachment", can_read)
+rules.add_perm("applications.edit_draft", is_lead)
+rules.add_perm("applications.submit_application", is_lead)
+rules.add_perm("applications.withdraw_application", is_lead)
+rules.add_perm("applications.reopen_application", is_programme_staff)
+rules.add_perm("applications.list_call_applications", is_programme_staff)

@@ -1,0 +1,242 @@
+"""Everything that changes an application. Each state change is one function that locks the row,
+checks who and when, saves with update_fields, writes the audit entry and queues the messages,
+in one transaction. Views call these functions; they never write `state` themselves.
+"""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from calls.models import Call, CallPhase
+
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationState,
+    BudgetLine,
+    Submission,
+    TeamMember,
+)
+from .snapshot import build_snapshot, fingerprint
+from .validation import submission_problems
+
+State = ApplicationState
+
+# action: (states it may start from, state it leads to)
+TRANSITIONS = {
+    "submit": ({State.DRAFT}, State.SUBMITTED),
+    "withdraw": ({State.DRAFT, State.SUBMITTED}, State.WITHDRAWN),
+    "reopen": ({State.SUBMITTED}, State.DRAFT),
+}
+
+
+class ApplicationError(Exception):
+    """A refused action, with a message for the user."""
+
+
+class StaleDraft(ApplicationError):
+    """The draft changed since this copy was loaded (another tab, another team member)."""
+
+
+class SubmissionRefused(ApplicationError):
+    """Submission rules not met; `problems` maps a field ("answers.<id>", "team"...) to messages."""
+
+    def __init__(self, problems):
+        super().__init__(_("The application cannot be submitted yet."))
+        self.problems = problems
+
+
+def _transition(application, actor, action, reason="", extra_fields=()):
+    """Move a locked application along TRANSITIONS and record it. Call inside transaction.atomic."""
+    sources, target = TRANSITIONS[action]
+    if application.state not in sources:
+        raise ApplicationError(REFUSED[action] % {"state": application.get_state_display().lower()})
+    previous = application.state
+    application.state = target
+    application.version = F("version") + 1
+    application.save(update_fields=["state", "version", "updated_at", *extra_fields])
+    application.refresh_from_db(fields=["version"])
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        action=action,
+        from_state=previous,
+        to_state=target,
+        reason=reason,
+    )
+    return application
+
+
+REFUSED = {
+    "submit": gettext_lazy("An application that is %(state)s cannot be submitted."),
+    "withdraw": gettext_lazy("An application that is %(state)s cannot be withdrawn."),
+    "reopen": gettext_lazy("An application that is %(state)s cannot be reopened."),
+}
+
+
+def _locked(application):
+    return Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+
+
+def start_application(user, call, now=None):
+    """A new draft for `user` on an open call; at most one per lead unless the call allows more."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)  # one start at a time per call
+        if not call.live or call.phase_at(now) != CallPhase.OPEN:
+            raise ApplicationError(_("This call is not open for applications."))
+        existing = (
+            Application.objects.filter(call=call, lead=user).exclude(state=State.WITHDRAWN).first()
+        )
+        if existing and not call.allows_multiple_applications:
+            raise AlreadyApplied(existing)
+        application = Application.objects.create(call=call, lead=user)
+        TeamMember.objects.create(
+            application=application,
+            name=user.get_full_name() or user.email,
+            email=user.email,
+            orcid=user.orcid,
+            institution=user.institution,
+            role="other",
+            is_lead=True,
+        )
+        ApplicationEvent.objects.create(
+            application=application,
+            actor=user,
+            action="start",
+            from_state=State.DRAFT,
+            to_state=State.DRAFT,
+        )
+    return application
+
+
+class AlreadyApplied(ApplicationError):
+    def __init__(self, application):
+        super().__init__(_("You already have an application to this call."))
+        self.application = application
+
+
+@contextmanager
+def editing_draft(application, version):
+    """Change a draft only if nobody saved it since `version` was loaded; raises StaleDraft.
+
+    with editing_draft(application, version): ...save answers, team or budget rows...
+    The version goes up by one, atomically, so a second tab holding the old version is refused.
+    """
+    with transaction.atomic():
+        updated = Application.objects.filter(
+            pk=application.pk, version=version, state=State.DRAFT
+        ).update(version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            current = Application.objects.get(pk=application.pk)
+            if current.state != State.DRAFT:
+                raise ApplicationError(_("This application is no longer a draft."))
+            raise StaleDraft(
+                _(
+                    "This draft was changed elsewhere (another tab or a team member) at "
+                    "%(time)s. Your changes were not saved: copy them, reload the page, "
+                    "and apply them again."
+                )
+                % {"time": timezone.localtime(current.updated_at).strftime("%H:%M:%S")}
+            )
+        application.refresh_from_db(fields=["version", "updated_at"])
+        yield application
+
+
+def save_draft(application, version, *, title, answers):
+    """Save the title and answers of a draft; returns the new version."""
+    with editing_draft(application, version):
+        application.title = title
+        application.answers = answers
+        application.save(update_fields=["title", "answers"])
+    return application.version
+
+
+def save_draft_page(application, version, *, title, answers, team=None, budget=None):
+    """Save the whole draft page at once; returns the new version.
+
+    `team` and `budget` are lists of field dicts: when given, they replace the saved rows, in the
+    order of the page (the page shows the whole draft, and the version says it was the latest).
+    """
+    with editing_draft(application, version):
+        application.title = title
+        application.answers = answers
+        application.save(update_fields=["title", "answers"])
+        if team is not None:
+            application.team.all().delete()
+            TeamMember.objects.bulk_create(
+                TeamMember(application=application, position=position, **row)
+                for position, row in enumerate(team)
+            )
+        if budget is not None:
+            application.budget_lines.all().delete()
+            BudgetLine.objects.bulk_create(
+                BudgetLine(application=application, position=position, **row)
+                for position, row in enumerate(budget)
+            )
+    return application.version
+
+
+def submit_application(application, actor, now=None):
+    """Check every rule, then freeze the content in one transaction. Returns the Submission.
+
+    `now` is the server's clock when the request arrived: it decides whether it is on time.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = _locked(application)
+        if application.state != State.DRAFT:
+            raise ApplicationError(
+                _("This application was already submitted.")
+                if application.state == State.SUBMITTED
+                else _("Only a draft can be submitted.")
+            )
+        problems = submission_problems(application, now)
+        if problems:
+            raise SubmissionRefused(problems)
+        content = build_snapshot(application, now)
+        submission = Submission.objects.create(
+            application=application,
+            number=application.submissions.count() + 1,
+            received_at=now,
+            content=content,
+            fingerprint=fingerprint(content),
+        )
+        application.submitted_at = now
+        _transition(application, actor, "submit", extra_fields=["submitted_at"])
+        transaction.on_commit(lambda: queue_receipt(submission.pk), robust=True)
+    return submission
+
+
+def queue_receipt(submission_id):
+    from .tasks import send_submission_receipt
+
+    send_submission_receipt.delay(submission_id)
+
+
+def withdraw_application(application, actor, now=None):
+    """The lead withdraws a draft at any time, a submitted application until the call closes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = _locked(application)
+        if application.state == State.SUBMITTED and now >= application.call.closes_at:
+            raise ApplicationError(
+                _("The call has closed: a submitted application can no longer be withdrawn.")
+            )
+        return _transition(application, actor, "withdraw")
+
+
+def reopen_application(application, actor, reason):
+    """Staff send a submitted application back to draft, saying why; its snapshots are kept."""
+    if not (reason or "").strip():
+        raise ApplicationError(_("Say why the application is reopened."))
+    with transaction.atomic():
+        application = _locked(application)
+        application.submitted_at = None
+        return _transition(
+            application, actor, "reopen", reason=reason.strip(), extra_fields=["submitted_at"]
+        )
