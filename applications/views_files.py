@@ -1,0 +1,175 @@
+"""Attachments and receipts: uploaded, removed and downloaded only through a permission check.
+
+Someone who may not read an application gets 404, never 403, so nobody learns that it exists.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .attachments import add_attachment, delete_attachment
+from .models import Application, Submission
+from .receipts import receipt_filename, render_receipt
+from .services import ApplicationError, StaleDraft
+
+logger = logging.getLogger(__name__)
+
+
+def application_for(request, pk, permission="applications.read_application"):
+    """The application `pk` with its call and lead, or 404 if this user may not see it."""
+    application = get_object_or_404(Application.objects.select_related("call", "lead"), pk=pk)
+    if not request.user.has_perm(permission, application):
+        raise Http404
+    return application
+
+
+def wants_json(request):
+    return bool(request.headers.get("X-Requested-With"))
+
+
+def posted_version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def answer(request, application, question_id, *, error=None, success=None, data=None):
+    """Back to the question on the form with a message, or JSON for the form's script."""
+    if wants_json(request):
+        if error:
+            status = 409 if (data or {}).get("stale") else 400
+            return JsonResponse({"ok": False, "error": error, **(data or {})}, status=status)
+        return JsonResponse({"ok": True, "message": success, **(data or {})})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    url = reverse("applications:edit", args=[application.pk])
+    return redirect(f"{url}#question-{question_id}" if question_id else url)
+
+
+def attachment_data(attachment, version):
+    application_id = attachment.application_id
+    return {
+        "version": version,
+        "attachment": {
+            "id": attachment.pk,
+            "question_id": attachment.question_id,
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "size_display": filesizeformat(attachment.size),
+            "sha256": attachment.sha256,
+            "url": reverse("applications:attachment", args=[application_id, attachment.pk]),
+            "delete_url": reverse(
+                "applications:delete_attachment", args=[application_id, attachment.pk]
+            ),
+        },
+    }
+
+
+def refusal(request, application, question_id, error):
+    """A refused change; a stale draft also tells the script the version it was refused for."""
+    data = {"stale": True} if isinstance(error, StaleDraft) else None
+    return answer(request, application, question_id, error=str(error), data=data)
+
+
+@login_required
+@require_POST
+def upload(request, pk, question_id):
+    application = application_for(request, pk)
+    version = posted_version(request)
+    if version is None:
+        return answer(
+            request,
+            application,
+            question_id,
+            error=_("The form was incomplete. Reload the page and send the file again."),
+        )
+    try:
+        attachment = add_attachment(
+            application, question_id, request.FILES.get("file"), request.user, version
+        )
+    except ApplicationError as error:
+        return refusal(request, application, question_id, error)
+    return answer(
+        request,
+        application,
+        question_id,
+        success=_("“%(name)s” is attached (%(size)s).")
+        % {"name": attachment.original_name, "size": filesizeformat(attachment.size)},
+        data=attachment_data(attachment, application.version),
+    )
+
+
+@login_required
+@require_POST
+def delete(request, pk, attachment_id):
+    application = application_for(request, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    version = posted_version(request)
+    if version is None:
+        return answer(
+            request,
+            application,
+            attachment.question_id,
+            error=_("The form was incomplete. Reload the page and try again."),
+        )
+    try:
+        delete_attachment(application, attachment.pk, request.user, version)
+    except ApplicationError as error:
+        return refusal(request, application, attachment.question_id, error)
+    return answer(
+        request,
+        application,
+        attachment.question_id,
+        success=_("“%(name)s” was removed.") % {"name": attachment.original_name},
+        data={"version": application.version},
+    )
+
+
+@login_required
+@require_GET
+def download(request, pk, attachment_id):
+    application = application_for(request, pk, "applications.download_attachment")
+    attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.error("Attachment %s of application %s is missing from storage", attachment.pk, pk)
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    return private(response)
+
+
+@login_required
+@require_GET
+def receipt(request, pk, number):
+    application = application_for(request, pk)
+    submission = get_object_or_404(Submission, application=application, number=number)
+    submission.application = application
+    pdf = render_receipt(submission, get_language())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(submission)}"'
+    return private(response)
+
+
+def private(response):
+    """A personal file: never sniffed into another type, never kept by a shared cache."""
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
