@@ -459,3 +459,12 @@ def test_reopen_does_not_redirect_to_another_site(staff_client, call):
     )
 
     assert response["Location"] == list_url(call)
+
+
+def test_staff_find_the_list_from_the_call_page(client, programme_manager, applicant):
+    call = CallFactory()
+    link = reverse("applications:call_applications", args=[call.slug])
+    client.force_login(applicant)
+    assert link not in client.get(call.get_absolute_url()).text
+    client.force_login(programme_manager)
+    assert link in client.get(call.get_absolute_url()).text
