@@ -157,15 +157,17 @@ def test_the_apply_button_is_a_link_to_log_in_while_the_call_is_open(client):
     assert "Closes in 5 days." in content
 
 
-def test_a_signed_in_applicant_is_told_how_to_apply_rather_than_sent_in_a_loop(client, applicant):
+def test_a_signed_in_applicant_applies_with_a_form_rather_than_sent_in_a_loop(client, applicant):
     call = CallFactory(contact_email="aap@example.org")
     client.force_login(applicant)
 
     content = page(client, call, "en")
 
-    assert '<button type="button" class="btn btn-primary btn-lg" disabled' in content
-    assert "Online applications are not available yet" in content
-    assert 'href="mailto:aap@example.org"' in content
+    assert (
+        f'<form method="post" action="{url("en", "applications:start", slug=call.slug)}"' in content
+    )
+    assert '<button type="submit" class="btn btn-primary btn-lg">Apply' in content
+    assert "not available yet" not in content
     assert url("en", "account_login") + "?next=" not in content
 
 

@@ -61,13 +61,13 @@ def days_until(value):
 
 @register.simple_tag(takes_context=True)
 def apply_url(context, call):
-    """Where the Apply button leads. The one place to change when the application form exists.
+    """Where the Apply button leads: the one place that decides it.
 
-    For now: visitors sign in (or up) and come back to the call's page; signed-in people have
-    nowhere to go yet (None), and the button says so rather than reloading the page.
+    Signed-in people POST to the start of an application (apply.html makes the button a form);
+    visitors sign in (or up) and come back to the call's page.
     """
     if context["request"].user.is_authenticated:
-        return None
+        return reverse("applications:start", kwargs={"slug": call.slug}) if call.slug else None
     login = reverse("account_login")
     return f"{login}?{urlencode({'next': call.get_absolute_url()})}"
 

@@ -1,0 +1,397 @@
+"""The draft form: the project title and the call's own questions, the team and the budget.
+
+Drafts are lenient: answers are kept as typed (a number or a date that does not parse stays a
+string); the strict rules are checked at submission (applications.validation).
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.identifiers import normalise_orcid
+from accounts.models import Institution
+
+from .models import BudgetLine, TeamMember
+from .validation import count_words
+
+SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def in_language(value, key):
+    """The English variant of a block's text when the page is in English and it is filled."""
+    if (get_language() or "fr").startswith("en") and value.get(f"{key}_en"):
+        return value[f"{key}_en"]
+    return value.get(key, "")
+
+
+def parse_number(raw):
+    """A JSON number when the text is one ("12", "3,5"), else the text as typed."""
+    try:
+        number = Decimal(SPACES.sub("", raw).replace(",", "."))
+    except InvalidOperation:
+        return raw
+    if not number.is_finite():
+        return raw
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def parse_date(raw):
+    """An ISO date when the text is one (or a French dd/mm/yyyy date), else the text as typed."""
+    for parse in (dt.date.fromisoformat, lambda text: dt.datetime.strptime(text, "%d/%m/%Y")):
+        try:
+            return parse(raw.strip()).strftime("%Y-%m-%d")
+        except ValueError:
+            continue
+    return raw
+
+
+class Section:
+    """A group of questions under a section block's title (the first may have no title)."""
+
+    def __init__(self, block_id="", title="", intro=""):
+        self.id, self.title, self.intro, self.items = block_id, title, intro, []
+
+
+class ApplicationForm(forms.Form):
+    """One field per question of the call, named by the question's block id."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Project title"), max_length=255, required=False)
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.kinds = {}
+        self.labels = {"title": _("Project title")}
+        self.fields["title"].label = format_html(
+            '{}<span class="asteriskField">*</span>', self.labels["title"]
+        )
+        self.sections = [Section()]
+        for block in call.questions:
+            value = block.value
+            if block.block_type == "section":
+                self.sections.append(
+                    Section(f"section-{block.id}", in_language(value, "title"), value["intro"])
+                )
+                continue
+            self.kinds[block.id] = block.block_type
+            if block.block_type == "file":
+                self.sections[-1].items.append(FileQuestion(block))
+                continue
+            self.fields[block.id] = self.question_field(block)
+            self.sections[-1].items.append(self[block.id])
+        self.sections = [section for section in self.sections if section.items or section.title]
+        for name, kind in self.kinds.items():
+            if kind == "long_text":
+                self.add_word_counter(self[name])
+
+    def add_word_counter(self, field):
+        """ "N / max words" under a long text, counted here and kept up to date by word-count.js;
+        being part of the help text, it is announced with the field (aria-describedby)."""
+        widget = field.field.widget
+        template = _("%(count)s / %(max)s words")
+        limit = widget.attrs["data-max-words"]
+        value = field.value() if isinstance(field.value(), str) else ""
+        field.help_text = field.field.help_text = format_html(
+            '{}<span class="d-block word-count" id="{}" data-template="{}">{}</span>',
+            field.field.help_text,
+            widget.attrs["data-word-counter"],
+            template,
+            template % {"count": count_words(value), "max": limit},
+        )
+
+    def question_field(self, block):
+        value, kind = block.value, block.block_type
+        label = in_language(value, "label")
+        self.labels[block.id] = label
+        if value["required"]:  # shown as required, checked only at submission
+            label = format_html('{}<span class="asteriskField">*</span>', label)
+        options = {
+            "label": label,
+            "help_text": value.get("help_text", ""),
+            "required": False,  # checked at submission, never when saving a draft
+        }
+        if kind == "text":
+            return forms.CharField(
+                widget=forms.TextInput(attrs={"maxlength": value["max_length"]}), **options
+            )
+        if kind == "long_text":
+            counter = f"id_{block.id}_words"
+            return forms.CharField(
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 8,
+                        "data-max-words": value["max_words"],
+                        "data-word-counter": counter,
+                    }
+                ),
+                **options,
+            )
+        if kind == "choice":
+            choices = [(choice, choice) for choice in value["choices"]]
+            if value["multiple"]:
+                return forms.MultipleChoiceField(
+                    choices=choices, widget=forms.CheckboxSelectMultiple, **options
+                )
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
+        if kind == "number":
+            attrs = {"step": "any"}
+            for bound, attr in (("min_value", "min"), ("max_value", "max")):
+                if value[bound] is not None:
+                    attrs[attr] = value[bound]
+            return forms.CharField(widget=forms.NumberInput(attrs=attrs), **options)
+        if kind == "date":
+            return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **options)
+        raise ValueError(f"unknown question kind {kind}")
+
+    def answers(self):
+        """The answers as they are stored: numbers and dates parsed when they parse."""
+        answers = {}
+        for name, kind in self.kinds.items():
+            if kind == "file":
+                continue
+            value = self.cleaned_data.get(name)
+            if kind == "number" and value:
+                value = parse_number(value)
+            elif kind == "date" and value:
+                value = parse_date(value)
+            answers[name] = value if value is not None else ""
+        return answers
+
+    @classmethod
+    def initial_for(cls, application):
+        initial = {"version": application.version, "title": application.title}
+        for key, value in application.answers.items():
+            initial[key] = str(value) if isinstance(value, int | float) else value
+        return initial
+
+
+def readable_answers(form):
+    """The sections of the form with each answer as text, for the read-only page."""
+    sections = []
+    for section in form.sections:
+        items = []
+        for item in section.items:
+            if getattr(item, "is_file", False):
+                items.append({"label": item.label, "file": item})
+                continue
+            value = form.initial.get(item.name, "")
+            if isinstance(value, list):
+                value = ", ".join(value)
+            items.append({"label": form.labels[item.name], "value": value})
+        sections.append((section, items))
+    return sections
+
+
+class FileQuestion:
+    """A file question: its attachments are uploaded by their own form, not the draft's."""
+
+    is_file = True
+
+    def __init__(self, block):
+        self.id = block.id
+        self.label = in_language(block.value, "label")
+        self.help_text = block.value.get("help_text", "")
+        self.required = block.value["required"]
+        self.accepted_types = block.value["accepted_types"]
+        self.max_size_mb = block.value["max_size_mb"]
+        self.attachments = []
+        self.errors = []
+
+    @property
+    def accept(self):
+        return ",".join(f".{kind}" for kind in self.accepted_types)
+
+
+class RowForm(forms.ModelForm):
+    """A row of the team or the budget; rows left blank are ignored."""
+
+    def row(self):
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Every row may be left blank (it is then ignored), even one that was saved before."""
+
+    remove_label = _("Remove")
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = self.remove_label
+
+    def _construct_form(self, i, **kwargs):
+        return super()._construct_form(i, **kwargs, empty_permitted=True)
+
+
+class TeamMemberForm(RowForm):
+    # A plain choice, listed once per page rather than once per row.
+    institution = forms.TypedChoiceField(
+        label=_("Institution"), coerce=int, empty_value=None, required=False
+    )
+    field_order = ["name", "email", "orcid", "institution", "institution_name", "role", "is_lead"]
+
+    class Meta:
+        model = TeamMember
+        fields = ["name", "email", "orcid", "institution_name", "role", "is_lead"]
+
+    def __init__(self, *args, institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].choices = [("", "---------"), *institutions]
+
+    def clean_orcid(self):
+        orcid = self.cleaned_data["orcid"]
+        return normalise_orcid(orcid) if orcid else ""
+
+    def row(self):
+        return super().row() | {"institution_id": self.cleaned_data["institution"]}
+
+
+class EuroField(forms.DecimalField):
+    """Euros as typed in French or English: "1 500,50", "1500.50", "1500 €"."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def widget_attrs(self, widget):
+        return {}  # no min/step: they belong to number inputs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = SPACES.sub("", value).replace("€", "").replace(",", ".")
+        return super().to_python(value)
+
+
+class BudgetLineForm(RowForm):
+    amount_requested = EuroField(
+        label=_("Amount requested (EUR)"), min_value=0, decimal_places=2, required=False
+    )
+    cofunding = EuroField(
+        label=_("Co-funding (EUR)"), min_value=0, decimal_places=2, required=False
+    )
+
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "description", "amount_requested", "cofunding"]
+
+    def row(self):
+        row = super().row()
+        for name in ("amount_requested", "cofunding"):
+            row[name] = row[name] or Decimal("0")
+        return row
+
+
+class TeamRowsFormSet(RowFormSet):
+    remove_label = _("Remove this member")
+
+
+class BudgetRowsFormSet(RowFormSet):
+    remove_label = _("Remove this line")
+
+
+TeamFormSet = forms.formset_factory(
+    TeamMemberForm, formset=TeamRowsFormSet, extra=1, can_delete=True, max_num=50
+)
+BudgetFormSet = forms.formset_factory(
+    BudgetLineForm, formset=BudgetRowsFormSet, extra=1, can_delete=True, max_num=100
+)
+
+
+def rows(formset):
+    """The rows the applicant filled in and did not mark for removal, in page order."""
+    return [
+        form.row()
+        for form in formset.forms
+        if form.has_changed() and not (formset.can_delete and formset._should_delete_form(form))
+    ]
+
+
+def team_initial(application):
+    return [
+        {name: getattr(member, name) for name in TeamMemberForm._meta.fields}
+        | {"institution": member.institution_id}
+        for member in application.team.all()
+    ]
+
+
+def institution_choices():
+    return [
+        (pk, str(Institution(name=name, acronym=acronym)))
+        for pk, name, acronym in Institution.objects.values_list("pk", "name", "acronym")
+    ]
+
+
+def budget_initial(application):
+    return [
+        {name: getattr(line, name) for name in BudgetLineForm._meta.fields}
+        for line in application.budget_lines.all()
+    ]
+
+
+class DraftForms:
+    """The three parts of the draft page, bound together to the same data."""
+
+    def __init__(self, application, data=None):
+        call = application.call
+        team = {"prefix": "team", "form_kwargs": {"institutions": institution_choices()}}
+        if data is None:
+            self.form = ApplicationForm(call=call, initial=ApplicationForm.initial_for(application))
+            self.team = TeamFormSet(initial=team_initial(application), **team)
+            self.budget = BudgetFormSet(prefix="budget", initial=budget_initial(application))
+        else:
+            # Bound without initial: a row "has changed" when something is typed in it.
+            self.form = ApplicationForm(data, call=call)
+            self.team = TeamFormSet(data, **team)
+            self.budget = BudgetFormSet(data, prefix="budget")
+        if not call.funds_projects:
+            self.budget = None  # a call that funds nothing asks for no budget
+        self.file_questions = {
+            item.id: item
+            for section in self.form.sections
+            for item in section.items
+            if getattr(item, "is_file", False)
+        }
+        for attachment in application.attachments.all():
+            if attachment.question_id in self.file_questions:
+                self.file_questions[attachment.question_id].attachments.append(attachment)
+
+    def is_valid(self):
+        """The title and answers; the team and the budget are checked on their own."""
+        return self.form.is_valid()
+
+    def show_problems(self, problems):
+        """Put the problems of a refused submission next to their fields; returns the summary:
+        (anchor, label, message) for the list at the top of the page."""
+        form, summary = self.form, []
+        if problems:
+            form.errors  # noqa: B018 (cleans a bound form; an unbound one gets empty errors)
+            if not hasattr(form, "cleaned_data"):
+                form.cleaned_data = {}
+        labels = {
+            "team": _("Team"),
+            "budget": _("Budget"),
+            "attachments": _("Attachments"),
+            "__all__": "",
+        }
+        for key, messages in problems.items():
+            name = key.removeprefix("answers.")
+            if name in form.fields:
+                form.add_error(name, list(messages))
+                suffix = (
+                    "_0"
+                    if isinstance(
+                        form.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+                    )
+                    else ""
+                )
+                anchor, label = f"id_{name}{suffix}", form.labels[name]
+            elif name in self.file_questions:
+                self.file_questions[name].errors.extend(messages)
+                anchor, label = f"question-{name}", self.file_questions[name].label
+            else:
+                anchor, label = (key if key != "__all__" else ""), labels.get(key, key)
+            summary.extend((anchor, label, message) for message in messages)
+        return summary

@@ -1,0 +1,259 @@
+"""The applicant's side: the single window, starting a draft, the draft page, submit, withdraw.
+
+Each view finds the application with the permission it needs (404 otherwise, so that nobody learns
+that someone else's application exists), calls one function of applications.services, renders.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from calls.models import Call, CallPhase
+
+from . import services
+from .forms import DraftForms, readable_answers, rows
+from .models import Application, ApplicationState
+from .services import AlreadyApplied, ApplicationError, StaleDraft, SubmissionRefused
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def get_application(request, pk):
+    """The application if the user may read it; 404 otherwise, whoever asks."""
+    application = get_object_or_404(Application.objects.select_related("call", "lead"), pk=pk)
+    if not request.user.has_perm("applications.read_application", application):
+        raise Http404
+    return application
+
+
+def is_fetch(request):
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def clock(moment):
+    return timezone.localtime(moment, PARIS).strftime("%H:%M")
+
+
+def page_url(application):
+    return reverse("applications:edit", args=[application.pk])
+
+
+@login_required
+def my_applications(request):
+    applications = Application.objects.led_by(request.user).for_listing()
+    return render(
+        request,
+        "applications/my_applications.html",
+        {"applications": applications, "open_phase": CallPhase.OPEN.value},
+    )
+
+
+@login_required
+@require_POST
+def start(request, slug):
+    call = get_object_or_404(Call.objects.published(), slug=slug)
+    try:
+        application = services.start_application(request.user, call)
+    except AlreadyApplied as error:
+        messages.info(request, str(error))
+        return redirect(page_url(error.application))
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return redirect(call)
+    messages.success(
+        request,
+        _("Your draft is created. It is saved as you go; submit it before the deadline."),
+    )
+    return redirect(page_url(application))
+
+
+def is_editable(request, application):
+    return (
+        application.state == ApplicationState.DRAFT
+        and request.user.has_perm("applications.edit_draft", application)
+        and application.call.is_open
+    )
+
+
+@login_required
+def edit(request, pk):
+    application = get_application(request, pk)
+    if request.method != "POST":
+        return render_page(request, application)
+    if not is_editable(request, application):
+        return refuse(request, application, not_editable_message(application))
+    drafts = DraftForms(application, request.POST)
+    saved = save_page(request, application, drafts)
+    if not isinstance(saved, int):
+        return saved  # the page again, with what was typed and why it was not saved
+    application.refresh_from_db(fields=["updated_at"])
+    saved_at = clock(application.updated_at)
+    unsaved = unsaved_parts(drafts)
+    if is_fetch(request):
+        return JsonResponse({"version": saved, "saved_at": saved_at, "warning": unsaved})
+    if unsaved:
+        return render_page(
+            request,
+            application,
+            DraftForms(application, with_version(request.POST, saved)),
+            error=unsaved,
+        )
+    messages.success(request, _("Draft saved at %(time)s.") % {"time": saved_at})
+    return redirect(page_url(application))
+
+
+def save_page(request, application, drafts):
+    """Save what the page holds; returns the new version, or the response that says why not."""
+    if not drafts.is_valid():
+        message = _("The draft was not saved: correct the fields marked below.")
+        return answer_error(request, application, drafts, message, status=400)
+    data = drafts.form.cleaned_data
+    try:
+        return services.save_draft_page(
+            application,
+            data["version"],
+            title=data["title"],
+            answers={**application.answers, **drafts.form.answers()},
+            team=rows(drafts.team) if drafts.team.is_valid() else None,
+            budget=rows(drafts.budget) if drafts.budget and drafts.budget.is_valid() else None,
+        )
+    except StaleDraft as error:
+        return answer_error(request, application, drafts, str(error), status=409)
+    except ApplicationError as error:
+        return refuse(request, application, str(error))
+
+
+def unsaved_parts(drafts):
+    parts = []
+    if not drafts.team.is_valid():
+        parts.append(_("The team was not saved: correct the rows marked in red."))
+    if drafts.budget and not drafts.budget.is_valid():
+        parts.append(_("The budget was not saved: correct the lines marked in red."))
+    return " ".join(parts)
+
+
+def with_version(data, version):
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+def answer_error(request, application, drafts, message, status):
+    if is_fetch(request):
+        return JsonResponse({"error": message}, status=status)
+    return render_page(request, application, drafts, error=message, status=status)
+
+
+def refuse(request, application, message):
+    if is_fetch(request):
+        return JsonResponse({"error": message}, status=409)
+    messages.error(request, message)
+    return redirect(page_url(application))
+
+
+def not_editable_message(application):
+    if application.state == ApplicationState.DRAFT and not application.call.is_open:
+        return _("The call has closed: this draft can no longer be changed.")
+    if application.state == ApplicationState.DRAFT:
+        return _("Only the lead applicant can change this draft.")
+    return _("This application is %(state)s: it can no longer be changed.") % {
+        "state": application.get_state_display().lower()
+    }
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    now = timezone.now()  # the server's clock when the request arrived decides
+    application = get_application(request, pk)
+    if not request.user.has_perm("applications.submit_application", application):
+        return refuse(request, application, _("Only the lead applicant can submit."))
+    if "version" in request.POST and is_editable(request, application):
+        # The Submit button sends the page: save what is on it first.
+        drafts = DraftForms(application, request.POST)
+        saved = save_page(request, application, drafts)
+        if not isinstance(saved, int):
+            return saved
+        if unsaved := unsaved_parts(drafts):
+            message = _("The application was not submitted.") + " " + unsaved
+            drafts = DraftForms(application, with_version(request.POST, saved))
+            return render_page(request, application, drafts, error=message, status=400)
+    try:
+        submission = services.submit_application(application, request.user, now=now)
+    except SubmissionRefused as refused:
+        application.refresh_from_db()
+        return render_page(request, application, problems=refused.problems, status=400)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return redirect(page_url(application))
+    received = timezone.localtime(submission.received_at, PARIS)
+    messages.success(
+        request,
+        _(
+            "Your application was received on %(date)s at %(time)s (Paris time). A receipt "
+            "with its fingerprint is on its way to %(email)s by e-mail."
+        )
+        % {
+            "date": formats.date_format(received, "DATE_FORMAT"),
+            "time": received.strftime("%H:%M:%S"),
+            "email": application.lead.email,
+        },
+    )
+    return redirect(page_url(application))
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = get_application(request, pk)
+    if not request.user.has_perm("applications.withdraw_application", application):
+        return refuse(request, application, _("Only the lead applicant can withdraw."))
+    try:
+        services.withdraw_application(application, request.user)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your application is withdrawn."))
+    return redirect(page_url(application))
+
+
+def render_page(request, application, drafts=None, *, error="", problems=None, status=200):
+    """The draft form when it can be changed, its content read-only otherwise."""
+    editable = is_editable(request, application)
+    drafts = drafts or DraftForms(application)
+    summary = drafts.show_problems(problems or {})
+    user = request.user
+    state = application.state
+    context = {
+        "application": application,
+        "call": application.call,
+        "drafts": drafts,
+        "editable": editable,
+        "error": error,
+        "problems": summary,
+        "general_problems": (problems or {}).get("__all__", []),
+        "section_problems": {
+            key: (problems or {}).get(key, []) for key in ("team", "budget", "attachments")
+        },
+        "totals": application.budget_totals(),
+        "submissions": application.submissions.all(),
+        "can_submit": editable and user.has_perm("applications.submit_application", application),
+        "can_withdraw": user.has_perm("applications.withdraw_application", application)
+        and (
+            state == ApplicationState.DRAFT
+            or (state == ApplicationState.SUBMITTED and application.call.is_open)
+        ),
+        "closed_draft": state == ApplicationState.DRAFT and not application.call.is_open,
+    }
+    if not editable:
+        context["answers"] = readable_answers(drafts.form)
+        context["team"] = application.team.select_related("institution")
+        context["budget_lines"] = application.budget_lines.all()
+    return render(request, "applications/edit.html", context, status=status)
