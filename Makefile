@@ -10,7 +10,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	CACHE_URL=rediscache://redis.internal:6379/1 CELERY_BROKER_URL=redis://redis.internal:6379/0 \
 	EMAIL_URL=smtp+tls://guichet@smtp.example.org:587
 
-.PHONY: install messages translations demo serve test test-postgres lint format check-deploy clean
+.PHONY: install messages translations demo serve test lint format check-deploy bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ serve: messages
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks against gunicorn on 127.0.0.1 (../shared/BENCH.md): bench/results.json and
+# docs/performance.md. Uses DATABASE_URL when set (a scratch database!), else a SQLite file in /tmp.
+bench: messages
+	$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,111 @@
+"""Benchmark data: a call and applicants with complete drafts, made through the site's services."""
+
+import datetime as dt
+import string
+from decimal import Decimal
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from accounts.models import User
+from applications.models import BudgetLine, TeamMember
+from applications.services import save_draft, start_application
+from calls.models import Call, CallKind, Programme
+from demo.volume import BENCH_DOMAIN
+
+QUESTIONS = [
+    ("section", {"title": "Le projet", "title_en": "The project", "intro": ""}),
+    (
+        "text",
+        {
+            "label": "Acronyme",
+            "label_en": "Acronym",
+            "help_text": "",
+            "required": True,
+            "max_length": 30,
+        },
+    ),
+    (
+        "long_text",
+        {
+            "label": "Résumé",
+            "label_en": "Summary",
+            "help_text": "",
+            "required": True,
+            "max_words": 300,
+        },
+    ),
+]
+SUMMARY = " ".join(["Numérisation enrichie d'un fonds d'archives scientifiques."] * 20)
+
+
+def session_cookies(user):
+    """The cookies of a signed-in browser: a session in the database and a CSRF secret."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    csrf = get_random_string(32, string.ascii_letters + string.digits)
+    return {"sessionid": session.session_key, "csrftoken": csrf}
+
+
+def prepare_applicants(rush, submitters):
+    """A fresh open call and `rush + submitters + 1` applicants with drafts ready to submit."""
+    now = timezone.now()
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    call = Call(
+        title_fr=f"Banc d'essai {stamp}",
+        slug=f"banc-{stamp}",
+        kind=CallKind.PROJECTS,
+        programme=Programme.objects.order_by("position").first(),
+        summary_fr="Appel créé par make bench.",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(minutes=30),
+        envelope=Decimal("5000000"),
+        max_amount=Decimal("60000"),
+        requires_co_construction=True,
+        questions=QUESTIONS,
+        live=True,
+    )
+    call.save()
+    acronym, summary = (block.id for block in call.questions if block.block_type != "section")
+    leads = User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}", email__startswith="porteur-")
+    leads = list(leads.order_by("email")[: rush + submitters + 1])
+    if len(leads) < rush + submitters + 1:
+        raise SystemExit("not enough benchmark applicants: run load_demo --size large")
+    applications = []
+    for number, lead in enumerate(leads):
+        application = start_application(lead, call)
+        save_draft(
+            application,
+            application.version,
+            title=f"Projet {number}",
+            answers={acronym: f"P{number}", summary: SUMMARY},
+        )
+        application.team.update(role="researcher")
+        TeamMember.objects.create(
+            application=application,
+            name="Bibliothécaire",
+            email=f"bib-{number}@example.org",
+            role="documentation_professional",
+            position=1,
+        )
+        BudgetLine.objects.create(
+            application=application,
+            category="staff",
+            description="Vacations",
+            amount_requested=Decimal("42000.00"),
+            cofunding=Decimal("8000.00"),
+        )
+        applications.append(application)
+    demo_call = Call.objects.published().filter(slug="aap-numerisation-enrichie-2027").first()
+    return {
+        "call": call,
+        "saver": applications[0],
+        "submitters": applications[1 : submitters + 1],
+        "rush": applications[submitters + 1 :],
+        "demo_call_slug": (demo_call or call).slug,
+    }
