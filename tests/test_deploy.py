@@ -86,3 +86,23 @@ def test_the_demo_loader_does_not_exist_in_production():
     )
     assert result.returncode != 0
     assert "Unknown command" in result.stderr
+
+
+def test_development_server_starts_with_folders_given_in_the_environment(tmp_path):
+    """MEDIA_ROOT and friends from the environment are paths the URLconf can join (DEBUG on)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DJANGO_DEBUG": "1",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+            "STATIC_ROOT": str(tmp_path / "static"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
