@@ -13,9 +13,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identifiers import validate_orcid
-from calls.models import Call
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from calls.models import MONEY, Call
 
 
 class ApplicationState(models.TextChoices):
