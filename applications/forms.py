@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identifiers import normalise_orcid
+from accounts.forms import OrcidField
 from accounts.models import Institution
 
 from .models import BudgetLine, TeamMember
@@ -233,6 +233,7 @@ class TeamMemberForm(RowForm):
     institution = forms.TypedChoiceField(
         label=_("Institution"), coerce=int, empty_value=None, required=False
     )
+    orcid = OrcidField()
     field_order = ["name", "email", "orcid", "institution", "institution_name", "role", "is_lead"]
 
     class Meta:
@@ -242,10 +243,6 @@ class TeamMemberForm(RowForm):
     def __init__(self, *args, institutions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].choices = [("", "---------"), *institutions]
-
-    def clean_orcid(self):
-        orcid = self.cleaned_data["orcid"]
-        return normalise_orcid(orcid) if orcid else ""
 
     def row(self):
         return super().row() | {"institution_id": self.cleaned_data["institution"]}

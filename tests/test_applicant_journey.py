@@ -364,6 +364,15 @@ def test_an_invalid_orcid_keeps_the_team_unsaved_but_saves_the_answers(client, a
     assert not draft.team.exists()  # the team was not saved
 
 
+def test_a_pasted_orcid_address_is_saved_as_the_identifier(client, applicant, draft):
+    client.force_login(applicant)
+    team = [TEAM[0] | {"orcid": f"https://orcid.org/{ORCID}"}]
+
+    client.post(en("applications:edit", draft.pk), draft_data(1, team=team))
+
+    assert draft.team.get().orcid == ORCID
+
+
 def test_autosave_answers_json_with_the_new_version(client, applicant, draft):
     client.force_login(applicant)
 
