@@ -58,7 +58,7 @@ def prepare_applicants(rush, submitters):
     stamp = now.strftime("%Y%m%d%H%M%S")
     call = Call(
         title_fr=f"Banc d'essai {stamp}",
-        slug=f"banc-{stamp}",
+        slug=f"course-depot-{stamp}",
         kind=CallKind.PROJECTS,
         programme=Programme.objects.order_by("position").first(),
         summary_fr="Appel créé par make bench.",

@@ -103,7 +103,14 @@ class CallQuerySet(models.QuerySet):
         return self.filter(phase_condition(phase, now or timezone.now()))
 
     def for_listing(self, now=None):
-        return self.published().select_related("programme").with_phase(now)
+        """Published calls with their programme and phase, without the heavy content that lists
+        never show (decoding every call's form and FAQ dominated the list's rendering time)."""
+        return (
+            self.published()
+            .select_related("programme")
+            .defer("questions", "faq", "description", "eligibility")
+            .with_phase(now)
+        )
 
 
 class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel):
