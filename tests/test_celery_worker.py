@@ -61,3 +61,21 @@ def test_signup_verification_email_arrives_through_the_worker(
     assert len(outbox) == 1
     assert outbox[0].to == ["worker@example.org"]
     assert "http://testserver/en/accounts/confirm-email/" in outbox[0].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_submission_receipt_is_rendered_and_sent_by_the_worker(celery_worker):
+    """The worker reads the committed submission and sends the PDF receipt to the lead."""
+    from applications.services import submit_application
+
+    from .factories import ApplicationFactory
+
+    application = ApplicationFactory(complete=True, lead__email="porteuse@example.org")
+    submission = submit_application(application, application.lead)  # commits: a real transaction
+
+    outbox = wait_for_mail(1, timeout=30)
+    assert len(outbox) == 1
+    assert outbox[0].to == ["porteuse@example.org"]
+    assert submission.fingerprint in outbox[0].body
+    ((name, content, mimetype),) = outbox[0].attachments
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF-")
