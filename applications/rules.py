@@ -5,6 +5,10 @@ so that nobody learns that someone else's application exists.
 """
 
 import rules
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Application
 
 
 @rules.predicate
@@ -34,3 +38,12 @@ rules.add_perm("applications.submit_application", is_lead)
 rules.add_perm("applications.withdraw_application", is_lead)
 rules.add_perm("applications.reopen_application", is_programme_staff)
 rules.add_perm("applications.list_call_applications", is_programme_staff)
+
+
+def application_or_404(user, pk, permission="applications.read_application"):
+    """The application with its call and lead if `user` has `permission` on it; 404 otherwise,
+    whoever asks, so that nobody learns that someone else's application exists."""
+    application = get_object_or_404(Application.objects.select_related("call", "lead"), pk=pk)
+    if not user.has_perm(permission, application):
+        raise Http404
+    return application

@@ -147,17 +147,9 @@ def editing_draft(application, version):
         yield application
 
 
-def save_draft(application, version, *, title, answers):
-    """Save the title and answers of a draft; returns the new version."""
-    with editing_draft(application, version):
-        application.title = title
-        application.answers = answers
-        application.save(update_fields=["title", "answers"])
-    return application.version
-
-
-def save_draft_page(application, version, *, title, answers, team=None, budget=None):
-    """Save the whole draft page at once; returns the new version.
+def save_draft(application, version, *, title, answers, team=None, budget=None):
+    """Save a draft: title and answers, and the team and budget rows when given; returns the
+    new version.
 
     `team` and `budget` are lists of field dicts: when given, they replace the saved rows, in the
     order of the page (the page shows the whole draft, and the version says it was the latest).

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -20,17 +20,10 @@ from calls.models import Call, CallPhase
 from . import services
 from .forms import DraftForms, readable_answers, rows
 from .models import Application, ApplicationState
+from .rules import application_or_404
 from .services import AlreadyApplied, ApplicationError, StaleDraft, SubmissionRefused
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def get_application(request, pk):
-    """The application if the user may read it; 404 otherwise, whoever asks."""
-    application = get_object_or_404(Application.objects.select_related("call", "lead"), pk=pk)
-    if not request.user.has_perm("applications.read_application", application):
-        raise Http404
-    return application
 
 
 def is_fetch(request):
@@ -84,7 +77,7 @@ def is_editable(request, application):
 
 @login_required
 def edit(request, pk):
-    application = get_application(request, pk)
+    application = application_or_404(request.user, pk)
     if request.method != "POST":
         return render_page(request, application)
     if not is_editable(request, application):
@@ -116,7 +109,7 @@ def save_page(request, application, drafts):
         return answer_error(request, application, drafts, message, status=400)
     data = drafts.form.cleaned_data
     try:
-        return services.save_draft_page(
+        return services.save_draft(
             application,
             data["version"],
             title=data["title"],
@@ -172,7 +165,7 @@ def not_editable_message(application):
 @require_POST
 def submit(request, pk):
     now = timezone.now()  # the server's clock when the request arrived decides
-    application = get_application(request, pk)
+    application = application_or_404(request.user, pk)
     if not request.user.has_perm("applications.submit_application", application):
         return refuse(request, application, _("Only the lead applicant can submit."))
     if "version" in request.POST and is_editable(request, application):
@@ -212,7 +205,7 @@ def submit(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    application = get_application(request, pk)
+    application = application_or_404(request.user, pk)
     if not request.user.has_perm("applications.withdraw_application", application):
         return refuse(request, application, _("Only the lead applicant can withdraw."))
     try:

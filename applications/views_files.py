@@ -17,19 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .attachments import add_attachment, delete_attachment
-from .models import Application, Submission
+from .models import Submission
 from .receipts import receipt_filename, render_receipt
+from .rules import application_or_404
 from .services import ApplicationError, StaleDraft
 
 logger = logging.getLogger(__name__)
-
-
-def application_for(request, pk, permission="applications.read_application"):
-    """The application `pk` with its call and lead, or 404 if this user may not see it."""
-    application = get_object_or_404(Application.objects.select_related("call", "lead"), pk=pk)
-    if not request.user.has_perm(permission, application):
-        raise Http404
-    return application
 
 
 def wants_json(request):
@@ -86,7 +79,7 @@ def refusal(request, application, question_id, error):
 @login_required
 @require_POST
 def upload(request, pk, question_id):
-    application = application_for(request, pk)
+    application = application_or_404(request.user, pk)
     version = posted_version(request)
     if version is None:
         return answer(
@@ -114,7 +107,7 @@ def upload(request, pk, question_id):
 @login_required
 @require_POST
 def delete(request, pk, attachment_id):
-    application = application_for(request, pk)
+    application = application_or_404(request.user, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
     version = posted_version(request)
     if version is None:
@@ -140,7 +133,7 @@ def delete(request, pk, attachment_id):
 @login_required
 @require_GET
 def download(request, pk, attachment_id):
-    application = application_for(request, pk, "applications.download_attachment")
+    application = application_or_404(request.user, pk, "applications.download_attachment")
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
     try:
         handle = attachment.file.open("rb")
@@ -159,7 +152,7 @@ def download(request, pk, attachment_id):
 @login_required
 @require_GET
 def receipt(request, pk, number):
-    application = application_for(request, pk)
+    application = application_or_404(request.user, pk)
     submission = get_object_or_404(Submission, application=application, number=number)
     submission.application = application
     pdf = render_receipt(submission, get_language())
