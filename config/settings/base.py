@@ -221,6 +221,13 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work, run by `celery -A config beat` in production.
+CELERY_BEAT_SCHEDULE = {
+    "review-reminders": {
+        "task": "reviews.tasks.send_review_reminders",
+        "schedule": 60 * 60,  # hourly; each reviewer gets at most one reminder a day
+    },
+}
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
