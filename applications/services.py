@@ -31,6 +31,10 @@ TRANSITIONS = {
     "submit": ({State.DRAFT}, State.SUBMITTED),
     "withdraw": ({State.DRAFT, State.SUBMITTED}, State.WITHDRAWN),
     "reopen": ({State.SUBMITTED}, State.DRAFT),
+    # Eligibility screening and review (reviews.eligibility, reviews.assignments).
+    "mark_eligible": ({State.SUBMITTED, State.INELIGIBLE}, State.ELIGIBLE),
+    "mark_ineligible": ({State.SUBMITTED, State.ELIGIBLE}, State.INELIGIBLE),
+    "start_review": ({State.ELIGIBLE}, State.IN_REVIEW),
 }
 
 
@@ -50,7 +54,7 @@ class SubmissionRefused(ApplicationError):
         self.problems = problems
 
 
-def _transition(application, actor, action, reason="", extra_fields=()):
+def transition(application, actor, action, reason="", extra_fields=()):
     """Move a locked application along TRANSITIONS and record it. Call inside transaction.atomic."""
     sources, target = TRANSITIONS[action]
     if application.state not in sources:
@@ -75,10 +79,15 @@ REFUSED = {
     "submit": gettext_lazy("An application that is %(state)s cannot be submitted."),
     "withdraw": gettext_lazy("An application that is %(state)s cannot be withdrawn."),
     "reopen": gettext_lazy("An application that is %(state)s cannot be reopened."),
+    "mark_eligible": gettext_lazy("An application that is %(state)s cannot be marked eligible."),
+    "mark_ineligible": gettext_lazy(
+        "An application that is %(state)s cannot be marked ineligible."
+    ),
+    "start_review": gettext_lazy("An application that is %(state)s cannot be sent to review."),
 }
 
 
-def _locked(application):
+def locked(application):
     return Application.objects.select_for_update().select_related("call").get(pk=application.pk)
 
 
@@ -180,7 +189,7 @@ def submit_application(application, actor, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        application = _locked(application)
+        application = locked(application)
         if application.state != State.DRAFT:
             raise ApplicationError(
                 _("This application was already submitted.")
@@ -199,7 +208,7 @@ def submit_application(application, actor, now=None):
             fingerprint=fingerprint(content),
         )
         application.submitted_at = now
-        _transition(application, actor, "submit", extra_fields=["submitted_at"])
+        transition(application, actor, "submit", extra_fields=["submitted_at"])
         transaction.on_commit(lambda: queue_receipt(submission.pk), robust=True)
     return submission
 
@@ -214,12 +223,12 @@ def withdraw_application(application, actor, now=None):
     """The lead withdraws a draft at any time, a submitted application until the call closes."""
     now = now or timezone.now()
     with transaction.atomic():
-        application = _locked(application)
+        application = locked(application)
         if application.state == State.SUBMITTED and now >= application.call.closes_at:
             raise ApplicationError(
                 _("The call has closed: a submitted application can no longer be withdrawn.")
             )
-        return _transition(application, actor, "withdraw")
+        return transition(application, actor, "withdraw")
 
 
 def reopen_application(application, actor, reason):
@@ -227,8 +236,8 @@ def reopen_application(application, actor, reason):
     if not (reason or "").strip():
         raise ApplicationError(_("Say why the application is reopened."))
     with transaction.atomic():
-        application = _locked(application)
+        application = locked(application)
         application.submitted_at = None
-        return _transition(
+        return transition(
             application, actor, "reopen", reason=reason.strip(), extra_fields=["submitted_at"]
         )
