@@ -125,3 +125,23 @@ class Institution(models.Model):
     @property
     def ror_url(self):
         return f"https://ror.org/{self.ror}" if self.ror else ""
+
+
+class Discipline(models.Model):
+    """A field of research, shared by reviewers' expertise and applications for matching."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_fr = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+        ordering = ["name_fr"]
+
+    def __str__(self):
+        from django.utils.translation import get_language
+
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_fr

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Institution
+from .models import Discipline, Institution
 
 
 class InstitutionViewSet(SnippetViewSet):
@@ -17,3 +17,16 @@ class InstitutionViewSet(SnippetViewSet):
 
 
 register_snippet(InstitutionViewSet)
+
+
+class DisciplineViewSet(SnippetViewSet):
+    model = Discipline
+    icon = "tag"
+    menu_label = _("Disciplines")
+    menu_order = 211
+    add_to_admin_menu = True
+    list_display = ["name_fr", "name_en", "code"]
+    search_fields = ["name_fr", "name_en", "code"]
+
+
+register_snippet(DisciplineViewSet)

@@ -60,6 +60,16 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
     submitted_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    # For matching reviewers' expertise.
+    disciplines = models.ManyToManyField(
+        "accounts.Discipline", verbose_name=_("disciplines"), blank=True, related_name="+"
+    )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Up to ten, separated by commas; they help find the right reviewers."),
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -129,6 +139,27 @@ class TeamMember(models.Model):
     @property
     def institution_label(self):
         return str(self.institution) if self.institution_id else self.institution_name
+
+
+class ExcludedReviewer(models.Model):
+    """Someone the applicant asks not to be a reviewer (the call says how many, up to three)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="excluded_reviewers"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    institution_name = models.CharField(_("institution"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("person excluded from reviewing")
+        verbose_name_plural = _("people excluded from reviewing")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
 
 
 class BudgetCategory(models.TextChoices):

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
@@ -80,6 +80,17 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class TieBreak(models.TextChoices):
+    """How the ranking orders applications with the same score; shown on the ranking page."""
+
+    MAIN_CRITERION = "main_criterion", _("Higher score on the criterion with the largest weight")
+    LOWER_REQUEST = "lower_request", _("Lower amount requested")
+    EARLIER_SUBMISSION = "earlier_submission", _("Earlier submission")
+
+
+SCORE = {"max_digits": 5, "decimal_places": 2}
 
 
 class CallQuerySet(models.QuerySet):
@@ -173,6 +184,66 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
     faq = StreamField(FAQBlock(), verbose_name=_("frequently asked questions"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
+    # Review: how the call's applications are screened, reviewed and ranked.
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    reviews_due_at = models.DateTimeField(
+        _("reviews due"),
+        null=True,
+        blank=True,
+        help_text=_("In Paris time. Defaults to three weeks after each assignment."),
+    )
+    half_points = models.BooleanField(
+        _("half points allowed"), default=False, help_text=_("Reviewers may score 3.5, 4.5...")
+    )
+    total_threshold = models.DecimalField(
+        _("threshold on the total (/20)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
+        help_text=_(
+            "An application scored below it cannot be proposed for funding without an override."
+        ),
+        **SCORE,
+    )
+    reviewers_see_other_reviews = models.BooleanField(
+        _("reviewers see the other reviews"),
+        default=True,
+        help_text=_("Only after submitting their own, and never the reviewers' names."),
+    )
+    disagreement_gap = models.DecimalField(
+        _("disagreement gap (/20)"),
+        default=Decimal("4"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
+        help_text=_("Reviews further apart than this are flagged on the ranking."),
+        **SCORE,
+    )
+    tie_break = models.CharField(
+        _("tie-break rule"),
+        max_length=32,
+        choices=TieBreak.choices,
+        default=TieBreak.MAIN_CRITERION,
+    )
+    max_excluded_reviewers = models.PositiveSmallIntegerField(
+        _("people an applicant may exclude as reviewers"),
+        default=0,
+        validators=[MaxValueValidator(3)],
+        help_text=_("From 0 to 3, as the ERC allows."),
+    )
+    reply_opens_at = models.DateTimeField(_("reply phase opens at"), null=True, blank=True)
+    reply_closes_at = models.DateTimeField(
+        _("reply phase closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Applicants read the comments meant for them and answer factual errors."),
+    )
+    reply_max_chars = models.PositiveIntegerField(
+        _("maximum length of a reply (characters)"), default=3000
+    )
+
     title = TranslatedField("title_fr", "title_en")
     summary = TranslatedField("summary_fr", "summary_en")
 
@@ -211,6 +282,12 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
         amounts_given = self.max_amount is not None and self.envelope is not None
         if amounts_given and self.max_amount > self.envelope:
             errors["max_amount"] = _("The maximum per application cannot exceed the envelope.")
+        if bool(self.reply_opens_at) != bool(self.reply_closes_at):
+            errors["reply_closes_at"] = _("Give both dates of the reply phase, or neither.")
+        elif self.reply_opens_at and self.reply_closes_at <= self.reply_opens_at:
+            errors["reply_closes_at"] = _("The reply phase must close after it opens.")
+        elif self.reply_opens_at and self.closes_at and self.reply_opens_at < self.closes_at:
+            errors["reply_opens_at"] = _("The reply phase opens after the call closes.")
         if errors:
             raise ValidationError(errors)
 
@@ -227,6 +304,10 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
     @property
     def is_open(self) -> bool:
         return self.phase == CallPhase.OPEN
+
+    def reply_phase_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.reply_opens_at) and self.reply_opens_at <= now < self.reply_closes_at
 
     @property
     def funds_projects(self) -> bool:
@@ -272,6 +353,13 @@ class CallCriterion(Orderable):
     )
     scale_min = models.SmallIntegerField(_("lowest score"), default=0)
     scale_max = models.SmallIntegerField(_("highest score"), default=5)
+    threshold = models.DecimalField(
+        _("threshold"),
+        null=True,
+        blank=True,
+        help_text=_("On the criterion's scale. A lower agreed score flags the application."),
+        **SCORE,
+    )
 
     name = TranslatedField("name_fr", "name_en")
 
@@ -288,6 +376,25 @@ class CallCriterion(Orderable):
             raise ValidationError(
                 {"scale_max": _("The highest score must be above the lowest score.")}
             )
+        if self.threshold is not None and not self.scale_min <= self.threshold <= self.scale_max:
+            raise ValidationError({"threshold": _("The threshold must be on the scale.")})
+
+
+class EligibilityCheck(Orderable):
+    """One point of the call's eligibility checklist, which staff tick when screening."""
+
+    call = ParentalKey(Call, on_delete=models.CASCADE, related_name="eligibility_checks")
+    label_fr = models.CharField(_("check"), max_length=255)
+    label_en = models.CharField(_("check in English"), max_length=255, blank=True)
+
+    label = TranslatedField("label_fr", "label_en")
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("eligibility check")
+        verbose_name_plural = _("eligibility checklist")
+
+    def __str__(self):
+        return self.label
 
 
 class CallDocument(Orderable):

@@ -59,6 +59,30 @@ class CallViewSet(SnippetViewSet):
                 heading=_("Evaluation criteria"),
             ),
             ObjectList(
+                [
+                    InlinePanel("eligibility_checks", label=_("Eligibility checklist")),
+                    FieldPanel("max_excluded_reviewers"),
+                    FieldRowPanel(
+                        [FieldPanel("reviewers_per_application"), FieldPanel("reviews_due_at")]
+                    ),
+                    FieldRowPanel([FieldPanel("half_points"), FieldPanel("total_threshold")]),
+                    FieldRowPanel(
+                        [FieldPanel("reviewers_see_other_reviews"), FieldPanel("disagreement_gap")]
+                    ),
+                    FieldPanel("tie_break"),
+                    MultiFieldPanel(
+                        [
+                            FieldRowPanel(
+                                [FieldPanel("reply_opens_at"), FieldPanel("reply_closes_at")]
+                            ),
+                            FieldPanel("reply_max_chars"),
+                        ],
+                        heading=_("Right to reply (Paris time)"),
+                    ),
+                ],
+                heading=_("Review"),
+            ),
+            ObjectList(
                 [InlinePanel("documents", label=_("Documents")), FieldPanel("faq")],
                 heading=_("Documents and FAQ"),
             ),

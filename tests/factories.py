@@ -142,3 +142,65 @@ class BudgetLineFactory(factory.django.DjangoModelFactory):
     description = "Vacations de numérisation"
     amount_requested = Decimal("5000.00")
     cofunding = Decimal("0.00")
+
+
+class DisciplineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Discipline"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"discipline-{n}")
+    name_fr = factory.Sequence(lambda n: f"Discipline {n}")
+    name_en = factory.Sequence(lambda n: f"Discipline {n} (en)")
+
+
+def in_review_application(call=None, **kwargs):
+    """A complete application, submitted and screened eligible (what reviewers receive)."""
+    from applications.models import ApplicationState
+
+    application = ApplicationFactory(call=call or CallFactory(closed=True), complete=True, **kwargs)
+    application.state = ApplicationState.ELIGIBLE
+    application.submitted_at = application.call.closes_at - dt.timedelta(days=1)
+    application.save(update_fields=["state", "submitted_at"])
+    return application
+
+
+class ReviewerFactory(UserFactory):
+    """A user with the reviewer role and a profile: ReviewerFactory(profile__keywords="...")."""
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        from accounts.roles import Role
+
+        if create:
+            for role in extracted or [Role.REVIEWER]:
+                self.groups.add(Group.objects.get(name=role.value))
+            self.save()
+
+    profile = factory.RelatedFactory(
+        "tests.factories.ReviewerProfileFactory", factory_related_name="user"
+    )
+
+
+class ReviewerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.ReviewerProfile"
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    keywords = ""
+    languages = ["fr", "en"]
+    max_load = 8
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An assignment (pending by default; state="accepted" for an open dossier)."""
+
+    class Meta:
+        model = "reviews.Assignment"
+
+    application = factory.LazyFunction(in_review_application)
+    reviewer = factory.SubFactory(ReviewerFactory)
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))

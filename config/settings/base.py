@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cms",
     "calls",
     "applications",
+    "reviews",
     "notifications",
     "demo",
     # Wagtail

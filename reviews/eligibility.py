@@ -1,0 +1,66 @@
+"""Eligibility screening: staff tick the call's checklist and mark an application eligible or
+ineligible with a reason; the lead is told."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from applications.models import ApplicationState
+from applications.services import locked, transition
+from notifications.events import Event
+from notifications.services import notify
+
+from .errors import ReviewError
+from .models import EligibilityScreening
+
+SCREENABLE = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE)
+
+
+def screen_application(application, actor, *, checks, eligible, reason=""):
+    """Record the checklist and the result; move the application and tell its lead.
+
+    `checks` maps each checklist point's id to True (met) or False. Eligible needs every point
+    met; ineligible needs a reason, which the lead reads. Screening again with the same result
+    updates the record without telling the lead twice.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        application = locked(application)
+        if application.state not in SCREENABLE:
+            raise ReviewError(
+                _("An application that is %(state)s cannot be screened.")
+                % {"state": application.get_state_display().lower()}
+            )
+        points = list(application.call.eligibility_checks.values_list("pk", flat=True))
+        ticked = {str(pk): bool(checks.get(str(pk), checks.get(pk))) for pk in points}
+        if eligible and not all(ticked.values()):
+            raise ReviewError(
+                _("Every point of the checklist must be met for the application to be eligible.")
+            )
+        if not eligible and not reason:
+            raise ReviewError(
+                _("Say why the application is ineligible: the applicant will read it."),
+                {"reason": [_("This field is required.")]},
+            )
+        EligibilityScreening.objects.update_or_create(
+            application=application,
+            defaults={
+                "checks": ticked,
+                "eligible": eligible,
+                "reason": reason,
+                "screened_by": actor,
+            },
+        )
+        target = ApplicationState.ELIGIBLE if eligible else ApplicationState.INELIGIBLE
+        if application.state == target:
+            return application
+        transition(
+            application, actor, "mark_eligible" if eligible else "mark_ineligible", reason=reason
+        )
+        notify(
+            Event.ELIGIBILITY_RESULT,
+            [application.lead],
+            {"application": application, "eligible": eligible, "reason": reason},
+            url=reverse("applications:edit", args=[application.pk]),
+        )
+    return application

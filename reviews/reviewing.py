@@ -1,0 +1,170 @@
+"""A reviewer's review: saved as a draft, submitted (then locked), reopened by staff."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.events import Event
+from notifications.services import notify
+
+from .assignments import staff_to_tell
+from .errors import ReviewError
+from .models import Assignment, AssignmentState, Review, ReviewScore, ReviewState
+from .scoring import score_problem, weighted_score
+
+
+def parse_score(raw):
+    """A score typed as "3", "3.5" or "3,5"; None when empty; ReviewError when not a number."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        return Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ReviewError(_("Type a number, such as 3 or 3.5.")) from None
+
+
+def review_of(assignment):
+    """The assignment's review with a score row per criterion (created on first access)."""
+    review, _created = Review.objects.get_or_create(assignment=assignment)
+    criteria = list(assignment.application.call.criteria.all())
+    existing = set(review.scores.values_list("criterion_id", flat=True))
+    ReviewScore.objects.bulk_create(
+        ReviewScore(review=review, criterion=criterion)
+        for criterion in criteria
+        if criterion.pk not in existing
+    )
+    return review
+
+
+def _locked_review(assignment, reviewer):
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("application__call")
+        .get(pk=assignment.pk)
+    )
+    if assignment.reviewer_id != reviewer.pk:
+        raise ReviewError(_("This assignment is not yours."))
+    if assignment.state != AssignmentState.ACCEPTED:
+        raise ReviewError(_("Accept the assignment and declare your interests first."))
+    review = review_of(assignment)
+    if review.is_submitted:
+        raise ReviewError(
+            _("This review is submitted and locked. Ask the programme team to reopen it.")
+        )
+    return assignment, review
+
+
+def save_review(assignment, reviewer, data):
+    """Save the reviewer's draft; incomplete is fine, invalid is not. Returns the review.
+
+    data: {"scores": {criterion id: (raw score, comment)}, "comment_for_applicant",
+           "confidential_comment", "recommendation"}
+    """
+    with transaction.atomic():
+        assignment, review = _locked_review(assignment, reviewer)
+        _write(assignment, review, data)
+    return review
+
+
+def submit_review(assignment, reviewer, data, now=None):
+    """Save, check that everything is given, then lock the review and tell staff."""
+    with transaction.atomic():
+        assignment, review = _locked_review(assignment, reviewer)
+        scores = _write(assignment, review, data)
+        problems = {}
+        for criterion in assignment.application.call.criteria.all():
+            if scores.get(criterion.pk) is None:
+                problems[f"score_{criterion.pk}"] = [_("Score this criterion.")]
+        if not review.comment_for_applicant:
+            problems["comment_for_applicant"] = [_("Write a comment for the applicant.")]
+        if not review.recommendation:
+            problems["recommendation"] = [_("Choose a recommendation.")]
+        if not problems:
+            review.state = ReviewState.SUBMITTED
+            review.submitted_at = now or timezone.now()
+            review.save(update_fields=["state", "submitted_at", "updated_at"])
+            application = assignment.application
+            notify(
+                Event.REVIEW_SUBMITTED,
+                staff_to_tell(assignment),
+                {"assignment": assignment, "application": application, "reviewer": reviewer},
+                url=reverse("reviews:dossier", args=[application.pk]),
+            )
+    if problems:  # the draft is saved; only the submission is refused
+        raise ReviewIncomplete(problems, review)
+    return review
+
+
+class ReviewIncomplete(ReviewError):
+    """Submission refused: the draft was saved, `problems` says what is missing."""
+
+    def __init__(self, problems, review):
+        super().__init__(_("The review is saved but not submitted: complete it first."), problems)
+        self.review = review
+
+
+def _write(assignment, review, data):
+    call = assignment.application.call
+    criteria = {criterion.pk: criterion for criterion in call.criteria.all()}
+    parsed, problems = {}, {}
+    for criterion_id, (raw, comment) in (data.get("scores") or {}).items():
+        criterion = criteria.get(int(criterion_id))
+        if criterion is None:
+            continue
+        try:
+            value = parse_score(raw)
+        except ReviewError as error:
+            problems[f"score_{criterion.pk}"] = [str(error)]
+            continue
+        problem = score_problem(criterion, value, call.half_points)
+        if problem:
+            problems[f"score_{criterion.pk}"] = [problem]
+            continue
+        parsed[criterion.pk] = (value, (comment or "").strip())
+    recommendation = data.get("recommendation") or ""
+    if problems:
+        raise ReviewError(_("The review was not saved: correct the scores marked below."), problems)
+    rows = {row.criterion_id: row for row in review.scores.all()}
+    for criterion_id, (value, comment) in parsed.items():
+        row = rows[criterion_id]
+        row.score, row.comment = value, comment
+    ReviewScore.objects.bulk_update(rows.values(), ["score", "comment"])
+    scores = {criterion_id: row.score for criterion_id, row in rows.items()}
+    review.comment_for_applicant = (data.get("comment_for_applicant") or "").strip()
+    review.confidential_comment = (data.get("confidential_comment") or "").strip()
+    review.recommendation = recommendation
+    review.weighted_score = weighted_score(criteria.values(), scores)
+    review.save(
+        update_fields=[
+            "comment_for_applicant",
+            "confidential_comment",
+            "recommendation",
+            "weighted_score",
+            "updated_at",
+        ]
+    )
+    return scores
+
+
+def reopen_review(review, actor, reason):
+    """Staff unlock a submitted review so that its reviewer can change it, saying why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError(
+            _("Say why the review is reopened."), {"reason": [_("This field is required.")]}
+        )
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if not review.is_submitted:
+            raise ReviewError(_("Only a submitted review can be reopened."))
+        review.state = ReviewState.DRAFT
+        review.reopened_at = timezone.now()
+        review.reopen_reason = reason
+        review.reopened_by = actor
+        review.save(
+            update_fields=["state", "reopened_at", "reopened_by", "reopen_reason", "updated_at"]
+        )
+    return review

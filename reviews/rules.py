@@ -1,0 +1,100 @@
+"""Who may do what in peer review: the one place that says it (django-rules predicates).
+
+Views ask `user.has_perm("reviews.<name>", obj)` and answer 404 when refused on an object, so
+that nobody learns what they may not see. Reviewers see only their assigned, non-conflicted
+dossiers; applicants never see who reviewed.
+"""
+
+import rules
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from applications.rules import is_lead, is_programme_staff
+
+from .models import AssignmentState
+
+
+@rules.predicate
+def is_council_member(user):
+    return user.has_perm("reviews.view_ranking")
+
+
+@rules.predicate
+def is_reviewer(user):
+    return user.has_perm("reviews.review_applications")
+
+
+@rules.predicate
+def is_assignee(user, assignment):
+    return assignment is not None and assignment.reviewer_id == user.id
+
+
+@rules.predicate
+def is_pending(user, assignment):
+    return assignment.state == AssignmentState.PENDING
+
+
+@rules.predicate
+def is_accepted(user, assignment):
+    return assignment.state == AssignmentState.ACCEPTED
+
+
+@rules.predicate
+def has_submitted_review(user, assignment):
+    review = getattr(assignment, "review", None)
+    return review is not None and review.is_submitted
+
+
+@rules.predicate
+def call_shows_other_reviews(user, assignment):
+    return assignment.application.call.reviewers_see_other_reviews
+
+
+@rules.predicate
+def is_rapporteur(user, application):
+    report = getattr(application, "consensus", None)
+    return report is not None and report.rapporteur_id == user.id
+
+
+@rules.predicate
+def reviews_accepted_dossier(user, application):
+    """A reviewer who accepted this application (no conflict declared)."""
+    return application.assignments.filter(
+        reviewer_id=user.id, state=AssignmentState.ACCEPTED
+    ).exists()
+
+
+# Staff screen, assign, reopen; the council and staff deliberate.
+rules.add_perm("reviews.screen_applications", is_programme_staff)
+rules.add_perm("reviews.manage_assignments", is_programme_staff)
+rules.add_perm("reviews.manage_reviewers", is_programme_staff)
+rules.add_perm("reviews.see_ranking", is_programme_staff | is_council_member)
+rules.add_perm("reviews.read_reviews", is_programme_staff | is_council_member)
+rules.add_perm("reviews.write_consensus", is_programme_staff | is_rapporteur)
+
+# Reviewers, on an assignment.
+rules.add_perm("reviews.see_dashboard", is_reviewer)
+rules.add_perm("reviews.answer_assignment", is_reviewer & is_assignee & is_pending)
+rules.add_perm("reviews.open_dossier", is_reviewer & is_assignee & is_accepted)
+rules.add_perm(
+    "reviews.see_other_reviews",
+    is_reviewer & is_assignee & is_accepted & has_submitted_review & call_shows_other_reviews,
+)
+# Replies: the lead writes; staff, the council and the dossier's reviewers read.
+rules.add_perm("reviews.reply", is_lead)
+rules.add_perm(
+    "reviews.read_reply", is_programme_staff | is_council_member | reviews_accepted_dossier
+)
+
+
+def assignment_or_404(user, pk, permission):
+    """The assignment with its application and call if `user` has `permission` on it."""
+    from .models import Assignment
+
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("application__call", "application__lead", "reviewer"),
+        pk=pk,
+    )
+    if not user.has_perm(permission, assignment):
+        raise Http404
+    return assignment
