@@ -1,0 +1,470 @@
+"""Peer review rules, through the services: conflicts, automatic assignment, scores, locks,
+thresholds, reminders."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from applications.models import ApplicationEvent, ApplicationState, ExcludedReviewer
+from reviews import assignments, deliberation, reviewing
+from reviews.conflicts import DECLARED, EXCLUDED, SAME_INSTITUTION, TEAM_MEMBER, conflicts_between
+from reviews.errors import ReviewError
+from reviews.matching import (
+    ALL_AT_MAXIMUM,
+    TOO_FEW_WITHOUT_CONFLICT,
+    Candidate,
+    Dossier,
+    plan_assignments,
+)
+from reviews.models import Assignment, AssignmentState, ConflictDeclaration, ReviewState
+from reviews.ranking import call_ranking
+from reviews.scoring import weighted_score
+from reviews.tasks import send_review_reminders
+
+from .factories import (
+    AssignmentFactory,
+    CallCriterionFactory,
+    CallFactory,
+    DisciplineFactory,
+    InstitutionFactory,
+    ReviewerFactory,
+    TeamMemberFactory,
+    UserFactory,
+    in_review_application,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def review_data(call, score="4", recommendation="fund"):
+    return {
+        "scores": {criterion.pk: (score, "Argumenté.") for criterion in call.criteria.all()},
+        "comment_for_applicant": "Un projet solide.",
+        "confidential_comment": "Équipe reconnue.",
+        "recommendation": recommendation,
+    }
+
+
+# Conflicts of interest
+
+
+def test_a_team_member_from_the_reviewers_institution_is_a_conflict():
+    institution = InstitutionFactory(name="Université de Lille")
+    reviewer = ReviewerFactory(institution=institution)
+    application = in_review_application()
+    assert conflicts_between(reviewer, application) == []
+    TeamMemberFactory(application=application, institution=institution)
+    assert conflicts_between(reviewer, application) == [SAME_INSTITUTION]
+
+
+def test_an_institution_typed_by_hand_matches_the_directory_name():
+    reviewer = ReviewerFactory(institution=InstitutionFactory(name="Université de Strasbourg"))
+    application = in_review_application()
+    TeamMemberFactory(application=application, institution_name="  université de STRASBOURG ")
+    assert SAME_INSTITUTION in conflicts_between(reviewer, application)
+
+
+def test_a_reviewer_in_the_team_or_leading_it_is_a_conflict():
+    reviewer = ReviewerFactory(email="expert@example.org")
+    application = in_review_application()
+    TeamMemberFactory(application=application, email="Expert@Example.org")
+    assert conflicts_between(reviewer, application) == [TEAM_MEMBER]
+    assert TEAM_MEMBER in conflicts_between(application.lead, application)
+
+
+def test_a_person_the_applicant_excluded_is_a_conflict_by_email_or_name():
+    by_email = ReviewerFactory(email="rival@example.org")
+    by_name = ReviewerFactory(first_name="Éloïse", last_name="Martin")
+    application = in_review_application()
+    ExcludedReviewer.objects.create(application=application, name="X", email="RIVAL@example.org")
+    ExcludedReviewer.objects.create(application=application, name="eloise  MARTIN")
+    assert conflicts_between(by_email, application) == [EXCLUDED]
+    assert conflicts_between(by_name, application) == [EXCLUDED]
+
+
+def test_a_declared_conflict_frees_the_assignment_tells_staff_and_is_kept(
+    programme_manager, django_capture_on_commit_callbacks, mailoutbox
+):
+    application = in_review_application()
+    reviewer = ReviewerFactory()
+    assignment = assignments.assign_reviewer(application, reviewer, programme_manager)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignments.declare_conflict(assignment, reviewer, "J'ai co-écrit avec la porteuse.")
+    assignment.refresh_from_db()
+    assert assignment.state == AssignmentState.RECUSED
+    declaration = ConflictDeclaration.objects.get(assignment=assignment)
+    assert declaration.has_conflict and "co-écrit" in declaration.reason
+    assert [message.to for message in mailoutbox] == [[programme_manager.email]]
+    assert conflicts_between(reviewer, application) == [DECLARED]
+    # The reviewer can never be assigned to it again.
+    with pytest.raises(ReviewError):
+        assignments.assign_reviewer(application, reviewer, programme_manager)
+
+
+def test_a_conflict_needs_a_reason_and_accepting_declares_none(programme_manager):
+    assignment = AssignmentFactory()
+    with pytest.raises(ReviewError):
+        assignments.declare_conflict(assignment, assignment.reviewer, "  ")
+    assignments.accept_assignment(assignment, assignment.reviewer)
+    declaration = ConflictDeclaration.objects.get(assignment=assignment)
+    assert declaration.has_conflict is False
+
+
+def test_manual_assignment_is_refused_on_conflict_with_the_reason(programme_manager):
+    institution = InstitutionFactory()
+    reviewer = ReviewerFactory(institution=institution)
+    application = in_review_application()
+    TeamMemberFactory(application=application, institution=institution)
+    with pytest.raises(ReviewError, match="institution"):
+        assignments.assign_reviewer(application, reviewer, programme_manager)
+    assert not Assignment.objects.exists()
+
+
+def test_manual_assignment_starts_the_review_and_respects_the_maximum(programme_manager):
+    call = CallFactory(closed=True)
+    reviewer = ReviewerFactory(profile__max_load=1)
+    first, second = in_review_application(call), in_review_application(call)
+    assignments.assign_reviewer(first, reviewer, programme_manager)
+    first.refresh_from_db()
+    assert first.state == ApplicationState.IN_REVIEW
+    assert ApplicationEvent.objects.filter(application=first, action="start_review").exists()
+    with pytest.raises(ReviewError, match="maximum"):
+        assignments.assign_reviewer(second, reviewer, programme_manager)
+
+
+def test_only_reviewers_and_reviewable_applications_can_be_assigned(programme_manager):
+    application = in_review_application()
+    with pytest.raises(ReviewError):
+        assignments.assign_reviewer(application, UserFactory(), programme_manager)
+    application.state = ApplicationState.SUBMITTED
+    application.save()
+    with pytest.raises(ReviewError):
+        assignments.assign_reviewer(application, ReviewerFactory(), programme_manager)
+
+
+# Automatic assignment
+
+
+def plain_dossier(pk, needed=2, disciplines=(), keywords=(), lead_id=None, institution_ids=()):
+    from reviews.conflicts import DossierFacts
+
+    facts = DossierFacts(lead_id=lead_id or -pk, institution_ids=set(institution_ids))
+    return Dossier(
+        id=pk,
+        facts=facts,
+        disciplines=frozenset(disciplines),
+        keywords=frozenset(keywords),
+        title=f"Projet {pk}",
+        needed=needed,
+    )
+
+
+def plain_candidate(pk, max_load=3, disciplines=(), keywords=(), institution_id=None, load=0):
+    from reviews.conflicts import ReviewerFacts
+
+    facts = ReviewerFacts(
+        id=pk,
+        email=f"r{pk}@example.org",
+        name=f"r {pk}",
+        orcid="",
+        institution_id=institution_id,
+        institution_name="",
+    )
+    return Candidate(
+        facts=facts,
+        disciplines=frozenset(disciplines),
+        keywords=frozenset(keywords),
+        max_load=max_load,
+        load=load,
+    )
+
+
+def test_the_plan_gives_n_reviewers_each_without_conflict_within_maxima():
+    dossiers = [plain_dossier(pk, needed=3, institution_ids=[pk % 4]) for pk in range(1, 41)]
+    candidates = [plain_candidate(pk, max_load=7, institution_id=pk % 4) for pk in range(1, 21)]
+    plan = plan_assignments(dossiers, candidates)
+    per_dossier, per_reviewer = {}, {}
+    for application_id, reviewer_id, _score in plan.pairs:
+        per_dossier.setdefault(application_id, set()).add(reviewer_id)
+        per_reviewer[reviewer_id] = per_reviewer.get(reviewer_id, 0) + 1
+        assert application_id % 4 != reviewer_id % 4, "same institution"
+    assert all(len(reviewers) == 3 for reviewers in per_dossier.values())
+    assert len(per_dossier) == 40 and not plan.uncovered
+    assert max(per_reviewer.values()) <= 7
+    # Balanced: 120 places over 20 reviewers, 6 each.
+    assert set(per_reviewer.values()) == {6}
+
+
+def test_the_plan_prefers_expertise_and_is_deterministic():
+    dossiers = [
+        plain_dossier(1, needed=1, disciplines=[10], keywords=["iiif"]),
+        plain_dossier(2, needed=1, keywords=["archives du web"]),
+    ]
+
+    def candidates():
+        return [
+            plain_candidate(5),
+            plain_candidate(6, disciplines=[10], keywords=["iiif"]),
+            plain_candidate(7, keywords=["archives du web"]),
+        ]
+
+    plan = plan_assignments(dossiers, candidates())
+    assert plan.pairs == [(1, 6, 5), (2, 7, 2)]
+    assert plan_assignments(list(reversed(dossiers)), candidates()[::-1]).pairs == plan.pairs
+
+
+def test_the_plan_says_what_it_could_not_cover_and_why():
+    dossiers = [plain_dossier(1, needed=2, institution_ids=[1]), plain_dossier(2, needed=2)]
+    candidates = [plain_candidate(1, institution_id=1, max_load=5), plain_candidate(2, max_load=1)]
+    plan = plan_assignments(dossiers, candidates)
+    uncovered = {application_id: (missing, why) for application_id, missing, why in plan.uncovered}
+    assert uncovered[1] == (1, TOO_FEW_WITHOUT_CONFLICT)
+    assert uncovered[2][1] == ALL_AT_MAXIMUM
+
+
+def test_the_plan_counts_existing_assignments_and_never_asks_twice():
+    dossier = plain_dossier(1, needed=1)
+    dossier.assigned = {5}
+    plan = plan_assignments([dossier], [plain_candidate(5), plain_candidate(6, load=3)])
+    assert plan.pairs == [] and plan.uncovered == [(1, 1, ALL_AT_MAXIMUM)]
+
+
+def test_a_proposal_takes_effect_only_when_applied_and_only_once(
+    programme_manager, django_capture_on_commit_callbacks, mailoutbox
+):
+    call = CallFactory(closed=True, reviewers_per_application=2)
+    history = DisciplineFactory(code="histoire")
+    applications = [in_review_application(call) for _ in range(4)]
+    applications[0].disciplines.add(history)
+    reviewers = [ReviewerFactory(profile__max_load=3) for _ in range(3)]
+    reviewers[2].reviewer_profile.disciplines.add(history)
+    proposal = assignments.propose_assignments(call, programme_manager)
+    assert len(proposal.pairs) == 8 and proposal.uncovered == []
+    assert not Assignment.objects.exists()
+    assert [application_id for application_id, reviewer_id, score in proposal.pairs if score] == [
+        applications[0].pk
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        created, skipped = assignments.apply_proposal(proposal, programme_manager)
+    assert len(created) == 8 and skipped == []
+    assert {message.to[0] for message in mailoutbox} == {r.email for r in reviewers}
+    assert len(mailoutbox) == 3, "one message per reviewer"
+    for application in applications:
+        application.refresh_from_db()
+        assert application.state == ApplicationState.IN_REVIEW
+    with pytest.raises(ReviewError):
+        assignments.apply_proposal(proposal, programme_manager)
+
+
+def test_applying_skips_pairs_that_became_invalid(programme_manager):
+    call = CallFactory(closed=True, reviewers_per_application=1)
+    application = in_review_application(call)
+    reviewer = ReviewerFactory()
+    proposal = assignments.propose_assignments(call, programme_manager)
+    institution = InstitutionFactory()
+    reviewer.institution = institution
+    reviewer.save()
+    TeamMemberFactory(application=application, institution=institution)
+    created, skipped = assignments.apply_proposal(proposal, programme_manager)
+    assert created == [] and "institution" in skipped[0][2]
+
+
+# Scores and reviews
+
+
+def test_weighted_scores_on_different_scales_are_shown_on_twenty():
+    call = CallFactory(closed=True)
+    quality = CallCriterionFactory(call=call, weight=Decimal("2"), scale_min=0, scale_max=5)
+    impact = CallCriterionFactory(call=call, weight=Decimal("1"), scale_min=1, scale_max=10)
+    criteria = [quality, impact]
+    assert weighted_score(criteria, {quality.pk: Decimal("4"), impact.pk: Decimal("5.5")}) == (
+        Decimal("14.00")  # (2 * 4/5 + 1 * 4.5/9) / 3 * 20
+    )
+    assert weighted_score(criteria, {quality.pk: Decimal("4"), impact.pk: Decimal("6")}) == (
+        Decimal("14.37")  # (2 * 4/5 + 1 * 5/9) / 3 * 20 = 14.370...
+    )
+    assert weighted_score(criteria, {quality.pk: Decimal("5"), impact.pk: Decimal("10")}) == 20
+    assert weighted_score(criteria, {quality.pk: Decimal("0"), impact.pk: Decimal("1")}) == 0
+    assert weighted_score(criteria, {quality.pk: Decimal("4")}) is None
+
+
+def accepted_assignment(call=None):
+    assignment = AssignmentFactory(
+        application=in_review_application(call or CallFactory(closed=True))
+    )
+    assignments.accept_assignment(assignment, assignment.reviewer)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def test_half_points_only_where_the_call_allows_them():
+    assignment = accepted_assignment()
+    call = assignment.application.call
+    CallCriterionFactory(call=call)
+    with pytest.raises(ReviewError) as refused:
+        reviewing.save_review(assignment, assignment.reviewer, review_data(call, score="3,5"))
+    assert "Whole points" in str(refused.value.problems) or refused.value.problems
+    call.half_points = True
+    call.save()
+    review = reviewing.save_review(assignment, assignment.reviewer, review_data(call, "3,5"))
+    assert review.scores.get().score == Decimal("3.5")
+    with pytest.raises(ReviewError):
+        reviewing.save_review(assignment, assignment.reviewer, review_data(call, "3.25"))
+    with pytest.raises(ReviewError):
+        reviewing.save_review(assignment, assignment.reviewer, review_data(call, "6"))
+
+
+def test_a_submitted_review_is_locked_until_staff_reopen_it(
+    programme_manager, django_capture_on_commit_callbacks, mailoutbox
+):
+    assignment = accepted_assignment()
+    call = assignment.application.call
+    CallCriterionFactory(call=call)
+    incomplete = {**review_data(call), "recommendation": ""}
+    with pytest.raises(reviewing.ReviewIncomplete) as refused:
+        reviewing.submit_review(assignment, assignment.reviewer, incomplete)
+    assert "recommendation" in refused.value.problems
+    assert refused.value.review.comment_for_applicant == "Un projet solide.", "the draft is kept"
+    with django_capture_on_commit_callbacks(execute=True):
+        review = reviewing.submit_review(assignment, assignment.reviewer, review_data(call))
+    assert review.state == ReviewState.SUBMITTED and review.weighted_score == Decimal("16.00")
+    with pytest.raises(ReviewError, match="locked"):
+        reviewing.save_review(assignment, assignment.reviewer, review_data(call, "1"))
+    review.refresh_from_db()
+    assert review.weighted_score == Decimal("16.00")
+    reviewing.reopen_review(review, programme_manager, "Note du critère 1 à revoir.")
+    reviewing.save_review(assignment, assignment.reviewer, review_data(call, "1"))
+    review.refresh_from_db()
+    assert review.state == ReviewState.DRAFT and review.weighted_score == Decimal("4.00")
+
+
+def test_only_the_assignee_of_an_accepted_assignment_can_review():
+    assignment = AssignmentFactory()
+    call = assignment.application.call
+    with pytest.raises(ReviewError):
+        reviewing.save_review(assignment, assignment.reviewer, review_data(call))
+    assignments.accept_assignment(assignment, assignment.reviewer)
+    with pytest.raises(ReviewError):
+        reviewing.save_review(assignment, ReviewerFactory(), review_data(call))
+
+
+# Thresholds and the consensus
+
+
+def test_funding_under_a_threshold_needs_an_override_with_a_reason(programme_manager):
+    call = CallFactory(closed=True, total_threshold=Decimal("12"))
+    criterion = CallCriterionFactory(call=call, threshold=Decimal("3"))
+    application = in_review_application(call)
+    data = {
+        "scores": {criterion.pk: ("2", "")},
+        "comment_for_applicant": "À retravailler.",
+        "recommendation": "fund",
+    }
+    with pytest.raises(ReviewError) as refused:
+        deliberation.save_consensus(application, programme_manager, data, finalise=True)
+    assert "threshold" in " ".join(refused.value.problems["recommendation"])
+    with pytest.raises(ReviewError):
+        deliberation.save_consensus(
+            application, programme_manager, {**data, "threshold_override": True}
+        )
+    report = deliberation.save_consensus(
+        application,
+        programme_manager,
+        {**data, "threshold_override": True, "override_reason": "Projet stratégique."},
+        finalise=True,
+    )
+    assert report.is_final and report.weighted_score == Decimal("8.00")
+    row = call_ranking(call)[0]
+    assert row.score == Decimal("8.00") and len(row.failures) == 2
+
+
+def test_the_ranking_flags_disagreement_and_breaks_ties_by_the_calls_rule(programme_manager):
+    call = CallFactory(closed=True, tie_break="lower_request", disagreement_gap=Decimal("4"))
+    CallCriterionFactory(call=call, scale_max=10)
+    cheap, costly, split = (in_review_application(call) for _ in range(3))
+    costly.budget_lines.update(amount_requested=Decimal("50000"))
+    for application, scores in ((cheap, ["8", "8"]), (costly, ["8", "8"]), (split, ["10", "4"])):
+        for score in scores:
+            assignment = AssignmentFactory(application=application)
+            assignments.accept_assignment(assignment, assignment.reviewer)
+            reviewing.submit_review(assignment, assignment.reviewer, review_data(call, score))
+    rows = call_ranking(call)
+    assert [row.application for row in rows] == [cheap, costly, split]
+    assert rows[0].tie_broken and rows[1].tie_broken and not rows[2].tie_broken
+    assert rows[2].disagreement and rows[2].spread == Decimal("12.00")
+    assert not rows[0].disagreement
+    assert [row.rank for row in rows] == [1, 2, 3]
+
+
+# Reminders
+
+
+def test_reminders_go_once_a_day_to_reviewers_with_reviews_due_soon_or_late(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    now = timezone.now()
+    late = AssignmentFactory(due_at=now - dt.timedelta(days=1))
+    Assignment.objects.filter(pk=late.pk).update(state=AssignmentState.ACCEPTED)
+    soon = AssignmentFactory(due_at=now + dt.timedelta(days=2))
+    AssignmentFactory(due_at=now + dt.timedelta(days=20))  # not yet
+    done = AssignmentFactory(due_at=now - dt.timedelta(days=1))
+    assignments.accept_assignment(done, done.reviewer)
+    CallCriterionFactory(call=done.application.call)
+    reviewing.submit_review(done, done.reviewer, review_data(done.application.call))
+    for assignment in (late, soon, done):
+        assignment.application.state = ApplicationState.IN_REVIEW
+        assignment.application.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_review_reminders() == 2
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [late.reviewer.email, soon.reviewer.email]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_review_reminders() == 0, "at most one a day"
+    assert len(mailoutbox) == 2
+    late.reviewer.reviewer_profile.__class__.objects.update(
+        last_reminded_at=now - dt.timedelta(days=1, minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_review_reminders() == 2, "the next day"
+
+
+def test_a_reviewer_with_several_dossiers_gets_one_reminder(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    reviewer = ReviewerFactory()
+    for _ in range(3):
+        assignment = AssignmentFactory(reviewer=reviewer, due_at=timezone.now())
+        assignment.application.state = ApplicationState.IN_REVIEW
+        assignment.application.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_review_reminders() == 1
+    assert len(mailoutbox) == 1
+
+
+# Invitations
+
+
+def test_an_invitation_makes_its_addressee_a_reviewer_once(
+    programme_manager, django_capture_on_commit_callbacks, mailoutbox
+):
+    from reviews.invitations import accept_invitation, invite_reviewer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite_reviewer(
+            email="Nouvelle.Experte@example.org", actor=programme_manager, language="en"
+        )
+    assert mailoutbox[0].to == ["nouvelle.experte@example.org"]
+    stranger = UserFactory(email="autre@example.org")
+    with pytest.raises(ReviewError, match="nouvelle.experte@example.org"):
+        accept_invitation(invitation, stranger)
+    invited = UserFactory(email="nouvelle.experte@example.org")
+    accept_invitation(invitation, invited)
+    assert invited.groups.filter(name=Role.REVIEWER.value).exists()
+    assert invited.reviewer_profile
+    with pytest.raises(ReviewError, match="already"):
+        accept_invitation(invitation, stranger)
