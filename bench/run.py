@@ -28,12 +28,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, models  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.http import HOST, PORT, Browser, p50, percentile, throughput  # noqa: E402
 from bench.prepare import prepare_applicants, session_cookies  # noqa: E402
+from bench.review import prepare_review_call  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 REPORT = ROOT / "docs" / "performance.md"
@@ -239,6 +240,68 @@ def measure_staff(results, bench):
     log(f"staff list p50 {p50(timings):.1f} ms")
 
 
+def measure_reviews(results, call):
+    """Automatic assignment (in process), then the ranking and a reviewer's dashboard (HTTP)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.models import User
+    from bench.review import auto_assign, ensure_reviewers, submit_all_reviews
+    from reviews.models import Assignment
+
+    reviewers = ensure_reviewers()
+    started = time.perf_counter()
+    created, uncovered = auto_assign(call)
+    seconds = time.perf_counter() - started
+    applications = call.applications.count()
+    results["reviews.auto_assign.s"] = metric(
+        seconds,
+        "s",
+        f"propose then apply: {applications} applications x {call.reviewers_per_application} "
+        f"reviewers among {reviewers} (max 20 each); {created} assignments, {uncovered} places "
+        "uncovered, one message per reviewer queued",
+    )
+    log(f"auto-assignment {seconds:.2f} s: {created} assignments, {uncovered} uncovered")
+    reviews = submit_all_reviews(call)
+    connection.close()
+
+    manager = User.objects.get(email="gestion@example.org")
+    with translation.override("fr"):
+        ranking = reverse("reviews:ranking", args=[call.slug])
+        dashboard = reverse("reviews:dashboard")
+    browser = Browser(session_cookies(manager))
+    timings = []
+    for _ in range(10):
+        status, _location, _body, ms = browser.request("GET", ranking)
+        assert status == 200, f"the ranking answered {status}"
+        timings.append(ms)
+    results["reviews.ranking.p50_ms"] = metric(
+        p50(timings),
+        "ms",
+        f"p50 of 10 loads of the ranking: {applications} applications, {reviews} reviews",
+    )
+    log(f"ranking p50 {p50(timings):.0f} ms")
+
+    busiest = (
+        Assignment.objects.filter(application__call=call)
+        .values("reviewer")
+        .annotate(n=models.Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    reviewer = User.objects.get(pk=busiest["reviewer"])
+    browser = Browser(session_cookies(reviewer))
+    timings = []
+    for _ in range(20):
+        status, _location, _body, ms = browser.request("GET", dashboard)
+        assert status == 200, f"the dashboard answered {status}"
+        timings.append(ms)
+    results["reviews.dashboard.p50_ms"] = metric(
+        p50(timings), "ms", f"p50 of 20 loads of a reviewer's dashboard ({busiest['n']} dossiers)"
+    )
+    log(f"dashboard p50 {p50(timings):.0f} ms")
+
+
 def machine():
     meminfo = Path("/proc/meminfo")
     lines = meminfo.read_text().splitlines() if meminfo.exists() else []
@@ -286,6 +349,7 @@ def main():
     call_command("load_demo", size="large", verbosity=0)
     bench = prepare_applicants(rush=RUSH_CLIENTS, submitters=30)
     log(f"prepared {RUSH_CLIENTS + 31} complete drafts on call {bench['call'].slug}")
+    review_call = prepare_review_call(log=log)
     connection.close()
     server = start_gunicorn()
     results = {}
@@ -294,6 +358,7 @@ def main():
         measure_applicant(results, bench)
         deadline_rush(results, bench)
         measure_staff(results, bench)
+        measure_reviews(results, review_call)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
-from applications.services import locked, transition
+from applications.services import locked, transition, transition_many
 from notifications.events import Event
 from notifications.services import notify
 
@@ -189,10 +189,7 @@ def pair_problem(dossier, candidate):
 
 def start_reviews(application_ids, actor):
     """Eligible applications that received a reviewer move to "in review"."""
-    for application in Application.objects.filter(
-        pk__in=application_ids, state=ApplicationState.ELIGIBLE
-    ).select_for_update():
-        transition(application, actor, "start_review")
+    transition_many(application_ids, actor, "start_review")
 
 
 def tell_reviewers(assignments):

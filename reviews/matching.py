@@ -47,6 +47,13 @@ class Dossier:
     needed: int
     assigned: set = field(default_factory=set)  # reviewers already asked, whatever they answered
 
+    @property
+    def padded_title(self):
+        """The title's words, lower case, between spaces: a keyword matches as " word "."""
+        if not hasattr(self, "_padded"):
+            self._padded = " " + " ".join(re.findall(r"\w+", self.title.lower())) + " "
+        return self._padded
+
 
 @dataclass
 class Plan:
@@ -58,11 +65,9 @@ def match_score(candidate, dossier):
     """How well a reviewer's expertise fits an application: shared disciplines and keywords."""
     score = DISCIPLINE_WEIGHT * len(candidate.disciplines & dossier.disciplines)
     score += KEYWORD_WEIGHT * len(candidate.keywords & dossier.keywords)
-    title = dossier.title.lower()
+    title = dossier.padded_title
     score += TITLE_WEIGHT * sum(
-        1
-        for keyword in candidate.keywords - dossier.keywords
-        if re.search(rf"\b{re.escape(keyword)}\b", title)
+        1 for keyword in candidate.keywords - dossier.keywords if f" {keyword} " in title
     )
     return score
 
