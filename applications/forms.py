@@ -10,13 +10,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import OrcidField
-from accounts.models import Institution
+from accounts.models import Discipline, Institution
 
-from .models import BudgetLine, TeamMember
+from .models import Application, BudgetLine, ExcludedReviewer, TeamMember
 from .validation import count_words
 
 SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -281,6 +281,64 @@ class BudgetLineForm(RowForm):
         return row
 
 
+class ExcludedReviewerForm(RowForm):
+    class Meta:
+        model = ExcludedReviewer
+        fields = ["name", "email", "institution_name", "reason"]
+        labels = {"institution_name": _("Institution")}
+        help_texts = {"reason": _("Why this person should not review your application.")}
+
+
+MAX_KEYWORDS = 10
+
+
+def keyword_list(text):
+    """The keywords typed as "a, b; c", in their order, without blanks."""
+    return [word.strip() for word in text.replace(";", ",").split(",") if word.strip()]
+
+
+class MatchingForm(forms.Form):
+    """What the project is about, to find reviewers with the right expertise."""
+
+    disciplines = forms.ModelMultipleChoiceField(
+        label=_("Disciplines"),
+        queryset=Discipline.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick the fields of research the project belongs to."),
+    )
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        max_length=500,
+        required=False,
+        help_text=Application._meta.get_field("keywords").help_text,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="matching", **kwargs)
+        choices = list(self.fields["disciplines"].choices)
+        if not choices:
+            del self.fields["disciplines"]  # none in the directory yet: nothing to tick
+        else:
+            self.fields["disciplines"].choices = choices  # listed once, not once per use
+
+    def clean_keywords(self):
+        keywords = keyword_list(self.cleaned_data["keywords"])
+        if len(keywords) > MAX_KEYWORDS:
+            raise forms.ValidationError(
+                _("Give at most %(max)s keywords (there are %(count)s).")
+                % {"max": MAX_KEYWORDS, "count": len(keywords)}
+            )
+        return ", ".join(keywords)
+
+    @classmethod
+    def initial_for(cls, application):
+        return {
+            "keywords": application.keywords,
+            "disciplines": [discipline.pk for discipline in application.disciplines.all()],
+        }
+
+
 class TeamRowsFormSet(RowFormSet):
     remove_label = _("Remove this member")
 
@@ -289,12 +347,45 @@ class BudgetRowsFormSet(RowFormSet):
     remove_label = _("Remove this line")
 
 
+class ExcludedRowsFormSet(RowFormSet):
+    """As many rows as the call allows; more filled-in rows than that are refused."""
+
+    remove_label = _("Remove this person")
+
+    def clean(self):
+        if any(self.errors):
+            return
+        count = len(rows(self))
+        if count > self.max_num:
+            raise forms.ValidationError(
+                ngettext(
+                    "This call lets you name at most %(max)s person to exclude as a reviewer; "
+                    "you named %(count)s.",
+                    "This call lets you name at most %(max)s people to exclude as reviewers; "
+                    "you named %(count)s.",
+                    self.max_num,
+                )
+                % {"max": self.max_num, "count": count}
+            )
+
+
 TeamFormSet = forms.formset_factory(
     TeamMemberForm, formset=TeamRowsFormSet, extra=1, can_delete=True, max_num=50
 )
 BudgetFormSet = forms.formset_factory(
     BudgetLineForm, formset=BudgetRowsFormSet, extra=1, can_delete=True, max_num=100
 )
+
+
+def excluded_formset(limit):
+    """The rows of people to exclude: `limit` of them, the call's maximum."""
+    return forms.formset_factory(
+        ExcludedReviewerForm,
+        formset=ExcludedRowsFormSet,
+        extra=limit,
+        max_num=limit,
+        can_delete=True,
+    )
 
 
 def rows(formset):
@@ -321,6 +412,13 @@ def institution_choices():
     ]
 
 
+def excluded_initial(application):
+    return [
+        {name: getattr(person, name) for name in ExcludedReviewerForm._meta.fields}
+        for person in application.excluded_reviewers.all()
+    ]
+
+
 def budget_initial(application):
     return [
         {name: getattr(line, name) for name in BudgetLineForm._meta.fields}
@@ -329,22 +427,31 @@ def budget_initial(application):
 
 
 class DraftForms:
-    """The three parts of the draft page, bound together to the same data."""
+    """The parts of the draft page, bound together to the same data: the form, its disciplines
+    and keywords, the team, the budget and the people to exclude as reviewers."""
 
     def __init__(self, application, data=None):
         call = application.call
         team = {"prefix": "team", "form_kwargs": {"institutions": institution_choices()}}
+        limit = call.max_excluded_reviewers
+        Excluded = excluded_formset(limit)
         if data is None:
             self.form = ApplicationForm(call=call, initial=ApplicationForm.initial_for(application))
+            self.matching = MatchingForm(initial=MatchingForm.initial_for(application))
             self.team = TeamFormSet(initial=team_initial(application), **team)
             self.budget = BudgetFormSet(prefix="budget", initial=budget_initial(application))
+            self.excluded = Excluded(prefix="excluded", initial=excluded_initial(application))
         else:
             # Bound without initial: a row "has changed" when something is typed in it.
             self.form = ApplicationForm(data, call=call)
+            self.matching = MatchingForm(data)
             self.team = TeamFormSet(data, **team)
             self.budget = BudgetFormSet(data, prefix="budget")
+            self.excluded = Excluded(data, prefix="excluded")
         if not call.funds_projects:
             self.budget = None  # a call that funds nothing asks for no budget
+        if not limit:
+            self.excluded = None  # a call that lets applicants exclude nobody asks for nobody
         self.file_questions = {
             item.id: item
             for section in self.form.sections
@@ -356,8 +463,10 @@ class DraftForms:
                 self.file_questions[attachment.question_id].attachments.append(attachment)
 
     def is_valid(self):
-        """The title and answers; the team and the budget are checked on their own."""
-        return self.form.is_valid()
+        """The title, answers, disciplines and keywords; the rows (team, budget, people to
+        exclude) are checked on their own."""
+        form_valid = self.form.is_valid()
+        return self.matching.is_valid() and form_valid
 
     def show_problems(self, problems):
         """Put the problems of a refused submission next to their fields; returns the summary:

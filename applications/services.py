@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, CallPhase
 
@@ -18,6 +18,7 @@ from .models import (
     ApplicationEvent,
     ApplicationState,
     BudgetLine,
+    ExcludedReviewer,
     Submission,
     TeamMember,
 )
@@ -183,17 +184,56 @@ def editing_draft(application, version):
         yield application
 
 
-def save_draft(application, version, *, title, answers, team=None, budget=None):
-    """Save a draft: title and answers, and the team and budget rows when given; returns the
-    new version.
+def save_draft(
+    application,
+    version,
+    *,
+    title,
+    answers,
+    team=None,
+    budget=None,
+    disciplines=None,
+    keywords=None,
+    excluded=None,
+):
+    """Save a draft: title and answers, and the other parts when given; returns the new version.
 
-    `team` and `budget` are lists of field dicts: when given, they replace the saved rows, in the
-    order of the page (the page shows the whole draft, and the version says it was the latest).
+    `team`, `budget` and `excluded` (the people the applicant asks to exclude as reviewers) are
+    lists of field dicts: when given, they replace the saved rows, in the order of the page (the
+    page shows the whole draft, and the version says it was the latest). `disciplines` (Discipline
+    objects or ids) and `keywords` (text) replace theirs when given. More people to exclude than
+    the call allows are refused, and nothing is saved.
     """
+    limit = application.call.max_excluded_reviewers
+    if excluded is not None and len(excluded) > limit:
+        raise ApplicationError(
+            ngettext(
+                "This call lets you name at most %(max)s person to exclude as a reviewer; "
+                "you named %(count)s.",
+                "This call lets you name at most %(max)s people to exclude as reviewers; "
+                "you named %(count)s.",
+                limit,
+            )
+            % {"max": limit, "count": len(excluded)}
+            if limit
+            else _("This call does not let applicants exclude anyone as a reviewer.")
+        )
     with editing_draft(application, version):
         application.title = title
         application.answers = answers
-        application.save(update_fields=["title", "answers"])
+        fields = ["title", "answers"]
+        if keywords is not None:
+            application.keywords = keywords
+            fields.append("keywords")
+        application.save(update_fields=fields)
+        if disciplines is not None:
+            application.disciplines.set(disciplines)
+        if excluded is not None:
+            application.excluded_reviewers.all().delete()
+            ExcludedReviewer.objects.bulk_create(
+                ExcludedReviewer(application=application, position=position, **row)
+                for position, row in enumerate(excluded)
+            )
         if team is not None:
             application.team.all().delete()
             TeamMember.objects.bulk_create(

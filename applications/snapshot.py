@@ -26,6 +26,9 @@ def build_snapshot(application, received_at) -> dict:
     team = list(application.team.select_related("institution"))
     lines = list(application.budget_lines.all())
     attachments = list(application.attachments.all())
+    # Who the applicant asks to exclude: for staff and for conflicts of interest only. Pages
+    # that show a submission to reviewers must never render "excluded_reviewers".
+    excluded = list(application.excluded_reviewers.all())
     return {
         "reference": application.reference,
         "received_at": received_at.isoformat(),
@@ -40,6 +43,11 @@ def build_snapshot(application, received_at) -> dict:
         "title": application.title,
         "questions": list(call.questions.raw_data),
         "answers": application.answers,
+        "keywords": application.keywords,
+        "disciplines": [
+            {"code": discipline.code, "name_fr": discipline.name_fr, "name_en": discipline.name_en}
+            for discipline in application.disciplines.all()
+        ],
         "team": [
             {
                 "name": member.name,
@@ -74,5 +82,14 @@ def build_snapshot(application, received_at) -> dict:
                 "sha256": attachment.sha256,
             }
             for attachment in attachments
+        ],
+        "excluded_reviewers": [
+            {
+                "name": person.name,
+                "email": person.email,
+                "institution": person.institution_name,
+                "reason": person.reason,
+            }
+            for person in excluded
         ],
     }

@@ -107,7 +107,7 @@ def save_page(request, application, drafts):
     if not drafts.is_valid():
         message = _("The draft was not saved: correct the fields marked below.")
         return answer_error(request, application, drafts, message, status=400)
-    data = drafts.form.cleaned_data
+    data, matching = drafts.form.cleaned_data, drafts.matching.cleaned_data
     try:
         return services.save_draft(
             application,
@@ -116,6 +116,11 @@ def save_page(request, application, drafts):
             answers={**application.answers, **drafts.form.answers()},
             team=rows(drafts.team) if drafts.team.is_valid() else None,
             budget=rows(drafts.budget) if drafts.budget and drafts.budget.is_valid() else None,
+            keywords=matching["keywords"],
+            disciplines=matching.get("disciplines"),  # None when there are none to tick
+            excluded=rows(drafts.excluded)
+            if drafts.excluded and drafts.excluded.is_valid()
+            else None,
         )
     except StaleDraft as error:
         return answer_error(request, application, drafts, str(error), status=409)
@@ -129,6 +134,10 @@ def unsaved_parts(drafts):
         parts.append(_("The team was not saved: correct the rows marked in red."))
     if drafts.budget and not drafts.budget.is_valid():
         parts.append(_("The budget was not saved: correct the lines marked in red."))
+    if drafts.excluded and not drafts.excluded.is_valid():
+        parts.append(
+            _("The people to exclude as reviewers were not saved: correct what is marked in red.")
+        )
     return " ".join(parts)
 
 
@@ -249,4 +258,5 @@ def render_page(request, application, drafts=None, *, error="", problems=None, s
         context["answers"] = readable_answers(drafts.form)
         context["team"] = application.team.select_related("institution")
         context["budget_lines"] = application.budget_lines.all()
+        context["excluded_reviewers"] = application.excluded_reviewers.all()
     return render(request, "applications/edit.html", context, status=status)
