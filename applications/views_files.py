@@ -135,10 +135,20 @@ def delete(request, pk, attachment_id):
 def download(request, pk, attachment_id):
     application = application_or_404(request.user, pk, "applications.download_attachment")
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    return serve_attachment(attachment)
+
+
+def serve_attachment(attachment):
+    """An attachment as a private download, once the caller has checked who asks; 404 when
+    its file is missing from storage. Also used by the reviewers' pages."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        logger.error("Attachment %s of application %s is missing from storage", attachment.pk, pk)
+        logger.error(
+            "Attachment %s of application %s is missing from storage",
+            attachment.pk,
+            attachment.application_id,
+        )
         raise Http404 from None
     response = FileResponse(
         handle,
