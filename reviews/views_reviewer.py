@@ -235,7 +235,7 @@ def dossier_page(request, assignment, *, form=None, problems=(), conflict_form=N
     application = assignment.application
     call = application.call
     review = review_of(assignment)
-    criteria = list(call.criteria.all())
+    criteria = call.weighted_criteria()
     user = request.user
     context = {
         "assignment": assignment,
@@ -266,7 +266,7 @@ def dossier_page(request, assignment, *, form=None, problems=(), conflict_form=N
 def post_review(request, assignment):
     """Save the draft ("save") or submit it ("submit"); what was typed stays on the page."""
     call = assignment.application.call
-    form = ReviewForm(request.POST, criteria=call.criteria.all(), half_points=call.half_points)
+    form = ReviewForm(request.POST, criteria=call.weighted_criteria(), half_points=call.half_points)
     if not form.is_valid():
         message = _("The review was not saved: correct the fields marked below.")
         return dossier_page(request, assignment, form=form, problems=[message], status=400)

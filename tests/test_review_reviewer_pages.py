@@ -695,7 +695,7 @@ def test_the_weighted_score_is_computed_on_each_criterions_scale(client, expert)
     )
     signed_in(client, expert)
     page = client.get(page_url(assignment)).content.decode()
-    assert 'max="10"' in page and "Weight 2, scored from 0 to 5." in text_of(
+    assert 'max="10"' in page and "Weight 2 (67% of the total), scored from 0 to 5." in text_of(
         client.get(page_url(assignment))
     )
     response = client.post(page_url(assignment), review_post(call, ["4", "5"]), follow=True)
