@@ -6,6 +6,7 @@ string); the strict rules are checked at submission (applications.validation).
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -292,6 +293,11 @@ class ExcludedReviewerForm(RowForm):
 MAX_KEYWORDS = 10
 
 
+def folded(text):
+    """For sorting: lower case without accents ("Économie" between "Droit" and "Histoire")."""
+    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+
+
 def keyword_list(text):
     """The keywords typed as "a, b; c", in their order, without blanks."""
     return [word.strip() for word in text.replace(";", ",").split(",") if word.strip()]
@@ -320,7 +326,10 @@ class MatchingForm(forms.Form):
         if not choices:
             del self.fields["disciplines"]  # none in the directory yet: nothing to tick
         else:
-            self.fields["disciplines"].choices = choices  # listed once, not once per use
+            # Listed once (not once per use), in the alphabetical order of the page's language.
+            self.fields["disciplines"].choices = sorted(
+                choices, key=lambda choice: folded(choice[1])
+            )
 
     def clean_keywords(self):
         keywords = keyword_list(self.cleaned_data["keywords"])
