@@ -13,7 +13,7 @@ from applications.services import locked
 from notifications.events import Event
 from notifications.services import notify
 
-from .conflicts import conflicts_between
+from .conflicts import ReviewerFacts, conflicts, dossier_facts
 from .errors import ReviewError
 from .models import (
     FUNDING_RECOMMENDATIONS,
@@ -42,7 +42,8 @@ def rapporteur_choices(application):
         .select_related("institution")
         .distinct()
     )
-    return [person for person in people if not conflicts_between(person, application)]
+    facts = dossier_facts([application])[application.pk]  # loaded once for every person
+    return [person for person in people if not conflicts(ReviewerFacts.of(person), facts)]
 
 
 def set_rapporteur(application, rapporteur, actor):

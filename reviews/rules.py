@@ -69,7 +69,8 @@ rules.add_perm("reviews.screen_applications", is_programme_staff)
 rules.add_perm("reviews.manage_assignments", is_programme_staff)
 rules.add_perm("reviews.manage_reviewers", is_programme_staff)
 rules.add_perm("reviews.see_ranking", is_programme_staff | is_council_member)
-rules.add_perm("reviews.read_reviews", is_programme_staff | is_council_member)
+# The rapporteur reads the dossier's reviews to write its consensus report.
+rules.add_perm("reviews.read_reviews", is_programme_staff | is_council_member | is_rapporteur)
 rules.add_perm("reviews.write_consensus", is_programme_staff | is_rapporteur)
 
 # Reviewers, on an assignment.
