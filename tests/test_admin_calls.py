@@ -69,6 +69,7 @@ def complete_call_form(programme, slug="numerisation-2027", **extra):
                         "weight": "2",
                         "scale_min": "0",
                         "scale_max": "5",
+                        "threshold": "2.5",
                     },
                     {
                         "name_fr": "Co-construction",
@@ -81,6 +82,20 @@ def complete_call_form(programme, slug="numerisation-2027", **extra):
                 ]
             ),
             "documents": inline_formset([]),
+            # Review settings, with a checklist and a threshold on the first criterion.
+            "eligibility_checks": inline_formset(
+                [{"label_fr": "Établissement membre du réseau", "label_en": "Member institution"}]
+            ),
+            "max_excluded_reviewers": "3",
+            "reviewers_per_application": "3",
+            "half_points": "on",
+            "total_threshold": "10",
+            "reviewers_see_other_reviews": "on",
+            "disagreement_gap": "4",
+            "tie_break": "lower_request",
+            "reply_opens_at": "2027-05-03 09:00",
+            "reply_closes_at": "2027-05-10 12:00",
+            "reply_max_chars": "3000",
             **extra,
         }
     )
@@ -106,6 +121,14 @@ def test_manager_creates_and_publishes_a_complete_call(manager_client):
     assert call.closes_at == dt.datetime(2027, 3, 28, 10, 0, tzinfo=dt.UTC)
     assert call.envelope == Decimal("400000.00")
     assert call.requires_co_construction
+    # Review settings, typed in Paris time like the call's dates.
+    assert call.reviewers_per_application == 3 and call.half_points
+    assert call.total_threshold == Decimal("10") and call.tie_break == "lower_request"
+    assert call.reply_opens_at == dt.datetime(2027, 5, 3, 7, 0, tzinfo=dt.UTC)
+    assert [check.label for check in call.eligibility_checks.all()] == [
+        "Établissement membre du réseau"
+    ]
+    assert call.criteria.first().threshold == Decimal("2.5")
     assert [c.name_fr for c in call.criteria.all()] == ["Qualité scientifique", "Co-construction"]
     assert [block.block_type for block in call.questions] == [
         "section",
