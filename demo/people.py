@@ -1,6 +1,7 @@
 """Demo accounts, one or two per role, who can sign in at once with the demo password."""
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from accounts.models import Institution, User
@@ -8,6 +9,10 @@ from accounts.roles import Role
 
 # For the demo only: every demo account shares this password. Never load the demo in production.
 DEMO_PASSWORD = "demo-collex-2026"
+# A fixed salt makes the demo password's hash the same on every run, so that a second run can
+# tell an unchanged password by comparing hashes instead of hashing again for each account.
+# Harmless here: the password itself is public.
+DEMO_SALT = "collexdemo2026"
 
 DEMO_USERS = [
     {
@@ -67,12 +72,18 @@ DEMO_USERS = [
 ]
 
 
-def load_demo_users(password_hash):
-    """Create or update the demo accounts, found by e-mail; `password_hash` from make_password."""
+def demo_password_hash():
+    """The hash of DEMO_PASSWORD, computed once per run (hashing is deliberately slow)."""
+    return make_password(DEMO_PASSWORD, salt=DEMO_SALT)
+
+
+def load_demo_users(password_hash, people=DEMO_USERS):
+    """Create or update the accounts of `people`, found by e-mail; `password_hash` from
+    demo_password_hash()."""
     institutions = dict(Institution.objects.values_list("name", "pk"))
     groups = {group.name: group for group in Group.objects.all()}
     users = []
-    for facts in DEMO_USERS:
+    for facts in people:
         user = User.objects.filter(email=facts["email"]).first() or User(email=facts["email"])
         user.first_name = facts["first_name"]
         user.last_name = facts["last_name"]
@@ -81,7 +92,7 @@ def load_demo_users(password_hash):
         user.is_superuser = facts.get("is_superuser", False)
         user.is_active = True
         user.institution_id = institutions.get(facts["institution"])
-        if not user.pk or not user.check_password(DEMO_PASSWORD):
+        if user.password != password_hash:
             # Kept when it already matches, so that a second run does not end demo sessions.
             user.password = password_hash
         user.full_clean()

@@ -1,6 +1,7 @@
 """Publish pages and snippets through Wagtail's revisions, as an editor would in the admin."""
 
 import json
+import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -28,10 +29,25 @@ VOLATILE = {
 }
 
 
+# A decimal as JSON holds it: "50000.00" read from the database, "50000" as typed in the demo.
+DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
 def content_of(data):
     """The content of a revision as stored (JSON), without the fields that change every time."""
     data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    return {key: value for key, value in data.items() if key not in VOLATILE}
+    return {key: same_decimals(value) for key, value in data.items() if key not in VOLATILE}
+
+
+def same_decimals(value):
+    """Decimals written alike whatever their trailing zeros, in nested lists and dicts too."""
+    if isinstance(value, dict):
+        return {key: same_decimals(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [same_decimals(item) for item in value]
+    if isinstance(value, str) and DECIMAL.fullmatch(value):
+        return value.rstrip("0").rstrip(".")
+    return value
 
 
 def publish(obj):

@@ -1,15 +1,18 @@
 """Volume for benchmarks (--size large): more calls, thousands of applicants, hundreds of reviewers.
 
 Accounts are bulk-created with one password hash computed once; existing e-mails are skipped, so a
-second run adds nothing.
+second run adds nothing. The benchmark (bench/) creates its own call with 1,000 applications.
 """
+
+import random
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from accounts.models import Institution, User
+from accounts.models import Discipline, Institution, User
 from accounts.roles import Role
 from calls.models import CallKind
+from reviews.models import ReviewerKind, ReviewerProfile
 
 from .calls import load_call
 
@@ -29,6 +32,24 @@ KIND_WORDS = {
     CallKind.LABEL: ("Labellisation CollEx", "CollEx label"),
 }
 UNFUNDED_KINDS = {CallKind.EXPRESSION_OF_INTEREST, CallKind.LABEL}
+# The bench reviewers' expertise is drawn from these (the words bench/ gives its applications).
+EXPERTISE = [
+    "archives du web",
+    "iiif",
+    "ocr",
+    "tei",
+    "manuscrits",
+    "paléographie",
+    "cartes anciennes",
+    "presse ancienne",
+    "photographie",
+    "archives scientifiques",
+    "métadonnées",
+    "fouille de textes",
+    "édition numérique",
+    "collections muséales",
+]
+REVIEWER_MAX_LOAD = 20
 
 
 def generated_call_specs(count, programme_codes):
@@ -119,3 +140,40 @@ def create_missing(users):
         batch_size=BATCH_SIZE,
     )
     return missing
+
+
+def load_volume_reviewer_profiles():
+    """A profile for each bench reviewer without one: 2 to 4 keywords, 1 or 2 disciplines, the
+    same for the same reviewer on every machine. Returns the number created."""
+    users = list(
+        User.objects.filter(
+            email__startswith="expert-",
+            email__endswith=f"@{BENCH_DOMAIN}",
+            reviewer_profile__isnull=True,
+        ).order_by("email")
+    )
+    disciplines = list(Discipline.objects.order_by("code").values_list("pk", flat=True))
+    profiles, chosen = [], []
+    for user in users:
+        draw = random.Random(user.email)  # seeded by the address: deterministic, order-free
+        profiles.append(
+            ReviewerProfile(
+                user=user,
+                kind=ReviewerKind.COUNCIL if draw.random() < 0.1 else ReviewerKind.EXTERNAL,
+                keywords=", ".join(draw.sample(EXPERTISE, draw.randint(2, 4))),
+                languages=["fr", "en"] if draw.random() < 0.7 else ["fr"],
+                max_load=REVIEWER_MAX_LOAD,
+            )
+        )
+        chosen.append(draw.sample(disciplines, min(len(disciplines), draw.randint(1, 2))))
+    ReviewerProfile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
+    Link = ReviewerProfile.disciplines.through
+    Link.objects.bulk_create(
+        [
+            Link(reviewerprofile_id=profile.pk, discipline_id=discipline_id)
+            for profile, picks in zip(profiles, chosen, strict=True)
+            for discipline_id in picks
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return len(profiles)

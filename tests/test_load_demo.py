@@ -1,18 +1,36 @@
 """The demo command: what it loads, that a second run changes nothing, that its accounts work."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
 from wagtail.models import Revision, Site
 
-from accounts.models import Institution, InstitutionKind, User
+from accounts.models import Discipline, Institution, InstitutionKind, User
 from accounts.roles import Role
+from applications.models import Application, ApplicationState, Attachment, Submission
 from calls.models import Call, CallCriterion, CallPhase, Programme
 from cms.models import HomePage, NetworkSettings, StandardPage
+from demo.dossiers import APPLICATIONS, EXTRA_APPLICANTS
 from demo.facts import load_network
 from demo.people import DEMO_PASSWORD, DEMO_USERS
+from demo.review import REVIEW_CALL
+from reviews.conflicts import conflicts_between
+from reviews.models import (
+    Assignment,
+    AssignmentState,
+    ConsensusReport,
+    EligibilityScreening,
+    Reply,
+    Review,
+    ReviewerProfile,
+    ReviewState,
+)
+from reviews.ranking import call_ranking
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +55,21 @@ def snapshot():
         "pages": StandardPage.objects.count(),
         "revisions": Revision.objects.count(),
         "call titles": sorted(Call.objects.values_list("title_fr", flat=True)),
+        "disciplines": Discipline.objects.count(),
+        "reviewer profiles": ReviewerProfile.objects.count(),
+        "applications": sorted(Application.objects.values_list("title", "state")),
+        "submissions": Submission.objects.count(),
+        "attachments": Attachment.objects.count(),
+        "screenings": EligibilityScreening.objects.count(),
+        "assignments": counts(Assignment.objects, "state"),
+        "reviews": counts(Review.objects, "state"),
+        "final consensus": ConsensusReport.objects.exclude(finalised_at=None).count(),
+        "replies": Reply.objects.count(),
     }
+
+
+def counts(queryset, field):
+    return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by(field))
 
 
 def test_a_second_run_changes_nothing():
@@ -47,7 +79,8 @@ def test_a_second_run_changes_nothing():
     load_demo()
 
     assert snapshot() == first
-    assert first["users"] == len(DEMO_USERS)
+    assert first["users"] == len(DEMO_USERS) + len(EXTRA_APPLICANTS)
+    assert first["applications"] and first["assignments"] and first["final consensus"] == 1
     assert first["calls"] == len(FACTS["example_calls"])
     assert first["programmes"] == [programme["code"] for programme in FACTS["programmes"]]
 
@@ -71,6 +104,11 @@ def test_demo_accounts_sign_in_at_once_with_their_roles(client):
         client.logout()
     admin = User.objects.get(groups__name=Role.ADMINISTRATOR.value)
     assert admin.is_superuser and admin.is_staff
+    # The leads of the call in review who are not demo accounts sign in too, unlisted.
+    for facts in EXTRA_APPLICANTS:
+        assert facts["email"] not in output
+        assert client.login(email=facts["email"], password=DEMO_PASSWORD)
+        assert EmailAddress.objects.get(email=facts["email"]).verified
 
 
 def test_demo_calls_are_live_in_the_phase_the_file_gives():
@@ -146,3 +184,88 @@ def test_the_large_size_adds_calls_applicants_and_reviewers_once():
     assert bench.filter(groups__isnull=True).count() == 2000
     assert bench.filter(groups__name=Role.REVIEWER.value).count() == 200
     assert EmailAddress.objects.filter(email__endswith="@bench.example.org").count() == 2200
+    profiles = ReviewerProfile.objects.filter(user__email__endswith="@bench.example.org")
+    assert profiles.count() == 200
+    assert set(profiles.values_list("max_load", flat=True)) == {20}
+    assert not profiles.filter(keywords="").exists()
+    assert not profiles.filter(disciplines=None).exists()
+    assert len(set(profiles.values_list("keywords", flat=True))) > 100  # varied expertise
+    # The benchmark creates its own 1,000-application call: the demo adds no applications.
+    assert Application.objects.count() == len(APPLICATIONS)
+
+
+def test_the_incubator_call_is_in_review_with_every_state_on_show(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = load_demo()
+
+    call = Call.objects.get(slug=REVIEW_CALL)
+    assert call.phase == CallPhase.CLOSED
+    assert call.reviewers_per_application == 2
+    assert call.half_points
+    assert (call.total_threshold, call.disagreement_gap) == (Decimal("10"), Decimal("4"))
+    assert call.reply_phase_open(timezone.now())
+    assert call.eligibility_checks.count() == 3
+    # Published: the live revision carries the review settings and the checklist.
+    published = call.live_revision.as_object()
+    assert published.half_points and published.eligibility_checks.count() == 3
+
+    applications = {a.lead.email: a for a in call.applications.select_related("lead")}
+    assert set(applications) == {facts["lead"] for facts in APPLICATIONS}
+    for application in applications.values():
+        # Submitted through the services, before the deadline, with the support letter.
+        [submission] = application.submissions.all()
+        assert submission.received_at < call.closes_at
+        assert application.keywords and application.disciplines.exists()
+        [letter] = application.attachments.all()
+        with letter.file.open("rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"
+    states = sorted(application.state for application in applications.values())
+    assert states == [ApplicationState.IN_REVIEW] * 3 + [ApplicationState.INELIGIBLE]
+    ineligible = applications["hugo.lambert@example.org"]
+    assert ineligible.state == ApplicationState.INELIGIBLE
+    assert "archive du web" in ineligible.screening.reason
+
+    # No reviewer is assigned where they have a conflict of interest (expert2 and Strasbourg).
+    assignments = list(Assignment.objects.select_related("reviewer", "application"))
+    assert all(not conflicts_between(a.reviewer, a.application) for a in assignments)
+    assert not Assignment.objects.filter(
+        reviewer__email="expert2@example.org", application=applications["ines.moreau@example.org"]
+    ).exists()
+
+    def work(email):
+        """What a reviewer's dashboard shows: (assignment state, review state or None)."""
+        return sorted(
+            (a.state, getattr(getattr(a, "review", None), "state", None))
+            for a in Assignment.objects.filter(reviewer__email=email).select_related("review")
+        )
+
+    assert work("expert1@example.org") == [
+        (AssignmentState.ACCEPTED, ReviewState.DRAFT),
+        (AssignmentState.ACCEPTED, ReviewState.SUBMITTED),
+        (AssignmentState.ACCEPTED, ReviewState.SUBMITTED),
+    ]
+    assert work("expert2@example.org") == [
+        (AssignmentState.ACCEPTED, ReviewState.SUBMITTED),
+        (AssignmentState.PENDING, None),
+    ]
+
+    [consensus] = ConsensusReport.objects.exclude(finalised_at=None)
+    assert consensus.application == applications["porteuse@example.org"]
+    assert consensus.rapporteur.email == "expert1@example.org"
+    assert consensus.weighted_score == Decimal("15.5")
+
+    rows = {row.application.pk: row for row in call_ranking(call)}
+    first = rows[applications["porteuse@example.org"].pk]
+    assert first.rank == 1 and first.has_consensus and first.disagreement
+    under = rows[applications["porteur@example.org"].pk]
+    assert under.failures and under.has_reply  # under the threshold, and the lead replied
+
+    # Each lead in review was told the reply phase is open.
+    assert Reply.objects.exclude(notified_at=None).count() == 3
+    assert "4 applications, 5 reviewer assignments, 4 reviews (3 submitted)" in output
+    # Leads, reviewers and staff were told, as the services tell them; only demo addresses.
+    recipients = {address for message in mailoutbox for address in message.to}
+    assert {"porteuse@example.org", "expert1@example.org", "gestion@example.org"} <= recipients
+    assert all(address.endswith("@example.org") for address in recipients)
