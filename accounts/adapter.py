@@ -1,4 +1,5 @@
-"""allauth adapters: e-mail goes out through a Celery task, the user's language is remembered."""
+"""allauth adapters: e-mail goes out through the notifications outbox, the user's language is
+remembered."""
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -12,7 +13,7 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import get_language
 
-from notifications.tasks import queue_email
+from notifications.services import send_account_email
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,17 @@ class MailSite:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Render in the recipient's language, then hand the message to a Celery task."""
+        """Render in the recipient's language, then write it to the outbox: a Celery task sends
+        it once the transaction commits (or the sweeper does, if the broker is down)."""
         request = allauth_context.request
         user = context.get("user")
         language = getattr(user, "language", None) or get_language()
         ctx = {"request": request, "email": email, "current_site": mail_site(request)}
         ctx.update(context)
-        with translation.override(language_or_default(language)):
+        language = language_or_default(language)
+        with translation.override(language):
             message = self.render_mail(template_prefix, email, ctx)
-        queue_email(message)
+        send_account_email(message, language=language)
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """Outside a request (a command, a task), the link points at SITE_URL."""

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from .models import BudgetCategory, TeamRole
+from .models import BudgetCategory, Submission, TeamRole
 
 PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_NETWORK_NAME = "CollEx-Persée"
@@ -34,6 +34,13 @@ def network_name() -> str:
 def receipt_filename(submission) -> str:
     reference = submission.content.get("reference") or submission.application.reference
     return f"recepisse-{reference}-{submission.number}.pdf"
+
+
+def receipt_attachment(submission_id, *, language) -> tuple[str, bytes, str]:
+    """The receipt as an e-mail attachment (filename, PDF, type), made when the e-mail is sent:
+    the notifications app calls it by its path, "applications.receipts.receipt_attachment"."""
+    submission = Submission.objects.select_related("application").get(pk=submission_id)
+    return receipt_filename(submission), render_receipt(submission, language), "application/pdf"
 
 
 def render_receipt(submission, language) -> bytes:

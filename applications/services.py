@@ -276,14 +276,27 @@ def submit_application(application, actor, now=None):
         )
         application.submitted_at = now
         transition(application, actor, "submit", extra_fields=["submitted_at"])
-        transaction.on_commit(lambda: queue_receipt(submission.pk), robust=True)
+        queue_receipt(submission)
     return submission
 
 
-def queue_receipt(submission_id):
-    from .tasks import send_submission_receipt
+def queue_receipt(submission):
+    """Tell the lead, in this transaction, that the application was received. The PDF receipt
+    is made when the e-mail is sent, by a provider named by its path (notifications imports no
+    other app)."""
+    from django.urls import reverse
 
-    send_submission_receipt.delay(submission_id)
+    from notifications.events import Event
+    from notifications.services import notify
+
+    application = submission.application
+    notify(
+        Event.APPLICATION_SUBMITTED,
+        [application.lead],
+        {"application": application, "submission": submission},
+        url=reverse("applications:edit", args=[application.pk]),
+        attachments=[("applications.receipts.receipt_attachment", [submission.pk])],
+    )
 
 
 def withdraw_application(application, actor, now=None):
@@ -302,9 +315,21 @@ def reopen_application(application, actor, reason):
     """Staff send a submitted application back to draft, saying why; its snapshots are kept."""
     if not (reason or "").strip():
         raise ApplicationError(_("Say why the application is reopened."))
+    from django.urls import reverse
+
+    from notifications.events import Event
+    from notifications.services import notify
+
     with transaction.atomic():
         application = locked(application)
         application.submitted_at = None
-        return transition(
+        transition(
             application, actor, "reopen", reason=reason.strip(), extra_fields=["submitted_at"]
         )
+        notify(
+            Event.APPLICATION_REOPENED,
+            [application.lead],
+            {"application": application, "reason": reason.strip()},
+            url=reverse("applications:edit", args=[application.pk]),
+        )
+        return application

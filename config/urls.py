@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("calls.urls")),
     path("", include("applications.urls")),
+    path("", include("notifications.urls")),
     path("", include("reviews.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

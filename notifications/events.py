@@ -1,5 +1,11 @@
 """The platform's events that tell someone something. Other apps name them; this app imports none
-of theirs."""
+of theirs.
+
+Each event says who reads it (its audience), whether it may be turned off, and which variables its
+templates receive (shown to staff who edit the templates, and filled with samples in the preview).
+"""
+
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,3 +24,100 @@ class Event(models.TextChoices):
     REPLY_PHASE_OPEN = "reply_phase_open", _("Reply phase open")
     DECISION = "decision", _("Decision")
     REPORT_READY = "report_ready", _("Report ready")
+
+
+class Audience(models.TextChoices):
+    APPLICANT = "applicant", _("applicants")
+    REVIEWER = "reviewer", _("reviewers")
+    STAFF = "staff", _("programme staff and governing bodies")
+    INVITEE = "invitee", _("people without an account")
+
+
+@dataclass(frozen=True)
+class EventRules:
+    audience: Audience
+    # A mandatory message is always e-mailed at once: preferences can neither turn it off nor
+    # defer it to the digest (a receipt proves a deadline was met; a decision starts a delay).
+    mandatory: bool = False
+    variables: tuple[str, ...] = ()
+
+
+RULES = {
+    Event.APPLICATION_SUBMITTED: EventRules(
+        Audience.APPLICANT, mandatory=True, variables=("application", "submission")
+    ),
+    Event.APPLICATION_REOPENED: EventRules(Audience.APPLICANT, variables=("application", "reason")),
+    Event.ELIGIBILITY_RESULT: EventRules(
+        Audience.APPLICANT, variables=("application", "eligible", "reason")
+    ),
+    # Sent to an address: no account, hence no preferences; always e-mailed at once.
+    Event.REVIEWER_INVITED: EventRules(
+        Audience.INVITEE, variables=("invitation", "inviter", "call")
+    ),
+    # A reviewer given several applications at once gets one message: `assignments` lists them.
+    Event.REVIEWER_ASSIGNED: EventRules(
+        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments")
+    ),
+    Event.CONFLICT_DECLARED: EventRules(
+        Audience.STAFF, variables=("assignment", "application", "reviewer", "reason")
+    ),
+    Event.REVIEW_DUE_SOON: EventRules(
+        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments")
+    ),
+    Event.REVIEW_LATE: EventRules(
+        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments")
+    ),
+    Event.REVIEW_SUBMITTED: EventRules(
+        Audience.STAFF, variables=("assignment", "application", "reviewer")
+    ),
+    Event.REPLY_PHASE_OPEN: EventRules(Audience.APPLICANT, variables=("application", "call")),
+    Event.DECISION: EventRules(
+        Audience.APPLICANT, mandatory=True, variables=("application", "call", "context")
+    ),
+    Event.REPORT_READY: EventRules(Audience.STAFF, variables=("call", "application", "context")),
+}
+
+# Every template also receives these.
+COMMON_VARIABLES = (
+    "recipient",
+    "recipient_name",
+    "url",
+    "site_name",
+    "site_url",
+    "preferences_url",
+)
+
+# Reviews are confidential: whatever a caller passes, a message to an applicant never receives
+# the variables that could name a reviewer, so no template (not even one edited in the admin)
+# can show one.
+REVIEWER_IDENTITY = frozenset({"reviewer", "reviewers", "assignment", "assignments", "inviter"})
+
+# Messages that are not events of the flow: the daily digest, and the account e-mails that
+# allauth renders itself (sign-up confirmation, password reset...).
+DIGEST = "digest"
+ACCOUNT = "account"
+KINDS = [
+    *Event.choices,
+    (DIGEST, _("Daily digest")),
+    (ACCOUNT, _("Account e-mail")),
+]
+TEMPLATE_KINDS = [*Event.choices, (DIGEST, _("Daily digest"))]
+
+
+def is_mandatory(event) -> bool:
+    return event == ACCOUNT or (event in RULES and RULES[Event(event)].mandatory)
+
+
+def audience(event) -> Audience | None:
+    return RULES[Event(event)].audience if event in RULES else None
+
+
+def template_variables(kind) -> tuple[str, ...]:
+    if kind == DIGEST:
+        return ("messages", *COMMON_VARIABLES)
+    return (*RULES[Event(kind)].variables, *COMMON_VARIABLES)
+
+
+def preference_events():
+    """The events a user may choose how to receive (those sent to addresses have no account)."""
+    return [event for event in Event if RULES[event].audience != Audience.INVITEE]

@@ -1,51 +1,56 @@
-"""E-mail delivery through Celery: queued after the transaction commits, retried with backoff."""
+"""Celery tasks: send one delivery (retried with exponential backoff), the sweeper that sends
+whatever was left pending, and the daily digest.
 
+A task may run twice (acks_late redelivers it when a worker dies): deliver() sends once.
+"""
+
+import datetime as dt
 import logging
-import smtplib
+from collections import Counter
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.conf import settings
+from django.utils import timezone
+
+from .delivery import deliver
+from .models import Delivery, DeliveryState
 
 logger = logging.getLogger(__name__)
 
 
-def queue_email(message: EmailMultiAlternatives) -> None:
-    """Send a rendered message from a worker once the current transaction has committed."""
-    payload = {
-        "subject": message.subject,
-        "body": message.body,
-        "from_email": message.from_email,
-        "to": list(message.to),
-        "cc": list(message.cc),
-        "bcc": list(message.bcc),
-        "reply_to": list(message.reply_to),
-        "alternatives": [[content, mimetype] for content, mimetype in message.alternatives],
-    }
-    # robust: if the broker is down, the user's action still succeeds and the failure is logged.
-    transaction.on_commit(lambda: send_email.delay(payload), robust=True)
+@shared_task(bind=True, max_retries=None)
+def send_delivery(self, delivery_id) -> str:
+    """Send one delivery; on failure, try again after the delay the delivery records."""
+    result = deliver(delivery_id)
+    if result.retry_in is not None and not self.request.is_eager:
+        # If the broker is down now, the retry is lost but the row is not: the sweeper sends it.
+        # Run in-process (no broker), the task leaves the retry to the sweeper as well, rather
+        # than keep the user's request waiting on a mail server that just failed.
+        raise self.retry(countdown=result.retry_in)
+    return result.outcome
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    max_retries=8,
-)
-def send_email(self, payload: dict) -> int:
-    message = EmailMultiAlternatives(
-        subject=payload["subject"],
-        body=payload["body"],
-        from_email=payload["from_email"],
-        to=payload["to"],
-        cc=payload.get("cc") or [],
-        bcc=payload.get("bcc") or [],
-        reply_to=payload.get("reply_to") or [],
-        connection=get_connection(),
+@shared_task
+def send_unsent(now=None) -> dict:
+    """Send the deliveries still pending some time after they were due (the broker was down, a
+    worker died, a retry was lost). Runs every minute from beat; bounded per run."""
+    now = now or timezone.now()
+    due = (
+        Delivery.objects.filter(
+            state=DeliveryState.PENDING,
+            next_attempt_at__lte=now - dt.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER),
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_BATCH]
     )
-    for content, mimetype in payload.get("alternatives") or []:
-        message.attach_alternative(content, mimetype)
-    sent = message.send()
-    logger.info("Sent e-mail %r to %d recipient(s)", payload["subject"], len(payload["to"]))
-    return sent
+    outcomes = Counter(deliver(delivery_id).outcome for delivery_id in list(due))
+    if outcomes:
+        logger.info("Sweeper: %s", dict(outcomes))
+    return dict(outcomes)
+
+
+@shared_task
+def send_daily_digests() -> int:
+    from .digests import send_digests
+
+    return send_digests()

@@ -401,12 +401,12 @@ def test_signup_succeeds_when_the_broker_is_down(
     """A broken task queue never turns a user's action into an error page."""
     from kombu.exceptions import OperationalError
 
-    from notifications.tasks import send_email
+    from notifications.tasks import send_delivery
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(send_email, "apply_async", broker_down)
+    monkeypatch.setattr(send_delivery, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = sign_up(client, email="panne@example.org")
 

@@ -1,4 +1,8 @@
-"""E-mail goes through the broker to a real Celery worker (run with CELERY_BROKER_URL set)."""
+"""Messages go through the broker to a real Celery worker (run with CELERY_BROKER_URL set).
+
+The worker runs in another thread, with its own database connection: the tests commit for real
+(transaction=True), as the worker only sees committed rows.
+"""
 
 import os
 import time
@@ -6,8 +10,11 @@ import time
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import transaction
 
-from notifications.tasks import send_email
+from notifications.events import Event
+from notifications.models import Delivery, DeliveryState
+from notifications.services import notify
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -18,13 +25,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning"),
 ]
 
-PAYLOAD = {
-    "subject": "Worker check",
-    "body": "Sent by a real worker.",
-    "from_email": "guichet@example.org",
-    "to": ["porteuse@example.org"],
-}
-
 
 def wait_for_mail(count, timeout=20):
     deadline = time.monotonic() + timeout
@@ -33,29 +33,69 @@ def wait_for_mail(count, timeout=20):
     return mail.outbox
 
 
+def wait_for_state(delivery, state, timeout=10):
+    """The worker commits just after the mail server accepts: wait for the row to say so."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        delivery = Delivery.objects.get(pk=delivery.pk)
+        if delivery.state == state:
+            break
+        time.sleep(0.1)
+    return delivery
+
+
 def test_tasks_are_not_eager_while_the_worker_runs(celery_worker):
     assert not celery_worker.conf.task_always_eager
     assert celery_worker.conf.task_default_queue == f"collex-test-{os.getpid()}"
 
 
-def test_the_worker_sends_a_queued_email(celery_worker):
-    assert send_email.delay(PAYLOAD).get(timeout=20) == 1
-    assert [message.subject for message in mail.outbox] == ["Worker check"]
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_delivers_a_message_written_in_a_transaction(celery_worker):
+    from .factories import ApplicationFactory
 
-
-@pytest.mark.django_db
-def test_signup_verification_email_arrives_through_the_worker(
-    client, celery_worker, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/en/accounts/signup/",
-            {
-                "email": "worker@example.org",
-                "password1": "correct horse battery staple",
-                "password2": "correct horse battery staple",
-            },
+    application = ApplicationFactory(lead__email="porteuse@example.org")
+    with transaction.atomic():
+        [message] = notify(
+            Event.APPLICATION_REOPENED, [application.lead], {"application": application}
         )
+        time.sleep(0.5)
+        assert mail.outbox == []  # nothing leaves before the commit
+
+    outbox = wait_for_mail(1)
+    assert [email.subject for email in outbox] == [message.subject]
+    delivery = wait_for_state(message.deliveries.get(), DeliveryState.SENT)
+    assert delivery.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_retries_with_backoff_until_the_mail_server_accepts(celery_worker, settings):
+    """The mail server refuses twice: the task retries itself through the broker."""
+    from .factories import UserFactory
+    from .test_notifications_delivery import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.test_notifications_delivery.FlakyBackend"
+    settings.NOTIFICATIONS_RETRY_DELAY = 1  # 1 s, then 2 s
+    FlakyBackend.failures_left, FlakyBackend.refused = 2, 0
+    user = UserFactory()
+    with transaction.atomic():
+        [message] = notify(Event.DECISION, [user], {"context": {}})
+
+    outbox = wait_for_mail(1, timeout=30)
+    assert len(outbox) == 1 and FlakyBackend.refused == 2
+    delivery = wait_for_state(message.deliveries.get(), DeliveryState.SENT)
+    assert delivery.attempts == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signup_verification_email_arrives_through_the_worker(client, celery_worker):
+    response = client.post(
+        "/en/accounts/signup/",
+        {
+            "email": "worker@example.org",
+            "password1": "correct horse battery staple",
+            "password2": "correct horse battery staple",
+        },
+    )
     assert response.status_code == 302
     outbox = wait_for_mail(1)
     assert len(outbox) == 1

@@ -7,6 +7,7 @@ Production sets DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, SECRET_KEY and ALLOW
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_navigation",
+                "notifications.context_processors.unread_messages",
             ],
         },
     },
@@ -228,7 +230,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.send_review_reminders",
         "schedule": 60 * 60,  # hourly; each reviewer gets at most one reminder a day
     },
+    # Sends the e-mails left pending (broker down at commit time, a worker died, a lost retry).
+    "notifications-sweeper": {"task": "notifications.tasks.send_unsent", "schedule": 60},
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),
+    },
 }
+
+# Notifications: an e-mail is tried up to NOTIFICATIONS_MAX_ATTEMPTS times, the delay doubling
+# from NOTIFICATIONS_RETRY_DELAY seconds up to NOTIFICATIONS_RETRY_DELAY_MAX (two hours in all).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_DELAY = 60
+NOTIFICATIONS_RETRY_DELAY_MAX = 60 * 60
+# The sweeper leaves a delivery to its own task for this many seconds after it is due.
+NOTIFICATIONS_SWEEP_AFTER = 120
+NOTIFICATIONS_SWEEP_BATCH = 500
+# An e-mail is sent while its row is locked: a mail server that hangs must not hold it long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

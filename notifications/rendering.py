@@ -1,0 +1,108 @@
+"""Rendering a message: staff's version from the database when there is one, else the files in
+templates/notifications/<kind>/ (subject.txt, body.txt, body.html).
+
+Called under translation.override(the recipient's language); plain text is rendered without
+HTML escaping, the HTML part with it.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template import Context, Template
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.html import escape, linebreaks, urlize
+from django.utils.safestring import mark_safe
+
+from .models import MessageTemplate
+
+logger = logging.getLogger(__name__)
+
+LAYOUT = "notifications/layout.html"
+SUBJECT_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+class Templates:
+    """The staff-edited templates of one kind, fetched once for every recipient of an event."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.by_language = {
+            template.language: template for template in MessageTemplate.objects.filter(event=kind)
+        }
+
+    def render(self, language, context) -> Rendered:
+        edited = self.by_language.get(language)
+        if edited is not None:
+            try:
+                return render_edited(edited, context)
+            except Exception:  # a broken edit must not lose the message: the files take over
+                logger.exception("Template %s could not be rendered; using the default", edited)
+        return render_files(self.kind, context)
+
+
+def render_files(kind, context) -> Rendered:
+    folder = f"notifications/{kind}"
+    return finish(
+        render_file(f"{folder}/subject.txt", context, autoescape=False),
+        render_file(f"{folder}/body.txt", context, autoescape=False),
+        render_file(f"{folder}/body.html", context, autoescape=True),
+        context,
+    )
+
+
+def render_edited(template, context) -> Rendered:
+    text = render_string(template.text, context, autoescape=False)
+    if template.html.strip():
+        body = render_string(template.html, context, autoescape=True)
+    else:
+        body = linebreaks(urlize(escape(tidy(text))))
+    html = render_file(LAYOUT, {**context, "body": mark_safe(body)}, autoescape=True)
+    return finish(render_string(template.subject, context, autoescape=False), text, html, context)
+
+
+def render_file(name, context, *, autoescape):
+    return get_template(name).template.render(Context(context, autoescape=autoescape))
+
+
+def render_string(source, context, *, autoescape):
+    return Template(source).render(Context(context, autoescape=autoescape))
+
+
+def finish(subject, text, html, context) -> Rendered:
+    subject = " ".join(f"[{context['site_name']}] {subject}".split())
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    return Rendered(subject=subject, text=tidy(text), html=html.strip())
+
+
+def tidy(text):
+    """Trailing spaces and the blank lines that template tags leave behind go."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def common_context(recipient, url):
+    """What every template receives besides the caller's context; call it in the recipient's
+    language (the link to the preferences page depends on it)."""
+    person = recipient if hasattr(recipient, "get_full_name") else None
+    return {
+        "recipient": person,
+        "recipient_name": person.get_full_name() if person else "",
+        "url": url,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_url": settings.SITE_URL,
+        # People with an account choose what they receive by e-mail.
+        "preferences_url": f"{settings.SITE_URL}{reverse('notifications:preferences')}"
+        if person
+        else "",
+    }

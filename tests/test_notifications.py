@@ -1,0 +1,406 @@
+"""Notifications: each event makes the right messages for the right people, in their language;
+preferences, the daily digest and the kinds that cannot be turned off."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import Role
+from applications.services import reopen_application, submit_application
+from notifications.digests import send_digests
+from notifications.events import RULES, Event, is_mandatory, preference_events
+from notifications.models import Delivery, EmailMode, Message, Preference
+from notifications.services import PreferenceRefused, notify, set_preferences
+
+from .factories import ApplicationFactory, CallFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sent_to():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def english(user):
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
+
+
+@pytest.fixture
+def call():
+    return CallFactory(title_fr="Appel Patrimoine", title_en="Heritage call")
+
+
+@pytest.fixture
+def application(call, applicant):
+    return ApplicationFactory(call=call, lead=applicant, title="Photographies d'Afrique")
+
+
+def event_context(event, application, reviewer):
+    """What the callers (applications, reviews) pass for each event."""
+    call = application.call
+    due = timezone.now() + dt.timedelta(days=7)
+    assignment = SimpleNamespace(due_at=due, application=application, reviewer=reviewer)
+    return {
+        Event.APPLICATION_SUBMITTED: {
+            "application": application,
+            "submission": SimpleNamespace(
+                number=1, fingerprint="ab" * 32, received_at=timezone.now()
+            ),
+        },
+        Event.APPLICATION_REOPENED: {"application": application, "reason": "Budget à préciser"},
+        Event.ELIGIBILITY_RESULT: {
+            "application": application,
+            "eligible": False,
+            "reason": "Hors périmètre",
+        },
+        Event.REVIEWER_INVITED: {
+            "invitation": SimpleNamespace(
+                name="Dominique Invitée", email="invitee@example.org", message="Bienvenue"
+            ),
+            "inviter": reviewer,
+            "call": call,
+        },
+        Event.REVIEWER_ASSIGNED: {
+            "assignment": assignment,
+            "application": application,
+            "call": call,
+        },
+        Event.CONFLICT_DECLARED: {
+            "assignment": assignment,
+            "application": application,
+            "reviewer": reviewer,
+            "reason": "Même laboratoire",
+        },
+        Event.REVIEW_DUE_SOON: {"assignment": assignment, "application": application, "call": call},
+        Event.REVIEW_LATE: {"assignment": assignment, "application": application, "call": call},
+        Event.REVIEW_SUBMITTED: {
+            "assignment": assignment,
+            "application": application,
+            "reviewer": reviewer,
+        },
+        Event.REPLY_PHASE_OPEN: {"application": application, "call": call},
+        Event.DECISION: {"application": application, "context": {"summary": "Financé"}},
+        Event.REPORT_READY: {"call": call, "context": {}},
+    }[event]
+
+
+# Every event
+
+
+@pytest.mark.parametrize("event", list(Event))
+def test_every_event_reaches_its_recipients_and_no_one_else(
+    event,
+    application,
+    reviewer,
+    programme_manager,
+    other_applicant,
+    django_capture_on_commit_callbacks,
+):
+    recipients = [
+        programme_manager,
+        "invitee@example.org",
+        programme_manager,
+        "Invitee@Example.org",
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = notify(
+            event,
+            recipients,
+            event_context(event, application, reviewer),
+            url=f"/candidatures/{application.pk}/",
+        )
+
+    assert len(messages) == 2  # each person once, whatever the case of the address
+    assert sent_to() == ["gestionnaire@example.org", "invitee@example.org"]
+    assert Message.objects.count() == 2
+    assert not Message.objects.filter(user=other_applicant).exists()
+    for email in mail.outbox:
+        assert email.subject.startswith("[CollEx-Persée] ")
+        assert f"http://testserver/candidatures/{application.pk}/" in email.body
+        [(html, mimetype)] = email.alternatives
+        assert mimetype == "text/html" and "<html" in html
+        assert f'href="http://testserver/candidatures/{application.pk}/"' in html
+    # The user has it in their inbox; the address without an account has no inbox.
+    assert Message.objects.get(user=programme_manager).in_inbox
+    assert not Message.objects.get(email="invitee@example.org").in_inbox
+
+
+@pytest.mark.parametrize("event", list(Event))
+def test_every_event_speaks_french_or_english_as_each_recipient_reads(
+    event, application, reviewer, programme_manager, django_capture_on_commit_callbacks
+):
+    english_manager = english(
+        UserFactory(email="manager@example.org", roles=[Role.PROGRAMME_MANAGER])
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        french, english_message = notify(
+            event,
+            [programme_manager, english_manager],
+            event_context(event, application, reviewer),
+            url=f"/candidatures/{application.pk}/",
+        )
+
+    assert (french.language, english_message.language) == ("fr", "en")
+    assert "Bien cordialement" in french.text and "Kind regards" in english_message.text
+    assert f"http://testserver/candidatures/{application.pk}/" in french.text
+    assert f"http://testserver/en/applications/{application.pk}/" in english_message.text
+    if "call" in RULES[event].variables and event != Event.DECISION:
+        assert "Appel Patrimoine" in french.text + french.subject
+        assert "Heritage call" in english_message.text + english_message.subject
+
+
+def test_an_address_without_an_account_reads_the_language_it_was_given(
+    application, reviewer, django_capture_on_commit_callbacks
+):
+    context = event_context(Event.REVIEWER_INVITED, application, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        [english_message] = notify(
+            Event.REVIEWER_INVITED, ["a@example.org"], context, language="en"
+        )
+        [french] = notify(Event.REVIEWER_INVITED, ["b@example.org"], context)
+
+    assert english_message.language == "en" and "Hello Dominique Invitée," in english_message.text
+    assert "Heritage call" in english_message.subject
+    assert french.language == "fr" and "Appel Patrimoine" in french.subject
+    assert "Bienvenue" in french.text  # the inviter's own message
+
+
+def test_the_message_is_rendered_when_the_event_happens(
+    application, reviewer, django_capture_on_commit_callbacks
+):
+    """What the message says is fixed at the event: later changes do not rewrite it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        [message] = notify(
+            Event.APPLICATION_REOPENED,
+            [application.lead],
+            {"application": application, "reason": "Budget"},
+        )
+    application.title = "Un autre titre"
+    application.save(update_fields=["title"])
+
+    message.refresh_from_db()
+    assert "Photographies d'Afrique" in message.text
+    assert "Photographies d'Afrique" in mail.outbox[0].body
+
+
+def test_the_recipients_own_language_wins_and_the_callers_is_untouched(
+    applicant, application, django_capture_on_commit_callbacks
+):
+    english(applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        [message] = notify(
+            Event.APPLICATION_REOPENED,
+            [applicant],
+            {"application": application, "reason": "Budget"},
+            language="fr",
+        )
+    assert message.language == "en"
+    assert mail.outbox[0].subject == (
+        f"[CollEx-Persée] Application {application.reference} is open for changes again"
+    )
+    from django.utils import translation
+
+    assert translation.get_language() == "fr"
+
+
+# The flows that this issue moved onto notifications
+
+
+def test_submitting_tells_the_lead_only(application, programme_manager, reviewer):
+    application = ApplicationFactory(call=application.call, lead=application.lead, complete=True)
+    submission = submit_application(application, application.lead)
+
+    [message] = Message.objects.all()
+    assert message.user == application.lead and message.event == Event.APPLICATION_SUBMITTED
+    assert application.reference in message.subject
+    assert submission.fingerprint in message.text
+    assert str(submission.number) in message.text
+    assert message.attachments == [["applications.receipts.receipt_attachment", [submission.pk]]]
+    assert Delivery.objects.get().state == "pending"  # sent once the transaction commits
+
+
+def test_reopening_tells_the_lead_why(application, programme_manager):
+    application = ApplicationFactory(call=application.call, lead=application.lead, complete=True)
+    submit_application(application, application.lead)
+
+    reopen_application(application, programme_manager, "Le budget est à préciser.")
+
+    message = Message.objects.get(event=Event.APPLICATION_REOPENED)
+    assert message.user == application.lead
+    assert "Le budget est à préciser." in message.text
+    assert f"/candidatures/{application.pk}/" in message.url
+    assert Message.objects.filter(user=programme_manager).count() == 0
+
+
+def test_a_rolled_back_event_leaves_no_message(application):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(Event.APPLICATION_REOPENED, [application.lead], {"application": application})
+        raise RuntimeError("the caller's action failed")
+
+    assert Message.objects.count() == 0
+    assert Delivery.objects.count() == 0
+
+
+# Confidentiality
+
+
+def test_a_message_to_an_applicant_never_names_a_reviewer(
+    application, django_capture_on_commit_callbacks
+):
+    reviewer = UserFactory(first_name="Zéphyrine", last_name="Secrète", roles=[Role.REVIEWER])
+    leaky = {
+        "application": application,
+        "call": application.call,
+        "eligible": False,
+        "reason": "Hors périmètre",
+        "reviewer": reviewer,
+        "assignment": SimpleNamespace(reviewer=reviewer),
+    }
+    applicant_events = [event for event in Event if RULES[event].audience == "applicant"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for event in applicant_events:
+            notify(event, [application.lead], leaky)
+
+    assert len(mail.outbox) == len(applicant_events)
+    for email in mail.outbox:
+        assert "Secrète" not in email.body + email.subject + email.alternatives[0][0]
+        assert reviewer.email not in email.body
+
+
+def test_staff_are_told_who_declared_a_conflict(
+    application, reviewer, programme_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        [message] = notify(
+            Event.CONFLICT_DECLARED,
+            [programme_manager],
+            event_context(Event.CONFLICT_DECLARED, application, reviewer),
+        )
+    assert reviewer.get_full_name() in message.text
+    assert "Même laboratoire" in message.text
+
+
+# Preferences
+
+
+def test_without_a_choice_everything_is_emailed_at_once(
+    application, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(Event.ELIGIBILITY_RESULT, [application.lead], {"application": application})
+    assert sent_to() == [application.lead.email]
+
+
+def test_a_kind_turned_off_stays_in_the_inbox_only(
+    application, other_applicant, django_capture_on_commit_callbacks
+):
+    set_preferences(application.lead, {Event.ELIGIBILITY_RESULT: EmailMode.OFF})
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            Event.ELIGIBILITY_RESULT,
+            [application.lead, other_applicant],
+            {"application": application, "eligible": True},
+        )
+
+    assert sent_to() == [other_applicant.email]
+    message = Message.objects.get(user=application.lead)
+    assert message.in_inbox and message.email_mode == EmailMode.OFF
+    assert not message.deliveries.exists()
+
+
+@pytest.mark.parametrize("event", [Event.APPLICATION_SUBMITTED, Event.DECISION])
+def test_a_mandatory_kind_cannot_be_turned_off_or_deferred(
+    event, application, django_capture_on_commit_callbacks
+):
+    assert is_mandatory(event)
+    for mode in (EmailMode.OFF, EmailMode.DIGEST):
+        with pytest.raises(PreferenceRefused):
+            set_preferences(application.lead, {event: mode})
+    # Even a row written behind the service's back does not stop it.
+    Preference.objects.create(user=application.lead, event=event, email_mode=EmailMode.OFF)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [message] = notify(
+            event,
+            [application.lead],
+            event_context(event, application, application.lead),
+        )
+
+    assert message.email_mode == EmailMode.IMMEDIATE
+    assert sent_to() == [application.lead.email]
+
+
+def test_the_mandatory_kinds_are_the_receipt_and_the_decision():
+    assert {event for event in Event if is_mandatory(event)} == {
+        Event.APPLICATION_SUBMITTED,
+        Event.DECISION,
+    }
+    assert Event.REVIEWER_INVITED not in preference_events()  # sent to addresses
+
+
+# The daily digest
+
+
+def test_the_daily_digest_gathers_the_days_messages_in_one_email(
+    application, reviewer, django_capture_on_commit_callbacks
+):
+    lead = application.lead
+    set_preferences(
+        lead, {Event.ELIGIBILITY_RESULT: EmailMode.DIGEST, Event.REPLY_PHASE_OPEN: EmailMode.DIGEST}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(Event.ELIGIBILITY_RESULT, [lead], {"application": application, "eligible": True})
+        notify(
+            Event.REPLY_PHASE_OPEN, [lead], {"application": application, "call": application.call}
+        )
+        notify(Event.APPLICATION_REOPENED, [lead], {"application": application})  # at once
+    assert len(mail.outbox) == 1  # only the one at once
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 1
+
+    assert len(mail.outbox) == 2
+    digest = mail.outbox[1]
+    assert digest.to == [lead.email]
+    assert digest.body.count(application.reference) == 2  # both messages, listed
+    waiting = Message.objects.filter(email_mode=EmailMode.DIGEST)
+    assert waiting.count() == 2 and all(message.digest_id for message in waiting)
+    assert "http://testserver/messages/" in digest.body  # the inbox
+    # Nothing left for the next run, and the digest itself is not an inbox message.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 0
+    assert len(mail.outbox) == 2
+    assert Message.objects.inbox(lead).count() == 3
+
+
+def test_the_digest_lists_each_message_and_speaks_the_recipients_language(
+    application, django_capture_on_commit_callbacks
+):
+    lead = english(application.lead)
+    set_preferences(lead, {Event.ELIGIBILITY_RESULT: EmailMode.DIGEST})
+    notify(Event.ELIGIBILITY_RESULT, [lead], {"application": application, "eligible": True})
+    notify(Event.ELIGIBILITY_RESULT, [lead], {"application": application, "eligible": False})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests()
+
+    [digest] = mail.outbox
+    assert digest.subject == "[CollEx-Persée] Your messages of the day"
+    assert f"Application {application.reference} is eligible" in digest.body
+    assert f"Application {application.reference} is not eligible" in digest.body
+    assert "http://testserver/en/messages/" in digest.body
+    assert "Application" in digest.alternatives[0][0]
+
+
+def test_the_digest_waits_for_messages_written_after_it_started(application):
+    set_preferences(application.lead, {Event.ELIGIBILITY_RESULT: EmailMode.DIGEST})
+    notify(Event.ELIGIBILITY_RESULT, [application.lead], {"application": application})
+
+    assert send_digests(now=timezone.now() - dt.timedelta(minutes=1)) == 0
+    assert send_digests() == 1
