@@ -367,6 +367,21 @@ def reply(request, pk):
             "error": error,
             "problems": problems,
             "edit_url": reverse("applications:edit", args=[application.pk]),
+            "counter": reply_counter(text.strip(), call.reply_max_chars),
         },
         status=status,
     )
+
+
+def reply_counter(text, limit):
+    """ "N / max characters" under the reply, counted as save_reply counts; char-count.js keeps
+    it up to date as the lead types."""
+    template = _("%(count)s / %(max)s characters")
+    over_template = _("%(count)s / %(max)s characters: too long, shorten your reply")
+    over = len(text) > limit
+    return {
+        "template": template,
+        "over_template": over_template,
+        "over": over,
+        "text": (over_template if over else template) % {"count": len(text), "max": limit},
+    }

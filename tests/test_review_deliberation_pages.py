@@ -669,6 +669,7 @@ def test_the_lead_replies_within_the_limit(client, reply_case):
     html = text_of(too_long)
     assert "Your reply has 101 characters; the limit is 100." in html
     assert "x" * 101 + "</textarea>" in html  # what was typed is kept
+    assert "101 / 100 characters: too long, shorten your reply" in html
     assert not Reply.objects.filter(application=application).exclude(text="").exists()
 
     # A line break counts as one character, as on the page's counter.
