@@ -25,12 +25,16 @@ from .models import EligibilityScreening
 
 PER_PAGE = 50
 
-# ?state= value: (label, application state)
+# ?state= value: (label, application states). Eligible ones stay listed once in review.
 STATES = {
-    "to_screen": (gettext_lazy("To screen"), ApplicationState.SUBMITTED),
-    "eligible": (gettext_lazy("Eligible"), ApplicationState.ELIGIBLE),
-    "ineligible": (gettext_lazy("Ineligible"), ApplicationState.INELIGIBLE),
+    "to_screen": (gettext_lazy("To screen"), (ApplicationState.SUBMITTED,)),
+    "eligible": (
+        gettext_lazy("Eligible"),
+        (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED),
+    ),
+    "ineligible": (gettext_lazy("Ineligible"), (ApplicationState.INELIGIBLE,)),
 }
+LISTED = [state for _label, states in STATES.values() for state in states]
 
 
 class ScreeningForm(forms.Form):
@@ -98,14 +102,17 @@ def next_to_screen(call):
 @login_required
 def screening_list(request, slug):
     call = screening_call_or_404(request, slug)
-    screenable = Application.objects.filter(call=call, state__in=SCREENABLE)
+    screenable = Application.objects.filter(call=call, state__in=LISTED)
     per_state = dict(
         screenable.order_by()
         .values("state")
         .annotate(count=Count("pk"))
         .values_list("state", "count")
     )
-    counts = {key: per_state.get(state, 0) for key, (_label, state) in STATES.items()}
+    counts = {
+        key: sum(per_state.get(state, 0) for state in states)
+        for key, (_label, states) in STATES.items()
+    }
     current = request.GET.get("state", "")
     if current not in STATES:
         current = ""
@@ -120,7 +127,7 @@ def screening_list(request, slug):
         "pk",
     )
     if current:
-        applications = applications.filter(state=STATES[current][1])
+        applications = applications.filter(state__in=STATES[current][1])
     paginator = Paginator(applications, PER_PAGE)
     paginator.count = counts[current] if current else sum(counts.values())  # counted already
     page = paginator.get_page(request.GET.get("page"))
@@ -133,7 +140,7 @@ def screening_list(request, slug):
             "page_range": paginator.get_elided_page_range(page.number),
             "filters": [
                 {"key": key, "label": label, "count": counts[key]}
-                for key, (label, _state) in STATES.items()
+                for key, (label, _states) in STATES.items()
             ],
             "total": sum(counts.values()),
             "current": current,

@@ -345,3 +345,15 @@ def test_the_list_query_count_does_not_grow_with_the_applications(
     assert len(response.context["page"].object_list) == min(count, 50)
     assert sum(f["count"] for f in response.context["filters"]) == count
     assert ApplicationEvent.objects.count() == 0
+
+
+def test_eligible_applications_stay_listed_once_in_review(client, programme_manager, call):
+    reviewed = received(call, state=ApplicationState.IN_REVIEW, title="En évaluation")
+    client.force_login(programme_manager)
+
+    response = client.get(en("reviews:screening", call.slug), {"state": "eligible"})
+
+    assert dict((f["key"], f["count"]) for f in response.context["filters"])["eligible"] == 1
+    rows = response.content.decode().split("<tbody>")[1]
+    assert "En évaluation" in rows and "(in review)" in rows
+    assert en("reviews:dossier", reviewed.pk) in rows  # its reviews, no longer a screening form
