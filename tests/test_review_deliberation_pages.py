@@ -711,3 +711,16 @@ def test_staff_and_the_council_read_the_reply_on_the_dossier(client, council_mem
     Reply.objects.create(application=application, text="Le budget a été vérifié.")
     html = text_of(as_user(client, council_member).get(dossier_url(application)))
     assert "The applicant's reply" in html and "Le budget a été vérifié." in html
+
+
+def test_the_application_page_leads_its_lead_to_the_reply(client, programme_manager, reply_case):
+    application, _named = reply_case
+    application.state = "in_review"
+    application.save(update_fields=["state"])
+    edit = reverse("applications:edit", args=[application.pk])
+
+    page = as_user(client, application.lead).get(edit).content.decode()
+    assert reply_url(application) in page
+
+    page = as_user(client, programme_manager).get(edit).content.decode()
+    assert reply_url(application) not in page  # staff cannot reply
