@@ -79,10 +79,16 @@ def render_string(source, context, *, autoescape):
 
 
 def finish(subject, text, html, context) -> Rendered:
-    subject = " ".join(f"[{context['site_name']}] {subject}".split())
+    subject = one_line(f"[{context['site_name']}] {subject}")
     if len(subject) > SUBJECT_LENGTH:
         subject = subject[: SUBJECT_LENGTH - 1] + "…"
     return Rendered(subject=subject, text=tidy(text), html=html.strip())
+
+
+def one_line(text):
+    """Line breaks and runs of spaces become one space; non-breaking spaces (French: « », :)
+    stay."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def tidy(text):

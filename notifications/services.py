@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from .events import ACCOUNT, REVIEWER_IDENTITY, RULES, Audience, Event, is_mandatory
 from .models import Delivery, EmailMode, Message, Preference
-from .rendering import Templates, common_context
+from .rendering import Templates, common_context, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def send_account_email(email, language=None):
             event=ACCOUNT,
             email=address,
             language=language or translation.get_language() or settings.LANGUAGE_CODE,
-            subject=" ".join(email.subject.split())[:255],
+            subject=one_line(email.subject)[:255],
             text=email.body,
             html=html,
             in_inbox=False,

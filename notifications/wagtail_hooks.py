@@ -4,7 +4,7 @@ a link to the delivery log."""
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -25,7 +25,7 @@ def variables_help():
     )
     return format_html(
         "<p>{}</p><ul>{}</ul>",
-        gettext_now(
+        gettext(
             "Write in the Django template language: {{ application.title }}, {% if %}... "
             "The default texts are in templates/notifications/. Use the preview to check the "
             "message with sample data before saving. Each kind receives:"

@@ -273,6 +273,32 @@ def test_a_message_to_an_applicant_never_names_a_reviewer(
         assert reviewer.email not in email.body
 
 
+def test_a_reviewer_given_several_applications_gets_one_message_listing_them(
+    application, reviewer, django_capture_on_commit_callbacks
+):
+    other = ApplicationFactory(call=application.call, title="Archives de laboratoires")
+    due = timezone.now() + dt.timedelta(days=21)
+    assignments = [SimpleNamespace(due_at=due, application=item) for item in (application, other)]
+    with django_capture_on_commit_callbacks(execute=True):
+        [message] = notify(
+            Event.REVIEWER_ASSIGNED,
+            [reviewer],
+            {
+                "assignment": assignments[0],
+                "application": application,
+                "call": application.call,
+                "assignments": assignments,
+                "count": 2,
+            },
+        )
+
+    assert message.subject.startswith("[CollEx-Persée] 2 ")
+    for item in (application, other):
+        assert item.reference in message.text and item.title in message.text
+        assert item.reference in message.html
+    assert len(mail.outbox) == 1
+
+
 def test_staff_are_told_who_declared_a_conflict(
     application, reviewer, programme_manager, django_capture_on_commit_callbacks
 ):

@@ -153,3 +153,27 @@ def test_the_edited_html_is_escaped_where_it_should_be(applicant):
     assert message.text == "Motif : <script>x</script> & co"
     assert "<strong>&lt;script&gt;x&lt;/script&gt; &amp; co</strong>" in message.html
     assert "<script>" not in message.html
+
+
+def test_the_admin_menu_leads_staff_to_the_delivery_log(manager_client, client, administrator):
+    log_url = reverse("notifications:delivery_log")
+    assert log_url in manager_client.get("/admin/").text
+
+    client.force_login(administrator)
+    assert log_url in client.get("/admin/").text
+
+
+def test_french_spacing_survives_in_the_subject(applicant):
+    MessageTemplate.objects.create(
+        event=Event.APPLICATION_REOPENED,
+        language="fr",
+        subject="Candidature «\u00a0{{ application.title }}\u00a0»\n rouverte\u00a0!",
+        text="Motif\u00a0: {{ reason }}",
+    )
+    application = ApplicationFactory(lead=applicant, title="Photographies")
+
+    [message] = notify(Event.APPLICATION_REOPENED, [applicant], {"application": application})
+
+    assert (
+        message.subject == "[CollEx-Persée] Candidature «\u00a0Photographies\u00a0» rouverte\u00a0!"
+    )
