@@ -353,7 +353,7 @@ def test_eligible_applications_stay_listed_once_in_review(client, programme_mana
 
     response = client.get(en("reviews:screening", call.slug), {"state": "eligible"})
 
-    assert dict((f["key"], f["count"]) for f in response.context["filters"])["eligible"] == 1
+    assert {f["key"]: f["count"] for f in response.context["filters"]}["eligible"] == 1
     rows = response.content.decode().split("<tbody>")[1]
     assert "En évaluation" in rows and "(in review)" in rows
     assert en("reviews:dossier", reviewed.pk) in rows  # its reviews, no longer a screening form
