@@ -36,7 +36,20 @@ DECIMAL = re.compile(r"-?\d+\.\d+")
 def content_of(data):
     """The content of a revision as stored (JSON), without the fields that change every time."""
     data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    return {key: same_decimals(value) for key, value in data.items() if key not in VOLATILE}
+    return {
+        key: same_decimals(decoded(value)) for key, value in data.items() if key not in VOLATILE
+    }
+
+
+def decoded(value):
+    """StreamFields serialise as JSON text, whose key order PostgreSQL's jsonb does not keep:
+    compare them as data."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def same_decimals(value):
