@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
@@ -125,7 +126,7 @@ def save_consensus(application, actor, data, *, finalise=False, now=None):
             problems["recommendation"] = [
                 _("Under a threshold, funding can only be proposed with an override:")
                 + " "
-                + "; ".join(failures)
+                + pgettext("list separator", "; ").join(failures)
             ]
         if finalise:
             for criterion_id, value in scores.items():

@@ -39,6 +39,15 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Refusals are matched on their English words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def review_data(call, score="4", recommendation="fund"):
     return {
         "scores": {criterion.pk: (score, "Argumenté.") for criterion in call.criteria.all()},
