@@ -8,6 +8,7 @@ a 404, so that nobody learns what exists.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,14 +43,19 @@ NAMES = "reviews.see_ranking"  # staff and the council may know who reviewed
 # The ranking
 
 
+# A page of the ranking: long enough for a council session, short enough to render fast.
+RANKING_PER_PAGE = 100
+
+
 @login_required
 def ranking(request, slug):
     call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
     if not request.user.has_perm("reviews.see_ranking", call):
         raise Http404
-    rows = call_ranking(call)
+    rows = call_ranking(call)  # every row: ranks depend on all of them
+    page = Paginator(rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
     institutions = lead_institutions(call)
-    for row in rows:
+    for row in page.object_list:
         row.institution = institutions.get(row.application.pk, "")
     return render(
         request,
@@ -57,6 +63,8 @@ def ranking(request, slug):
         {
             "call": call,
             "rows": rows,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
             "tie_break_rule": tie_break_rule(call),
             "ranked": sum(1 for row in rows if row.rank),
         },

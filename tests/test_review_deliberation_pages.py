@@ -345,6 +345,12 @@ def test_the_ranking_has_a_fixed_number_of_queries(
     assert rows[0].score >= rows[-1].score
     assert sum(1 for row in rows if row.has_consensus) == len(range(0, count, 10))
     assert "Bibliothèque nationale" in text_of(response)
+    # A page shows 100 rows; ranks count across pages.
+    shown = list(response.context["page"].object_list)
+    assert len(shown) == min(count, 100)
+    if count > 100:
+        second = client.get(ranking_url(call), {"page": 2}).context["page"].object_list
+        assert second[0].rank == 101
 
 
 # A dossier's reviews
