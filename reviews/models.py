@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import Application
 from calls.models import SCORE, Call, CallCriterion
@@ -230,7 +231,7 @@ FUNDING_RECOMMENDATIONS = (Recommendation.FUND, Recommendation.FUND_WITH_CHANGES
 
 class ReviewState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("review state", "Submitted")
 
 
 class Review(models.Model):
