@@ -21,6 +21,7 @@ class Event(models.TextChoices):
     REVIEW_DUE_SOON = "review_due_soon", _("Review due soon")
     REVIEW_LATE = "review_late", _("Review late")
     REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
+    REVIEW_REOPENED = "review_reopened", _("Review reopened")
     REPLY_PHASE_OPEN = "reply_phase_open", _("Reply phase open")
     DECISION = "decision", _("Decision")
     REPORT_READY = "report_ready", _("Report ready")
@@ -69,6 +70,9 @@ RULES = {
     ),
     Event.REVIEW_SUBMITTED: EventRules(
         Audience.STAFF, variables=("assignment", "application", "reviewer")
+    ),
+    Event.REVIEW_REOPENED: EventRules(
+        Audience.REVIEWER, variables=("assignment", "application", "call", "reason")
     ),
     Event.REPLY_PHASE_OPEN: EventRules(Audience.APPLICANT, variables=("application", "call")),
     Event.DECISION: EventRules(

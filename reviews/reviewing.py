@@ -167,4 +167,18 @@ def reopen_review(review, actor, reason):
         review.save(
             update_fields=["state", "reopened_at", "reopened_by", "reopen_reason", "updated_at"]
         )
+        assignment = Assignment.objects.select_related("reviewer", "application__call").get(
+            pk=review.assignment_id
+        )
+        notify(
+            Event.REVIEW_REOPENED,
+            [assignment.reviewer],
+            {
+                "assignment": assignment,
+                "application": assignment.application,
+                "call": assignment.application.call,
+                "reason": reason,
+            },
+            url=reverse("reviews:assignment", args=[assignment.pk]),
+        )
     return review

@@ -84,6 +84,12 @@ def event_context(event, application, reviewer):
             "application": application,
             "reviewer": reviewer,
         },
+        Event.REVIEW_REOPENED: {
+            "assignment": assignment,
+            "application": application,
+            "call": call,
+            "reason": "Critère 2 à revoir",
+        },
         Event.REPLY_PHASE_OPEN: {"application": application, "call": call},
         Event.DECISION: {"application": application, "context": {"summary": "Financé"}},
         Event.REPORT_READY: {"call": call, "context": {}},

@@ -345,7 +345,11 @@ def test_a_submitted_review_is_locked_until_staff_reopen_it(
         reviewing.save_review(assignment, assignment.reviewer, review_data(call, "1"))
     review.refresh_from_db()
     assert review.weighted_score == Decimal("16.00")
-    reviewing.reopen_review(review, programme_manager, "Note du critère 1 à revoir.")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewing.reopen_review(review, programme_manager, "Note du critère 1 à revoir.")
+    [notice] = mailoutbox
+    assert notice.to == [assignment.reviewer.email] and "Note du critère 1 à revoir." in notice.body
     reviewing.save_review(assignment, assignment.reviewer, review_data(call, "1"))
     review.refresh_from_db()
     assert review.state == ReviewState.DRAFT and review.weighted_score == Decimal("4.00")
