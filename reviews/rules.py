@@ -9,9 +9,14 @@ import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from applications.models import ApplicationState
 from applications.rules import is_lead, is_programme_staff
 
-from .models import AssignmentState
+from .conflicts import conflicts_between
+from .models import ACTIVE_STATES, AssignmentState, ReviewState
+
+# An application whose reviews and consensus report exist to be read.
+UNDER_REVIEW = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
 
 
 @rules.predicate
@@ -64,14 +69,45 @@ def reviews_accepted_dossier(user, application):
     ).exists()
 
 
+@rules.predicate
+def is_under_review(user, application):
+    return application.state in UNDER_REVIEW
+
+
+@rules.predicate
+def in_conflict_with(user, application):
+    """Team member, same institution, excluded by the applicant, or a declared conflict."""
+    return bool(conflicts_between(user, application))
+
+
+@rules.predicate
+def reviews_it_unsubmitted(user, application):
+    """Asked to review it and not submitted yet: the others' reviews stay hidden until then."""
+    return (
+        application.assignments.filter(reviewer_id=user.id, state__in=ACTIVE_STATES)
+        .exclude(review__state=ReviewState.SUBMITTED)
+        .exists()
+    )
+
+
+# Council members and the rapporteur deliberate only where they have no conflict of interest, and
+# once their own review (if they were asked for one) is in.
+deliberates = ~in_conflict_with & ~reviews_it_unsubmitted
+
 # Staff screen, assign, reopen; the council and staff deliberate.
 rules.add_perm("reviews.screen_applications", is_programme_staff)
 rules.add_perm("reviews.manage_assignments", is_programme_staff)
 rules.add_perm("reviews.manage_reviewers", is_programme_staff)
 rules.add_perm("reviews.see_ranking", is_programme_staff | is_council_member)
 # The rapporteur reads the dossier's reviews to write its consensus report.
-rules.add_perm("reviews.read_reviews", is_programme_staff | is_council_member | is_rapporteur)
-rules.add_perm("reviews.write_consensus", is_programme_staff | is_rapporteur)
+rules.add_perm(
+    "reviews.read_reviews",
+    is_under_review & (is_programme_staff | ((is_council_member | is_rapporteur) & deliberates)),
+)
+rules.add_perm(
+    "reviews.write_consensus",
+    is_under_review & (is_programme_staff | (is_rapporteur & deliberates)),
+)
 
 # Reviewers, on an assignment.
 rules.add_perm("reviews.see_dashboard", is_reviewer)
