@@ -142,6 +142,14 @@ def apply_proposal(proposal, actor, now=None):
         proposal = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.applied_at:
             raise ReviewError(_("This proposal has already been applied."))
+        # Lock the call's reviewable applications before reading them: a screening, a hand
+        # assignment or another proposal on them waits, and what follows reads them as they are.
+        list(
+            Application.objects.select_for_update()
+            .filter(call=call, state__in=REVIEWABLE)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         candidates = {candidate.id: candidate for candidate in candidates_for(call)}
         dossiers = {dossier.id: dossier for dossier in dossiers_for(call)}
         created, skipped = [], []
@@ -232,7 +240,8 @@ def assign_reviewer(application, reviewer, actor, due_at=None, now=None):
                 _("Only an eligible application can be given reviewers; this one is %(state)s.")
                 % {"state": application.get_state_display().lower()}
             )
-        profile = ReviewerProfile.objects.filter(user=reviewer).first()
+        # Locked: two hand assignments of the same reviewer at once cannot both pass the maximum.
+        profile = ReviewerProfile.objects.select_for_update().filter(user=reviewer).first()
         if profile is None or not reviewer.groups.filter(name=Role.REVIEWER.value).exists():
             raise ReviewError(_("%(name)s is not a reviewer.") % {"name": reviewer})
         if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
