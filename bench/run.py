@@ -278,7 +278,8 @@ def measure_reviews(results, call):
     results["reviews.ranking.p50_ms"] = metric(
         p50(timings),
         "ms",
-        f"p50 of 10 loads of the ranking: {applications} applications, {reviews} reviews",
+        f"p50 of 10 loads of the ranking's first page (100 rows; ranks computed over all "
+        f"{applications} applications and {reviews} reviews)",
     )
     log(f"ranking p50 {p50(timings):.0f} ms")
 
