@@ -22,6 +22,7 @@ from .forms import DraftForms, readable_answers, rows
 from .models import Application, ApplicationState
 from .rules import application_or_404
 from .services import AlreadyApplied, ApplicationError, StaleDraft, SubmissionRefused
+from .throttle import throttled
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -172,6 +173,7 @@ def not_editable_message(application):
 
 @login_required
 @require_POST
+@throttled("submit")
 def submit(request, pk):
     now = timezone.now()  # the server's clock when the request arrived decides
     application = application_or_404(request.user, pk)

@@ -21,6 +21,7 @@ from .models import Submission
 from .receipts import receipt_filename, render_receipt
 from .rules import application_or_404
 from .services import ApplicationError, StaleDraft
+from .throttle import throttled
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def refusal(request, application, question_id, error):
 
 @login_required
 @require_POST
+@throttled("upload")
 def upload(request, pk, question_id):
     application = application_or_404(request.user, pk)
     version = posted_version(request)

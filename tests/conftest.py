@@ -98,3 +98,11 @@ def french_by_default():
     translation.activate("fr")
     yield
     translation.activate("fr")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

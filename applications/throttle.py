@@ -1,0 +1,45 @@
+"""Rate limits on what a script could hammer: submitting and uploading (django-ratelimit).
+
+Counted per account in the cache (Redis in production, shared by every web process); the rates
+are in settings.COLLEX_RATE_LIMITS. Over the rate, the user is told to wait, with status 429.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
+
+
+def rate_of(action):
+    def rate(group, request):
+        return settings.COLLEX_RATE_LIMITS.get(action)
+
+    return rate
+
+
+def too_many(request):
+    message = _("Too many attempts in a short time. Wait a minute, then try again.")
+    return render(request, "429.html", {"message": message}, status=429)
+
+
+def throttled(action):
+    """Decorate a POST view: over the account's rate for `action`, answer 429 instead."""
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if getattr(request, "limited", False):
+                return too_many(request)
+            return view(request, *args, **kwargs)
+
+        return ratelimit(
+            group=f"collex.{action}",
+            key="user_or_ip",
+            rate=rate_of(action),
+            method="POST",
+            block=False,
+        )(checked)
+
+    return decorator

@@ -1,0 +1,55 @@
+"""Brute force and scripts: failed logins, submissions and uploads are rate-limited per account."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from .factories import DEFAULT_PASSWORD, ApplicationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(COLLEX_RATE_LIMITS={"submit": "2/m", "upload": "2/m"})
+def test_a_third_submission_attempt_in_a_minute_waits(client, applicant, open_call):
+    application = ApplicationFactory(call=open_call, lead=applicant, complete=True)
+    url = reverse("applications:submit", args=[application.pk])
+    client.force_login(applicant)
+
+    answers = [client.post(url).status_code for _ in range(3)]
+
+    assert answers[:2] != [429, 429] and answers[2] == 429
+    page = client.post(url).content.decode()
+    assert "Trop de tentatives" in page  # in the user's language
+    # Another account is not slowed down by this one.
+    other = UserFactory()
+    client.force_login(other)
+    assert client.post(url).status_code == 404
+
+
+@override_settings(COLLEX_RATE_LIMITS={"submit": "2/m", "upload": "2/m"})
+def test_uploads_are_limited_per_account(client, applicant, open_call):
+    application = ApplicationFactory(call=open_call, lead=applicant)
+    url = reverse("applications:upload", args=[application.pk, "question"])
+    client.force_login(applicant)
+
+    answers = [client.post(url, {"version": application.version}).status_code for _ in range(3)]
+
+    assert 429 not in answers[:2] and answers[2] == 429
+
+
+@override_settings(ACCOUNT_RATE_LIMITS={"login_failed": "10/m/ip,2/5m/key"})
+def test_repeated_failed_logins_are_refused_even_with_the_right_password(client):
+    user = UserFactory(email="cible@example.org")
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    with translation.override("en"):
+        url = reverse("account_login")
+    for _ in range(2):
+        client.post(url, {"login": user.email, "password": "wrong password"})
+
+    response = client.post(url, {"login": user.email, "password": DEFAULT_PASSWORD})
+
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
