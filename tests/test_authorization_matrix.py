@@ -1,0 +1,540 @@
+"""The authorization matrix: every address of the site, requested by every kind of person.
+
+One scenario (a call in review, an application with its submission, a file, assignments in each
+state, a submitted review, a consensus report, a reply, a message, a pending invitation) is built
+once for the module, inside a transaction that each test nests in and that is rolled back at the
+end. Each (address, method, persona) is then one test, compared with the table below, and no
+answer may show a persona what it must not know: a dossier's title, its file, a reviewer's
+identity, a confidential comment, the applicant's reply.
+
+The table must name every URL pattern of the project (Wagtail's admin aside, apart from a few
+representative pages): a new address fails test_every_url_pattern_is_in_the_table until someone
+writes down who may open it.
+"""
+
+import datetime as dt
+import hashlib
+import html
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from wagtail.documents.models import Document
+
+from accounts.roles import Role
+from applications.models import ApplicationState, Attachment, Submission
+from applications.snapshot import build_snapshot, fingerprint
+from notifications.events import Event
+from notifications.services import notify
+from reviews import reviewing
+from reviews.models import (
+    AssignmentProposal,
+    AssignmentState,
+    ConflictDeclaration,
+    ConsensusReport,
+    Invitation,
+    Reply,
+)
+
+from .factories import (
+    AssignmentFactory,
+    CallCriterionFactory,
+    CallFactory,
+    ReviewerFactory,
+    UserFactory,
+    in_review_application,
+)
+
+PERSONAS = (
+    "anonymous",
+    "owner",  # the lead applicant of the application
+    "other_applicant",
+    "reviewer",  # assigned to it, accepted, review submitted
+    "pending_reviewer",  # assigned, not answered yet
+    "unassigned_reviewer",
+    "recused_reviewer",  # assigned, declared a conflict of interest
+    "council_member",
+    "staff",  # a programme manager
+)
+
+# Codes: 200, 400, 403, 404, 405 are the status; "302" a redirect that is not to the login page
+# (an action done or refused with a message); "log" a redirect to the login page; "pub" (allauth's
+# own account pages only) the page, a redirect, a 401 (its sign-in error page) or a 404 (no such
+# key, no such device), as allauth chooses.
+#
+# fmt: off
+#                                                 anon own  oth  rev  pend unas recu cncl staff
+EXPECTED = {
+    # Public pages.
+    "GET wagtail_serve":                            "200  200  200  200  200  200  200  200  200",
+    "GET calls:list":                               "200  200  200  200  200  200  200  200  200",
+    "GET calls:detail":                             "200  200  200  200  200  200  200  200  200",
+    "GET calls:programmes":                         "200  200  200  200  200  200  200  200  200",
+    "GET calls:programme":                          "200  200  200  200  200  200  200  200  200",
+    # A CMS document that no published call or page uses yet.
+    "GET wagtaildocs_serve":                        "404  404  404  404  404  404  404  404  200",
+    "GET wagtaildocs_authenticate_with_password":   "404  404  404  404  404  404  404  404  404",
+    "GET wagtailcore_authenticate_with_password":   "404  404  404  404  404  404  404  404  404",
+    "GET wagtailcore_login":                        "200  200  200  200  200  200  200  200  200",
+    # The applicant's pages.
+    "GET applications:mine":                        "log  200  200  200  200  200  200  200  200",
+    "GET applications:start":                       "log  405  405  405  405  405  405  405  405",
+    "POST applications:start":                      "log  302  302  302  302  302  302  302  302",
+    "GET applications:edit":                        "log  200  404  404  404  404  404  404  200",
+    "POST applications:edit":                       "log  302  404  404  404  404  404  404  302",
+    "GET applications:submit":                      "log  405  405  405  405  405  405  405  405",
+    "POST applications:submit":                     "log  302  404  404  404  404  404  404  302",
+    "GET applications:withdraw":                    "log  405  405  405  405  405  405  405  405",
+    "POST applications:withdraw":                   "log  302  404  404  404  404  404  404  302",
+    "GET applications:upload":                      "log  405  405  405  405  405  405  405  405",
+    "POST applications:upload":                     "log  302  404  404  404  404  404  404  302",
+    "GET applications:attachment":                  "log  200  404  404  404  404  404  404  200",
+    "POST applications:attachment":                 "log  405  405  405  405  405  405  405  405",
+    "GET applications:delete_attachment":           "log  405  405  405  405  405  405  405  405",
+    "POST applications:delete_attachment":          "log  302  404  404  404  404  404  404  302",
+    "GET applications:receipt":                     "log  200  404  404  404  404  404  404  200",
+    "GET reviews:reply":                            "log  200  404  404  404  404  404  404  404",
+    "POST reviews:reply":                           "log  302  404  404  404  404  404  404  404",
+    # Programme staff: applications, screening, reviewers, assignments.
+    "GET applications:call_applications":           "log  404  404  404  404  404  404  404  200",
+    "GET applications:export":                      "log  404  404  404  404  404  404  404  200",
+    "GET applications:reopen":                      "log  405  405  405  405  405  405  405  405",
+    "POST applications:reopen":                     "log  404  404  404  404  404  404  404  302",
+    "GET reviews:screening":                        "log  404  404  404  404  404  404  404  200",
+    "GET reviews:screen":                           "log  404  404  404  404  404  404  404  200",
+    "POST reviews:screen":                          "log  404  404  404  404  404  404  404  400",
+    "GET reviews:reviewers":                        "log  404  404  404  404  404  404  404  200",
+    "POST reviews:reviewers":                       "log  404  404  404  404  404  404  404  400",
+    "GET reviews:assignments":                      "log  404  404  404  404  404  404  404  200",
+    "POST reviews:assignments":                     "log  404  404  404  404  404  404  404  200",
+    "GET reviews:proposal":                         "log  404  404  404  404  404  404  404  200",
+    "POST reviews:proposal":                        "log  404  404  404  404  404  404  404  200",
+    "GET reviews:cancel_assignment":                "log  405  405  405  405  405  405  405  405",
+    "POST reviews:cancel_assignment":               "log  404  404  404  404  404  404  404  302",
+    "GET reviews:reopen_review":                    "log  405  405  405  405  405  405  405  405",
+    "POST reviews:reopen_review":                   "log  404  404  404  404  404  404  404  302",
+    # Deliberation: staff and the council.
+    "GET reviews:ranking":                          "log  404  404  404  404  404  404  200  200",
+    "GET reviews:dossier":                          "log  404  404  404  404  404  404  200  200",
+    "POST reviews:dossier":                         "log  404  404  404  404  404  404  404  302",
+    "GET reviews:consensus":                        "log  404  404  404  404  404  404  404  200",
+    "POST reviews:consensus":                       "log  404  404  404  404  404  404  404  302",
+    # Reviewers.
+    "GET reviews:dashboard":                        "log  404  404  200  200  200  200  404  404",
+    "GET reviews:profile":                          "log  404  404  200  200  200  200  404  404",
+    "POST reviews:profile":                         "log  404  404  400  400  400  400  404  404",
+    "GET reviews:invitation":                       "200  200  200  200  200  200  200  200  200",
+    "POST reviews:invitation":                      "log  302  302  302  302  302  302  302  302",
+    # The assignment in these addresses is the persona's own, if any (else the accepted one).
+    "GET reviews:assignment":                       "log  404  404  200  200  404  404  404  404",
+    "POST reviews:assignment":                      "log  404  404  302  405  404  404  404  404",
+    "GET reviews:answer":                           "log  405  405  405  405  405  405  405  405",
+    "POST reviews:answer":                          "log  404  404  302  302  404  404  404  404",
+    "GET reviews:attachment":                       "log  404  404  200  404  404  404  404  404",
+    # Messages.
+    "GET notifications:inbox":                      "log  200  200  200  200  200  200  200  200",
+    "GET notifications:mark_all_read":              "log  405  405  405  405  405  405  405  405",
+    "POST notifications:mark_all_read":             "log  302  302  302  302  302  302  302  302",
+    "GET notifications:preferences":                "log  200  200  200  200  200  200  200  200",
+    "POST notifications:preferences":               "log  200  200  200  200  200  200  200  200",
+    "GET notifications:message":                    "log  200  404  404  404  404  404  404  404",
+    "GET notifications:mark_read":                  "log  405  405  405  405  405  405  405  405",
+    "POST notifications:mark_read":                 "log  302  404  404  404  404  404  404  404",
+    "GET notifications:delivery_log":               "log  404  404  404  404  404  404  404  200",
+    "GET notifications:resend":                     "log  405  405  405  405  405  405  405  405",
+    "POST notifications:resend":                    "log  404  404  404  404  404  404  404  302",
+    # Accounts (ours).
+    "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200",
+    "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200",
+    "GET accounts:admin_login":                     "log  403  403  403  403  403  403  403  302",
+    # Wagtail's admin: a few representative pages; its login sends to ours.
+    "GET admin/login/":                             "log  log  log  log  log  log  log  log  log",
+    "GET wagtailadmin_home":                        "log  log  log  log  log  log  log  log  200",
+    "GET wagtailsnippets_calls_call:list":          "log  log  log  log  log  log  log  log  200",
+    "GET wagtailsnippets_calls_call:edit":          "log  log  log  log  log  log  log  log  200",
+    "GET wagtailusers_users:index":                 "log  log  log  log  log  log  log  log  302",
+}
+# fmt: on
+
+# allauth's own pages (sign-in, sign-up, e-mail addresses, passwords, two-factor, ORCID): public
+# or behind its own login; they show no dossier to anyone.
+ALLAUTH = {
+    "account_login", "account_logout", "account_inactive", "account_signup",
+    "account_reauthenticate", "account_email", "account_email_verification_sent",
+    "account_change_password", "account_set_password", "account_reset_password",
+    "account_confirm_login_code", "account_confirm_email",
+    "account_reset_password_from_key_done", "account_reset_password_from_key",
+    "account_reset_password_done", "mfa_index", "mfa_authenticate", "mfa_reauthenticate",
+    "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_list_webauthn",
+    "mfa_add_webauthn", "mfa_reauthenticate_webauthn", "mfa_remove_webauthn",
+    "mfa_edit_webauthn", "socialaccount_login_cancelled", "socialaccount_login_error",
+    "socialaccount_signup", "socialaccount_connections", "orcid_login", "orcid_callback",
+    "accounts/social/login/cancelled/", "accounts/social/login/error/",
+    "accounts/social/signup/", "accounts/social/connections/",
+}  # fmt: skip
+for _name in sorted(ALLAUTH):
+    EXPECTED[f"GET {_name}"] = " ".join(["pub"] * len(PERSONAS))
+
+# Under /admin/ only these are requested; the rest is Wagtail's, behind the same access check.
+ADMIN_SAMPLES = {
+    "admin/login/",
+    "wagtailadmin_home",
+    "wagtailsnippets_calls_call:list",
+    "wagtailsnippets_calls_call:edit",
+    "wagtailusers_users:index",
+}
+SERVED_FILES = {"django.views.static.serve"}  # static and media in development
+
+# What the scenario holds that only some may read.
+TITLE = "Correspondance inédite de Pauline Viardot"
+FILE_NAME = "lettre-de-soutien.pdf"
+FILE_BYTES = b"%PDF-1.4 lettre de soutien 7f3a9c matrice"
+CONFIDENTIAL_REVIEW = "Confidentiel : l'equipe a deja echoue sur un projet voisin"
+CONFIDENTIAL_MAJORITY = "Avis majoritaire confidentiel du comite 51b2"
+REPLY = "Reponse de la porteuse aux experts 9d41"
+QUESTION = "q-letter"
+
+# Which of those each persona may ever read (besides their own name and e-mail address).
+MAY_READ = {
+    "anonymous": set(),
+    "owner": {"title", "file", "reply"},
+    "other_applicant": set(),
+    "reviewer": {"title", "file", "own_review", "reply"},
+    "pending_reviewer": {"title"},  # to judge a conflict of interest
+    "unassigned_reviewer": set(),
+    "recused_reviewer": {"title"},  # read when asked; kept on their dashboard's history
+    "council_member": {"title", "own_review", "majority", "reply", "reviewers"},
+    "staff": {"title", "file", "own_review", "majority", "reply", "reviewers"},
+}
+REVIEWER_PERSONAS = ("reviewer", "pending_reviewer", "recused_reviewer", "unassigned_reviewer")
+
+
+def file_question():
+    return {
+        "type": "file",
+        "id": QUESTION,
+        "value": {
+            "label": "Lettre de soutien",
+            "label_en": "Support letter",
+            "help_text": "",
+            "required": False,
+            "accepted_types": ["pdf"],
+            "max_size_mb": 10,
+        },
+    }
+
+
+def build_scenario():
+    now = timezone.now()
+    people = {
+        "owner": UserFactory(email="porteuse@example.org"),
+        "other_applicant": UserFactory(email="autre@example.org"),
+        "reviewer": ReviewerFactory(
+            email="relectrice@example.org", first_name="Irène", last_name="Joliot-Matrice"
+        ),
+        "pending_reviewer": ReviewerFactory(
+            email="attente@example.org", first_name="Paul", last_name="Attendu-Matrice"
+        ),
+        "unassigned_reviewer": ReviewerFactory(
+            email="libre@example.org", first_name="Lise", last_name="Libre-Matrice"
+        ),
+        "recused_reviewer": ReviewerFactory(
+            email="recuse@example.org", first_name="Rémi", last_name="Recuse-Matrice"
+        ),
+        "council_member": UserFactory(email="conseil@example.org", roles=[Role.COUNCIL_MEMBER]),
+        "staff": UserFactory(email="gestion@example.org", roles=[Role.PROGRAMME_MANAGER]),
+    }
+    call = CallFactory(
+        closed=True,
+        questions=[file_question()],
+        reply_opens_at=now - dt.timedelta(days=1),
+        reply_closes_at=now + dt.timedelta(days=5),
+    )
+    CallCriterionFactory(call=call)
+    application = in_review_application(call, lead=people["owner"], title=TITLE)
+    application.state = ApplicationState.IN_REVIEW
+    application.save(update_fields=["state"])
+    attachment = Attachment.objects.create(
+        application=application,
+        question_id=QUESTION,
+        file=ContentFile(FILE_BYTES, name=FILE_NAME),
+        original_name=FILE_NAME,
+        content_type="application/pdf",
+        size=len(FILE_BYTES),
+        sha256=hashlib.sha256(FILE_BYTES).hexdigest(),
+    )
+    content = build_snapshot(application, application.submitted_at)
+    submission = Submission.objects.create(
+        application=application,
+        number=1,
+        received_at=application.submitted_at,
+        content=content,
+        fingerprint=fingerprint(content),
+    )
+
+    def assign(persona, state):
+        return AssignmentFactory(
+            application=application,
+            reviewer=people[persona],
+            state=state,
+            assigned_by=people["staff"],
+        )
+
+    accepted = assign("reviewer", AssignmentState.ACCEPTED)
+    ConflictDeclaration.objects.create(assignment=accepted, has_conflict=False)
+    criterion = call.criteria.get()
+    reviewing.submit_review(
+        accepted,
+        people["reviewer"],
+        {
+            "scores": {criterion.pk: ("4", "Solide.")},
+            "comment_for_applicant": "Un projet solide.",
+            "confidential_comment": CONFIDENTIAL_REVIEW,
+            "recommendation": "fund",
+        },
+    )
+    pending = assign("pending_reviewer", AssignmentState.PENDING)
+    recused = assign("recused_reviewer", AssignmentState.RECUSED)
+    ConflictDeclaration.objects.create(
+        assignment=recused, has_conflict=True, reason="Co-auteur de la porteuse."
+    )
+    ConsensusReport.objects.create(application=application, majority_view=CONFIDENTIAL_MAJORITY)
+    Reply.objects.create(application=application, text=REPLY, author=people["owner"])
+    (message,) = notify(
+        Event.APPLICATION_REOPENED,
+        [people["owner"]],
+        {"application": application, "reason": "Budget à préciser"},
+    )
+    invitation = Invitation.objects.create(
+        email="invitee@example.org", name="Invitée", call=call, invited_by=people["staff"]
+    )
+    proposal = AssignmentProposal.objects.create(call=call, created_by=people["staff"])
+    hidden_document = Document.objects.create(
+        title="Brouillon", file=ContentFile(b"%PDF-1.4 brouillon", name="brouillon.pdf")
+    )
+    return {
+        "people": people,
+        "call": call,
+        "application": application,
+        "attachment": attachment,
+        "submission": submission,
+        "assignments": {
+            "reviewer": accepted,
+            "pending_reviewer": pending,
+            "recused_reviewer": recused,
+        },
+        "message": message,
+        "invitation": invitation,
+        "proposal": proposal,
+        "document": hidden_document,
+    }
+
+
+def secrets_of(scenario):
+    """{kind: the strings that betray it}."""
+    people = scenario["people"]
+    found = {
+        "title": [TITLE],
+        "file": [FILE_BYTES.decode()],
+        "own_review": [CONFIDENTIAL_REVIEW],
+        "majority": [CONFIDENTIAL_MAJORITY],
+        "reply": [REPLY],
+    }
+    for persona in REVIEWER_PERSONAS:
+        found[f"reviewer:{persona}"] = [people[persona].last_name, people[persona].email]
+    return found
+
+
+def allowed(persona, kind):
+    if kind.startswith("reviewer:"):
+        return kind == f"reviewer:{persona}" or "reviewers" in MAY_READ[persona]
+    return kind in MAY_READ[persona]
+
+
+def address(key, scenario, persona):
+    """The path the table's key names, filled from the scenario."""
+    name = key.split(" ", 1)[1]
+    if "/" in name:  # an unnamed pattern, named by its route
+        return "/" + name
+    s = scenario
+    application, call = s["application"], s["call"]
+    pk = {"pk": application.pk}
+    assignment = s["assignments"].get(persona, s["assignments"]["reviewer"])
+    filled = {
+        "wagtail_serve": lambda: reverse("wagtail_serve", args=[""]),
+        "wagtaildocs_serve": lambda: s["document"].url,
+        "wagtaildocs_authenticate_with_password": lambda: {"restriction_id": 999999},
+        "wagtailcore_authenticate_with_password": lambda: {
+            "page_view_restriction_id": 999999,
+            "page_id": 999999,
+        },
+        "calls:detail": lambda: {"slug": call.slug},
+        "calls:programme": lambda: {"code": call.programme.code},
+        "applications:start": lambda: {"slug": call.slug},
+        "applications:upload": lambda: {**pk, "question_id": QUESTION},
+        "applications:attachment": lambda: {**pk, "attachment_id": s["attachment"].pk},
+        "applications:delete_attachment": lambda: {**pk, "attachment_id": s["attachment"].pk},
+        "applications:receipt": lambda: {**pk, "number": s["submission"].number},
+        "applications:call_applications": lambda: {"slug": call.slug},
+        "applications:export": lambda: {"slug": call.slug, "fmt": "csv"},
+        "reviews:screening": lambda: {"slug": call.slug},
+        "reviews:assignments": lambda: {"slug": call.slug},
+        "reviews:proposal": lambda: {"slug": call.slug, "pk": s["proposal"].pk},
+        "reviews:ranking": lambda: {"slug": call.slug},
+        "reviews:invitation": lambda: {"token": s["invitation"].token},
+        "reviews:assignment": lambda: {"pk": assignment.pk},
+        "reviews:answer": lambda: {"pk": assignment.pk},
+        "reviews:attachment": lambda: {"pk": assignment.pk, "attachment_id": s["attachment"].pk},
+        "reviews:cancel_assignment": lambda: {"pk": s["assignments"]["pending_reviewer"].pk},
+        "reviews:reopen_review": lambda: {"pk": s["assignments"]["reviewer"].pk},
+        "notifications:message": lambda: {"pk": s["message"].pk},
+        "notifications:mark_read": lambda: {"pk": s["message"].pk},
+        "notifications:resend": lambda: {"pk": s["message"].pk},
+        "wagtailsnippets_calls_call:edit": lambda: {"pk": call.pk},
+        "account_confirm_email": lambda: {"key": "not-a-key"},
+        "account_reset_password_from_key": lambda: {"uidb36": "1", "key": "not-a-key"},
+        "mfa_remove_webauthn": lambda: {"pk": 999999},
+        "mfa_edit_webauthn": lambda: {"pk": 999999},
+    }
+    for name_ in ("edit", "submit", "withdraw", "reopen"):
+        filled[f"applications:{name_}"] = lambda: pk
+    for name_ in ("screen", "dossier", "consensus", "reply"):
+        filled[f"reviews:{name_}"] = lambda: pk
+    found = filled.get(name, dict)()
+    return found if isinstance(found, str) else reverse(name, kwargs=found)
+
+
+# What a state-changing request sends (enough to reach the permission check and past it).
+POSTED = {
+    "applications:edit": {"version": "1", "title": "Autre titre"},
+    "applications:upload": {"version": "1"},
+    "applications:delete_attachment": {"version": "1"},
+    "applications:reopen": {"reason": "Pour voir."},
+    "reviews:reply": {"text": "Une autre réponse."},
+    "reviews:dossier": {"action": "set_rapporteur", "rapporteur": ""},
+    "reviews:answer": {"action": "decline", "reason": "Pas le temps."},
+    "reviews:cancel_assignment": {"reason": "Pour voir."},
+    "reviews:reopen_review": {"reason": "Pour voir."},
+    "reviews:reviewers": {"email": "pas-une-adresse"},
+}
+# Without ORCID credentials (as in tests), allauth answers its ORCID addresses with a 500
+# (SocialApp.DoesNotExist): a defect of its own, not a disclosure; remove when fixed.
+BROKEN = {"GET orcid_login", "GET orcid_callback"}
+ORCID_SET_UP = "orcid" in settings.SOCIALACCOUNT_PROVIDERS
+
+
+@pytest.fixture(scope="module")
+def scenario(django_db_setup, django_db_blocker):
+    """Built once; each test runs in a savepoint inside this transaction, rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_scenario()
+        transaction.set_rollback(True)
+
+
+def body_of(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return html.unescape(content.decode("utf-8", errors="replace"))
+
+
+def is_login_redirect(response):
+    login = reverse("account_login")
+    return response.status_code == 302 and response["Location"].split("?")[0] in (
+        login,
+        "/accounts/login/admin/",
+        "/admin/login/",
+    )
+
+
+def answer_code(response):
+    if response.status_code == 302:
+        return "log" if is_login_redirect(response) else "302"
+    return str(response.status_code)
+
+
+CASES = [
+    pytest.param(
+        key,
+        persona,
+        expected,
+        id=f"{key.replace(' ', '-')}-{persona}",
+        marks=[pytest.mark.xfail(not ORCID_SET_UP, reason="allauth's 500", strict=True)]
+        if key in BROKEN
+        else [],
+    )
+    for key, row in EXPECTED.items()
+    for persona, expected in zip(PERSONAS, row.split(), strict=True)
+]
+
+
+@pytest.mark.parametrize(("key", "persona", "expected"), CASES)
+def test_who_gets_what(client, db, scenario, key, persona, expected):
+    if persona != "anonymous":
+        client.force_login(scenario["people"][persona])
+    method, name = key.split(" ", 1)
+    path = address(key, scenario, persona)
+    response = client.post(path, POSTED.get(name, {})) if method == "POST" else client.get(path)
+
+    got = answer_code(response)
+    if expected == "pub":
+        assert got in ("200", "301", "302", "log", "401", "404"), (
+            f"{method} {path} as {persona}: {got}"
+        )
+    else:
+        where = f" to {response['Location']}" if response.status_code == 302 else ""
+        assert got == expected, f"{method} {path} as {persona}: {got}{where}, not {expected}"
+    body = body_of(response)
+    readable = expected in ("200", "400") or (expected == "pub" and got == "200")
+    for kind, strings in secrets_of(scenario).items():
+        if readable and allowed(persona, kind):
+            continue
+        if not readable and kind == f"reviewer:{persona}":
+            continue  # their own name in the header of a refusal
+        for secret in strings:
+            assert secret not in body, f"{method} {path} shows {persona} the {kind}: {secret!r}"
+
+
+def test_the_secrets_are_what_the_authorised_read(client, db, scenario):
+    """The strings looked for above are found where they belong: the checks are not vacuous."""
+    people = scenario["people"]
+    client.force_login(people["staff"])
+    dossier = body_of(client.get(address("GET reviews:dossier", scenario, "staff")))
+    for secret in (TITLE, CONFIDENTIAL_REVIEW, CONFIDENTIAL_MAJORITY, REPLY):
+        assert secret in dossier
+    assert people["reviewer"].last_name in dossier
+    client.force_login(people["reviewer"])
+    download = client.get(address("GET reviews:attachment", scenario, "reviewer"))
+    assert FILE_BYTES.decode() in body_of(download)
+    client.force_login(people["owner"])
+    assert TITLE in body_of(client.get(address("GET notifications:message", scenario, "owner")))
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(key, route, pattern) for every pattern, through includes and i18n_patterns."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from url_patterns(pattern.url_patterns, route, inner)
+        else:
+            yield (f"{namespace}{pattern.name}" if pattern.name else route), route, pattern
+
+
+def covered(key, route, pattern):
+    if pattern.lookup_str in SERVED_FILES:
+        return False
+    return key in ADMIN_SAMPLES or not route.startswith("admin/")
+
+
+def test_every_url_pattern_is_in_the_table():
+    """A new address fails here until the table says who may open it (and the table names no
+    address that is gone)."""
+    patterns = {key for key, route, pattern in url_patterns() if covered(key, route, pattern)}
+    in_table = {key.split(" ", 1)[1] for key in EXPECTED}
+    assert sorted(patterns - in_table) == [], "add these addresses to EXPECTED"
+    assert sorted(in_table - patterns) == [], "these addresses are gone: remove them"
