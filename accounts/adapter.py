@@ -9,6 +9,7 @@ from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import get_language
@@ -63,6 +64,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request, provider, client_id=None):
+        """A provider without credentials (ORCID before they are set) is not found (404), not a
+        server error (allauth raises SocialApp.DoesNotExist)."""
+        from allauth.socialaccount.models import SocialApp
+
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404 from None
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         if sociallogin.account.provider == "orcid":

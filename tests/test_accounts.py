@@ -413,3 +413,12 @@ def test_signup_succeeds_when_the_broker_is_down(
     assert response.status_code == 302
     assert response.url == "/accounts/confirm-email/"
     assert User.objects.filter(email="panne@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_orcid_addresses_are_not_found_until_orcid_is_configured(client):
+    from django.conf import settings
+
+    assert "orcid" not in settings.SOCIALACCOUNT_PROVIDERS  # no credentials in the tests
+    assert client.get("/accounts/orcid/login/").status_code == 404
+    assert client.get("/accounts/orcid/login/callback/").status_code == 404

@@ -17,7 +17,6 @@ import hashlib
 import html
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
@@ -421,10 +420,6 @@ POSTED = {
     "reviews:reopen_review": {"reason": "Pour voir."},
     "reviews:reviewers": {"email": "pas-une-adresse"},
 }
-# Without ORCID credentials (as in tests), allauth answers its ORCID addresses with a 500
-# (SocialApp.DoesNotExist): a defect of its own, not a disclosure; remove when fixed.
-BROKEN = {"GET orcid_login", "GET orcid_callback"}
-ORCID_SET_UP = "orcid" in settings.SOCIALACCOUNT_PROVIDERS
 
 
 @pytest.fixture(scope="module")
@@ -461,9 +456,6 @@ CASES = [
         persona,
         expected,
         id=f"{key.replace(' ', '-')}-{persona}",
-        marks=[pytest.mark.xfail(not ORCID_SET_UP, reason="allauth's 500", strict=True)]
-        if key in BROKEN
-        else [],
     )
     for key, row in EXPECTED.items()
     for persona, expected in zip(PERSONAS, row.split(), strict=True)
