@@ -96,6 +96,21 @@ COMMON_VARIABLES = (
 # can show one.
 REVIEWER_IDENTITY = frozenset({"reviewer", "reviewers", "assignment", "assignments", "inviter"})
 
+# And the objects it does receive are read through these attributes only (by model label, so that
+# this app imports none of the others): a template edited in the admin cannot walk from an
+# application to its assignments, its consensus report or its reviews.
+APPLICANT_READABLE = {
+    "applications.Application": {
+        "pk", "reference", "title", "state", "get_state_display", "submitted_at", "call",
+    },
+    "calls.Call": {
+        "pk", "title", "title_fr", "title_en", "slug", "kind", "get_kind_display", "opens_at",
+        "closes_at", "reply_opens_at", "reply_closes_at", "reply_max_chars", "contact_email",
+        "get_absolute_url",
+    },
+    "applications.Submission": {"pk", "number", "received_at", "fingerprint"},
+}  # fmt: skip
+
 # Messages that are not events of the flow: the daily digest, and the account e-mails that
 # allauth renders itself (sign-up confirmation, password reset...).
 DIGEST = "digest"

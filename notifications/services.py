@@ -14,7 +14,15 @@ from django.db import transaction
 from django.urls import translate_url
 from django.utils import timezone, translation
 
-from .events import ACCOUNT, REVIEWER_IDENTITY, RULES, Audience, Event, is_mandatory
+from .events import (
+    ACCOUNT,
+    APPLICANT_READABLE,
+    REVIEWER_IDENTITY,
+    RULES,
+    Audience,
+    Event,
+    is_mandatory,
+)
 from .models import Delivery, EmailMode, Message, Preference
 from .rendering import Templates, common_context, one_line
 
@@ -42,7 +50,11 @@ def notify(event, recipients, context=None, *, url="", language=None, attachment
     context = dict(context or {})
     if RULES[event].audience == Audience.APPLICANT:
         # Reviews are confidential: nothing that could name a reviewer reaches an applicant.
-        context = {key: value for key, value in context.items() if key not in REVIEWER_IDENTITY}
+        context = {
+            key: readable_by_applicants(value)
+            for key, value in context.items()
+            if key not in REVIEWER_IDENTITY
+        }
     modes = email_modes(event, [person for person in people if not isinstance(person, str)])
     templates = Templates(event)
     messages = []
@@ -195,3 +207,28 @@ def link_for(url, language):
         return ""
     url = translate_url(url, language)
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+class ApplicantView:
+    """An object as a message to an applicant may show it: the attributes of
+    APPLICANT_READABLE only, and related objects through the same filter."""
+
+    def __init__(self, obj, names):
+        self._obj, self._names = obj, names
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._names:
+            raise AttributeError(name)
+        return readable_by_applicants(getattr(self._obj, name))
+
+    def __str__(self):
+        return str(self._obj)
+
+
+def readable_by_applicants(value):
+    """Model instances become ApplicantViews (nothing at all when their model is not listed);
+    plain values pass."""
+    meta = getattr(value, "_meta", None)
+    if meta is None or not hasattr(meta, "label"):
+        return value
+    return ApplicantView(value, APPLICANT_READABLE.get(meta.label, frozenset()))

@@ -177,3 +177,33 @@ def test_french_spacing_survives_in_the_subject(applicant):
     assert (
         message.subject == "[CollEx-Persée] Candidature «\u00a0Photographies\u00a0» rouverte\u00a0!"
     )
+
+
+def test_an_edited_template_cannot_walk_from_the_application_to_its_reviewers(applicant):
+    from reviews.models import ConsensusReport
+
+    from .factories import AssignmentFactory, ReviewerFactory
+
+    application = ApplicationFactory(lead=applicant, title="Projet confidentiel")
+    reviewer = ReviewerFactory(first_name="Zéphyrin", last_name="Secret")
+    AssignmentFactory(application=application, reviewer=reviewer)
+    ConsensusReport.objects.create(application=application, rapporteur=reviewer)
+    MessageTemplate.objects.create(
+        event=Event.ELIGIBILITY_RESULT,
+        language="fr",
+        subject="{{ application.reference }}",
+        text=(
+            "{{ application.title }} / {{ application.call.title }} / "
+            "{% for a in application.assignments.all %}{{ a.reviewer }}{% endfor %} / "
+            "{{ application.consensus.rapporteur }} / {{ application.lead.email }} / "
+            "{{ application.call.applications.all }}"
+        ),
+    )
+
+    [message] = notify(
+        Event.ELIGIBILITY_RESULT, [applicant], {"application": application, "eligible": True}
+    )
+
+    assert message.text.startswith(f"Projet confidentiel / {application.call.title} / ")
+    assert "Zéphyrin" not in message.text and reviewer.email not in message.text
+    assert applicant.email not in message.text and "QuerySet" not in message.text
