@@ -52,25 +52,34 @@ def session_cookies(user):
     return {"sessionid": session.session_key, "csrftoken": csrf}
 
 
-def prepare_applicants(rush, submitters):
-    """A fresh open call and `rush + submitters + 1` applicants with drafts ready to submit."""
+def open_bench_call(title, slug, open_for, **fields):
+    """A published call, open from yesterday for `open_for`, named with the time it was made."""
     now = timezone.now()
     stamp = now.strftime("%Y%m%d%H%M%S")
-    call = Call(
-        title_fr=f"Banc d'essai {stamp}",
-        slug=f"course-depot-{stamp}",
+    return Call.objects.create(
+        title_fr=f"{title} {stamp}",
+        slug=f"{slug}-{stamp}",
         kind=CallKind.PROJECTS,
         programme=Programme.objects.order_by("position").first(),
         summary_fr="Appel créé par make bench.",
         opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(minutes=30),
+        closes_at=now + open_for,
         envelope=Decimal("5000000"),
         max_amount=Decimal("60000"),
-        requires_co_construction=True,
         questions=QUESTIONS,
         live=True,
+        **fields,
     )
-    call.save()
+
+
+def prepare_applicants(rush, submitters):
+    """A fresh open call and `rush + submitters + 1` applicants with drafts ready to submit."""
+    call = open_bench_call(
+        "Banc d'essai",
+        "course-depot",
+        dt.timedelta(minutes=30),
+        requires_co_construction=True,
+    )
     acronym, summary = (block.id for block in call.questions if block.block_type != "section")
     leads = User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}", email__startswith="porteur-")
     leads = list(leads.order_by("email")[: rush + submitters + 1])

@@ -6,16 +6,14 @@ import random
 import time
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Discipline, User
-from accounts.roles import Role
 from applications.models import Application, BudgetLine, TeamMember
 from applications.services import save_draft, start_application, submit_application
-from calls.models import Call, CallCriterion, CallKind, Programme
-from demo.volume import BENCH_DOMAIN
+from calls.models import Call, CallCriterion
+from demo.volume import BENCH_DOMAIN, EXPERTISE
 from reviews.assignments import apply_proposal, propose_assignments
 from reviews.eligibility import screen_application
 from reviews.models import (
@@ -29,45 +27,23 @@ from reviews.models import (
 )
 from reviews.scoring import weighted_score
 
-from .prepare import QUESTIONS, SUMMARY
+from .prepare import SUMMARY, open_bench_call
 
-KEYWORDS = [
-    "archives du web",
-    "iiif",
-    "ocr",
-    "tei",
-    "manuscrits",
-    "paléographie",
-    "cartes anciennes",
-    "presse ancienne",
-    "photographie",
-    "archives scientifiques",
-    "métadonnées",
-    "fouille de textes",
-]
+# The applications' keywords: the words the large demo gives the bench reviewers' expertise.
+KEYWORDS = EXPERTISE[:12]
 
 
 def prepare_review_call(applications=1000, log=print):
     """A call whose 1,000 applications are submitted and screened eligible; returns it."""
-    now = timezone.now()
-    stamp = now.strftime("%Y%m%d%H%M%S")
-    call = Call(
-        title_fr=f"Évaluation banc d'essai {stamp}",
-        slug=f"evaluation-{stamp}",
-        kind=CallKind.PROJECTS,
-        programme=Programme.objects.order_by("position").first(),
-        summary_fr="Appel créé par make bench pour mesurer l'évaluation.",
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(hours=2),
-        envelope=Decimal("5000000"),
-        max_amount=Decimal("60000"),
-        questions=QUESTIONS,
+    # Published to receive applications; unpublished once they are in.
+    call = open_bench_call(
+        "Évaluation banc d'essai",
+        "evaluation",
+        dt.timedelta(hours=2),
         reviewers_per_application=3,
         half_points=True,
         total_threshold=Decimal("10"),
-        live=True,  # to receive applications; unpublished once they are in
     )
-    call.save()
     for position, (name, weight, top) in enumerate(
         [("Qualité scientifique", "3", 5), ("Faisabilité", "2", 10), ("Ouverture", "1", 5)]
     ):
@@ -123,17 +99,12 @@ def prepare_review_call(applications=1000, log=print):
     return call
 
 
-def ensure_reviewers():
-    """The bench reviewers with a profile (the large demo gives them one); returns how many."""
-    group = Group.objects.get(name=Role.REVIEWER.value)
-    reviewers = User.objects.filter(groups=group, email__endswith=f"@{BENCH_DOMAIN}")
-    missing = reviewers.filter(reviewer_profile__isnull=True)
-    rng = random.Random(7)
-    ReviewerProfile.objects.bulk_create(
-        ReviewerProfile(user=user, keywords=", ".join(rng.sample(KEYWORDS, 3)), max_load=20)
-        for user in missing
-    )
-    return reviewers.count()
+def bench_reviewers():
+    """How many bench reviewers have a profile (the large demo gives them one)."""
+    count = ReviewerProfile.objects.filter(user__email__endswith=f"@{BENCH_DOMAIN}").count()
+    if not count:
+        raise SystemExit("no benchmark reviewers: run load_demo --size large")
+    return count
 
 
 def auto_assign(call):

@@ -246,10 +246,10 @@ def measure_reviews(results, call):
     from django.utils import translation
 
     from accounts.models import User
-    from bench.review import auto_assign, ensure_reviewers, submit_all_reviews
+    from bench.review import auto_assign, bench_reviewers, submit_all_reviews
     from reviews.models import Assignment
 
-    reviewers = ensure_reviewers()
+    reviewers = bench_reviewers()
     started = time.perf_counter()
     created, uncovered = auto_assign(call)
     seconds = time.perf_counter() - started

@@ -26,8 +26,7 @@ from .models import (
     Review,
     ReviewState,
 )
-from .reviewing import parse_score
-from .scoring import score_problem, threshold_failures, weighted_score
+from .scoring import parse_scores, threshold_failures, weighted_score
 
 
 def rapporteur_choices(application):
@@ -96,22 +95,9 @@ def save_consensus(application, actor, data, *, finalise=False, now=None):
             raise ReviewError(_("The consensus report is final. Staff can reopen it."))
         criteria = {criterion.pk: criterion for criterion in call.criteria.all()}
         rows = {row.criterion_id: row for row in report.scores.all()}
-        problems = {}
-        for criterion_id, (raw, comment) in (data.get("scores") or {}).items():
-            criterion = criteria.get(int(criterion_id))
-            if criterion is None:
-                continue
-            try:
-                value = parse_score(raw)
-            except ReviewError as error:
-                problems[f"score_{criterion.pk}"] = [str(error)]
-                continue
-            problem = score_problem(criterion, value, call.half_points)
-            if problem:
-                problems[f"score_{criterion.pk}"] = [problem]
-                continue
-            rows[criterion.pk].score = value
-            rows[criterion.pk].comment = (comment or "").strip()
+        parsed, problems = parse_scores(call, criteria, data.get("scores"))
+        for criterion_id, (value, comment) in parsed.items():
+            rows[criterion_id].score, rows[criterion_id].comment = value, comment
         for name in ("majority_view", "minority_view", "comment_for_applicant", "override_reason"):
             setattr(report, name, (data.get(name) or "").strip())
         report.recommendation = data.get("recommendation") or ""

@@ -1,7 +1,5 @@
 """A reviewer's review: saved as a draft, submitted (then locked), reopened by staff."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,17 +11,7 @@ from notifications.services import notify
 from .assignments import staff_to_tell
 from .errors import ReviewError
 from .models import Assignment, AssignmentState, Review, ReviewScore, ReviewState
-from .scoring import score_problem, weighted_score
-
-
-def parse_score(raw):
-    """A score typed as "3", "3.5" or "3,5"; None when empty; ReviewError when not a number."""
-    if raw is None or str(raw).strip() == "":
-        return None
-    try:
-        return Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
-        raise ReviewError(_("Type a number, such as 3 or 3.5.")) from None
+from .scoring import parse_scores, weighted_score
 
 
 def review_of(assignment):
@@ -109,21 +97,7 @@ class ReviewIncomplete(ReviewError):
 def _write(assignment, review, data):
     call = assignment.application.call
     criteria = {criterion.pk: criterion for criterion in call.criteria.all()}
-    parsed, problems = {}, {}
-    for criterion_id, (raw, comment) in (data.get("scores") or {}).items():
-        criterion = criteria.get(int(criterion_id))
-        if criterion is None:
-            continue
-        try:
-            value = parse_score(raw)
-        except ReviewError as error:
-            problems[f"score_{criterion.pk}"] = [str(error)]
-            continue
-        problem = score_problem(criterion, value, call.half_points)
-        if problem:
-            problems[f"score_{criterion.pk}"] = [problem]
-            continue
-        parsed[criterion.pk] = (value, (comment or "").strip())
+    parsed, problems = parse_scores(call, criteria, data.get("scores"))
     recommendation = data.get("recommendation") or ""
     if problems:
         raise ReviewError(_("The review was not saved: correct the scores marked below."), problems)

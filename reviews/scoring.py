@@ -1,11 +1,45 @@
 """Scores: each criterion on its own scale, the weighted total on /20, thresholds."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 OUT_OF = Decimal("20")
 CENTS = Decimal("0.01")
+
+
+def parse_score(raw):
+    """A score typed as "3", "3.5" or "3,5"; None when empty; ValueError when not a number."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        return Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(_("Type a number, such as 3 or 3.5.")) from None
+
+
+def parse_scores(call, criteria, typed):
+    """Typed scores checked against each criterion's scale and the call's half points.
+
+    typed: {criterion id: (raw score, comment)}; criteria: {criterion id: criterion}.
+    Returns ({criterion id: (score, comment)}, {"score_<id>": [message]}); unknown criteria
+    are ignored.
+    """
+    parsed, problems = {}, {}
+    for criterion_id, (raw, comment) in (typed or {}).items():
+        criterion = criteria.get(int(criterion_id))
+        if criterion is None:
+            continue
+        try:
+            value = parse_score(raw)
+            problem = score_problem(criterion, value, call.half_points)
+        except ValueError as error:
+            problem = str(error)
+        if problem:
+            problems[f"score_{criterion.pk}"] = [problem]
+        else:
+            parsed[criterion.pk] = (value, (comment or "").strip())
+    return parsed, problems
 
 
 def score_problem(criterion, value, half_points):
