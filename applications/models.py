@@ -260,16 +260,36 @@ class Submission(models.Model):
         return f"{self.application.reference} #{self.number}"
 
 
+class AuditSubject(models.TextChoices):
+    """What an audit row is about; all of them are read per application."""
+
+    APPLICATION = "application", _("Application")
+    ASSIGNMENT = "assignment", _("Assignment")
+    REVIEW = "review", _("Review")
+    CONSENSUS = "consensus", _("Consensus report")
+    DECISION = "decision", _("Decision")
+
+
 class ApplicationEvent(models.Model):
-    """The audit trail: every state change, who made it, when, and why."""
+    """The audit trail: every state change of an application, of its assignments and reviews,
+    and of its decision; who made it, when, from which state to which, and why.
+
+    `from_state` and `to_state` hold the states of the `subject` (an application's, a review's,
+    a decision's outcome...), written by applications.audit.record() and the transitions."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    subject = models.CharField(
+        _("about"),
+        max_length=20,
+        choices=AuditSubject.choices,
+        default=AuditSubject.APPLICATION,
+    )
     action = models.CharField(_("action"), max_length=32)
-    from_state = models.CharField(_("from"), max_length=20, choices=ApplicationState.choices)
-    to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
+    from_state = models.CharField(_("from"), max_length=32, blank=True)
+    to_state = models.CharField(_("to"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -279,4 +299,4 @@ class ApplicationEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.action}: {self.from_state} -> {self.to_state}"
+        return f"{self.subject} {self.action}: {self.from_state} -> {self.to_state}"

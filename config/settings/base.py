@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "calls",
     "applications",
     "reviews",
+    "decisions",
+    "reports",
     "notifications",
     "demo",
     # Wagtail

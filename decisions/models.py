@@ -1,0 +1,224 @@
+"""Funding decisions, budget envelopes and decision letters.
+
+A decision is made in two steps: the scientific council proposes (funded with an amount, reserve
+list, rejected), then the deciding body (the members' council by default, or the operational
+committee) decides at a meeting. Changes go through decisions.services, never through a view
+writing these fields; every change is in the application's audit trail.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import PreviewableMixin
+
+from applications.models import Application
+from calls.models import MONEY, CallKind, Programme
+
+
+class Body(models.TextChoices):
+    """The body whose decision is final."""
+
+    MEMBERS_COUNCIL = "members_council", _("Members' council")
+    OPERATIONAL_COMMITTEE = "operational_committee", _("Operational committee")
+
+
+class Outcome(models.TextChoices):
+    FUNDED = "funded", _("Funded")
+    RESERVE = "reserve", _("Reserve list")
+    REJECTED = "rejected", _("Rejected")
+    # A funded project that gave its grant up: its money returns to the envelope.
+    WITHDRAWN = "withdrawn", _("Funding withdrawn")
+
+
+# What the scientific council may propose and a body may decide.
+PROPOSABLE = (Outcome.FUNDED, Outcome.RESERVE, Outcome.REJECTED)
+
+
+class Decision(models.Model):
+    """The scientific council's proposal and the deciding body's decision on one application."""
+
+    application = models.OneToOneField(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="decision",
+    )
+    # The scientific council's proposal.
+    proposed_outcome = models.CharField(
+        _("proposal"),
+        max_length=20,
+        choices=[(o.value, o.label) for o in PROPOSABLE],
+        blank=True,
+    )
+    proposed_amount = models.DecimalField(
+        _("proposed amount (EUR)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
+    )
+    proposal_motivation = models.TextField(_("motivation of the proposal"), blank=True)
+    proposal_meeting_date = models.DateField(_("scientific council meeting"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposal recorded at"), null=True, blank=True)
+
+    # The deciding body's decision.
+    body = models.CharField(
+        _("deciding body"), max_length=30, choices=Body.choices, default=Body.MEMBERS_COUNCIL
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
+    amount_granted = models.DecimalField(
+        _("amount granted (EUR)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
+    )
+    conditions = models.TextField(_("conditions"), blank=True)
+    reserve_rank = models.PositiveSmallIntegerField(
+        _("rank on the reserve list"), null=True, blank=True
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decision recorded at"), null=True, blank=True)
+    # The reason given when this decision was allowed past the envelope (also in the audit trail).
+    override_reason = models.TextField(_("reason for exceeding the envelope"), blank=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        permissions = [
+            ("record_decisions", "Can record proposals and decisions"),
+            ("read_decisions", "Can read decisions and governance reports"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="funded", amount_granted__isnull=False) | ~Q(outcome="funded"),
+                name="funded_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="reserve", reserve_rank__isnull=False) | ~Q(outcome="reserve"),
+                name="reserve_has_rank",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application.reference}: {self.get_outcome_display() or '-'}"
+
+    @property
+    def is_decided(self):
+        return bool(self.outcome)
+
+    @property
+    def is_funded(self):
+        return self.outcome == Outcome.FUNDED
+
+
+class Envelope(models.Model):
+    """The network's money for a programme (or for cross-programme calls) in one year; each call
+    also has its own envelope. A call counts in the year its submissions closed (Paris time)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="envelopes",
+        help_text=_("Leave empty for the cross-programme calls."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(
+        _("envelope (EUR)"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("budget envelope")
+        verbose_name_plural = _("budget envelopes")
+        ordering = ["-year", "programme__position", "programme__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year"],
+                condition=Q(programme__isnull=False),
+                name="one_envelope_per_programme_and_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(programme__isnull=True),
+                name="one_cross_programme_envelope_per_year",
+            ),
+        ]
+
+    def __str__(self):
+        programme = self.programme or _("Cross-programme")
+        return f"{programme} {self.year}"
+
+
+class LetterTemplate(PreviewableMixin, models.Model):
+    """The text of a decision letter for one kind of call, one outcome and one language, edited
+    by staff in the admin (Django template language). Without one, the files in
+    templates/decisions/letters/ are used."""
+
+    kind = models.CharField(
+        _("kind of call"),
+        max_length=32,
+        choices=CallKind.choices,
+        blank=True,
+        help_text=_("Leave empty for every kind of call that has no letter of its own."),
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(
+        _("letter"), help_text=_("Django template language: {{ variable }}, {% if %}...")
+    )
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["kind", "outcome", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "outcome", "language"], name="one_letter_template_per_case"
+            )
+        ]
+
+    def __str__(self):
+        kind = self.get_kind_display() or _("Every kind")
+        return f"{kind}: {self.get_outcome_display()} ({self.language})"
+
+
+class Letter(models.Model):
+    """A decision letter as it was written to the applicant: its text is kept, so that the PDF
+    and the e-mail read the same today and in ten years."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="letters"
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("letter"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
