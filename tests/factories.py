@@ -204,3 +204,45 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     application = factory.LazyFunction(in_review_application)
     reviewer = factory.SubFactory(ReviewerFactory)
     due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+def decided_application(call=None, outcome="funded", amount=Decimal("8000.00"), **kwargs):
+    """A reviewed application with a final decision written directly (no letter, no audit):
+    decided_application(call, "reserve", reserve_rank=1). Tests of the rules themselves go
+    through decisions.services."""
+    from applications.models import ApplicationState
+
+    application = in_review_application(call, **kwargs.pop("application", {}))
+    application.state = ApplicationState.DECIDED
+    application.save(update_fields=["state"])
+    DecisionFactory(
+        application=application,
+        outcome=outcome,
+        amount_granted=amount if outcome == "funded" else None,
+        reserve_rank=kwargs.pop("reserve_rank", 1 if outcome == "reserve" else None),
+        **kwargs,
+    )
+    application.refresh_from_db()
+    return application
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "decisions.Decision"
+
+    application = factory.LazyFunction(in_review_application)
+    proposed_outcome = factory.SelfAttribute("outcome")
+    outcome = "funded"
+    amount_granted = Decimal("8000.00")
+    motivation = "Projet solide, bien construit."
+    meeting_date = factory.LazyFunction(lambda: timezone.localdate())
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class EnvelopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "decisions.Envelope"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    amount = Decimal("100000.00")
