@@ -36,6 +36,8 @@ TRANSITIONS = {
     "mark_eligible": ({State.SUBMITTED, State.INELIGIBLE}, State.ELIGIBLE),
     "mark_ineligible": ({State.SUBMITTED, State.ELIGIBLE}, State.INELIGIBLE),
     "start_review": ({State.ELIGIBLE}, State.IN_REVIEW),
+    # The deciding body's decision (decisions.services).
+    "decide": ({State.ELIGIBLE, State.IN_REVIEW}, State.DECIDED),
 }
 
 
@@ -112,6 +114,7 @@ REFUSED = {
         "An application that is %(state)s cannot be marked ineligible."
     ),
     "start_review": gettext_lazy("An application that is %(state)s cannot be sent to review."),
+    "decide": gettext_lazy("An application that is %(state)s cannot be decided on."),
 }
 
 

@@ -1,0 +1,157 @@
+"""Budget envelopes: what a call, a programme and a year have, what is granted, what remains.
+
+Money is Decimal from the database to the page. Only decisions whose outcome is "funded" count
+as granted; partner co-funding (the budget lines' co-funding of funded applications) is shown
+beside the network's own money, never added to it. A call counts in the year its submissions
+closed, in Paris time.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+
+from applications.models import Application, BudgetLine
+from calls.models import Call, Programme
+
+from .models import Decision, Envelope, Outcome
+
+PARIS = ZoneInfo("Europe/Paris")
+ZERO = Decimal("0.00")
+
+
+def call_year(call) -> int:
+    return call.closes_at.astimezone(PARIS).year
+
+
+@dataclass(frozen=True)
+class Budget:
+    envelope: Decimal | None  # None: no envelope was set (a programme without one that year)
+    granted: Decimal
+    cofunding: Decimal
+    funded: int = 0
+    calls_envelope: Decimal = ZERO  # for a programme and year: the sum of its calls' envelopes
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.envelope is None else self.envelope - self.granted
+
+    @property
+    def exceeded(self) -> bool:
+        return self.envelope is not None and self.granted > self.envelope
+
+    @property
+    def used_percent(self) -> int | None:
+        if not self.envelope:
+            return None
+        return int(self.granted * 100 / self.envelope)
+
+
+def _money(value):
+    return Coalesce(value, ZERO)
+
+
+def funded_decisions():
+    return Decision.objects.filter(outcome=Outcome.FUNDED)
+
+
+def call_budget(call) -> Budget:
+    """The call's envelope, what its funded applications were granted and their co-funding."""
+    granted = (
+        funded_decisions()
+        .filter(application__call=call)
+        .aggregate(total=_money(Sum("amount_granted")), count=Count("pk"))
+    )
+    cofunding = BudgetLine.objects.filter(
+        application__call=call, application__decision__outcome=Outcome.FUNDED
+    ).aggregate(total=_money(Sum("cofunding")))["total"]
+    return Budget(
+        envelope=call.envelope,
+        granted=granted["total"],
+        cofunding=cofunding,
+        funded=granted["count"],
+    )
+
+
+def programme_envelope(call):
+    """The Envelope of the call's programme (or of the cross-programme calls) in its year."""
+    return Envelope.objects.filter(programme=call.programme, year=call_year(call)).first()
+
+
+def programme_year_budget(programme, year) -> Budget:
+    return _programme_budgets(year, programme=programme, with_empty=True)[0][1]
+
+
+def programme_year_budgets(year=None):
+    """[(programme or None, year, Budget)] for every programme and year that has a call or an
+    envelope, newest year first; a fixed number of queries."""
+    return [(programme, y, budget) for (programme, y), budget in _programme_budgets(year)]
+
+
+def _programme_budgets(year, programme=..., with_empty=False):
+    in_year = Q() if year is None else Q(year=year)
+    calls = Call.objects.annotate(year=ExtractYear("closes_at", tzinfo=PARIS)).filter(in_year)
+    decisions = funded_decisions().annotate(
+        year=ExtractYear("application__call__closes_at", tzinfo=PARIS)
+    )
+    lines = BudgetLine.objects.filter(application__decision__outcome=Outcome.FUNDED).annotate(
+        year=ExtractYear("application__call__closes_at", tzinfo=PARIS)
+    )
+    envelopes = Envelope.objects.filter(in_year)
+    if programme is not ...:
+        calls = calls.filter(programme=programme)
+        decisions = decisions.filter(application__call__programme=programme)
+        lines = lines.filter(application__call__programme=programme)
+        envelopes = envelopes.filter(programme=programme)
+    figures = {}
+
+    def add(key, **values):
+        figures.setdefault(key, {}).update(values)
+
+    for row in calls.values("programme", "year").annotate(total=Sum("envelope")):
+        add((row["programme"], row["year"]), calls_envelope=row["total"])
+    for row in (
+        decisions.filter(in_year)
+        .values("application__call__programme", "year")
+        .annotate(total=Sum("amount_granted"), count=Count("pk"))
+    ):
+        add((row["application__call__programme"], row["year"]), granted=row["total"])
+        add((row["application__call__programme"], row["year"]), funded=row["count"])
+    for row in (
+        lines.filter(in_year)
+        .values("application__call__programme", "year")
+        .annotate(total=Sum("cofunding"))
+    ):
+        add((row["application__call__programme"], row["year"]), cofunding=row["total"])
+    for envelope in envelopes:
+        add((envelope.programme_id, envelope.year), envelope=envelope.amount)
+    if with_empty and not figures:
+        figures[(getattr(programme, "pk", None), year)] = {}
+    programmes = Programme.objects.in_bulk([key[0] for key in figures if key[0]])
+    rows = []
+    for (programme_id, row_year), values in figures.items():
+        budget = Budget(
+            envelope=values.get("envelope"),
+            granted=values.get("granted") or ZERO,
+            cofunding=values.get("cofunding") or ZERO,
+            funded=values.get("funded", 0),
+            calls_envelope=values.get("calls_envelope") or ZERO,
+        )
+        rows.append(((programmes.get(programme_id), row_year), budget))
+    rows.sort(key=lambda row: (-row[0][1], _programme_order(row[0][0])))
+    return rows
+
+
+def _programme_order(programme):
+    return (1, 0, "") if programme is None else (0, programme.position, programme.code)
+
+
+def requested_amounts(call):
+    """{application id: total requested} for a call, in one query."""
+    return dict(
+        Application.objects.filter(call=call)
+        .annotate(total=_money(Sum("budget_lines__amount_requested")))
+        .values_list("pk", "total")
+    )
