@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("applications.urls")),
     path("", include("notifications.urls")),
     path("", include("reviews.urls")),
+    path("", include("decisions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from applications.models import Application, BudgetLine
@@ -20,6 +20,7 @@ from .models import Decision, Envelope, Outcome
 
 PARIS = ZoneInfo("Europe/Paris")
 ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
 def call_year(call) -> int:
@@ -155,3 +156,43 @@ def requested_amounts(call):
         .annotate(total=_money(Sum("budget_lines__amount_requested")))
         .values_list("pk", "total")
     )
+
+
+def calls_with_budget(year=None):
+    """Calls with `granted`, `cofunding`, `funded` and `year` annotated, in a single query."""
+    funded = funded_decisions().filter(application__call=OuterRef("pk"))
+    granted = funded.values("application__call").annotate(total=Sum("amount_granted"))
+    count = funded.values("application__call").annotate(count=Count("pk"))
+    cofunding = (
+        BudgetLine.objects.filter(
+            application__call=OuterRef("pk"), application__decision__outcome=Outcome.FUNDED
+        )
+        .values("application__call")
+        .annotate(total=Sum("cofunding"))
+    )
+    calls = (
+        Call.objects.select_related("programme")
+        .annotate(
+            year=ExtractYear("closes_at", tzinfo=PARIS),
+            granted=_money(Subquery(granted.values("total"), output_field=MONEY_FIELD)),
+            cofunding=_money(Subquery(cofunding.values("total"), output_field=MONEY_FIELD)),
+            funded=Coalesce(Subquery(count.values("count")), 0),
+        )
+        .annotate(remaining=ExpressionWrapper(F("envelope") - F("granted"), MONEY_FIELD))
+        .only("title_fr", "title_en", "slug", "envelope", "closes_at", "programme", "kind")
+        .order_by("-closes_at")
+    )
+    if year is not None:
+        calls = calls.filter(year=year)
+    return calls
+
+
+def budget_years():
+    """The years that have a call or an envelope, newest first."""
+    years = set(
+        Call.objects.annotate(year=ExtractYear("closes_at", tzinfo=PARIS))
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    years.update(Envelope.objects.values_list("year", flat=True))
+    return sorted(years, reverse=True)

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from applications import audit
 from applications.models import ApplicationState, AuditSubject
 from applications.services import ApplicationError, locked, transition
 from calls.models import Call
+from calls.templatetags.call_tags import euros
 
 from .budget import PARIS, ZERO, call_budget, call_year, funded_decisions, requested_amounts
 from .models import PROPOSABLE, Body, Decision, Envelope, Outcome
@@ -59,10 +59,6 @@ class Excess:
     label: str
     amount: Decimal
     total: Decimal
-
-
-def euros(amount) -> str:
-    return _("%(amount)s €") % {"amount": number_format(amount, 2, force_grouping=True)}
 
 
 # The proposal

@@ -1,0 +1,128 @@
+"""The forms of the decision pages: they parse what staff typed; decisions.services decides."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PROPOSABLE, Body
+
+OUTCOMES = [(outcome.value, outcome.label) for outcome in PROPOSABLE]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def money_field(label, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+class ProposalForm(forms.Form):
+    """The scientific council's proposal."""
+
+    outcome = forms.ChoiceField(label=_("Proposal of the scientific council"), choices=OUTCOMES)
+    amount = money_field(
+        _("Proposed amount (EUR)"),
+        required=False,
+        help_text=_("For a proposal to fund. Empty: the amount requested."),
+    )
+    meeting_date = forms.DateField(
+        label=_("Scientific council meeting"), required=False, widget=DateInput()
+    )
+    motivation = forms.CharField(
+        label=_("Motivation of the proposal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionForm(forms.Form):
+    """The deciding body's decision."""
+
+    outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES)
+    body = forms.ChoiceField(label=_("Deciding body"), choices=Body.choices)
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    amount = money_field(
+        _("Amount granted (EUR)"),
+        required=False,
+        help_text=_("For a funded application: at most the amount requested."),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a funded application, what the grant depends on."),
+    )
+    reserve_rank = forms.IntegerField(
+        label=_("Rank on the reserve list"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: after the last one."),
+    )
+    motivation = forms.CharField(label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(
+        label=_("Reason for exceeding the envelope"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only if this decision exceeds an envelope; it is kept in the audit trail."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the funding withdrawn?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BatchForm(forms.Form):
+    """One proposal or decision for several applications of the ranking."""
+
+    STEPS = [
+        ("proposal", _("Proposal of the scientific council")),
+        ("decision", _("Decision of the deciding body")),
+    ]
+    SCOPES = [
+        ("selected", _("The applications ticked in the table")),
+        ("above", _("Every application above the funding line")),
+        ("below", _("Every ranked application below the funding line")),
+    ]
+    step = forms.ChoiceField(label=_("Record"), choices=STEPS, widget=forms.RadioSelect)
+    scope = forms.ChoiceField(label=_("For"), choices=SCOPES, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
+    body = forms.ChoiceField(label=_("Deciding body"), choices=Body.choices, required=False)
+    meeting_date = forms.DateField(label=_("Meeting date"), required=False, widget=DateInput())
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a decision; the same for every application of the batch."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for exceeding the envelope"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    applications = forms.TypedMultipleChoiceField(
+        label=_("Applications"), coerce=int, required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, application_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "selected" and not data.get("applications"):
+            self.add_error("applications", _("Tick at least one application in the table."))
+        return data

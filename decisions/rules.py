@@ -1,0 +1,23 @@
+"""Who may do what with decisions: the one place that says it (django-rules predicates).
+
+Programme staff record the scientific council's proposals and the deciding body's decisions;
+council members and staff read decisions, budgets and governance reports. Applicants read only
+their own letters (decisions.views_letters).
+"""
+
+import rules
+
+
+@rules.predicate
+def records_decisions(user):
+    return user.has_perm("decisions.record_decisions")
+
+
+@rules.predicate
+def reads_decisions(user):
+    return user.has_perm("decisions.read_decisions")
+
+
+rules.add_perm("decisions.decide", records_decisions)
+rules.add_perm("decisions.see_decisions", reads_decisions | records_decisions)
+rules.add_perm("decisions.see_budgets", reads_decisions | records_decisions)
