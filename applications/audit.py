@@ -1,8 +1,25 @@
-"""The audit trail's one writer for what is not an application's own transition (those are
-written by services.transition): assignments, reviews, consensus reports and decisions record
-their state changes here, against the application they belong to."""
+"""The audit trail of an application: its one writer for what is not an application's own
+transition (those are written by services.transition): assignments, reviews, consensus reports and
+decisions record their state changes here, against the application they belong to. And its
+reading: each row in words (states and actions by their labels) and as CSV, for staff only.
 
-from .models import ApplicationEvent, AuditSubject
+Rows about an assignment or a review name the reviewer in `reason` when someone else made the
+change (staff assigning, cancelling, reopening), since a row keeps no link to the assignment.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from .exports import neutralise
+from .models import ApplicationEvent, ApplicationState, AuditSubject
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def record(application, actor, subject, action, from_state="", to_state="", reason=""):
@@ -34,3 +51,160 @@ def record_many(rows):
         )
         for row in rows
     )
+
+
+def person(user):
+    """How the trail names someone: "Name <e-mail>", or the e-mail alone."""
+    if user is None:
+        return ""
+    name = user.get_full_name()
+    return f"{name} <{user.email}>" if name else user.email
+
+
+def about_reviewer(reviewer, reason=""):
+    """The `reason` of a row on an assignment or review changed by someone else than its
+    reviewer: the reviewer, then the reason given, if any."""
+    reason = (reason or "").strip()
+    return f"{person(reviewer)}: {reason}" if reason else person(reviewer)
+
+
+# The consensus report has no state field: it is a draft until finalised.
+CONSENSUS_STATES = {
+    "draft": pgettext_lazy("consensus report state", "Draft"),
+    "final": pgettext_lazy("consensus report state", "Final"),
+}
+
+ACTIONS = {
+    AuditSubject.APPLICATION: {
+        "start": pgettext_lazy("audit", "Draft started"),
+        "submit": pgettext_lazy("audit", "Application submitted"),
+        "withdraw": pgettext_lazy("audit", "Application withdrawn"),
+        "reopen": pgettext_lazy("audit", "Reopened as a draft"),
+        "mark_eligible": pgettext_lazy("audit", "Screened eligible"),
+        "mark_ineligible": pgettext_lazy("audit", "Screened ineligible"),
+        "start_review": pgettext_lazy("audit", "Sent to review"),
+        "decide": pgettext_lazy("audit", "Decided"),
+    },
+    AuditSubject.ASSIGNMENT: {
+        "assign": pgettext_lazy("audit", "Reviewer assigned by hand"),
+        "assign_proposed": pgettext_lazy("audit", "Reviewer assigned from a proposal"),
+        "accept": pgettext_lazy("audit", "Accepted, no conflict of interest declared"),
+        "decline": pgettext_lazy("audit", "Declined"),
+        "recuse": pgettext_lazy("audit", "Conflict of interest declared"),
+        "cancel": pgettext_lazy("audit", "Assignment cancelled"),
+    },
+    AuditSubject.REVIEW: {
+        "submit": pgettext_lazy("audit", "Review submitted"),
+        "reopen": pgettext_lazy("audit", "Review reopened"),
+    },
+    AuditSubject.CONSENSUS: {
+        "set_rapporteur": pgettext_lazy("audit", "Rapporteur chosen"),
+        "finalise": pgettext_lazy("audit", "Consensus report finalised"),
+        "reopen": pgettext_lazy("audit", "Consensus report reopened"),
+    },
+    AuditSubject.DECISION: {
+        "propose": pgettext_lazy("audit", "Proposal of the scientific council"),
+        "decide": pgettext_lazy("audit", "Decision of the deciding body"),
+        "change_decision": pgettext_lazy("audit", "Decision changed"),
+        "override_envelope": pgettext_lazy("audit", "Envelope exceeded by an override"),
+        "withdraw_funding": pgettext_lazy("audit", "Funding withdrawn"),
+        "letter_sent": pgettext_lazy("audit", "Decision letter sent"),
+    },
+}
+
+
+def _choices(app_label, model, field):
+    """A field's choices as {value: label}, read through the app registry: the apps that own
+    these states come after applications in the dependency order."""
+    return dict(apps.get_model(app_label, model)._meta.get_field(field).flatchoices)
+
+
+def state_labels():
+    """{subject: {state: label}} for every subject of the trail."""
+    return {
+        AuditSubject.APPLICATION: dict(ApplicationState.choices),
+        AuditSubject.ASSIGNMENT: _choices("reviews", "Assignment", "state"),
+        AuditSubject.REVIEW: _choices("reviews", "Review", "state"),
+        AuditSubject.CONSENSUS: CONSENSUS_STATES,
+        AuditSubject.DECISION: _choices("decisions", "Decision", "outcome"),
+    }
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    at: datetime
+    who: str
+    about: str
+    action: str
+    from_state: str
+    to_state: str
+    reason: str
+
+
+def trail(application):
+    """Every row of the application's trail in words, oldest first, in one query."""
+    labels = state_labels()
+    subjects = dict(AuditSubject.choices)
+    events = ApplicationEvent.objects.filter(application=application).select_related("actor")
+    rows = []
+    for event in events.order_by("created_at", "pk"):
+        states = labels.get(event.subject, {})
+        rows.append(
+            TrailRow(
+                at=event.created_at,
+                who=person(event.actor) or str(NOBODY),
+                about=str(subjects.get(event.subject, event.subject)),
+                action=str(ACTIONS.get(event.subject, {}).get(event.action, event.action)),
+                from_state=str(states.get(event.from_state, event.from_state)),
+                to_state=str(states.get(event.to_state, event.to_state)),
+                reason=event.reason,
+            )
+        )
+    return rows
+
+
+NOBODY = gettext_lazy("not recorded (automatic, or a deleted account)")
+
+
+def headers():
+    """The columns of the page and of the CSV."""
+    return [
+        pgettext("audit trail", "When (Paris time)"),
+        pgettext("audit trail", "Who"),
+        pgettext("audit trail", "About"),
+        pgettext("audit trail", "Action"),
+        pgettext("audit trail", "From"),
+        pgettext("audit trail", "To"),
+        pgettext("audit trail", "Reason or details"),
+    ]
+
+
+def csv_filename(application):
+    return f"historique-{application.reference}.csv"
+
+
+def as_csv(rows):
+    """UTF-8 with a byte order mark and semicolons, as the other exports; nothing typed by a
+    user can become a formula."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers())
+    for row in rows:
+        writer.writerow(
+            [
+                row.at.astimezone(PARIS).isoformat(timespec="seconds"),
+                *(
+                    neutralise(value)
+                    for value in (
+                        row.who,
+                        row.about,
+                        row.action,
+                        row.from_state,
+                        row.to_state,
+                        row.reason,
+                    )
+                ),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")

@@ -38,6 +38,8 @@ rules.add_perm("applications.submit_application", is_lead)
 rules.add_perm("applications.withdraw_application", is_lead)
 rules.add_perm("applications.reopen_application", is_programme_staff)
 rules.add_perm("applications.list_call_applications", is_programme_staff)
+# The audit trail names reviewers: staff only (not council members, never applicants).
+rules.add_perm("applications.read_audit_trail", is_programme_staff)
 
 
 def application_or_404(user, pk, permission="applications.read_application"):

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views_applicant, views_files, views_staff
+from . import views_applicant, views_audit, views_files, views_staff
 
 app_name = "applications"
 urlpatterns = [
@@ -55,5 +55,15 @@ urlpatterns = [
         pgettext_lazy("URL", "manage/applications/<int:pk>/reopen/"),
         views_staff.reopen,
         name="reopen",
+    ),
+    path(
+        pgettext_lazy("URL", "manage/applications/<int:pk>/history/"),
+        views_audit.history,
+        name="history",
+    ),
+    path(
+        pgettext_lazy("URL", "manage/applications/<int:pk>/history.csv"),
+        views_audit.history_csv,
+        name="history_csv",
     ),
 ]

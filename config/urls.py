@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     path("", include("reviews.urls")),
     path("", include("decisions.urls")),
+    path("", include("reports.urls_audit")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

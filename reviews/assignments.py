@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from applications.models import Application, ApplicationState
+from applications import audit
+from applications.models import Application, ApplicationState, AuditSubject
 from applications.services import locked, transition, transition_many
 from notifications.events import Event
 from notifications.services import notify
@@ -171,6 +172,7 @@ def apply_proposal(proposal, actor, now=None):
                 )
             )
         Assignment.objects.bulk_create(created)
+        record_assigned(created, actor, "assign_proposed")
         start_reviews({a.application_id for a in created}, actor)
         proposal.applied_at = now
         proposal.save(update_fields=["applied_at"])
@@ -193,6 +195,22 @@ def pair_problem(dossier, candidate):
     if reasons:
         return " ".join(str(reason) for reason in reasons)
     return None
+
+
+def record_assigned(assignments, actor, action):
+    """One audit row per new assignment, naming its reviewer, in one query."""
+    users = get_user_model().objects.in_bulk({a.reviewer_id for a in assignments})
+    audit.record_many(
+        {
+            "application": assignment.application_id,
+            "actor": actor,
+            "subject": AuditSubject.ASSIGNMENT,
+            "action": action,
+            "to_state": assignment.state,
+            "reason": audit.person(users[assignment.reviewer_id]),
+        }
+        for assignment in assignments
+    )
 
 
 def start_reviews(application_ids, actor):
@@ -282,20 +300,30 @@ def assign_reviewer(application, reviewer, actor, due_at=None, now=None):
             match_score=match_score(candidate, dossier),
             assigned_by=actor,
         )
+        audit.record(
+            application,
+            actor,
+            AuditSubject.ASSIGNMENT,
+            "assign",
+            to_state=assignment.state,
+            reason=audit.person(reviewer),
+        )
         if application.state == ApplicationState.ELIGIBLE:
             transition(application, actor, "start_review")
         tell_reviewers([assignment])
     return assignment
 
 
-def _move(assignment, action, note="", now=None):
-    """Move a locked assignment along TRANSITIONS. Call inside transaction.atomic."""
+def _move(assignment, action, actor, note="", now=None):
+    """Move a locked assignment along TRANSITIONS and record it. Call inside
+    transaction.atomic. The row names the reviewer when `actor` is someone else."""
     sources, target = TRANSITIONS[action]
     if assignment.state not in sources:
         raise ReviewError(
             _("This assignment is %(state)s: it cannot change this way.")
             % {"state": assignment.get_state_display().lower()}
         )
+    previous = assignment.state
     assignment.state = target
     assignment.responded_at = now or timezone.now()
     fields = ["state", "responded_at"]
@@ -303,6 +331,18 @@ def _move(assignment, action, note="", now=None):
         assignment.note = note
         fields.append("note")
     assignment.save(update_fields=fields)
+    reason = (note or "").strip()
+    if getattr(actor, "pk", None) != assignment.reviewer_id:
+        reason = audit.about_reviewer(assignment.reviewer, reason)
+    audit.record(
+        assignment.application_id,
+        actor,
+        AuditSubject.ASSIGNMENT,
+        action,
+        previous,
+        target,
+        reason,
+    )
     return assignment
 
 
@@ -319,7 +359,7 @@ def accept_assignment(assignment, reviewer):
     with transaction.atomic():
         assignment = _locked_assignment(assignment)
         _own(assignment, reviewer)
-        _move(assignment, "accept")
+        _move(assignment, "accept", reviewer)
         ConflictDeclaration.objects.create(assignment=assignment, has_conflict=False)
     return assignment
 
@@ -329,7 +369,7 @@ def decline_assignment(assignment, reviewer, reason=""):
     with transaction.atomic():
         assignment = _locked_assignment(assignment)
         _own(assignment, reviewer)
-        _move(assignment, "decline", note=(reason or "").strip())
+        _move(assignment, "decline", reviewer, note=(reason or "").strip())
     return assignment
 
 
@@ -346,7 +386,7 @@ def declare_conflict(assignment, reviewer, reason):
         _own(assignment, reviewer)
         if hasattr(assignment, "review") and assignment.review.is_submitted:
             raise ReviewError(_("Your review is submitted: ask the programme team."))
-        _move(assignment, "recuse", note=reason)
+        _move(assignment, "recuse", reviewer, note=reason)
         ConflictDeclaration.objects.create(assignment=assignment, has_conflict=True, reason=reason)
         application = assignment.application
         notify(
@@ -369,7 +409,7 @@ def cancel_assignment(assignment, actor, reason=""):
         assignment = _locked_assignment(assignment)
         if hasattr(assignment, "review") and assignment.review.is_submitted:
             raise ReviewError(_("The review is submitted: reopen it instead of cancelling."))
-        _move(assignment, "cancel", note=(reason or "").strip())
+        _move(assignment, "cancel", actor, note=(reason or "").strip())
     return assignment
 
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.roles import Role
-from applications.models import Application, ApplicationState
+from applications import audit
+from applications.models import Application, ApplicationState, AuditSubject
 from applications.services import locked
 from notifications.events import Event
 from notifications.services import notify
@@ -62,8 +63,19 @@ def set_rapporteur(application, rapporteur, actor):
         )
         if report.is_final:
             raise ReviewError(_("The consensus report is final."))
+        if report.rapporteur_id == rapporteur.pk:
+            return report
         report.rapporteur = rapporteur
         report.save(update_fields=["rapporteur", "updated_at"])
+        audit.record(
+            application,
+            actor,
+            AuditSubject.CONSENSUS,
+            "set_rapporteur",
+            "draft",
+            "draft",
+            audit.person(rapporteur),
+        )
     return report
 
 
@@ -131,6 +143,15 @@ def save_consensus(application, actor, data, *, finalise=False, now=None):
         ConsensusScore.objects.bulk_update(rows.values(), ["score", "comment"])
         if finalise:
             report.finalised_at = now or timezone.now()
+            audit.record(
+                application,
+                actor,
+                AuditSubject.CONSENSUS,
+                "finalise",
+                "draft",
+                "final",
+                report.override_reason if report.threshold_override else "",
+            )
         report.save()
     return report
 
@@ -139,8 +160,13 @@ def reopen_consensus(report, actor):
     """Staff make a final consensus report editable again."""
     with transaction.atomic():
         report = ConsensusReport.objects.select_for_update().get(pk=report.pk)
+        was_final = report.is_final
         report.finalised_at = None
         report.save(update_fields=["finalised_at", "updated_at"])
+        if was_final:
+            audit.record(
+                report.application_id, actor, AuditSubject.CONSENSUS, "reopen", "final", "draft"
+            )
     return report
 
 

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import audit
+from applications.models import AuditSubject
 from notifications.events import Event
 from notifications.services import notify
 
@@ -75,6 +77,14 @@ def submit_review(assignment, reviewer, data, now=None):
             review.submitted_at = now or timezone.now()
             review.save(update_fields=["state", "submitted_at", "updated_at"])
             application = assignment.application
+            audit.record(
+                application,
+                reviewer,
+                AuditSubject.REVIEW,
+                "submit",
+                ReviewState.DRAFT,
+                ReviewState.SUBMITTED,
+            )
             notify(
                 Event.REVIEW_SUBMITTED,
                 staff_to_tell(assignment),
@@ -143,6 +153,15 @@ def reopen_review(review, actor, reason):
         )
         assignment = Assignment.objects.select_related("reviewer", "application__call").get(
             pk=review.assignment_id
+        )
+        audit.record(
+            assignment.application,
+            actor,
+            AuditSubject.REVIEW,
+            "reopen",
+            ReviewState.SUBMITTED,
+            ReviewState.DRAFT,
+            audit.about_reviewer(assignment.reviewer, reason),
         )
         notify(
             Event.REVIEW_REOPENED,
