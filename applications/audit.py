@@ -141,11 +141,14 @@ class TrailRow:
     reason: str
 
 
-def trail(application):
-    """Every row of the application's trail in words, oldest first, in one query."""
+def trail(application, subject=None):
+    """Every row of the application's trail in words (only those about `subject` if given),
+    oldest first, in one query."""
     labels = state_labels()
     subjects = dict(AuditSubject.choices)
     events = ApplicationEvent.objects.filter(application=application).select_related("actor")
+    if subject is not None:
+        events = events.filter(subject=subject)
     rows = []
     for event in events.order_by("created_at", "pk"):
         states = labels.get(event.subject, {})

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views
+from . import urls_letters, views
 
 app_name = "decisions"
 urlpatterns = [
@@ -17,3 +17,4 @@ urlpatterns = [
     ),
     path(pgettext_lazy("URL", "manage/budgets/"), views.budgets, name="budgets"),
 ]
+urlpatterns += urls_letters.urlpatterns

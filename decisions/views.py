@@ -8,6 +8,7 @@ sign in), so that nobody learns what exists.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from applications.audit import trail
 from applications.models import Application, AuditSubject
 from calls.models import Call
 from reviews.ranking import call_ranking, tie_break_rule
@@ -33,7 +35,7 @@ from .budget import (
 )
 from .forms import BatchForm, DecisionForm, ProposalForm, WithdrawForm
 from .funding_line import funding_line
-from .models import Body, Decision, Outcome
+from .models import Body, Decision, Letter, Outcome
 
 DECIDE = "decisions.decide"
 SEE = "decisions.see_decisions"
@@ -97,6 +99,7 @@ def call_decisions(request, slug):
             "can_decide": can_decide,
             "form": form,
             "counts": outcome_counts(decisions.values()),
+            "letters_due": letters_due(call) if can_decide else 0,
         },
         status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
     )
@@ -108,6 +111,17 @@ def outcome_counts(decisions):
         if decision.outcome:
             counts[decision.outcome] += 1
     return counts
+
+
+def letters_due(call):
+    """How many decided applications of the call have no letter for their current outcome."""
+    sent = Letter.objects.filter(decision=OuterRef("pk"), outcome=OuterRef("outcome"))
+    return (
+        Decision.objects.filter(application__call=call)
+        .exclude(outcome="")
+        .exclude(Exists(sent))
+        .count()
+    )
 
 
 def batch_ids(data, line, order):
@@ -201,9 +215,7 @@ def application_decision(request, pk):
             "budget": call_budget(application.call),
             "can_decide": can_decide,
             "forms": forms,
-            "history": application.events.filter(subject=AuditSubject.DECISION).select_related(
-                "actor"
-            ),
+            "history": trail(application, AuditSubject.DECISION),
         },
         status=status,
     )

@@ -299,7 +299,7 @@ def test_the_reserve_promotion_is_proposed_then_funded(client, programme_manager
     four[2].decision.refresh_from_db()
     assert four[2].decision.outcome == Outcome.FUNDED
     history = text_of(client.get(decision_url(four[2])))
-    assert "reserve → funded" in history
+    assert "(Reserve list → Funded)" in history
 
 
 # Budgets
