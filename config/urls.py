@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The open data API: no language prefix, so that its addresses never change.
+    path("api/v1/", include("reports.api.urls")),
 ]
 
 if settings.DEBUG:
@@ -29,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     path("", include("reviews.urls")),
     path("", include("decisions.urls")),
+    path("", include("reports.urls_public")),
     path("", include("reports.urls_audit")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
+    # The open data API (reports/api)
+    "rest_framework",
+    "drf_spectacular",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -252,6 +255,26 @@ NOTIFICATIONS_SWEEP_AFTER = 120
 NOTIFICATIONS_SWEEP_BATCH = 500
 # An e-mail is sent while its row is locked: a mail server that hangs must not hold it long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# The open data API (reports/api): its views set their own policy (anonymous, read-only, JSON);
+# drf-spectacular describes /api/v1/ only, in OpenAPI 3.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CollEx-Persée open data API",
+    "DESCRIPTION": "Published calls and funded projects, read-only. "
+    "Data under the Licence Ouverte 2.0 / Etalab.",
+    "VERSION": "1.0.0",
+    "LICENSE": {
+        "name": "Licence Ouverte 2.0 / Etalab",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "PREPROCESSING_HOOKS": ["reports.api.schema.only_public_api"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

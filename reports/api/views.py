@@ -1,0 +1,154 @@
+"""The API's views: read-only, anonymous, JSON only, paginated, filtered with django-filter.
+
+Every answer carries the licence in a Link header (rel="license") and may be read by scripts of
+any site (Access-Control-Allow-Origin: *): the data is public and no cookie is ever used.
+"""
+
+import re
+
+from django.http import Http404
+from django.utils import translation
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from applications.models import Application
+from calls.models import Call
+from reports.opendata import LICENCE, LICENCE_LINK, funded_projects
+
+from .filters import FundedProjectFilter, PublicCallFilter
+from .serializers import CallSerializer, FundedProjectSerializer
+
+REFERENCE = re.compile(r"^(\d{3,})-(\d{5,})$")
+
+
+class OpenDataPagination(PageNumberPagination):
+    """?page=2&page_size=100 (at most 500); the licence rides along with the results."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "licence": LICENCE,
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["licence", "count", "next", "previous", "results"]
+        paginated["properties"] = {
+            "licence": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "example": LICENCE["name"]},
+                    "url": {"type": "string", "format": "uri", "example": LICENCE["url"]},
+                    "spdx": {"type": "string", "example": LICENCE["spdx"]},
+                },
+                "required": ["name", "url", "spdx"],
+            },
+            **paginated["properties"],
+        }
+        return paginated
+
+
+class OpenDataThrottle(AnonRateThrottle):
+    rate = "120/minute"
+
+
+class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
+    # No authentication at all: no session, no CSRF, the same answer for everyone.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    throttle_classes = [OpenDataThrottle]
+    pagination_class = OpenDataPagination
+    filter_backends = [DjangoFilterBackend]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Link"] = LICENCE_LINK
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published calls", description="Newest deadline first."),
+    retrieve=extend_schema(summary="One published call"),
+)
+class CallViewSet(OpenDataViewSet):
+    serializer_class = CallSerializer
+    filterset_class = PublicCallFilter
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def get_queryset(self):
+        return Call.objects.for_listing().order_by("-closes_at", "title_fr", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Funded projects",
+        description="Applications funded by a decision, newest year first; the same rows and "
+        "fields as the CSV and JSON files of the open data page.",
+    ),
+    retrieve=extend_schema(
+        summary="One funded project, by its reference",
+        parameters=[
+            OpenApiParameter(
+                "reference",
+                str,
+                OpenApiParameter.PATH,
+                description="The project's reference, such as 003-00042.",
+            )
+        ],
+    ),
+)
+class FundedProjectViewSet(OpenDataViewSet):
+    serializer_class = FundedProjectSerializer
+    filterset_class = FundedProjectFilter
+    lookup_field = "reference"
+    lookup_value_regex = r"[0-9]+-[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular writing the schema
+            return Application.objects.none()
+        return funded_projects()
+
+    def get_object(self):
+        match = REFERENCE.match(self.kwargs["reference"])
+        if match is None:
+            raise Http404
+        call_id, pk = (int(number) for number in match.groups())
+        project = self.get_queryset().filter(pk=pk, call_id=call_id).first()
+        # One address per project: "003-00042", not "3-42".
+        if project is None or project.reference != self.kwargs["reference"]:
+            raise Http404
+        return project
+
+
+class OpenApiView(SpectacularJSONAPIView):
+    """The OpenAPI 3 description, in English whatever the visitor's language (its descriptions
+    are written in English), with the data's licence."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with translation.override("en"):
+            response = super().get(request, *args, **kwargs)
+        response["Link"] = LICENCE_LINK
+        response["Access-Control-Allow-Origin"] = "*"
+        return response

@@ -1,0 +1,66 @@
+"""The public page of funded projects and its CSV and JSON files, under the Licence Ouverte."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from applications.receipts import network_name
+
+from . import opendata
+
+PER_PAGE = 50
+
+
+def filtered(request):
+    return opendata.FundedProjectFilter(request.GET or None, queryset=opendata.funded_projects())
+
+
+def with_licence(response):
+    response["Link"] = opendata.LICENCE_LINK
+    return response
+
+
+@require_safe
+def funded_projects_page(request):
+    filterset = filtered(request)
+    # On the page, the year is chosen among the years that have funded projects.
+    year_field = filterset.form.fields["year"]
+    year_field.widget = forms.Select(
+        choices=[("", _("All years")), *((year, year) for year in opendata.years())],
+        attrs={"class": "form-select"},
+    )
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    return with_licence(
+        render(
+            request,
+            "reports/opendata.html",
+            {
+                "filter": filterset,
+                "page": page,
+                "page_range": page.paginator.get_elided_page_range(page.number),
+                "licence": opendata.LICENCE,
+            },
+        )
+    )
+
+
+@require_safe
+def funded_projects_file(request, fmt):
+    filterset = filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        # A file of every project when a filter was mistyped would mislead: say what is wrong.
+        problems = "\n".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+        )
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    projects = filterset.qs.iterator(chunk_size=500)
+    if fmt == "json":
+        content = opendata.as_json(projects, publisher=network_name())
+    else:
+        content = opendata.as_csv(projects)
+    response = HttpResponse(content, content_type=opendata.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{opendata.filename(fmt)}"'
+    return with_licence(response)
