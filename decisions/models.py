@@ -9,9 +9,11 @@ writing these fields; every change is in the application's audit trail.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
 
@@ -197,6 +199,31 @@ class LetterTemplate(PreviewableMixin, models.Model):
     def __str__(self):
         kind = self.get_kind_display() or _("Every kind")
         return f"{kind}: {self.get_outcome_display()} ({self.language})"
+
+    def clean(self):
+        from .letters import preview
+
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                Template(getattr(self, field))
+            except TemplateSyntaxError as error:
+                errors[field] = _("This template does not compile: %(error)s") % {"error": error}
+        if errors:
+            raise ValidationError(errors)
+        failure = preview(self).get("error")
+        if failure:
+            raise ValidationError(
+                _("With sample data, this letter fails: %(error)s") % {"error": failure}
+            )
+
+    def get_preview_template(self, request, mode_name):
+        return "decisions/letters/template_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .letters import preview
+
+        return preview(self)
 
 
 class Letter(models.Model):

@@ -1,0 +1,431 @@
+"""Decision letters: written in the applicant's language from the staff's letter template (or the
+default text in templates/decisions/letters/), kept as written, sent as PDF and e-mail.
+
+A letter's template receives plain values only (the application and the call through the
+notifications whitelist): a template edited in the admin cannot walk from the application to its
+reviews or reviewers. The comments meant for the applicant are the anonymised ones of
+reviews.deliberation, with any reviewer's name or e-mail they quote blacked out.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template import Context, Template
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from applications import audit
+from applications.receipts import network_name
+from notifications.events import Event
+from notifications.rendering import one_line, tidy
+from notifications.services import notify, readable_by_applicants
+from reviews.deliberation import comments_for_applicant
+from reviews.models import ConsensusReport
+
+from .models import Body, Decision, Letter, LetterTemplate, Outcome
+
+logger = logging.getLogger(__name__)
+
+PARIS = ZoneInfo("Europe/Paris")
+DEFAULT_FILE = "decisions/letters/{outcome}.{language}.txt"
+PDF_TEMPLATE = "decisions/letters/letter_pdf.html"
+REDACTED = "[…]"
+SUBJECT_LENGTH = 255
+
+# What a letter template receives (shown to staff who edit them, filled with samples in the
+# preview). Every value is a string, a number or a list of strings, except `application` and
+# `call`, which are read through notifications' APPLICANT_READABLE whitelist.
+VARIABLES = (
+    "reference",
+    "title",
+    "call_title",
+    "outcome",
+    "outcome_label",
+    "amount",
+    "conditions",
+    "reserve_rank",
+    "motivation",
+    "meeting_date",
+    "deciding_body",
+    "lead_name",
+    "network_name",
+    "comments",
+    "date",
+    "application",
+    "call",
+)
+
+
+class LetterError(Exception):
+    """A letter cannot be written or sent; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A rendered letter. Unpacks as (subject, body); `template` is the staff template used, and
+    `failed_template` / `error` say which one was broken, when the default text took over."""
+
+    subject: str
+    body: str
+    language: str
+    template: LetterTemplate | None = None
+    failed_template: LetterTemplate | None = None
+    error: str = ""
+
+    def __iter__(self):
+        return iter((self.subject, self.body))
+
+
+# The applicant's language, amounts and dates
+
+
+def applicant_language(application) -> str:
+    """The lead's language when the site offers it, else French."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = getattr(application.lead, "language", "")
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def money(amount) -> str:
+    """An amount in euros in the active language: 12 500,00 € in French, €12,500.00 in English."""
+    if amount is None:
+        return ""
+    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    if (translation.get_language() or "").startswith("en"):
+        return f"€{number}"
+    return f"{number}\u00a0€"
+
+
+def long_date(value) -> str:
+    """20 novembre 2026, 20 November 2026: a letter's date, whatever the short formats."""
+    return formats.date_format(value, "j F Y") if value else ""
+
+
+def deciding_body(body) -> str:
+    """The body as a sentence names it, with its article: "the members' council"."""
+    if body == Body.OPERATIONAL_COMMITTEE:
+        return pgettext("deciding body in a sentence", "the operational committee")
+    return pgettext("deciding body in a sentence", "the members' council")
+
+
+# What a letter template receives
+
+
+def letter_context(decision) -> dict:
+    """The variables of `decision`'s letter, in the active language, filtered for applicants."""
+    application = decision.application
+    call = application.call
+    lead = application.lead
+    return applicant_safe(
+        {
+            "reference": application.reference,
+            "title": application.title,
+            "call_title": call.title,
+            "outcome": decision.outcome,
+            "outcome_label": decision.get_outcome_display(),
+            "amount": money(decision.amount_granted),
+            "conditions": decision.conditions,
+            "reserve_rank": decision.reserve_rank,
+            "motivation": decision.motivation,
+            "meeting_date": long_date(decision.meeting_date),
+            "deciding_body": deciding_body(decision.body),
+            "lead_name": lead.get_full_name() or lead.email,
+            "network_name": network_name(),
+            "comments": applicant_comments(application),
+            "date": long_date(timezone.localdate(timezone=PARIS)),
+            "application": application,
+            "call": call,
+        }
+    )
+
+
+def sample_context(outcome) -> dict:
+    """The same variables with sample data, for the admin's preview and clean()."""
+    call = SimpleNamespace(title=_("Call for projects 2026 – Enriched digitisation"))
+    application = SimpleNamespace(
+        pk=42, reference="007-00042", title="Photographies d'Afrique", call=call
+    )
+    return {
+        "reference": application.reference,
+        "title": application.title,
+        "call_title": call.title,
+        "outcome": outcome,
+        "outcome_label": Outcome(outcome).label if outcome in Outcome.values else "",
+        "amount": money(12500) if outcome == Outcome.FUNDED else "",
+        "conditions": _("A progress report after six months.") if outcome == Outcome.FUNDED else "",
+        "reserve_rank": 2 if outcome == Outcome.RESERVE else None,
+        "motivation": _("A well-built project with a realistic schedule."),
+        "meeting_date": long_date(timezone.localdate(timezone=PARIS)),
+        "deciding_body": deciding_body(Body.MEMBERS_COUNCIL),
+        "lead_name": "Alex Porteur",
+        "network_name": network_name(),
+        "comments": [_("The corpus is well chosen; the schedule of the second year is tight.")],
+        "date": long_date(timezone.localdate(timezone=PARIS)),
+        "application": application,
+        "call": call,
+    }
+
+
+def applicant_safe(context) -> dict:
+    """Model instances become their applicant-readable views (notifications' whitelist)."""
+    return {key: readable_by_applicants(value) for key, value in context.items()}
+
+
+def applicant_comments(application) -> list[str]:
+    """The comments meant for the applicant (never who wrote them), with the name or e-mail of
+    any reviewer or rapporteur of this application that a comment quotes blacked out."""
+    comments = comments_for_applicant(application)
+    if not comments:
+        return []
+    rapporteur = ConsensusReport.objects.filter(application=application).values("rapporteur")
+    people = (
+        get_user_model()
+        .objects.filter(Q(review_assignments__application=application) | Q(pk__in=rapporteur))
+        .values_list("first_name", "last_name", "email")
+        .distinct()
+    )
+    return [redact(comment, people) for comment in comments]
+
+
+def redact(text, people) -> str:
+    """`text` without the e-mail addresses and names of `people` ((first, last, e-mail) rows):
+    full names and addresses in any case, last names alone as written (capitalised), so that
+    "Blanc" goes and "blanc" stays."""
+    anywhere, as_written = [], []
+    for first, last, email in people:
+        first, last = (first or "").strip(), (last or "").strip()
+        if email:
+            anywhere.append(re.escape(email))
+        if first and last:
+            anywhere += [re.escape(f"{first} {last}"), re.escape(f"{last} {first}")]
+        if len(last) >= 2:
+            as_written.append(re.escape(last))
+    for patterns, flags in ((anywhere, re.IGNORECASE), (as_written, 0)):
+        if patterns:
+            patterns.sort(key=len, reverse=True)
+            text = re.sub(rf"(?<!\w)(?:{'|'.join(patterns)})(?!\w)", REDACTED, text, flags=flags)
+    return text
+
+
+# Rendering
+
+
+def render_letter(decision, language=None) -> LetterText:
+    """The letter of `decision` in `language` (the applicant's by default): the staff template for
+    the call's kind and the outcome, else the one for every kind, else the default text. A broken
+    staff template does not lose the letter: the default text is used and the error is logged
+    and returned for the preview."""
+    if not decision.outcome:
+        raise LetterError(_("No decision has been recorded on this application yet."))
+    application = decision.application
+    language = language or applicant_language(application)
+    template = template_for(application.call.kind, decision.outcome, language)
+    with translation.override(language):
+        context = letter_context(decision)
+        if template is not None:
+            try:
+                subject, body = render_template(template.subject, template.body, context)
+                return LetterText(subject, body, language, template=template)
+            except Exception as error:  # the default text takes over
+                logger.exception(
+                    "Letter template %s failed for application %s; the default text is used",
+                    template.pk,
+                    application.pk,
+                )
+                failure = f"{type(error).__name__}: {error}"
+        else:
+            failure = ""
+        subject, body = render_default(decision.outcome, language, context)
+    return LetterText(
+        subject, body, language, failed_template=template if failure else None, error=failure
+    )
+
+
+def template_for(kind, outcome, language):
+    """The staff template for this kind of call, else the one for every kind, else None."""
+    candidates = LetterTemplate.objects.filter(
+        kind__in=[kind, ""], outcome=outcome, language=language
+    )
+    return max(candidates, key=lambda template: template.kind == kind, default=None)
+
+
+def render_template(subject_source, body_source, context) -> tuple[str, str]:
+    """A staff template, as plain text (no HTML escaping). Raises on a template error, and when
+    the subject or the body comes out empty."""
+    subject = finish_subject(Template(subject_source).render(Context(context, autoescape=False)))
+    body = tidy(Template(body_source).render(Context(context, autoescape=False)))
+    if not subject:
+        raise LetterError(_("The subject is empty."))
+    if not body:
+        raise LetterError(_("The letter is empty."))
+    return subject, body
+
+
+def render_default(outcome, language, context) -> tuple[str, str]:
+    """The default text of the files: their first line is the subject, the rest the letter."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    name = DEFAULT_FILE.format(
+        outcome=outcome, language=language if language in codes else settings.LANGUAGE_CODE
+    )
+    text = get_template(name).template.render(Context(context, autoescape=False))
+    subject, _newline, body = tidy(text).partition("\n")
+    return finish_subject(subject), tidy(body)
+
+
+def finish_subject(subject) -> str:
+    subject = one_line(subject)
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    return subject
+
+
+def preview(template) -> dict:
+    """What the letter template `template` (saved or not) writes with sample data, as the PDF's
+    layout takes it ({"paper": ...}), or {"error": ...} with what stops it."""
+    language = template.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = sample_context(template.outcome or Outcome.FUNDED)
+        try:
+            subject, body = render_template(template.subject, template.body, context)
+        except Exception as error:  # shown to the editor instead of the letter
+            return {"error": f"{type(error).__name__}: {error}", "paper": {"language": language}}
+    paper = {key: context[key] for key in PAPER_FACTS}
+    letter = SimpleNamespace(subject=subject, body=body)
+    return {"paper": {**paper, "letter": letter, "language": language}}
+
+
+# The PDF
+
+
+def letter_pdf(letter) -> bytes:
+    """The letter as an A4 PDF, from its stored text (what was sent, whatever changed since)."""
+    from weasyprint import HTML  # Imported here: loading Pango is slow and only needed here.
+
+    with translation.override(letter.language):
+        html = render_to_string(PDF_TEMPLATE, {"paper": pdf_context(letter)})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+# What the layout shows around the letter's subject and text.
+PAPER_FACTS = ("network_name", "date", "reference", "call_title", "lead_name")
+
+
+def pdf_context(letter) -> dict:
+    """The letter and what its layout shows around it (`paper` in the templates); call it in
+    the letter's language."""
+    application = letter.decision.application
+    lead = application.lead
+    sent_at = timezone.localtime(letter.sent_at or timezone.now(), PARIS)
+    return {
+        "letter": letter,
+        "language": letter.language,
+        "network_name": network_name(),
+        "date": long_date(sent_at.date()),
+        "reference": application.reference,
+        "call_title": application.call.title,
+        "lead_name": lead.get_full_name() or lead.email,
+    }
+
+
+def letter_filename(letter) -> str:
+    with translation.override(letter.language):
+        prefix = slugify(pgettext("file name", "decision-letter")) or "letter"
+    return f"{prefix}-{letter.decision.application.reference}-{letter.pk or 'preview'}.pdf"
+
+
+def letter_attachment(letter_id, *, language) -> tuple[str, bytes, str]:
+    """The letter as an e-mail attachment, made when the e-mail is sent: the notifications app
+    calls it by its path, "decisions.letters.letter_attachment". The letter keeps the language
+    it was written in."""
+    letter = Letter.objects.select_related(
+        "decision__application__call", "decision__application__lead"
+    ).get(pk=letter_id)
+    return letter_filename(letter), letter_pdf(letter), "application/pdf"
+
+
+def unsent_letter(decision, text, actor=None) -> Letter:
+    """The Letter that sending would store (unsaved), for the staff's PDF preview."""
+    return Letter(
+        decision=decision,
+        outcome=decision.outcome,
+        language=text.language,
+        subject=text.subject,
+        body=text.body,
+        sent_by=actor,
+    )
+
+
+# Sending
+
+
+def send_letter(decision, actor, *, unless_sent=False) -> Letter | None:
+    """Write the decision's letter, keep it, and send it to the lead applicant by e-mail with
+    its PDF, in one transaction (the e-mail leaves once it commits). Sending again writes and
+    sends a new letter; the earlier ones are kept. With `unless_sent`, nothing happens (None)
+    when a letter for the current outcome was already sent."""
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("application__call", "application__lead")
+            .get(pk=decision.pk)
+        )
+        if not decision.outcome:
+            raise LetterError(_("No decision has been recorded on this application yet."))
+        if unless_sent and decision.letters.filter(outcome=decision.outcome).exists():
+            return None
+        application = decision.application
+        text = render_letter(decision)
+        letter = unsent_letter(decision, text, actor)
+        letter.save()
+        notify(
+            Event.DECISION,
+            [application.lead],
+            {
+                "application": application,
+                "call": application.call,
+                "context": {
+                    "outcome": decision.outcome,
+                    "letter_subject": letter.subject,
+                    "letter": letter.body,
+                },
+            },
+            url=reverse("decisions:letter", args=[application.pk, letter.pk]),
+            attachments=[("decisions.letters.letter_attachment", [letter.pk])],
+        )
+        audit.record(application, actor, "decision", "letter_sent", to_state=decision.outcome)
+    logger.info("Letter %s sent for application %s", letter.pk, application.pk)
+    return letter
+
+
+def decisions_without_letter(call):
+    """The call's decided applications with no letter yet for their current outcome."""
+    sent = Letter.objects.filter(decision=OuterRef("pk"), outcome=OuterRef("outcome"))
+    return (
+        Decision.objects.filter(application__call=call)
+        .exclude(outcome="")
+        .filter(~Exists(sent))
+        .order_by("application_id")
+    )
+
+
+def send_letters(call, actor) -> list[Letter]:
+    """Send the letter of every decided application of `call` that has none for its current
+    outcome. Each letter is sent in its own transaction: if one fails, those before it are sent
+    and sending the batch again sends the rest."""
+    letters = []
+    for decision in decisions_without_letter(call):
+        letter = send_letter(decision, actor, unless_sent=True)
+        if letter is not None:
+            letters.append(letter)
+    return letters
