@@ -331,3 +331,25 @@ def test_budgets_show_each_programme_and_call_of_the_year(client, council_member
 def test_budgets_are_not_for_applicants_or_reviewers(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("decisions:budgets")).status_code == 404
+
+
+def test_the_call_page_says_which_letters_wait_and_sends_them(
+    client, programme_manager, call, four, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    client.force_login(programme_manager)
+    batch(client, call, line=2)
+    page = text_of(client.get(page_url(call)))
+    assert "2 decided applications have not received their letter." in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("decisions:send_call_letters", args=[call.slug]), {"next": page_url(call)}
+        )
+
+    assert response.status_code == 302 and response["Location"] == page_url(call)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        a.lead.email for a in four[:2]
+    )
+    assert "have not received" not in text_of(client.get(page_url(call)))
