@@ -34,6 +34,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.http import HOST, PORT, Browser, p50, percentile, throughput  # noqa: E402
 from bench.prepare import prepare_applicants, session_cookies  # noqa: E402
+from bench.reports import measure_reports  # noqa: E402
 from bench.review import prepare_review_call  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -366,6 +367,7 @@ def main():
         # Runs on the same database stay comparable: the benchmark call leaves the public lists.
         bench["call"].live = False
         bench["call"].save(update_fields=["live"])
+    measure_reports(results, metric, log=log)
     write(results, about)
     log(f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
     rush_ok = (

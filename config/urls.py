@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("decisions.urls")),
     path("", include("reports.urls_public")),
     path("", include("reports.urls_audit")),
+    path("", include("reports.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

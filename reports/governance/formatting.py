@@ -1,0 +1,29 @@
+"""Figures as the reports print them, in the active language: money always with cents
+("12 500,00 €" in French, "€12,500.00" in English), rates with one decimal ("42,5 %")."""
+
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import get_language
+
+NBSP = "\xa0"
+
+
+def english():
+    return (get_language() or "fr").startswith("en")
+
+
+def money(value):
+    if value is None or value == "":
+        return "—"
+    number = formats.number_format(
+        Decimal(value).quantize(Decimal("0.01")), 2, use_l10n=True, force_grouping=True
+    )
+    return f"€{number}" if english() else f"{number}{NBSP}€"
+
+
+def percent(value):
+    if value is None:
+        return "—"
+    number = formats.number_format(Decimal(value), 1, use_l10n=True)
+    return f"{number}%" if english() else f"{number}{NBSP}%"

@@ -1,0 +1,141 @@
+"""Governance reports: PDF documents for the scientific council and the members' council, built by
+a Celery task (reports.tasks.build_report) and kept in private storage.
+
+A report is a row that says what was asked (kind, call or programme and year, language), who
+asked, how far its build went, and, once done, its file and the date of the data it shows.
+"""
+
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call, Programme
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class ReportKind(models.TextChoices):
+    CALL = "call", _("Call report")
+    PROGRAMME = "programme", _("Programme and year report")
+    DOSSIERS = "dossiers", _("Dossier book")
+
+
+class ReportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+# A report in one of these states is still being worked on: its page refreshes itself.
+UNFINISHED = (ReportState.QUEUED, ReportState.RUNNING)
+
+
+def private_storage():
+    """Reports are confidential: served only by a view that checks who asks."""
+    return storages["private"]
+
+
+def report_path(instance, filename):
+    # Nothing guessable, nothing from the user: the download view names the file.
+    return f"reports/{instance.kind}/{uuid.uuid4().hex}.pdf"
+
+
+class Report(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
+    call = models.ForeignKey(
+        Call,
+        verbose_name=_("call"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    # With kind "programme": empty means every programme of the year (cross-programme included).
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReportState.choices, default=ReportState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    file = models.FileField(
+        _("file"), upload_to=report_path, storage=private_storage, blank=True, max_length=200
+    )
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the data was read: what the report shows is the state of the database at that time.
+    data_date = models.DateTimeField(_("date of the data"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("governance report")
+        verbose_name_plural = _("governance reports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["call", "kind", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["call", "dossiers"]) | models.Q(call__isnull=False),
+                name="call_report_has_call",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="programme") | models.Q(year__isnull=False),
+                name="programme_report_has_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_done(self):
+        return self.state == ReportState.DONE
+
+    @property
+    def is_unfinished(self):
+        return self.state in UNFINISHED
+
+    @property
+    def subject(self):
+        """What the report is about, as the pages and the PDF name it."""
+        if self.kind == ReportKind.PROGRAMME:
+            programme = self.programme or _("Every programme")
+            return f"{programme} – {self.year}"
+        return str(self.call) if self.call_id else ""
+
+    def download_name(self):
+        prefix = {"call": "rapport-appel", "dossiers": "cahier-dossiers"}.get(
+            self.kind, "rapport-programme"
+        )
+        if self.kind == ReportKind.PROGRAMME:
+            about = f"{self.programme.code if self.programme_id else 'tous'}-{self.year}"
+        else:
+            about = self.call.slug
+        if self.data_date:
+            stamp = self.data_date.astimezone(PARIS).strftime("%Y%m%d-%H%M")
+        else:
+            stamp = str(self.pk)
+        return f"{prefix}-{about}-{self.language}-{stamp}.pdf"

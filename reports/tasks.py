@@ -1,0 +1,15 @@
+"""Celery tasks of the reports (found by config.celery's autodiscovery)."""
+
+from celery import shared_task
+
+from .governance.jobs import build
+
+# A dossier book of several hundred applications takes minutes, not hours: past this, the
+# build stops and the report is marked failed (SoftTimeLimitExceeded is caught like any error).
+SOFT_TIME_LIMIT = 30 * 60
+
+
+@shared_task(soft_time_limit=SOFT_TIME_LIMIT, time_limit=SOFT_TIME_LIMIT + 60)
+def build_report(report_id) -> str:
+    """Build one governance report, recording its progress; returns its final state."""
+    return build(report_id)

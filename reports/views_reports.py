@@ -1,0 +1,138 @@
+"""Governance report pages: a call's reports, the programme and year reports, a report's progress
+and its download. Staff and council members only (reports.rules); anyone else gets a 404."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models.functions import ExtractYear
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applications.rules import is_programme_staff
+from applications.views_files import private
+from calls.models import Call, Programme
+
+from .governance.jobs import request_report
+from .governance.programme_report import PARIS
+from .models import Report, ReportKind
+from .rules import report_or_404
+
+REQUEST = "reports.request_reports"
+READ = "reports.read_report"
+LISTED = 100  # the latest reports a page lists
+
+
+class CallReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Report"),
+        choices=[
+            (ReportKind.CALL, ReportKind.CALL.label),
+            (ReportKind.DOSSIERS, ReportKind.DOSSIERS.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+
+
+class ProgrammeReportForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label=_("Every programme"),
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = set(
+            Call.objects.annotate(closing_year=ExtractYear("closes_at", tzinfo=PARIS))
+            .values_list("closing_year", flat=True)
+            .distinct()
+        )
+        years.add(timezone.localtime(timezone.now(), PARIS).year)
+        self.fields["year"].choices = [(year, year) for year in sorted(years, reverse=True)]
+
+
+def readable(user, reports):
+    return [report for report in reports if user.has_perm(READ, report)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_reports(request, slug):
+    call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
+    if not request.user.has_perm(REQUEST):
+        raise Http404
+    initial = {"kind": ReportKind.CALL, "language": get_language()}
+    form = CallReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        report = request_report(
+            request.user,
+            form.cleaned_data["kind"],
+            call=call,
+            language=form.cleaned_data["language"],
+        )
+        return redirect("reports:progress", report.pk)
+    reports = call.reports.select_related("call", "requested_by")[:LISTED]
+    return render(
+        request,
+        "reports/call_reports.html",
+        {"call": call, "form": form, "reports": readable(request.user, reports)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_reports(request):
+    if not request.user.has_perm(REQUEST):
+        raise Http404
+    form = ProgrammeReportForm(request.POST or None, initial={"language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = request_report(
+            request.user,
+            ReportKind.PROGRAMME,
+            programme=data["programme"],
+            year=data["year"],
+            language=data["language"],
+        )
+        return redirect("reports:progress", report.pk)
+    reports = Report.objects.filter(kind=ReportKind.PROGRAMME).select_related(
+        "programme", "requested_by"
+    )[:LISTED]
+    return render(
+        request, "reports/programme_reports.html", {"form": form, "reports": list(reports)}
+    )
+
+
+@login_required
+@require_GET
+def progress(request, pk):
+    report = report_or_404(request.user, pk)
+    return render(
+        request,
+        "reports/progress.html",
+        {"report": report, "show_error": is_programme_staff(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    report = report_or_404(request.user, pk)
+    if not report.is_done or not report.file:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=report.download_name(), content_type="application/pdf"
+    )
+    return private(response)
