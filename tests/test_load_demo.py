@@ -15,6 +15,7 @@ from accounts.roles import Role
 from applications.models import Application, ApplicationState, Attachment, Submission
 from calls.models import Call, CallCriterion, CallPhase, Programme
 from cms.models import HomePage, NetworkSettings, StandardPage
+from demo.decisions import DECIDED_APPLICATIONS, DECIDED_PEOPLE
 from demo.dossiers import APPLICATIONS, EXTRA_APPLICANTS
 from demo.facts import load_network
 from demo.people import DEMO_PASSWORD, DEMO_USERS
@@ -79,8 +80,9 @@ def test_a_second_run_changes_nothing():
     load_demo()
 
     assert snapshot() == first
-    assert first["users"] == len(DEMO_USERS) + len(EXTRA_APPLICANTS)
-    assert first["applications"] and first["assignments"] and first["final consensus"] == 1
+    assert first["users"] == len(DEMO_USERS) + len(EXTRA_APPLICANTS) + len(DECIDED_PEOPLE)
+    assert first["applications"] and first["assignments"]
+    assert first["final consensus"] == 1 + len(DECIDED_APPLICATIONS)
     assert first["calls"] == len(FACTS["example_calls"])
     assert first["programmes"] == [programme["code"] for programme in FACTS["programmes"]]
 
@@ -191,7 +193,7 @@ def test_the_large_size_adds_calls_applicants_and_reviewers_once():
     assert not profiles.filter(disciplines=None).exists()
     assert len(set(profiles.values_list("keywords", flat=True))) > 100  # varied expertise
     # The benchmark creates its own 1,000-application call: the demo adds no applications.
-    assert Application.objects.count() == len(APPLICATIONS)
+    assert Application.objects.count() == len(APPLICATIONS) + len(DECIDED_APPLICATIONS)
 
 
 def test_the_incubator_call_is_in_review_with_every_state_on_show(
@@ -238,7 +240,9 @@ def test_the_incubator_call_is_in_review_with_every_state_on_show(
         """What a reviewer's dashboard shows: (assignment state, review state or None)."""
         return sorted(
             (a.state, getattr(getattr(a, "review", None), "state", None))
-            for a in Assignment.objects.filter(reviewer__email=email).select_related("review")
+            for a in Assignment.objects.filter(
+                reviewer__email=email, application__call=call
+            ).select_related("review")
         )
 
     assert work("expert1@example.org") == [
@@ -251,7 +255,7 @@ def test_the_incubator_call_is_in_review_with_every_state_on_show(
         (AssignmentState.PENDING, None),
     ]
 
-    [consensus] = ConsensusReport.objects.exclude(finalised_at=None)
+    [consensus] = ConsensusReport.objects.exclude(finalised_at=None).filter(application__call=call)
     assert consensus.application == applications["porteuse@example.org"]
     assert consensus.rapporteur.email == "expert1@example.org"
     assert consensus.weighted_score == Decimal("15.5")
@@ -264,7 +268,8 @@ def test_the_incubator_call_is_in_review_with_every_state_on_show(
 
     # Each lead in review was told the reply phase is open.
     assert Reply.objects.exclude(notified_at=None).count() == 3
-    assert "4 applications, 5 reviewer assignments, 4 reviews (3 submitted)" in output
+    # With the decided call's 7 applications, 14 assignments and 14 submitted reviews.
+    assert "11 applications, 19 reviewer assignments, 18 reviews (17 submitted)" in output
     # Leads, reviewers and staff were told, as the services tell them; only demo addresses.
     recipients = {address for message in mailoutbox for address in message.to}
     assert {"porteuse@example.org", "expert1@example.org", "gestion@example.org"} <= recipients

@@ -1,6 +1,6 @@
 """Load the demo: the network, its pages, institutions, programmes, calls and demo accounts.
 
-    python manage.py load_demo               # the demo: five calls (one in review), seven accounts
+    python manage.py load_demo               # six calls (one in review, one decided), 7 accounts
     python manage.py load_demo --size large  # plus volume for benchmarks
 
 Safe to run again: everything is found by its natural key (e-mail, name, code, slug) and updated.
@@ -20,6 +20,7 @@ from accounts.models import Institution, User
 from applications.models import Application
 from calls.models import Call, CallCriterion
 from demo.calls import load_call
+from demo.decisions import decision_summary, load_decision_stage
 from demo.directory import load_institutions, load_programmes
 from demo.facts import load_network
 from demo.people import DEMO_PASSWORD, demo_password_hash, load_demo_users
@@ -30,7 +31,15 @@ from reviews.models import Assignment, ConsensusReport, Review, ReviewState
 
 # Libraries that log every task, revision, message and PDF step at INFO: quiet unless
 # --verbosity 2.
-CHATTY_LOGGERS = ["celery", "django_tasks", "modelsearch", "notifications", "wagtail", "weasyprint"]
+CHATTY_LOGGERS = [
+    "celery",
+    "decisions",
+    "django_tasks",
+    "modelsearch",
+    "notifications",
+    "wagtail",
+    "weasyprint",
+]
 CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
 
 
@@ -71,6 +80,8 @@ class Command(BaseCommand):
             users = load_demo_users(password_hash)
         with transaction.atomic():
             review_call = load_review_stage(facts, password_hash, now)
+        with transaction.atomic():
+            load_decision_stage(facts, programmes, password_hash, now)
         self.stdout.write(f"Demo loaded in {time.perf_counter() - started:.1f} s.")
 
         if size == "large":
@@ -107,6 +118,7 @@ class Command(BaseCommand):
             f"In review: {review_call.title_fr} ({review_call.get_absolute_url()}); "
             "sign in as expert1 or expert2 for the reviewer's side, conseil for the ranking."
         )
+        self.stdout.write(decision_summary())
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}, for the demo only):")
         rows = [("E-mail", "Role")] + [
