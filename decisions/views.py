@@ -8,7 +8,6 @@ sign in), so that nobody learns what exists.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +34,8 @@ from .budget import (
 )
 from .forms import BatchForm, DecisionForm, ProposalForm, WithdrawForm
 from .funding_line import funding_line
-from .models import Body, Decision, Letter, Outcome
+from .letters import decisions_without_letter
+from .models import Body, Decision, Outcome
 
 DECIDE = "decisions.decide"
 SEE = "decisions.see_decisions"
@@ -67,7 +67,7 @@ def call_decisions(request, slug):
     form = None
     if can_decide:
         form = BatchForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             application_ids=order,
             initial={"step": "proposal", "scope": "above"},
         )
@@ -99,7 +99,7 @@ def call_decisions(request, slug):
             "can_decide": can_decide,
             "form": form,
             "counts": outcome_counts(decisions.values()),
-            "letters_due": letters_due(call) if can_decide else 0,
+            "letters_due": decisions_without_letter(call).count() if can_decide else 0,
         },
         status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
     )
@@ -111,17 +111,6 @@ def outcome_counts(decisions):
         if decision.outcome:
             counts[decision.outcome] += 1
     return counts
-
-
-def letters_due(call):
-    """How many decided applications of the call have no letter for their current outcome."""
-    sent = Letter.objects.filter(decision=OuterRef("pk"), outcome=OuterRef("outcome"))
-    return (
-        Decision.objects.filter(application__call=call)
-        .exclude(outcome="")
-        .exclude(Exists(sent))
-        .count()
-    )
 
 
 def batch_ids(data, line, order):

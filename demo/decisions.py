@@ -13,7 +13,6 @@ go out when the demo is loaded.
 """
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -22,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Discipline, User
 from accounts.roles import Role
 from calls.models import Call, EligibilityCheck
+from decisions import letters
 from decisions.budget import call_budget
 from decisions.models import Body, Decision, Envelope, Letter, Outcome
 from decisions.services import record_decision, record_proposal
@@ -913,26 +913,7 @@ def join(*parts):
 
 def send_letters(call, manager):
     """The decision letter of each decided application that has none for its outcome yet."""
-    # TODO(issue 6): import decisions.letters at the top and drop this guard once
-    # decisions/letters.py (written alongside) is committed with send_letter(decision, actor).
-    try:
-        letters = importlib.import_module("decisions.letters")
-    except ImportError:
-        letters = None
-    if not hasattr(letters, "send_letter"):
-        return 0
-    sent = 0
-    decisions = (
-        Decision.objects.filter(application__call=call)
-        .exclude(outcome="")
-        .select_related("application")
-        .order_by("application_id")
-    )
-    for decision in decisions:
-        if not Letter.objects.filter(decision=decision, outcome=decision.outcome).exists():
-            letters.send_letter(decision, manager)
-            sent += 1
-    return sent
+    return len(letters.send_letters(call, manager))
 
 
 def decision_summary():

@@ -70,7 +70,7 @@ def call_reports(request, slug):
     if not request.user.has_perm(REQUEST):
         raise Http404
     initial = {"kind": ReportKind.CALL, "language": get_language()}
-    form = CallReportForm(request.POST or None, initial=initial)
+    form = CallReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         report = request_report(
             request.user,
@@ -84,6 +84,7 @@ def call_reports(request, slug):
         request,
         "reports/call_reports.html",
         {"call": call, "form": form, "reports": readable(request.user, reports)},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -92,7 +93,9 @@ def call_reports(request, slug):
 def programme_reports(request):
     if not request.user.has_perm(REQUEST):
         raise Http404
-    form = ProgrammeReportForm(request.POST or None, initial={"language": get_language()})
+    form = ProgrammeReportForm(
+        request.POST if request.method == "POST" else None, initial={"language": get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report = request_report(
@@ -107,7 +110,10 @@ def programme_reports(request):
         "programme", "requested_by"
     )[:LISTED]
     return render(
-        request, "reports/programme_reports.html", {"form": form, "reports": list(reports)}
+        request,
+        "reports/programme_reports.html",
+        {"form": form, "reports": list(reports)},
+        status=400 if form.is_bound else 200,
     )
 
 

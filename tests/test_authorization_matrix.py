@@ -26,8 +26,10 @@ from wagtail.documents.models import Document
 from accounts.roles import Role
 from applications.models import ApplicationState, Attachment, Submission
 from applications.snapshot import build_snapshot, fingerprint
+from decisions.letters import send_letter
 from notifications.events import Event
 from notifications.services import notify
+from reports.models import Report, ReportKind, ReportState
 from reviews import reviewing
 from reviews.models import (
     AssignmentProposal,
@@ -44,6 +46,7 @@ from .factories import (
     CallFactory,
     ReviewerFactory,
     UserFactory,
+    decided_application,
     in_review_application,
 )
 
@@ -145,6 +148,37 @@ EXPECTED = {
     "GET notifications:delivery_log":               "log  404  404  404  404  404  404  404  200",
     "GET notifications:resend":                     "log  405  405  405  405  405  405  405  405",
     "POST notifications:resend":                    "log  404  404  404  404  404  404  404  302",
+    # Decisions, letters, budgets (staff decide; the council reads; the lead reads their letters).
+    "GET decisions:call":                           "log  404  404  404  404  404  404  200  200",
+    "POST decisions:call":                          "log  404  404  404  404  404  404  404  400",
+    "GET decisions:application":                    "log  404  404  404  404  404  404  200  200",
+    "POST decisions:application":                   "log  404  404  404  404  404  404  404  400",
+    "GET decisions:budgets":                        "log  404  404  404  404  404  404  200  200",
+    "GET decisions:letter_preview":                 "log  404  404  404  404  404  404  404  200",
+    "GET decisions:letter_preview_pdf":             "log  404  404  404  404  404  404  404  200",
+    "GET decisions:send_letter":                    "log  405  405  405  405  405  405  405  405",
+    "POST decisions:send_letter":                   "log  404  404  404  404  404  404  404  302",
+    "GET decisions:send_call_letters":              "log  405  405  405  405  405  405  405  405",
+    "POST decisions:send_call_letters":             "log  404  404  404  404  404  404  404  302",
+    "GET decisions:letter":                         "log  200  404  404  404  404  404  404  200",
+    "GET decisions:letter_pdf":                     "log  200  404  404  404  404  404  404  200",
+    "GET applications:history":                     "log  404  404  404  404  404  404  404  200",
+    "GET applications:history_csv":                 "log  404  404  404  404  404  404  404  200",
+    "GET audit:dossier_zip":                        "log  404  404  404  404  404  404  404  200",
+    "GET reports:call_reports":                     "log  404  404  404  404  404  404  200  200",
+    "POST reports:call_reports":                    "log  404  404  404  404  404  404  400  400",
+    "GET reports:programme_reports":                "log  404  404  404  404  404  404  200  200",
+    "POST reports:programme_reports":               "log  404  404  404  404  404  404  400  400",
+    "GET reports:progress":                         "log  404  404  404  404  404  404  200  200",
+    "GET reports:download":                         "log  404  404  404  404  404  404  200  200",
+    "GET opendata:projects":                        "200  200  200  200  200  200  200  200  200",
+    "GET opendata:projects_csv":                    "200  200  200  200  200  200  200  200  200",
+    "GET opendata:projects_json":                   "200  200  200  200  200  200  200  200  200",
+    "GET api:call-list":                            "200  200  200  200  200  200  200  200  200",
+    "GET api:call-detail":                          "200  200  200  200  200  200  200  200  200",
+    "GET api:project-list":                         "200  200  200  200  200  200  200  200  200",
+    "GET api:project-detail":                       "200  200  200  200  200  200  200  200  200",
+    "GET api:schema":                               "200  200  200  200  200  200  200  200  200",
     # Accounts (ours).
     "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200",
     "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200",
@@ -312,6 +346,21 @@ def build_scenario():
         email="invitee@example.org", name="Invitée", call=call, invited_by=people["staff"]
     )
     proposal = AssignmentProposal.objects.create(call=call, created_by=people["staff"])
+    decided = decided_application(
+        call, application={"lead": people["owner"], "title": "Projet décidé de la porteuse"}
+    )
+    letter = send_letter(decided.decision, people["staff"])
+    report = Report.objects.create(
+        kind=ReportKind.CALL,
+        call=call,
+        language="fr",
+        state=ReportState.DONE,
+        progress=100,
+        pages=1,
+        data_date=now,
+        file=ContentFile(b"%PDF-1.4 rapport", name="rapport.pdf"),
+        requested_by=people["staff"],
+    )
     hidden_document = Document.objects.create(
         title="Brouillon", file=ContentFile(b"%PDF-1.4 brouillon", name="brouillon.pdf")
     )
@@ -330,6 +379,9 @@ def build_scenario():
         "invitation": invitation,
         "proposal": proposal,
         "document": hidden_document,
+        "decided": decided,
+        "letter": letter,
+        "report": report,
     }
 
 
@@ -390,6 +442,15 @@ def address(key, scenario, persona):
         "reviews:attachment": lambda: {"pk": assignment.pk, "attachment_id": s["attachment"].pk},
         "reviews:cancel_assignment": lambda: {"pk": s["assignments"]["pending_reviewer"].pk},
         "reviews:reopen_review": lambda: {"pk": s["assignments"]["reviewer"].pk},
+        "decisions:call": lambda: {"slug": call.slug},
+        "decisions:send_call_letters": lambda: {"slug": call.slug},
+        "decisions:letter": lambda: {"pk": s["decided"].pk, "letter_id": s["letter"].pk},
+        "decisions:letter_pdf": lambda: {"pk": s["decided"].pk, "letter_id": s["letter"].pk},
+        "reports:call_reports": lambda: {"slug": call.slug},
+        "reports:progress": lambda: {"pk": s["report"].pk},
+        "reports:download": lambda: {"pk": s["report"].pk},
+        "api:call-detail": lambda: {"slug": call.slug},
+        "api:project-detail": lambda: {"reference": s["decided"].reference},
         "notifications:message": lambda: {"pk": s["message"].pk},
         "notifications:mark_read": lambda: {"pk": s["message"].pk},
         "notifications:resend": lambda: {"pk": s["message"].pk},
@@ -403,6 +464,10 @@ def address(key, scenario, persona):
         filled[f"applications:{name_}"] = lambda: pk
     for name_ in ("screen", "dossier", "consensus", "reply"):
         filled[f"reviews:{name_}"] = lambda: pk
+    for name_ in ("application", "letter_preview", "letter_preview_pdf", "send_letter"):
+        filled[f"decisions:{name_}"] = lambda: {"pk": s["decided"].pk}
+    for name_ in ("applications:history", "applications:history_csv", "audit:dossier_zip"):
+        filled[name_] = lambda: pk
     found = filled.get(name, dict)()
     return found if isinstance(found, str) else reverse(name, kwargs=found)
 
@@ -419,6 +484,7 @@ POSTED = {
     "reviews:cancel_assignment": {"reason": "Pour voir."},
     "reviews:reopen_review": {"reason": "Pour voir."},
     "reviews:reviewers": {"email": "pas-une-adresse"},
+    "decisions:application": {"step": "withdraw", "withdraw-reason": ""},
 }
 
 
