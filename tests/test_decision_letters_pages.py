@@ -372,8 +372,9 @@ def test_staff_write_a_letter_template_and_preview_it_with_sample_data(client, p
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("{% if amount %}never closed", "This template does not compile"),
-        ("{{ reserve_rank|divisibleby:0 }}", "With sample data, this letter fails"),
+        # The admin speaks French here (the user's default admin language).
+        ("{% if amount %}never closed", "Ce modèle contient une erreur"),
+        ("{{ reserve_rank|divisibleby:0 }}", "Avec les données d'exemple, ce courrier ne peut pas"),
     ],
 )
 def test_a_broken_letter_template_is_refused_with_its_error(
