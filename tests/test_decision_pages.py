@@ -189,7 +189,7 @@ def test_a_batch_funds_the_applications_above_the_line_then_lists_the_next_in_re
     assert [decisions[a.pk].reserve_rank for a in four[2:]] == [1, 2]
     assert decisions[four[0].pk].amount_granted == Decimal("8000.00")
     page = text_of(client.get(page_url(call)))
-    assert "2 funded, 2 on the reserve list, 0 rejected" in page
+    assert "funded 2 · reserve list 2 · rejected 0" in page
 
 
 def test_a_batch_past_the_envelope_is_refused_whole_with_the_figures(
