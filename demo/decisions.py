@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Discipline, User
 from accounts.roles import Role
-from calls.models import Call, EligibilityCheck
+from calls.models import Call
 from decisions import letters
 from decisions.budget import call_budget
 from decisions.models import Body, Decision, Envelope, Letter, Outcome
@@ -35,8 +35,7 @@ from reviews.scoring import format_score
 
 from .facts import PARIS, paris_day_at
 from .people import load_demo_users
-from .publishing import publish
-from .review import apply, review_data
+from .review import apply, review_data, save_review_settings
 
 DECIDED_CALL = "aap-numerisation-enrichie-2026"
 MANAGER = "gestion@example.org"
@@ -763,20 +762,7 @@ def load_reviewer_profiles():
 
 def set_review_settings(call, now):
     """What staff set in the admin before screening; no reply phase for this call."""
-    for name, value in CALL_SETTINGS.items():
-        setattr(call, name, Decimal(value) if isinstance(value, str) else value)
-    call.reviews_due_at = paris_day_at(REVIEWS_DUE_IN_DAYS, 18, now)
-    existing = {check.label_fr: check for check in call.eligibility_checks.all()}
-    checks = []
-    for position, facts in enumerate(ELIGIBILITY_CHECKS):
-        check = existing.get(facts["fr"]) or EligibilityCheck(label_fr=facts["fr"])
-        check.label_en = facts["en"]
-        check.sort_order = position
-        checks.append(check)
-    call.eligibility_checks = checks
-    call.full_clean()
-    call.save()
-    publish(call)
+    save_review_settings(call, CALL_SETTINGS, ELIGIBILITY_CHECKS, REVIEWS_DUE_IN_DAYS, now)
 
 
 def play_review(call, people, now):

@@ -87,16 +87,22 @@ def load_review_stage(facts, password_hash, now):
 
 
 def set_review_settings(call, now):
-    """What staff set in the admin before screening; published like any change to the call."""
-    for name, value in REVIEW_SETTINGS.items():
-        setattr(call, name, Decimal(value) if isinstance(value, str) else value)
-    call.reviews_due_at = paris_day_at(REVIEWS_DUE_IN_DAYS, 18, now)
+    """What staff set in the admin before screening, with a reply phase."""
     call.reply_opens_at = paris_day_at(REPLY_OPENS_IN_DAYS, 9, now)
     call.reply_closes_at = paris_day_at(REPLY_CLOSES_IN_DAYS, 18, now)
+    save_review_settings(call, REVIEW_SETTINGS, ELIGIBILITY_CHECKS, REVIEWS_DUE_IN_DAYS, now)
+
+
+def save_review_settings(call, settings, checklist, due_in_days, now):
+    """A call's review settings, due date and eligibility checklist, saved and published like
+    any change staff make to the call in the admin."""
+    for name, value in settings.items():
+        setattr(call, name, Decimal(value) if isinstance(value, str) else value)
+    call.reviews_due_at = paris_day_at(due_in_days, 18, now)
     # Rows reused by label, so that screenings keep pointing at the same checklist points.
     existing = {check.label_fr: check for check in call.eligibility_checks.all()}
     checks = []
-    for position, facts in enumerate(ELIGIBILITY_CHECKS):
+    for position, facts in enumerate(checklist):
         check = existing.get(facts["fr"]) or EligibilityCheck(label_fr=facts["fr"])
         check.label_en = facts["en"]
         check.sort_order = position
