@@ -27,6 +27,11 @@ def call_year(call) -> int:
     return call.closes_at.astimezone(PARIS).year
 
 
+def closing_year(call_path=""):
+    """call_year() as a database expression; `call_path` reaches the call ("application__call")."""
+    return ExtractYear(f"{call_path}__closes_at" if call_path else "closes_at", tzinfo=PARIS)
+
+
 @dataclass(frozen=True)
 class Budget:
     envelope: Decimal | None  # None: no envelope was set (a programme without one that year)
@@ -93,12 +98,10 @@ def programme_year_budgets(year=None):
 
 def _programme_budgets(year, programme=..., with_empty=False):
     in_year = Q() if year is None else Q(year=year)
-    calls = Call.objects.annotate(year=ExtractYear("closes_at", tzinfo=PARIS)).filter(in_year)
-    decisions = funded_decisions().annotate(
-        year=ExtractYear("application__call__closes_at", tzinfo=PARIS)
-    )
+    calls = Call.objects.annotate(year=closing_year()).filter(in_year)
+    decisions = funded_decisions().annotate(year=closing_year("application__call"))
     lines = BudgetLine.objects.filter(application__decision__outcome=Outcome.FUNDED).annotate(
-        year=ExtractYear("application__call__closes_at", tzinfo=PARIS)
+        year=closing_year("application__call")
     )
     envelopes = Envelope.objects.filter(in_year)
     if programme is not ...:
@@ -173,7 +176,7 @@ def calls_with_budget(year=None):
     calls = (
         Call.objects.select_related("programme")
         .annotate(
-            year=ExtractYear("closes_at", tzinfo=PARIS),
+            year=closing_year(),
             granted=_money(Subquery(granted.values("total"), output_field=MONEY_FIELD)),
             cofunding=_money(Subquery(cofunding.values("total"), output_field=MONEY_FIELD)),
             funded=Coalesce(Subquery(count.values("count")), 0),
@@ -190,9 +193,7 @@ def calls_with_budget(year=None):
 def budget_years():
     """The years that have a call or an envelope, newest first."""
     years = set(
-        Call.objects.annotate(year=ExtractYear("closes_at", tzinfo=PARIS))
-        .values_list("year", flat=True)
-        .distinct()
+        Call.objects.annotate(year=closing_year()).values_list("year", flat=True).distinct()
     )
     years.update(Envelope.objects.values_list("year", flat=True))
     return sorted(years, reverse=True)

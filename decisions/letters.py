@@ -27,6 +27,7 @@ from django.utils.translation import pgettext
 
 from applications import audit
 from applications.receipts import network_name
+from calls.templatetags.call_tags import euros_with_cents
 from notifications.events import Event
 from notifications.rendering import one_line, tidy
 from notifications.services import notify, readable_by_applicants
@@ -99,12 +100,7 @@ def applicant_language(application) -> str:
 
 def money(amount) -> str:
     """An amount in euros in the active language: 12 500,00 € in French, €12,500.00 in English."""
-    if amount is None:
-        return ""
-    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
-    if (translation.get_language() or "").startswith("en"):
-        return f"€{number}"
-    return f"{number}\u00a0€"
+    return "" if amount is None else euros_with_cents(amount)
 
 
 def long_date(value) -> str:

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from applications.services import ApplicationError, locked, transition
 from calls.models import Call
 from calls.templatetags.call_tags import euros
 
-from .budget import PARIS, ZERO, call_budget, call_year, funded_decisions, requested_amounts
+from .budget import ZERO, call_budget, call_year, closing_year, funded_decisions, requested_amounts
 from .models import PROPOSABLE, Body, Decision, Envelope, Outcome
 
 # Applications a proposal or decision may concern.
@@ -405,7 +404,7 @@ def _programme_granted(call, exclude=None):
     granted = (
         funded_decisions()
         .filter(application__call__programme=call.programme_id)
-        .annotate(year=ExtractYear("application__call__closes_at", tzinfo=PARIS))
+        .annotate(year=closing_year("application__call"))
         .filter(year=call_year(call))
     )
     if exclude is not None:

@@ -40,7 +40,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -50,6 +50,7 @@ from applications.exports import neutralise
 from applications.filters import lead_members
 from applications.models import Application, ApplicationState
 from calls.models import Call, Programme
+from decisions.budget import closing_year
 from decisions.models import Outcome
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -147,7 +148,7 @@ def funded_projects():
             "decision__meeting_date",
         )
         .annotate(
-            year=ExtractYear("call__closes_at", tzinfo=PARIS),
+            year=closing_year("call"),
             lead_institution=Subquery(
                 lead.annotate(label=institution_name).values("label")[:1],
                 output_field=CharField(),
@@ -244,7 +245,7 @@ def years():
     """The years that have funded projects, newest first (for the page's year list)."""
     return list(
         funded_applications()
-        .annotate(year=ExtractYear("call__closes_at", tzinfo=PARIS))
+        .annotate(year=closing_year("call"))
         .values_list("year", flat=True)
         .distinct()
         .order_by(F("year").desc())

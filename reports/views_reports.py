@@ -4,7 +4,6 @@ and its download. Staff and council members only (reports.rules); anyone else ge
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applications.rules import is_programme_staff
 from applications.views_files import private
 from calls.models import Call, Programme
+from decisions.budget import closing_year
 
 from .governance.jobs import request_report
 from .governance.programme_report import PARIS
@@ -51,7 +51,7 @@ class ProgrammeReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         years = set(
-            Call.objects.annotate(closing_year=ExtractYear("closes_at", tzinfo=PARIS))
+            Call.objects.annotate(closing_year=closing_year())
             .values_list("closing_year", flat=True)
             .distinct()
         )

@@ -22,7 +22,15 @@ def euros(value):
     if value is None or value == "":
         return ""
     amount = Decimal(value)
-    places = 0 if amount == amount.to_integral_value() else 2
+    return in_euros(amount, 0 if amount == amount.to_integral_value() else 2)
+
+
+def euros_with_cents(value):
+    """Always to the cent, as letters and reports write amounts: 12 500,00 € / €12,500.00."""
+    return in_euros(Decimal(value), 2)
+
+
+def in_euros(amount, places):
     number = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
     if (get_language() or "fr").startswith("en"):
         return f"€{number}"

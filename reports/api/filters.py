@@ -2,11 +2,11 @@
 funded projects exactly as on the open data page."""
 
 import django_filters
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from calls.filters import CallFilter
-from reports.opendata import PARIS, FundedProjectFilter
+from decisions.budget import closing_year
+from reports.opendata import FundedProjectFilter
 
 __all__ = ["FundedProjectFilter", "PublicCallFilter"]
 
@@ -20,4 +20,4 @@ class PublicCallFilter(CallFilter):
         fields = [*CallFilter.Meta.fields, "year"]
 
     def filter_year(self, queryset, name, value):
-        return queryset.alias(year=ExtractYear("closes_at", tzinfo=PARIS)).filter(year=value)
+        return queryset.alias(year=closing_year()).filter(year=value)

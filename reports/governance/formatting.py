@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import get_language
 
+from calls.templatetags.call_tags import euros_with_cents
+
 NBSP = "\xa0"
 
 
@@ -14,12 +16,7 @@ def english():
 
 
 def money(value):
-    if value is None or value == "":
-        return "—"
-    number = formats.number_format(
-        Decimal(value).quantize(Decimal("0.01")), 2, use_l10n=True, force_grouping=True
-    )
-    return f"€{number}" if english() else f"{number}{NBSP}€"
+    return "—" if value is None or value == "" else euros_with_cents(value)
 
 
 def percent(value):

@@ -7,12 +7,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from applications.models import Application, BudgetLine
 from calls.models import Call, CallKind
-from decisions.budget import programme_year_budget, programme_year_budgets
+from decisions.budget import closing_year, programme_year_budget, programme_year_budgets
 from decisions.models import Outcome
 
 from .charts import bar_chart
@@ -49,9 +49,7 @@ class Figures:
 
 
 def calls_of_year(year, programme=None):
-    calls = Call.objects.annotate(closing_year=ExtractYear("closes_at", tzinfo=PARIS)).filter(
-        closing_year=year
-    )
+    calls = Call.objects.annotate(closing_year=closing_year()).filter(closing_year=year)
     return calls.filter(programme=programme) if programme is not None else calls
 
 
