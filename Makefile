@@ -10,7 +10,8 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	CACHE_URL=rediscache://redis.internal:6379/1 CELERY_BROKER_URL=redis://redis.internal:6379/0 \
 	EMAIL_URL=smtp+tls://guichet@smtp.example.org:587
 
-.PHONY: install messages translations demo serve test lint format check-deploy bench clean
+.PHONY: install messages translations demo serve test test-e2e test-faults lint format check-deploy \
+	bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(VENV)/.installed-e2e: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,e2e]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -41,6 +46,16 @@ serve: messages
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser journeys in Debian's Chromium (apt-get install chromium), axe-core and the Nu HTML
+# checker (needs Java), against a server started by the tests.
+test-e2e: messages $(VENV)/.installed-e2e
+	$(BIN)/pytest -m e2e tests/e2e
+
+# Restarts PostgreSQL and Redis and kills Celery workers during a load: run it only on a machine
+# whose services are yours (CI). Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+test-faults: messages
+	$(BIN)/pytest -m faults tests/faults
 
 # Benchmarks against gunicorn on 127.0.0.1 (../shared/BENCH.md): bench/results.json and
 # docs/performance.md. Uses DATABASE_URL when set (a scratch database!), else a SQLite file in /tmp.
