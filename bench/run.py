@@ -28,11 +28,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, models  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.http import HOST, PORT, Browser, p50, percentile, throughput  # noqa: E402
+from bench.pages import measure_pages  # noqa: E402
 from bench.prepare import prepare_applicants, session_cookies  # noqa: E402
 from bench.reports import measure_reports  # noqa: E402
 from bench.review import prepare_review_call  # noqa: E402
@@ -222,33 +223,9 @@ def deadline_rush(results, bench):
     )
 
 
-def measure_staff(results, bench):
-    """A programme manager opens the list of the benchmark call's applications."""
-    from accounts.models import User
-
-    manager = User.objects.get(email="gestion@example.org")
-    browser = Browser(session_cookies(manager))
-    path = f"/gestion/appels/{bench['call'].slug}/candidatures/"
-    timings = []
-    for _ in range(20):
-        status, _location, _body, ms = browser.request("GET", path)
-        assert status == 200, f"the staff list answered {status}"
-        timings.append(ms)
-    count = len(bench["rush"]) + len(bench["submitters"]) + 1
-    results["staff.applications_list.p50_ms"] = metric(
-        p50(timings), "ms", f"p50 of 20 loads of one call's list ({count} applications, 50 a page)"
-    )
-    log(f"staff list p50 {p50(timings):.1f} ms")
-
-
-def measure_reviews(results, call):
-    """Automatic assignment (in process), then the ranking and a reviewer's dashboard (HTTP)."""
-    from django.urls import reverse
-    from django.utils import translation
-
-    from accounts.models import User
+def measure_auto_assign(results, call):
+    """Automatic assignment of the review call, in process, then every review submitted."""
     from bench.review import auto_assign, bench_reviewers, submit_all_reviews
-    from reviews.models import Assignment
 
     reviewers = bench_reviewers()
     started = time.perf_counter()
@@ -265,43 +242,7 @@ def measure_reviews(results, call):
     log(f"auto-assignment {seconds:.2f} s: {created} assignments, {uncovered} uncovered")
     reviews = submit_all_reviews(call)
     connection.close()
-
-    manager = User.objects.get(email="gestion@example.org")
-    with translation.override("fr"):
-        ranking = reverse("reviews:ranking", args=[call.slug])
-        dashboard = reverse("reviews:dashboard")
-    browser = Browser(session_cookies(manager))
-    timings = []
-    for _ in range(10):
-        status, _location, _body, ms = browser.request("GET", ranking)
-        assert status == 200, f"the ranking answered {status}"
-        timings.append(ms)
-    results["reviews.ranking.p50_ms"] = metric(
-        p50(timings),
-        "ms",
-        f"p50 of 10 loads of the ranking's first page (100 rows; ranks computed over all "
-        f"{applications} applications and {reviews} reviews)",
-    )
-    log(f"ranking p50 {p50(timings):.0f} ms")
-
-    busiest = (
-        Assignment.objects.filter(application__call=call)
-        .values("reviewer")
-        .annotate(n=models.Count("pk"))
-        .order_by("-n")
-        .first()
-    )
-    reviewer = User.objects.get(pk=busiest["reviewer"])
-    browser = Browser(session_cookies(reviewer))
-    timings = []
-    for _ in range(20):
-        status, _location, _body, ms = browser.request("GET", dashboard)
-        assert status == 200, f"the dashboard answered {status}"
-        timings.append(ms)
-    results["reviews.dashboard.p50_ms"] = metric(
-        p50(timings), "ms", f"p50 of 20 loads of a reviewer's dashboard ({busiest['n']} dossiers)"
-    )
-    log(f"dashboard p50 {p50(timings):.0f} ms")
+    return reviews
 
 
 def machine():
@@ -359,8 +300,8 @@ def main():
         measure_public(results, bench["demo_call_slug"])
         measure_applicant(results, bench)
         deadline_rush(results, bench)
-        measure_staff(results, bench)
-        measure_reviews(results, review_call)
+        reviews = measure_auto_assign(results, review_call)
+        measure_pages(results, metric, bench, review_call, reviews, log=log)
     finally:
         server.terminate()
         server.wait(timeout=30)
