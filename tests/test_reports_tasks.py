@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -148,3 +149,54 @@ def test_a_real_worker_builds_the_report_after_the_commit(celery_worker):
         time.sleep(0.2)
     assert report.state == ReportState.DONE, report.error
     assert PdfReader(report.file.open("rb")).pages
+
+
+def test_reports_whose_task_was_lost_or_whose_worker_died_are_marked_failed(
+    call, programme_manager, client, django_capture_on_commit_callbacks
+):
+    from reports.tasks import fail_stalled_reports
+
+    now = timezone.now()
+    hour = timezone.timedelta(hours=1)
+
+    def report(state, created, started=None):
+        made = Report.objects.create(
+            kind=ReportKind.CALL,
+            call=call,
+            language="fr",
+            requested_by=programme_manager,
+            state=state,
+            started_at=started,
+        )
+        Report.objects.filter(pk=made.pk).update(created_at=created)
+        return made
+
+    lost = report(ReportState.QUEUED, now - 2 * hour)
+    waiting = report(ReportState.QUEUED, now - timezone.timedelta(minutes=5))
+    dead = report(ReportState.RUNNING, now - 2 * hour, started=now - hour)
+    building = report(ReportState.RUNNING, now - hour, started=now - timezone.timedelta(minutes=10))
+
+    assert fail_stalled_reports.delay().get() == 2
+
+    states = dict(Report.objects.values_list("pk", "state"))
+    assert states[lost.pk] == states[dead.pk] == ReportState.FAILED
+    assert states[waiting.pk] == ReportState.QUEUED and states[building.pk] == ReportState.RUNNING
+    # The person who asked reads that it failed and may ask again; staff read why.
+    client.force_login(programme_manager)
+    page = client.get(reverse("reports:progress", args=[lost.pk])).content.decode()
+    assert "Demandez-le à nouveau" in page
+    assert "no worker started the build within 60 minutes" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        again = request_report(programme_manager, ReportKind.CALL, call=call, language="fr")
+    assert again.pk not in (lost.pk, dead.pk)
+    # A lost task that shows up after all still builds the report.
+    assert build_report.delay(lost.pk).get() == "done"
+
+
+def test_the_stalled_report_sweep_runs_every_few_minutes():
+    from django.conf import settings
+
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert schedule["reports.tasks.fail_stalled_reports"] <= 10 * 60

@@ -239,11 +239,18 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Sends the e-mails left pending (broker down at commit time, a worker died, a lost retry).
     "notifications-sweeper": {"task": "notifications.tasks.send_unsent", "schedule": 60},
+    # Reports whose build task was lost or whose worker died are marked failed, not left waiting.
+    "reports-stalled": {"task": "reports.tasks.fail_stalled_reports", "schedule": 5 * 60},
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),
     },
 }
+
+# A report still waiting after this many seconds lost its task; one still being built after this
+# many (the build task's hard time limit, 31 minutes, plus a margin) lost its worker.
+REPORTS_QUEUED_STALL = env.int("REPORTS_QUEUED_STALL", default=60 * 60)
+REPORTS_RUNNING_STALL = 40 * 60
 
 # Notifications: an e-mail is tried up to NOTIFICATIONS_MAX_ATTEMPTS times, the delay doubling
 # from NOTIFICATIONS_RETRY_DELAY seconds up to NOTIFICATIONS_RETRY_DELAY_MAX (two hours in all).

@@ -2,11 +2,15 @@
 progress, stores the PDF in private storage and tells the person who asked.
 
 A failed build keeps its row, with the error, and leaves every earlier report as it was. A task
-delivered twice (a worker died) builds again unless the report is already done.
+delivered twice (a worker died) builds again unless the report is already done. A report whose
+task was lost (the broker restarted without keeping its queue) or whose worker died for good is
+marked failed by fail_stalled(), run every few minutes by celery beat, so that nobody waits for it.
 """
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -70,6 +74,37 @@ def fail(report_id, error):
         error=f"{type(error).__name__}: {error}"[:ERROR_LENGTH],
         finished_at=timezone.now(),
     )
+
+
+class StalledBuild(Exception):
+    """What a stalled report's error says (staff read it on the report's page)."""
+
+
+def fail_stalled(now=None):
+    """Mark failed the reports still waiting after REPORTS_QUEUED_STALL seconds (their task was
+    lost) and those still being built after REPORTS_RUNNING_STALL seconds (past the task's hard
+    time limit, so no worker is building them). Returns how many. The conditional updates
+    leave alone a report that started or finished meanwhile."""
+    now = now or timezone.now()
+    waited = settings.REPORTS_QUEUED_STALL
+    ran = settings.REPORTS_RUNNING_STALL
+    lost = Report.objects.filter(
+        state=ReportState.QUEUED, created_at__lt=now - dt.timedelta(seconds=waited)
+    ).update(
+        state=ReportState.FAILED,
+        finished_at=now,
+        error=str(StalledBuild(f"no worker started the build within {waited // 60} minutes")),
+    )
+    dead = Report.objects.filter(
+        state=ReportState.RUNNING, started_at__lt=now - dt.timedelta(seconds=ran)
+    ).update(
+        state=ReportState.FAILED,
+        finished_at=now,
+        error=str(StalledBuild(f"the build did not finish within {ran // 60} minutes")),
+    )
+    if lost or dead:
+        logger.warning("Reports marked failed: %s never started, %s never finished", lost, dead)
+    return lost + dead
 
 
 def build(report_id):
