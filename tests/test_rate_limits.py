@@ -53,3 +53,26 @@ def test_repeated_failed_logins_are_refused_even_with_the_right_password(client)
 
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()
+
+
+@override_settings(
+    COLLEX_RATE_LIMITS={"submit": "2/m", "upload": "2/m"},
+    CACHES={
+        "default": {
+            # Nothing listens there: the cache is down, as when Redis restarts.
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    },
+)
+def test_a_submission_goes_through_when_the_cache_of_the_limits_is_down(
+    client, applicant, open_call
+):
+    application = ApplicationFactory(call=open_call, lead=applicant, complete=True)
+    client.force_login(applicant)
+
+    response = client.post(reverse("applications:submit", args=[application.pk]))
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "submitted"
