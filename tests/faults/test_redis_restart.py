@@ -1,0 +1,40 @@
+"""Redis (the broker, and the cache of the rate limits) stops and comes back while applicants
+submit."""
+
+import pytest
+
+from .checks import complete, sent_once, wait_for_mail
+from .load import request, submit, submit_all
+
+pytestmark = pytest.mark.faults
+
+BATCH = 10
+
+
+def test_submissions_are_acknowledged_with_redis_down_and_every_receipt_is_sent_once(stack, redis):
+    stack.start_web()
+    stack.start_worker("a", beat=True)
+    bench = stack.probe("prepare", 3 * BATCH)
+    before, during, after = (bench["applications"][n : n + BATCH] for n in (0, 10, 20))
+
+    # Redis stops just after a first batch: tasks it held but no worker took yet are lost.
+    first = submit_all(before)
+    redis.stop()
+    down = submit_all(during)
+    # The applicant who submitted sees their application (and its confirmation) meanwhile.
+    page = request("GET", f"/candidatures/{during[0]['id']}/", during[0]["cookies"])[0]
+    redis.start()
+    last = [submit(a) for a in after]
+
+    assert [o for o in first + down + last if not o.acknowledged] == []
+    assert page == 200
+    rows = {int(pk): row for pk, row in stack.probe("inspect", bench["call"]).items()}
+    assert [pk for pk, row in rows.items() if not complete(row)] == []
+    # Queued to nobody while Redis was down, or lost with it: the sweeper sends them, once.
+    sent = wait_for_mail(stack, 3 * BATCH)
+    rows = {int(pk): row for pk, row in stack.probe("inspect", bench["call"]).items()}
+    assert sent_once(rows, sent) == []
+    print(
+        f"\n{3 * BATCH} submissions, {BATCH} of them with Redis down: all acknowledged and "
+        f"stored, {sum(map(len, sent.values()))} e-mails for {3 * BATCH} receipts"
+    )
