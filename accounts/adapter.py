@@ -55,11 +55,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request):
-        """Send the user back in their preferred language."""
+        """Send the user back in their preferred language. The address is read in the page's
+        language, else in the default one (LOGIN_REDIRECT_URL, "/", is the French home page)."""
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "language", None)
-        if language and language != get_language():
-            return translate_url(url, language)
+        if not language:
+            return url
+        for reading in dict.fromkeys([get_language(), settings.LANGUAGE_CODE]):
+            with translation.override(reading):
+                translated = translate_url(url, language)
+            if translated != url:
+                return translated
         return url
 
 

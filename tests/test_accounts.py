@@ -376,6 +376,13 @@ def test_after_login_a_user_who_prefers_english_gets_english(client):
     assert response.url == "/en/"
 
 
+def test_after_login_on_an_english_page_an_english_user_stays_in_english(client):
+    verified_user(language="en")
+    response = log_in(client, "lectrice@example.org", prefix="/en")
+    assert response.status_code == 302
+    assert response.url == "/en/"
+
+
 @pytest.mark.parametrize(
     "url",
     [
