@@ -24,4 +24,5 @@ urlpatterns = [
         {"fmt": "json"},
         name="projects_json",
     ),
+    path(pgettext_lazy("URL", "funded-projects/api/"), views_opendata.api_reference, name="api"),
 ]

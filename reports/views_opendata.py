@@ -4,6 +4,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -64,3 +65,19 @@ def funded_projects_file(request, fmt):
     response = HttpResponse(content, content_type=opendata.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{opendata.filename(fmt)}"'
     return with_licence(response)
+
+
+@require_safe
+def api_reference(request):
+    """The JSON API explained to people: every operation, its parameters and its fields."""
+    from .api import reference
+
+    return render(
+        request,
+        "reports/api_reference.html",
+        {
+            "operations": reference.operations(),
+            "openapi": request.build_absolute_uri(reverse("api:schema")),
+            "licence": opendata.LICENCE,
+        },
+    )

@@ -174,6 +174,7 @@ EXPECTED = {
     "GET opendata:projects":                        "200  200  200  200  200  200  200  200  200",
     "GET opendata:projects_csv":                    "200  200  200  200  200  200  200  200  200",
     "GET opendata:projects_json":                   "200  200  200  200  200  200  200  200  200",
+    "GET opendata:api":                             "200  200  200  200  200  200  200  200  200",
     "GET api:call-list":                            "200  200  200  200  200  200  200  200  200",
     "GET api:call-detail":                          "200  200  200  200  200  200  200  200  200",
     "GET api:project-list":                         "200  200  200  200  200  200  200  200  200",
