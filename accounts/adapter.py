@@ -55,18 +55,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request):
-        """Send the user back in their preferred language. The address is read in the page's
-        language, else in the default one (LOGIN_REDIRECT_URL, "/", is the French home page)."""
+        """Send the user back in their preferred language."""
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "language", None)
-        if not language:
-            return url
-        for reading in dict.fromkeys([get_language(), settings.LANGUAGE_CODE]):
-            with translation.override(reading):
-                translated = translate_url(url, language)
-            if translated != url:
-                return translated
-        return url
+        return in_language(url, language) if language else url
+
+    def get_signup_redirect_url(self, request):
+        """Where a new user lands once their address is confirmed: in the language they signed
+        up in, which save_user() made theirs."""
+        return in_language(super().get_signup_redirect_url(request), get_language())
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -86,6 +83,17 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user.orcid = sociallogin.account.uid
         user.language = language_or_default(get_language())
         return user
+
+
+def in_language(url, language):
+    """`url` translated into `language`. The address is read in the page's language, else in the
+    default one (LOGIN_REDIRECT_URL, "/", is the French home page)."""
+    for reading in dict.fromkeys([get_language(), settings.LANGUAGE_CODE]):
+        with translation.override(reading):
+            translated = translate_url(url, language)
+        if translated != url:
+            return translated
+    return url
 
 
 def language_or_default(code):

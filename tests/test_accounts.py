@@ -105,6 +105,18 @@ def test_following_the_link_confirms_the_email_and_logs_in(
     assert client.get("/accounts/profile/").status_code == 200
 
 
+def test_confirming_an_english_sign_up_lands_on_the_english_home_page(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, email="english@example.org", prefix="/en")
+
+    response = client.post(link_in(mail.outbox[0]))
+
+    assert response.status_code == 302
+    assert response.url == "/en/"
+
+
 def test_login_before_verification_goes_to_the_verification_sent_page(
     client, django_capture_on_commit_callbacks
 ):
