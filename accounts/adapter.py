@@ -65,6 +65,10 @@ class AccountAdapter(DefaultAccountAdapter):
         up in, which save_user() made theirs."""
         return in_language(super().get_signup_redirect_url(request), get_language())
 
+    def get_logout_redirect_url(self, request):
+        """Signing out of an English page leads to the English home page."""
+        return in_language(super().get_logout_redirect_url(request), get_language())
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_app(self, request, provider, client_id=None):

@@ -117,6 +117,16 @@ def test_confirming_an_english_sign_up_lands_on_the_english_home_page(
     assert response.url == "/en/"
 
 
+@pytest.mark.parametrize("prefix, home", [("", "/"), ("/en", "/en/")])
+def test_signing_out_leads_to_the_home_page_in_the_same_language(client, prefix, home):
+    client.force_login(verified_user())
+
+    response = client.post(f"{prefix}/accounts/logout/")
+
+    assert response.status_code == 302
+    assert response.url == home
+
+
 def test_login_before_verification_goes_to_the_verification_sent_page(
     client, django_capture_on_commit_callbacks
 ):
