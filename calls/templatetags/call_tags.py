@@ -58,7 +58,8 @@ def paris_date(value):
 
 @register.filter
 def iso_datetime(value):
-    return value.astimezone(PARIS).isoformat() if value else ""
+    """For <time datetime>: HTML allows at most three digits of a second's fraction; give none."""
+    return value.astimezone(PARIS).isoformat(timespec="seconds") if value else ""
 
 
 @register.simple_tag
