@@ -129,6 +129,27 @@ class PrivatePostgres:
     def running(self):
         return (self.data / "postmaster.pid").exists()
 
+    def value(self, query, *params):
+        """The first column of the first row of `query`, read without Django (fast to poll)."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            row = connection.execute(query, params).fetchone()
+        return row[0] if row else None
+
+    @contextlib.contextmanager
+    def table_locked(self, table):
+        """Hold `table` locked (nobody may even read it) until the block ends: a task that needs
+        it waits in the middle of its work, where the test wants it."""
+        import psycopg
+
+        with psycopg.connect(self.url) as connection:
+            connection.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            try:
+                yield
+            finally:
+                connection.rollback()
+
     def destroy(self):
         if self.running():
             with contextlib.suppress(ServiceError):
@@ -189,20 +210,25 @@ class Stack:
         self.web = start(command, self.folder / "gunicorn.log", self.env)
         wait_until(lambda: port_open(WEB_PORT), 60, "gunicorn did not listen")
 
-    def start_worker(self, name, *, beat=False, concurrency=1, extra_env=None):
+    def start_worker(self, name, *, extra_env=None):
+        """A worker of one pool process (prefork, as in production) named `name`."""
         log = self.folder / f"worker-{name}.log"
         command = [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker",
-                   "-n", f"{name}@faults", "--pool", "prefork", "--concurrency", str(concurrency),
+                   "-n", f"{name}@faults", "--pool", "prefork", "--concurrency", "1",
                    "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                    "--without-heartbeat"]  # fmt: skip
-        if beat:
-            command += ["--beat", "--schedule", str(self.folder / f"beat-{name}")]
-        env = {**self.env, **(extra_env or {})}
-        process = start(command, log, env)
+        process = start(command, log, {**self.env, **(extra_env or {})})
         self.workers[name] = process
         wait_until(lambda: " ready." in log.read_text(errors="replace"), 60,
                    f"Celery worker {name} did not say it was ready")  # fmt: skip
         return process
+
+    def start_beat(self):
+        """Celery beat, which queues the sweeper every second (tests/faults/settings.py)."""
+        schedule = str(self.folder / "beat-schedule")
+        command = [str(Path(sys.executable).parent / "celery"), "-A", "config", "beat",
+                   "--schedule", schedule, "--loglevel", "INFO"]  # fmt: skip
+        self.workers["beat"] = start(command, self.folder / "beat.log", self.env)
 
     def stop_worker(self, name):
         end_group(self.workers.pop(name, None), timeout=30)

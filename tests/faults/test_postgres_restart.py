@@ -15,7 +15,8 @@ APPLICANTS = 80
 
 def test_a_restart_during_a_submission_rush_loses_no_acknowledged_submission(stack, postgres):
     stack.start_web()
-    stack.start_worker("a", beat=True)
+    stack.start_worker("a")
+    stack.start_beat()
     bench = stack.probe("prepare", APPLICANTS)
     applications = bench["applications"]
 

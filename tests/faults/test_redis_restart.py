@@ -13,7 +13,8 @@ BATCH = 10
 
 def test_submissions_are_acknowledged_with_redis_down_and_every_receipt_is_sent_once(stack, redis):
     stack.start_web()
-    stack.start_worker("a", beat=True)
+    stack.start_worker("a")
+    stack.start_beat()
     bench = stack.probe("prepare", 3 * BATCH)
     before, during, after = (bench["applications"][n : n + BATCH] for n in (0, 10, 20))
 
