@@ -1,0 +1,155 @@
+"""Browser journeys: Debian's Chromium driven by Playwright, against pytest-django's live server.
+
+Playwright's sync API runs an event loop in the test's thread, which Django would take for an
+async context: DJANGO_ALLOW_ASYNC_UNSAFE lets the test set up data with the ORM beside it.
+Playwright cannot download browsers here: the tests use /usr/bin/chromium (CHROMIUM to change it).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# axe-core's rules for WCAG 2.0 and 2.1, levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+class AxeReport:
+    """Every page checked by axe in a test, and the serious or critical violations found."""
+
+    def __init__(self, axe):
+        self.axe = axe
+        self.checked = []
+        self.problems = []
+        self.seen = []  # every violation, whatever its impact, for tests/e2e/screenshots/axe.txt
+
+    def check(self, page, label):
+        results = self.axe.run(
+            page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+        ).response
+        self.checked.append(page.url)
+        for violation in results["violations"]:
+            self.seen.append(f"{label}: {violation['id']} [{violation['impact']}]")
+            if violation["impact"] in BLOCKING_IMPACTS:
+                targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]
+                self.problems.append(
+                    f"{label} ({page.url}): {violation['id']} [{violation['impact']}] "
+                    f"{violation['help']} – {'; '.join(targets)}"
+                )
+
+    def write_summary(self, name):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        lines = [f"{len(self.checked)} pages checked"] + self.checked + ["", "Violations:"]
+        (SCREENSHOTS / f"axe-{name}.txt").write_text("\n".join(lines + self.seen) + "\n")
+
+    def assert_clean(self):
+        assert not self.problems, "axe-core found serious or critical violations:\n" + "\n".join(
+            self.problems
+        )
+
+
+@pytest.fixture
+def axe_report(axe, request):
+    report = AxeReport(axe)
+    yield report
+    if report.checked:
+        report.write_summary(re.sub(r"[^\w-]+", "-", request.node.name))
+
+
+class Persona:
+    """One person's browser context (cookies, downloads), with a tab, in one language."""
+
+    def __init__(self, browser, live_server, name, language, axe_report):
+        self.context = browser.new_context(
+            locale="fr-FR" if language == "fr" else "en-GB",
+            viewport={"width": 1440, "height": 900},
+            accept_downloads=True,
+        )
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.live_server = live_server
+        self.name = name
+        self.language = language
+        self.axe_report = axe_report
+        self.shots = 0
+
+    def url(self, path):
+        return self.live_server.url + path
+
+    def log_in_as(self, user):
+        """Sign in without the form (for personas whose sign-in is not part of the journey)."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.live_server.url}]
+        )
+
+    def goto(self, path):
+        response = self.page.goto(self.url(path))
+        assert response.ok, f"{path} answered {response.status}"
+        return response
+
+    def see(self, step):
+        """Screenshot the page and check it with axe-core (WCAG 2.1 A and AA)."""
+        self.shots += 1
+        SCREENSHOTS.mkdir(exist_ok=True)
+        slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
+        self.page.screenshot(
+            path=SCREENSHOTS / f"{self.language}-{self.name}-{self.shots:02d}-{slug}.png",
+            full_page=True,
+        )
+        self.axe_report.check(self.page, f"[{self.language}] {self.name}: {step}")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def personas(browser, live_server, axe_report):
+    """personas("applicant", "en") opens a new browser context; all are closed at the end."""
+    opened = []
+
+    def open_persona(name, language="fr"):
+        persona = Persona(browser, live_server, name, language, axe_report)
+        opened.append(persona)
+        return persona
+
+    yield open_persona
+    for persona in opened:
+        persona.close()
