@@ -119,7 +119,7 @@ def test_the_line_starts_where_the_envelope_ends(client, programme_manager, call
     client.force_login(programme_manager)
     response = client.get(page_url(call))
     page = text_of(response)
-    assert "Above the line: 2 applications use €16,000 of €20,000; €4,000 remain." in page
+    assert "Applications above the line: 2, for €16,000 of €20,000; €4,000 remain." in page
     above = [row.application.pk for row in response.context["line"].rows if row.above]
     assert above == [four[0].pk, four[1].pk]
 
@@ -130,7 +130,7 @@ def test_moving_the_line_shows_the_envelope_exceeded_before_anything_is_recorded
     client.force_login(programme_manager)
     page = text_of(client.get(page_url(call, line=3)))
     assert (
-        "Above the line: 3 applications use €24,000 of €20,000; €4,000 over the envelope." in page
+        "Applications above the line: 3, for €24,000 of €20,000; €4,000 over the envelope." in page
     )
     assert page.count('class="decision-row above-line') == 3
     assert not Decision.objects.exists()
@@ -149,7 +149,7 @@ def test_the_line_counts_a_proposed_amount_and_skips_rejected_applications(
     )
     client.force_login(programme_manager)
     page = text_of(client.get(page_url(call, line=3)))
-    assert "Above the line: 3 applications use €13,000 of €20,000; €7,000 remain." in page
+    assert "Applications above the line: 3, for €13,000 of €20,000; €7,000 remain." in page
 
 
 def test_the_page_has_a_fixed_number_of_queries(
