@@ -51,6 +51,28 @@ def parse_date(raw):
     return raw
 
 
+# What HTML allows in the value of a number field and of a date field.
+VALID_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+VALID_DATE = re.compile(r"\d{4,}-\d{2}-\d{2}")
+
+
+class NumberAnswerInput(forms.NumberInput):
+    """A number question's field. An answer kept as typed that is no number is left out of the
+    value, which HTML forbids and browsers empty: the field shows empty, with its error."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value if value is not None and VALID_NUMBER.fullmatch(value) else None
+
+
+class DateAnswerInput(forms.DateInput):
+    """A date question's field: likewise, an answer that is no ISO date is left out."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value if value is not None and VALID_DATE.fullmatch(value) else None
+
+
 class Section:
     """A group of questions under a section block's title (the first may have no title)."""
 
@@ -145,9 +167,9 @@ class ApplicationForm(forms.Form):
             for bound, attr in (("min_value", "min"), ("max_value", "max")):
                 if value[bound] is not None:
                     attrs[attr] = value[bound]
-            return forms.CharField(widget=forms.NumberInput(attrs=attrs), **options)
+            return forms.CharField(widget=NumberAnswerInput(attrs=attrs), **options)
         if kind == "date":
-            return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **options)
+            return forms.CharField(widget=DateAnswerInput(attrs={"type": "date"}), **options)
         raise ValueError(f"unknown question kind {kind}")
 
     def answers(self):
