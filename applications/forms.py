@@ -30,22 +30,37 @@ def in_language(value, key):
     return value.get(key, "")
 
 
+# Beyond 15 significant digits or this magnitude, a JSON number would not keep the number typed.
+JSON_DIGITS = 15
+
+
 def parse_number(raw):
-    """A JSON number when the text is one ("12", "3,5"), else the text as typed."""
+    """A JSON number when the text is one that JSON keeps exactly ("12", "3,5"), else the text:
+    as written with a dot ("1e309", "0,1234567890123456789") or as typed (not a number)."""
+    text = SPACES.sub("", raw).replace(",", ".")
     try:
-        number = Decimal(SPACES.sub("", raw).replace(",", "."))
+        number = Decimal(text)
     except InvalidOperation:
         return raw
     if not number.is_finite():
         return raw
-    return int(number) if number == number.to_integral_value() else float(number)
+    if (
+        abs(number.adjusted()) > JSON_DIGITS
+        or len(number.normalize().as_tuple().digits) > JSON_DIGITS
+    ):
+        return text  # never int("1e999999999"): the answer stays text, checked at submission
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number) if Decimal(repr(float(number))) == number else text
 
 
 def parse_date(raw):
     """An ISO date when the text is one (or a French dd/mm/yyyy date), else the text as typed."""
     for parse in (dt.date.fromisoformat, lambda text: dt.datetime.strptime(text, "%d/%m/%Y")):
         try:
-            return parse(raw.strip()).strftime("%Y-%m-%d")
+            parsed = parse(raw.strip())
+            # isoformat(): strftime("%Y") writes the year 1 as "1", which no longer parses.
+            return (parsed.date() if isinstance(parsed, dt.datetime) else parsed).isoformat()
         except ValueError:
             continue
     return raw
@@ -62,7 +77,7 @@ class NumberAnswerInput(forms.NumberInput):
 
     def format_value(self, value):
         value = super().format_value(value)
-        return value if value is not None and VALID_NUMBER.fullmatch(value) else None
+        return value if isinstance(value, str) and VALID_NUMBER.fullmatch(value) else None
 
 
 class DateAnswerInput(forms.DateInput):
@@ -70,7 +85,7 @@ class DateAnswerInput(forms.DateInput):
 
     def format_value(self, value):
         value = super().format_value(value)
-        return value if value is not None and VALID_DATE.fullmatch(value) else None
+        return value if isinstance(value, str) and VALID_DATE.fullmatch(value) else None
 
 
 class Section:
