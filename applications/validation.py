@@ -84,6 +84,8 @@ def answer_problems(block, value):
     if empty:
         return [_("This answer is required.")] if question["required"] else []
     kind = block.block_type
+    if kind in ("text", "long_text") and not isinstance(value, str):
+        return [_("Enter a text.")]
     if kind == "text" and len(str(value)) > question["max_length"]:
         return [
             _("At most %(limit)s characters (this answer has %(count)s).")
@@ -103,7 +105,9 @@ def answer_problems(block, value):
     if kind == "number":
         try:
             number = Decimal(str(value))
-        except InvalidOperation:
+        except (InvalidOperation, ValueError):  # ValueError: an integer too long to write
+            return [_("Enter a number.")]
+        if not number.is_finite():  # "NaN", "Infinity": no bound can be checked against them
             return [_("Enter a number.")]
         if question["min_value"] is not None and number < question["min_value"]:
             return [_("At least %(limit)s.") % {"limit": question["min_value"]}]
