@@ -43,6 +43,7 @@ def missing(*ports):
 @pytest.fixture(scope="session")
 def postgres():
     """A PostgreSQL cluster of our own, migrated once; dropped at the end, whatever happens."""
+    PrivatePostgres.remove_stale()
     if reason := missing(PG_PORT, WEB_PORT):
         pytest.skip(reason)
     # Directly under /tmp: the `postgres` user must be able to reach it when we are root.

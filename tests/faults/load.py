@@ -3,6 +3,7 @@ each, one request each (a browser does not post a form twice by itself), bounded
 
 import http.client
 import threading
+import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
@@ -22,6 +23,7 @@ class Outcome:
     location: str = ""
     success: str = ""  # the message the applicant sees on the next page, if it says "received"
     error: str = ""
+    seconds: float = 0.0  # how long the applicant waited for the answer
 
     @property
     def acknowledged(self):
@@ -73,6 +75,7 @@ def success_message(response):
 
 def submit(application):
     outcome = Outcome(application["id"])
+    started = time.monotonic()
     try:
         outcome.status, response = request("POST", submit_path(outcome.application),
                                            application["cookies"])  # fmt: skip
@@ -80,6 +83,7 @@ def submit(application):
         outcome.success = success_message(response)
     except (OSError, http.client.HTTPException) as error:
         outcome.error = f"{type(error).__name__}: {error}"
+    outcome.seconds = time.monotonic() - started
     return outcome
 
 

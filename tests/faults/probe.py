@@ -12,6 +12,7 @@ keeps away from Django's database, which is the suite's, not the private cluster
 import json
 import os
 import sys
+import uuid
 
 import django
 
@@ -20,7 +21,7 @@ def prepare(count):
     from bench.prepare import session_cookies
     from tests.factories import ApplicationFactory, CallFactory
 
-    call = CallFactory()
+    call = CallFactory(slug=f"faults-{uuid.uuid4().hex[:12]}")  # one database for every test
     applications = [
         ApplicationFactory(call=call, complete=True, lead__email=f"lead-{call.pk}-{n}@example.org")
         for n in range(count)

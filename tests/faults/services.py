@@ -46,11 +46,11 @@ def port_open(port):
         return False
 
 
-def end_group(process, timeout=10):
-    """Stop a process started by start() and its children: SIGTERM, then SIGKILL."""
+def end_group(process, timeout=10, first=signal.SIGTERM):
+    """Stop a process started by start() and its children: `first`, then SIGKILL."""
     if process is None or process.poll() is not None:
         return
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5)):
+    for sig, wait in ((first, timeout), (signal.SIGKILL, 5)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
@@ -109,6 +109,17 @@ class PrivatePostgres:
         if result.returncode:
             raise ServiceError(f"{' '.join(command)}: {result.stdout}{result.stderr}")
         return result.stdout
+
+    @classmethod
+    def remove_stale(cls):
+        """Clusters left by a run that was itself killed (they hold the port): ours by name."""
+        if postgres_binaries() is None:
+            return
+        for pid_file in Path("/tmp").glob("collex-faults-pg-*/data/postmaster.pid"):
+            cluster = cls(pid_file.parent.parent)
+            with contextlib.suppress(ServiceError, subprocess.SubprocessError):
+                cluster.stop("immediate")
+            shutil.rmtree(cluster.folder, ignore_errors=True)
 
     def create(self):
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -231,7 +242,8 @@ class Stack:
         self.workers["beat"] = start(command, self.folder / "beat.log", self.env)
 
     def stop_worker(self, name):
-        end_group(self.workers.pop(name, None), timeout=30)
+        """Celery's cold shutdown (SIGQUIT): the test is over, no task needs finishing."""
+        end_group(self.workers.pop(name, None), first=signal.SIGQUIT)
 
     def pool_children(self, name):
         """The pids of a worker's pool processes (its children)."""
@@ -240,7 +252,7 @@ class Stack:
         return [int(child) for child in children.read_text().split()] if children.exists() else []
 
     def stop(self):
-        end_group(self.web)
+        end_group(self.web, first=signal.SIGINT)  # gunicorn's quick shutdown
         for name in list(self.workers):
             self.stop_worker(name)
 

@@ -61,6 +61,7 @@ def test_a_restart_during_a_submission_rush_loses_no_acknowledged_submission(sta
     assert sent_once(rows, sent) == []
     print(
         f"\n{APPLICANTS} submitted at once, PostgreSQL restarted: {len(acknowledged)} "
-        f"acknowledged and stored, {len(refused)} refused ({sorted({o.status for o in refused})})"
+        f"acknowledged and stored, {len(refused)} refused ({sorted({o.status for o in refused})}"
+        f", the slowest answer in {max(o.seconds for o in outcomes):.1f} s)"
         f" then submitted again; {sum(map(len, sent.values()))} e-mails for {APPLICANTS} receipts"
     )
