@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution
 from calls.models import Programme
 
+from .forms import ValidNumberInput
 from .models import MONEY, Application, ApplicationState, BudgetLine, TeamMember
 
 
@@ -109,7 +110,7 @@ def select():
 
 
 def amount_input():
-    return forms.NumberInput(attrs={"class": "form-control", "min": "0", "step": "0.01"})
+    return ValidNumberInput(attrs={"class": "form-control", "min": "0", "step": "0.01"})
 
 
 class StaffApplicationFilter(django_filters.FilterSet):

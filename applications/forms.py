@@ -71,17 +71,17 @@ VALID_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
 VALID_DATE = re.compile(r"\d{4,}-\d{2}-\d{2}")
 
 
-class NumberAnswerInput(forms.NumberInput):
-    """A number question's field. An answer kept as typed that is no number is left out of the
-    value, which HTML forbids and browsers empty: the field shows empty, with its error."""
+class ValidNumberInput(forms.NumberInput):
+    """A number field that leaves out of value= what is no number (an answer kept as typed, a
+    word sent back with its error): HTML forbids it there and browsers empty the field anyway."""
 
     def format_value(self, value):
         value = super().format_value(value)
         return value if isinstance(value, str) and VALID_NUMBER.fullmatch(value) else None
 
 
-class DateAnswerInput(forms.DateInput):
-    """A date question's field: likewise, an answer that is no ISO date is left out."""
+class ValidDateInput(forms.DateInput):
+    """A date field that likewise leaves out what is no ISO date."""
 
     def format_value(self, value):
         value = super().format_value(value)
@@ -182,9 +182,9 @@ class ApplicationForm(forms.Form):
             for bound, attr in (("min_value", "min"), ("max_value", "max")):
                 if value[bound] is not None:
                     attrs[attr] = value[bound]
-            return forms.CharField(widget=NumberAnswerInput(attrs=attrs), **options)
+            return forms.CharField(widget=ValidNumberInput(attrs=attrs), **options)
         if kind == "date":
-            return forms.CharField(widget=DateAnswerInput(attrs={"type": "date"}), **options)
+            return forms.CharField(widget=ValidDateInput(attrs={"type": "date"}), **options)
         raise ValueError(f"unknown question kind {kind}")
 
     def answers(self):

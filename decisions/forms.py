@@ -5,12 +5,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.forms import ValidDateInput, ValidNumberInput
+
 from .models import PROPOSABLE, Body
 
 OUTCOMES = [(outcome.value, outcome.label) for outcome in PROPOSABLE]
 
 
-class DateInput(forms.DateInput):
+class DateInput(ValidDateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
@@ -23,7 +25,7 @@ def money_field(label, **kwargs):
         min_value=Decimal("0"),
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        widget=ValidNumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
         **kwargs,
     )
 
@@ -68,6 +70,7 @@ class DecisionForm(forms.Form):
         label=_("Rank on the reserve list"),
         required=False,
         min_value=1,
+        widget=ValidNumberInput,
         help_text=_("Empty: after the last one."),
     )
     motivation = forms.CharField(label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -11,6 +11,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Discipline, Institution
+from applications.forms import ValidNumberInput
 
 from .models import Recommendation, ReviewerProfile
 from .scoring import format_score
@@ -169,7 +170,7 @@ class ReviewForm(MarksInvalid, forms.Form):
                 label=_("Score"),
                 help_text=scale_text(criterion, half_points),
                 required=False,
-                widget=forms.NumberInput(
+                widget=ValidNumberInput(
                     attrs={
                         "class": "form-control score-input",
                         "step": step,
