@@ -7,8 +7,9 @@ table, which names every URL pattern and who may open it. Every address a person
 every POST the table answers with a page, 200 or 400: forms sent back with their errors) is
 requested with the Django test client as that persona, in French and in English. Besides: the
 public Wagtail pages of the demo (home, editorial pages), an open call with the demo's application
-form, a draft of it (its page, saved empty, submitted incomplete), a review sent with no score, the
-sign-in, sign-up and password-reset forms sent wrong, and the 404, 429 and 500 pages.
+form, a draft of it (its page, saved empty or all wrong, submitted incomplete), a review and a
+decision sent empty or all wrong, filters given words for numbers, the sign-in, sign-up and
+password-reset forms sent wrong, and the 404, 429 and 500 pages.
 
 Wagtail's admin (/admin/) is left out: its markup is Wagtail's own, not ours to fix.
 
@@ -32,9 +33,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
+from applications.forms import DraftForms
+from decisions.forms import DecisionForm, ProposalForm
 from demo.calls import application_form, faq
 from demo.facts import load_network
 from demo.site import load_home_page, load_network_settings, load_standard_pages
+from reviews.forms_reviewer import ReviewForm
 from reviews.models import AssignmentState, ConflictDeclaration
 from tests.factories import (
     ApplicationFactory,
@@ -92,7 +96,7 @@ class Request:
     method: str
     persona: str
     path: object  # scenario -> path, in the language active
-    data: dict | None = None
+    data: object = None  # a dict, or scenario -> dict
     settings: dict | None = None  # settings overridden for this request
     repeat: int = 1  # sent that many times, the last answer kept (a rate limit)
 
@@ -149,6 +153,25 @@ def extra_requests():
         reversed_("reviews:answer", pk=lambda s: s["assignments"]["pending_reviewer"].pk),
         {"action": "conflict", "reason": ""},
     )
+    yield Request(
+        "POST",
+        SCORING,
+        reversed_("reviews:assignment", pk=lambda s: s["scoring"].pk),
+        lambda s: wrong(review_form(s["call"]), action="submit"),
+    )
+    decision = reversed_("decisions:application", pk=lambda s: s["decided"].pk)
+    for step, form in (("proposal", ProposalForm), ("decision", DecisionForm)):
+        yield Request("POST", "staff", decision, wrong(form(prefix=step), step=step))
+    yield Request("GET", "anonymous", lambda s: reverse("opendata:projects") + "?year=x")
+    yield Request("GET", "anonymous", lambda s: reverse("calls:list") + "?kind=x&phase=x")
+    yield Request(
+        "GET",
+        "staff",
+        lambda s: (
+            reverse("applications:call_applications", kwargs={"slug": s["call"].slug})
+            + "?amount_min=x&amount_max=x"
+        ),
+    )
     for persona in ("owner", "staff"):
         yield Request("GET", persona, reversed_("applications:edit", **draft))
         for state in OTHER_STATES:
@@ -158,6 +181,9 @@ def extra_requests():
         pk = {"pk": lambda s, outcome=outcome: s["states"][outcome].pk}
         yield Request("GET", "staff", reversed_("decisions:application", **pk))
     yield Request("POST", "owner", reversed_("applications:edit", **draft), {})
+    edit = reversed_("applications:edit", **draft)
+    yield Request("POST", "owner", edit, lambda s: wrong_draft(s["draft"], answers=True))
+    yield Request("POST", "owner", edit, lambda s: wrong_draft(s["draft"], answers=False))
     yield Request(
         "POST",
         "owner",
@@ -226,17 +252,48 @@ def other_states(call, owner):
     return found
 
 
+def wrong(form, **fixed):
+    """Every field of the form given a word: not a number, a date, a choice or an e-mail."""
+    return {**{form.add_prefix(name): "x" for name in form.fields}, **fixed}
+
+
+def review_form(call):
+    return ReviewForm(criteria=call.weighted_criteria(), half_points=call.half_points)
+
+
+def wrong_draft(application, answers):
+    """The draft page sent with a row of the team, of the budget and of the people to exclude
+    all wrong (not an e-mail, not an amount, not a choice), and the answers too if asked."""
+    drafts = DraftForms(application)
+    data = {"version": str(application.version), "title": application.title}
+    if answers:
+        for name in drafts.form.fields:
+            if name not in data:
+                data[drafts.form.add_prefix(name)] = "x" * 400  # too long, not a number or date
+    for formset in (drafts.team, drafts.budget, drafts.excluded):
+        if formset is not None:
+            management = formset.management_form
+            data[management.add_prefix("TOTAL_FORMS")] = "1"
+            data[management.add_prefix("INITIAL_FORMS")] = "0"
+            row = formset.forms[0]
+            for name in row.fields:
+                if name != "DELETE":
+                    data[row.add_prefix(name)] = "x"
+    return data
+
+
 def is_html(response):
     return response.get("Content-Type", "").startswith("text/html")
 
 
-def answer(client, request, path):
+def answer(client, request, path, scenario):
     """The last answer to the request, in a savepoint rolled back (a POST changes nothing)."""
     cache.clear()  # rate limits
     with override_settings(**(request.settings or {})), transaction.atomic():
         for _time in range(request.repeat):
             if request.method == "POST":
-                response = client.post(path, request.data)
+                data = request.data(scenario) if callable(request.data) else request.data
+                response = client.post(path, data)
             else:
                 response = client.get(path)
         transaction.set_rollback(True)
@@ -254,7 +311,7 @@ def render_pages(scenario):
         for language in LANGUAGES:
             with translation.override(language):
                 path = request.path(scenario)
-            response = answer(clients[request.persona], request, path)
+            response = answer(clients[request.persona], request, path, scenario)
             if response.status_code in (301, 302) or not is_html(response):
                 kind = response.get("Content-Type", "").split(";")[0]
                 kind = "redirect" if response.status_code in (301, 302) else kind
