@@ -27,13 +27,15 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")
     # Only while a browser runs: the rest of the suite keeps Django's check.
     allowed = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Pages that build PDFs (receipt, letters, report) take seconds on a busy CI machine.
+    expect.set_options(timeout=20_000)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -104,7 +106,7 @@ class Persona:
             viewport={"width": 1440, "height": 900},
             accept_downloads=True,
         )
-        self.context.set_default_timeout(15_000)
+        self.context.set_default_timeout(30_000)
         self.page = self.context.new_page()
         self.live_server = live_server
         self.name = name

@@ -17,7 +17,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
-from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
 from accounts.roles import Role
@@ -31,6 +30,8 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Playwright comes with the e2e extra (make test-e2e), not with the dev tools of make test.
+expect = pytest.importorskip("playwright.sync_api").expect
 
 APPLICANT_EMAIL = "claire.dupont@example.org"
 PASSWORD = "Un mot de passe assez long 2026"

@@ -7,7 +7,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import translation
-from playwright.sync_api import expect
 
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
@@ -24,6 +23,8 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Playwright comes with the e2e extra (make test-e2e), not with the dev tools of make test.
+expect = pytest.importorskip("playwright.sync_api").expect
 
 FOCUS_STYLE = """() => {
   const el = document.activeElement;
