@@ -140,7 +140,7 @@ def test_a_visitor_skips_to_the_content_finds_a_call_signs_in_and_applies_and_su
     BudgetLineFactory(application=application, amount_requested=12000)
     page.reload()
     submit = page.get_by_role("button", name=t("Submit the application"))
-    keys.tab_to(submit)
+    keys.tab_to(submit, backwards=True)  # near the end of the page: Shift+Tab is quicker
     page.keyboard.press("Space")
     expect(page.locator("#submissions")).to_be_visible()
     application.refresh_from_db()
