@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.forms import ValidDateInput
+
 PARIS = ZoneInfo("Europe/Paris")
 # A due date typed as a day means the end of that day, in Paris.
 END_OF_DAY = dt.time(23, 59)
@@ -58,7 +60,7 @@ class AssignForm(forms.Form):
     due_date = forms.DateField(
         label=_("Due date (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=ValidDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The end of that day, Paris time. By default, the call's date for reviews."),
     )
 
