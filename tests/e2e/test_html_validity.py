@@ -159,6 +159,12 @@ def extra_requests():
         reversed_("reviews:assignment", pk=lambda s: s["scoring"].pk),
         lambda s: wrong(review_form(s["call"]), action="submit"),
     )
+    yield Request(
+        "POST",
+        "staff",
+        reversed_("reviews:assignments", slug=lambda s: s["call"].slug),
+        {"action": "assign", "application": "x", "reviewer": "x", "due_date": "x"},
+    )
     decision = reversed_("decisions:application", pk=lambda s: s["decided"].pk)
     for step, form in (("proposal", ProposalForm), ("decision", DecisionForm)):
         yield Request("POST", "staff", decision, wrong(form(prefix=step), step=step))
