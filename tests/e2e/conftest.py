@@ -108,6 +108,18 @@ class Persona:
         )
         self.context.set_default_timeout(30_000)
         self.page = self.context.new_page()
+        # Script errors and refusals (a Content-Security-Policy blocking a script or a style
+        # would show here); the favicon the app does not have is no error of a page.
+        self.errors = []
+        self.page.on("pageerror", lambda error: self.errors.append(f"{self.page.url}: {error}"))
+        self.page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and "favicon" not in (message.location or {}).get("url", "")
+                and self.errors.append(f"{self.page.url}: {message.text}")
+            ),
+        )
         self.live_server = live_server
         self.name = name
         self.language = language
@@ -154,7 +166,8 @@ class Persona:
 
 @pytest.fixture
 def personas(browser, live_server, axe_report):
-    """personas("applicant", "en") opens a new browser context; all are closed at the end."""
+    """personas("applicant", "en") opens a new browser context; all are closed at the end, and
+    no page may have logged a script error or a refusal in the browser's console."""
     opened = []
 
     def open_persona(name, language="fr"):
@@ -163,5 +176,7 @@ def personas(browser, live_server, axe_report):
         return persona
 
     yield open_persona
+    errors = [error for persona in opened for error in persona.errors]
     for persona in opened:
         persona.close()
+    assert not errors, "the browser's console shows errors:\n" + "\n".join(errors)
