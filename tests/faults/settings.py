@@ -17,8 +17,12 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 CELERY_TASK_DEFAULT_QUEUE = "collex-faults"
 # How long Redis keeps a task taken by a worker that vanished before handing it to another.
+# Production keeps kombu's hour (longer than a report may take); a test can shorten it, and the
+# workers look for such tasks every second.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("FAULTS_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
 }
 # The sweeper's schedule, minutes in production, seconds here.
 NOTIFICATIONS_SWEEP_AFTER = 2

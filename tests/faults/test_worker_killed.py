@@ -56,3 +56,24 @@ def test_a_receipt_and_a_report_whose_workers_die_mid_task_are_sent_and_built_on
     assert sent_once(rows, sent) == []
     log = (stack.folder / "worker-b.log").read_text()
     assert "WorkerLostError" in log
+
+
+def test_a_report_whose_whole_worker_dies_is_built_once_by_another_worker(stack, postgres):
+    """The worker and its pool are killed together (a machine lost): nobody gives the task back,
+    Redis hands it to another worker once its visibility timeout is over (an hour in
+    production, longer than any report may take; 10 seconds here)."""
+    visibility = {"FAULTS_VISIBILITY_TIMEOUT": "10"}
+    stack.start_worker("c", extra_env=visibility)
+    bench = stack.probe("prepare", 1)
+    with postgres.table_locked("applications_application"):
+        report = stack.probe("report", bench["call"])
+        wait_until(lambda: report_state(postgres, report) == "running", 60, "no report was built")
+        os.killpg(stack.workers.pop("c").pid, signal.SIGKILL)
+    stack.start_worker("d", extra_env=visibility)
+    wait_until(lambda: report_state(postgres, report) == "done", 90, "the report was not done")
+
+    sent = wait_for_mail(stack, 1)
+    assert {email: len(ids) for email, ids in sent.items()} == {
+        f"manager-{bench['call']}@example.org": 1
+    }
+    assert "build_report" in (stack.folder / "worker-d.log").read_text()
