@@ -164,6 +164,17 @@ def select():
     return forms.Select(attrs={"class": "form-select"})
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A year: a whole number from 1000 to 9999, else the filter is refused with its message.
+    A year such as -1, 1 (before year 1 in UTC), 2026.5 or 1e76 made the database's year lookup
+    fail (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1000, max_value=9999, **kwargs)
+
+
 class FundedProjectFilter(django_filters.FilterSet):
     """The filters of the page, of its CSV and JSON files and of the API: the same everywhere."""
 
@@ -189,7 +200,7 @@ class FundedProjectFilter(django_filters.FilterSet):
         empty_label=_("All calls"),
         widget=select(),
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         label=_("Year"),
         method="filter_year",
         widget=forms.NumberInput(attrs={"class": "form-control", "min": "2000", "max": "2100"}),

@@ -1,20 +1,17 @@
 """The API's filters: calls as on the public list of calls (kind, programme, phase) plus the year;
 funded projects exactly as on the open data page."""
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from calls.filters import CallFilter
 from decisions.budget import closing_year
-from reports.opendata import FundedProjectFilter
+from reports.opendata import FundedProjectFilter, YearFilter
 
 __all__ = ["FundedProjectFilter", "PublicCallFilter"]
 
 
 class PublicCallFilter(CallFilter):
-    year = django_filters.NumberFilter(
-        label=_("Year of the deadline, in Paris time"), method="filter_year"
-    )
+    year = YearFilter(label=_("Year of the deadline, in Paris time"), method="filter_year")
 
     class Meta(CallFilter.Meta):
         fields = [*CallFilter.Meta.fields, "year"]
