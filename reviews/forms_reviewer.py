@@ -83,7 +83,10 @@ class ReviewerProfileForm(MarksInvalid, forms.ModelForm):
     class Meta:
         model = ReviewerProfile
         fields = ["disciplines", "keywords", "languages", "max_load"]
-        widgets = {"keywords": forms.TextInput(attrs={"class": "form-control"})}
+        widgets = {
+            "keywords": forms.TextInput(attrs={"class": "form-control"}),
+            "max_load": ValidNumberInput,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
