@@ -34,7 +34,7 @@ from django.utils import translation
 from django.views.defaults import server_error
 
 from applications.forms import DraftForms
-from decisions.forms import DecisionForm, ProposalForm
+from decisions.forms import BatchForm, DecisionForm, ProposalForm
 from demo.calls import application_form, faq
 from demo.facts import load_network
 from demo.site import load_home_page, load_network_settings, load_standard_pages
@@ -164,6 +164,24 @@ def extra_requests():
         "staff",
         reversed_("reviews:assignments", slug=lambda s: s["call"].slug),
         {"action": "assign", "application": "x", "reviewer": "x", "due_date": "x"},
+    )
+    yield Request(
+        "POST",
+        "staff",
+        reversed_("decisions:call", slug=lambda s: s["call"].slug),
+        wrong(BatchForm(), applications=""),
+    )
+    yield Request(
+        "POST",
+        "reviewer",
+        reversed_("reviews:profile"),
+        {"disciplines": "x", "keywords": "x" * 2000, "languages": "x", "max_load": "x"},
+    )
+    yield Request(
+        "POST",
+        "owner",
+        reversed_("accounts:profile"),
+        {"first_name": "", "last_name": "", "language": "x", "orcid": "x", "institution": "x"},
     )
     decision = reversed_("decisions:application", pk=lambda s: s["decided"].pk)
     for step, form in (("proposal", ProposalForm), ("decision", DecisionForm)):
