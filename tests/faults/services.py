@@ -242,8 +242,8 @@ class Stack:
         self.workers["beat"] = start(command, self.folder / "beat.log", self.env)
 
     def stop_worker(self, name):
-        """Celery's cold shutdown (SIGQUIT): the test is over, no task needs finishing."""
-        end_group(self.workers.pop(name, None), timeout=3, first=signal.SIGQUIT)
+        """The test is over and no task needs finishing: no shutdown to wait for."""
+        end_group(self.workers.pop(name, None), first=signal.SIGKILL)
 
     def pool_children(self, name):
         """The pids of a worker's pool processes (its children)."""
@@ -252,7 +252,7 @@ class Stack:
         return [int(child) for child in children.read_text().split()] if children.exists() else []
 
     def stop(self):
-        end_group(self.web, timeout=2, first=signal.SIGINT)  # gunicorn's quick shutdown
+        end_group(self.web, first=signal.SIGKILL)
         for name in list(self.workers):
             self.stop_worker(name)
 
