@@ -6,6 +6,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from urllib.parse import urlencode
 
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -39,7 +40,7 @@ def submit_path(application_id):
     return f"/candidatures/{application_id}/deposer/"
 
 
-def request(method, path, cookies, timeout=TIMEOUT):
+def request(method, path, cookies, fields=None, timeout=TIMEOUT):
     """(status, headers) of one request with `cookies`; the CSRF token as a browser's page sends."""
     connection = http.client.HTTPConnection(HOST, WEB_PORT, timeout=timeout)
     headers = {
@@ -53,7 +54,8 @@ def request(method, path, cookies, timeout=TIMEOUT):
             "X-CSRFToken": cookies["csrftoken"],
         }
     try:
-        connection.request(method, path, body="" if method == "POST" else None, headers=headers)
+        body = urlencode(fields or {}) if method == "POST" else None
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         return response.status, response

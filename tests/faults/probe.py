@@ -18,6 +18,8 @@ import django
 
 
 def prepare(count):
+    from allauth.account.models import EmailAddress
+
     from bench.prepare import session_cookies
     from tests.factories import ApplicationFactory, CallFactory
 
@@ -26,6 +28,10 @@ def prepare(count):
         ApplicationFactory(call=call, complete=True, lead__email=f"lead-{call.pk}-{n}@example.org")
         for n in range(count)
     ]
+    EmailAddress.objects.bulk_create(  # they may sign in as well
+        EmailAddress(user=a.lead, email=a.lead.email, verified=True, primary=True)
+        for a in applications
+    )
     return {
         "call": call.pk,
         "applications": [
