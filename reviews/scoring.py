@@ -13,9 +13,12 @@ def parse_score(raw):
     if raw is None or str(raw).strip() == "":
         return None
     try:
-        return Decimal(str(raw).strip().replace(",", "."))
+        score = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation:
-        raise ValueError(_("Type a number, such as 3 or 3.5.")) from None
+        score = None
+    if score is None or not score.is_finite():  # "NaN" cannot be compared with the scale
+        raise ValueError(_("Type a number, such as 3 or 3.5."))
+    return score
 
 
 def parse_scores(call, criteria, typed):
