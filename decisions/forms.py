@@ -70,6 +70,7 @@ class DecisionForm(forms.Form):
         label=_("Rank on the reserve list"),
         required=False,
         min_value=1,
+        max_value=32767,  # the column's largest (a PositiveSmallIntegerField)
         widget=ValidNumberInput,
         help_text=_("Empty: after the last one."),
     )
