@@ -106,7 +106,10 @@ def edit(request, pk):
 def save_page(request, application, drafts):
     """Save what the page holds; returns the new version, or the response that says why not."""
     if not drafts.is_valid():
-        message = _("The draft was not saved: correct the fields marked below.")
+        if "version" in drafts.form.errors:  # not typed by anyone: no field to mark
+            message = _("The form was incomplete. Reload the page and try again.")
+        else:
+            message = _("The draft was not saved: correct the fields marked below.")
         return answer_error(request, application, drafts, message, status=400)
     data, matching = drafts.form.cleaned_data, drafts.matching.cleaned_data
     try:

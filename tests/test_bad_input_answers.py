@@ -616,3 +616,9 @@ def test_a_post_that_is_not_the_form_changes_nothing_and_says_so(client, setup, 
         assert application.title == "Titre d'origine"
     if response.status_code == 400:
         assert "alert-danger" in response.content.decode()
+        if action == "edit" or "version" in (
+            body["data"] if isinstance(body["data"], dict) else {}
+        ):
+            # No field of the page is wrong: the page says the form itself was incomplete.
+            # (Submit without the page's form only submits, refused for what is missing.)
+            assert "Le formulaire était incomplet. Rechargez la page" in response.content.decode()
