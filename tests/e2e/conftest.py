@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,6 +26,18 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+def carry_serialized_contents(before):
+    """Playwright's sync API runs what follows in a greenlet of its own, where Django's connection
+    handler (context-local) hands out a new connection object. If the test database was made
+    before (by an earlier non-browser test), that object lacks the copy of the migrations' data
+    that serialized_rollback restores after each flush (roles' groups, Wagtail's root page):
+    carry it over."""
+    after = connections[DEFAULT_DB_ALIAS]
+    contents = getattr(before, "_test_serialized_contents", None)
+    if after is not before and contents is not None:
+        after._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import expect, sync_playwright
@@ -37,7 +50,9 @@ def browser():
     # Pages that build PDFs (receipt, letters, report) take seconds on a busy CI machine.
     expect.set_options(timeout=20_000)
     try:
+        before = connections[DEFAULT_DB_ALIAS]
         with sync_playwright() as playwright:
+            carry_serialized_contents(before)
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
