@@ -52,8 +52,9 @@ test: messages
 test-e2e: messages $(VENV)/.installed-e2e
 	$(BIN)/pytest -m e2e tests/e2e
 
-# Restarts PostgreSQL and Redis and kills Celery workers during a load: run it only on a machine
-# whose services are yours (CI). Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+# Restarts PostgreSQL and Redis and kills Celery workers during a load, on services of its own
+# (a PostgreSQL cluster on port 5439, Redis on 6391, gunicorn on 8060, made and removed by the
+# tests; needs PostgreSQL's server binaries and redis-server): safe beside other work.
 test-faults: messages
 	$(BIN)/pytest -m faults tests/faults
 
