@@ -55,7 +55,8 @@ def score_problem(criterion, value, half_points):
             "max": criterion.scale_max,
         }
     step = Decimal("0.5") if half_points else Decimal("1")
-    if value % step:
+    # quantize(CENTS), exact, first: 1e-999999999 % 1 underflows to 0 and looked whole.
+    if value.quantize(CENTS) != value or value % step:
         return _("Half points are allowed, no finer.") if half_points else _("Whole points only.")
     return None
 
