@@ -76,35 +76,30 @@ def fail(report_id, error):
     )
 
 
-class StalledBuild(Exception):
-    """What a stalled report's error says (staff read it on the report's page)."""
-
-
 def fail_stalled(now=None):
     """Mark failed the reports still waiting after REPORTS_QUEUED_STALL seconds (their task was
     lost) and those still being built after REPORTS_RUNNING_STALL seconds (past the task's hard
     time limit, so no worker is building them). Returns how many. The conditional updates
     leave alone a report that started or finished meanwhile."""
     now = now or timezone.now()
-    waited = settings.REPORTS_QUEUED_STALL
-    ran = settings.REPORTS_RUNNING_STALL
-    lost = Report.objects.filter(
-        state=ReportState.QUEUED, created_at__lt=now - dt.timedelta(seconds=waited)
-    ).update(
-        state=ReportState.FAILED,
-        finished_at=now,
-        error=str(StalledBuild(f"no worker started the build within {waited // 60} minutes")),
-    )
-    dead = Report.objects.filter(
-        state=ReportState.RUNNING, started_at__lt=now - dt.timedelta(seconds=ran)
-    ).update(
-        state=ReportState.FAILED,
-        finished_at=now,
-        error=str(StalledBuild(f"the build did not finish within {ran // 60} minutes")),
-    )
-    if lost or dead:
-        logger.warning("Reports marked failed: %s never started, %s never finished", lost, dead)
-    return lost + dead
+    waited, ran = settings.REPORTS_QUEUED_STALL, settings.REPORTS_RUNNING_STALL
+    stalls = [
+        (ReportState.QUEUED, "created_at", waited, "no worker started the build"),
+        (ReportState.RUNNING, "started_at", ran, "the build did not finish"),
+    ]
+    counts = [
+        Report.objects.filter(
+            state=state, **{f"{since}__lt": now - dt.timedelta(seconds=seconds)}
+        ).update(
+            state=ReportState.FAILED,
+            finished_at=now,
+            error=f"{what} within {seconds // 60} minutes",
+        )
+        for state, since, seconds, what in stalls
+    ]
+    if any(counts):
+        logger.warning("Reports marked failed: %s never started, %s never finished", *counts)
+    return sum(counts)
 
 
 def build(report_id):
