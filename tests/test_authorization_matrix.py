@@ -200,6 +200,7 @@ ALLAUTH = {
     "account_reauthenticate", "account_email", "account_email_verification_sent",
     "account_change_password", "account_set_password", "account_reset_password",
     "account_confirm_login_code", "account_confirm_email",
+    "account_request_reauthentication_code", "account_confirm_reauthentication_code",
     "account_reset_password_from_key_done", "account_reset_password_from_key",
     "account_reset_password_done", "mfa_index", "mfa_authenticate", "mfa_reauthenticate",
     "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
