@@ -306,6 +306,12 @@ WAGTAIL_I18N_ENABLED = False
 # Every date and time typed in the admin is Paris time, whatever an editor's profile says.
 WAGTAIL_USER_TIME_ZONES = ["Europe/Paris"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Passwords and addresses are reset and changed through allauth only (/accounts/), which limits
+# the attempts, checks a new address, tells the account by e-mail and logs the delivery: the
+# admin's own reset form and account page would bypass all of that.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,103 @@
+"""Accounts before production: one way to reset a password (allauth's, rate-limited and logged),
+passwords of at least 12 characters, and an e-mail through the outbox when a password or an
+address changes."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.core import mail
+
+from notifications.models import Message
+
+from .factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a long and new passphrase 42"
+# Eight characters, neither common nor numeric nor like the address: only its length is wrong.
+SHORT_PASSWORD = "Vq7#kLm2"
+
+
+def verified_user(email="lectrice@example.org", **kwargs):
+    user = UserFactory(email=email, **kwargs)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def account_messages(address):
+    return Message.objects.filter(event="account", email=address)
+
+
+# Wagtail's own password reset is closed; allauth's is the only one
+
+
+def test_the_admin_password_reset_serves_no_form_and_sends_nothing(client):
+    verified_user(email="gestion@example.org", is_staff=True)
+
+    form = client.get("/admin/password_reset/")
+    sent = client.post("/admin/password_reset/", {"email": "gestion@example.org"})
+
+    assert form.status_code == 404
+    assert 'name="email"' not in form.content.decode()
+    assert sent.status_code == 404
+    assert mail.outbox == []
+    assert not Message.objects.exists()
+
+
+def test_allauths_password_reset_still_writes_its_link_to_the_outbox(
+    client, django_capture_on_commit_callbacks
+):
+    verified_user()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "lectrice@example.org"})
+
+    assert response.status_code == 302
+    assert account_messages("lectrice@example.org").count() == 1
+    [sent] = mail.outbox
+    assert sent.to == ["lectrice@example.org"]
+    assert "/accounts/password/reset/key/" in sent.body
+
+
+def sign_in_with_a_code(client, user, settings):
+    """Signed in as staff are: the password, then the authenticator app's code."""
+    settings.MFA_TOTP_TOLERANCE = 1  # a code computed just before a 30-second step still counts
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    client.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
+    counters = list(yield_hotp_counters_from_time())
+    code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    client.post("/accounts/2fa/authenticate/", {"code": code})
+
+
+def test_staff_change_their_password_and_address_through_allauth_not_the_admin(client, settings):
+    """Wagtail's account page would change them without the notice e-mail (and the address
+    without confirming it)."""
+    staff = verified_user(email="gestion@example.org", is_staff=True, is_superuser=True)
+    sign_in_with_a_code(client, staff, settings)
+
+    account_page = client.get("/admin/account/")
+    settings_page = account_page.content.decode()
+    changed = client.post(
+        "/admin/account/",
+        {
+            "password-old_password": DEFAULT_PASSWORD,
+            "password-new_password1": NEW_PASSWORD,
+            "password-new_password2": NEW_PASSWORD,
+            "email-email": "pirate@example.org",
+        },
+    )
+
+    assert account_page.status_code == 200
+    assert 'name="password-new_password1"' not in settings_page
+    assert 'name="email-email"' not in settings_page
+    assert changed.status_code in (200, 302)
+    staff.refresh_from_db()
+    assert staff.check_password(DEFAULT_PASSWORD)
+    assert staff.email == "gestion@example.org"
