@@ -109,6 +109,7 @@ ACTIONS = {
         "override_envelope": pgettext_lazy("audit", "Envelope exceeded by an override"),
         "withdraw_funding": pgettext_lazy("audit", "Funding withdrawn"),
         "letter_sent": pgettext_lazy("audit", "Decision letter sent"),
+        "set_publication_date": pgettext_lazy("audit", "Publication date changed"),
     },
 }
 

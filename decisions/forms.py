@@ -83,6 +83,21 @@ class DecisionForm(forms.Form):
     )
 
 
+class PublicationForm(forms.Form):
+    """The date from which a funded project is public, before its letter is sent."""
+
+    publication_date = forms.DateField(
+        label=_("Publication date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "A funded project appears on the public list of funded projects, in its files and "
+            "in the API once its letter is sent, or from this date (Paris time) if it comes "
+            "first. Empty: when the letter is sent."
+        ),
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the funding withdrawn?"), widget=forms.Textarea(attrs={"rows": 2})

@@ -7,12 +7,14 @@ writing these fields; every change is in the application's audit trail.
 """
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Now, TruncDate
 from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
@@ -38,6 +40,22 @@ class Outcome(models.TextChoices):
 
 # What the scientific council may propose and a body may decide.
 PROPOSABLE = (Outcome.FUNDED, Outcome.RESERVE, Outcome.REJECTED)
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class DecisionQuerySet(models.QuerySet):
+    def announced(self):
+        """The funded decisions that may be public (the funded projects page, its CSV and JSON
+        files, the API): the lead was told, by a letter sent for the funded outcome, or the
+        publication date that staff set has come (Paris time). Until then, recording the
+        decision publishes nothing. Today is the database's, so that a queryset built once (a
+        filter's list of choices) stays right after midnight."""
+        told = Letter.objects.filter(decision=OuterRef("pk"), outcome=Outcome.FUNDED)
+        today = TruncDate(Now(), tzinfo=PARIS)
+        return self.filter(outcome=Outcome.FUNDED).filter(
+            Exists(told) | Q(publication_date__lte=today)
+        )
 
 
 class Decision(models.Model):
@@ -94,7 +112,11 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(_("decision recorded at"), null=True, blank=True)
     # The reason given when this decision was allowed past the envelope (also in the audit trail).
     override_reason = models.TextField(_("reason for exceeding the envelope"), blank=True)
+    # A funded project is public once its letter is sent, or from this date (see announced()).
+    publication_date = models.DateField(_("publication date"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision")

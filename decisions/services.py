@@ -24,6 +24,8 @@ from calls.templatetags.call_tags import euros
 from .budget import ZERO, call_budget, call_year, closing_year, funded_decisions, requested_amounts
 from .models import PROPOSABLE, Body, Decision, Envelope, Outcome
 
+DECIDE = "decisions.decide"  # the rule of decisions.rules: who records decisions
+
 # Applications a proposal or decision may concern.
 DECIDABLE = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
 
@@ -267,6 +269,35 @@ def withdraw_funding(application, actor, reason):
             Outcome.FUNDED,
             Outcome.WITHDRAWN,
             reason.strip(),
+        )
+        return decision
+
+
+def set_publication_date(application, actor, publication_date):
+    """The date from which a funded project is public even if its letter is not sent yet
+    (Decision.objects.announced()); None clears it, and the project waits for its letter. Only
+    someone who records decisions may set it; the change is in the audit trail."""
+    if not actor.has_perm(DECIDE, application):
+        raise DecisionError(_("Only programme staff who record decisions set a publication date."))
+    with transaction.atomic():
+        application = locked(application)
+        decision = Decision.objects.select_for_update().filter(application=application).first()
+        if publication_date is not None and (decision is None or not decision.is_funded):
+            raise DecisionError(_("Only a funded project has a publication date."))
+        if decision is None:
+            return None
+        previous = decision.publication_date
+        if previous == publication_date:
+            return decision
+        decision.publication_date = publication_date
+        decision.save(update_fields=["publication_date", "updated_at"])
+        audit.record(
+            application,
+            actor,
+            AuditSubject.DECISION,
+            "set_publication_date",
+            previous.isoformat() if previous else "",
+            publication_date.isoformat() if publication_date else "",
         )
         return decision
 

@@ -32,7 +32,7 @@ from .budget import (
     programme_year_budgets,
     requested_amounts,
 )
-from .forms import BatchForm, DecisionForm, ProposalForm, WithdrawForm
+from .forms import BatchForm, DecisionForm, ProposalForm, PublicationForm, WithdrawForm
 from .funding_line import funding_line
 from .letters import decisions_without_letter
 from .models import Body, Decision, Outcome
@@ -188,7 +188,7 @@ def application_decision(request, pk):
             try:
                 ACTIONS[step](application, user, forms[step].cleaned_data)
             except services.DecisionError as error:
-                forms[step].add_error(None, str(error))
+                forms[step].add_error(ERROR_FIELD.get(step), str(error))
             else:
                 messages.success(request, SAVED[step])
                 return redirect("decisions:application", pk=application.pk)
@@ -204,13 +204,21 @@ def application_decision(request, pk):
             "budget": call_budget(application.call),
             "can_decide": can_decide,
             "forms": forms,
+            "announced": decision is not None
+            and decision.is_funded
+            and Decision.objects.announced().filter(pk=decision.pk).exists(),
             "history": trail(application, AuditSubject.DECISION),
         },
         status=status,
     )
 
 
-FORMS = {"proposal": ProposalForm, "decision": DecisionForm, "withdraw": WithdrawForm}
+FORMS = {
+    "proposal": ProposalForm,
+    "decision": DecisionForm,
+    "publication": PublicationForm,
+    "withdraw": WithdrawForm,
+}
 
 
 def blank_forms(decision, requested, query):
@@ -247,6 +255,10 @@ def blank_forms(decision, requested, query):
     return {
         "proposal": ProposalForm(initial=proposal, prefix="proposal"),
         "decision": DecisionForm(initial=final, prefix="decision"),
+        "publication": PublicationForm(
+            initial={"publication_date": getattr(decision, "publication_date", None)},
+            prefix="publication",
+        ),
         "withdraw": WithdrawForm(prefix="withdraw"),
     }
 
@@ -254,13 +266,19 @@ def blank_forms(decision, requested, query):
 ACTIONS = {
     "proposal": lambda application, user, data: services.record_proposal(application, user, **data),
     "decision": lambda application, user, data: services.record_decision(application, user, **data),
+    "publication": lambda application, user, data: services.set_publication_date(
+        application, user, data["publication_date"]
+    ),
     "withdraw": lambda application, user, data: services.withdraw_funding(
         application, user, data["reason"]
     ),
 }
+# A refusal shown beside this field rather than above its form.
+ERROR_FIELD = {"publication": "publication_date"}
 SAVED = {
     "proposal": gettext_lazy("The proposal of the scientific council is recorded."),
     "decision": gettext_lazy("The decision is recorded."),
+    "publication": gettext_lazy("The publication date is recorded."),
     "withdraw": gettext_lazy("The funding is withdrawn; its money is back in the envelope."),
 }
 

@@ -4,8 +4,10 @@ One query gives every row: the call and its programme and the decision by joins,
 institution by subqueries, the year from the call's deadline in Paris time (as
 decisions.budget.call_year counts it), and the summary by reading one key of the answers.
 
-Only applications of published calls whose final decision is "funded" appear. Nothing personal is
-published: no name, e-mail or ORCID, only the lead institution (and its ROR identifier).
+Only applications of published calls whose final decision is "funded" and announced appear: the
+lead was sent the letter, or the publication date staff set has come
+(decisions.models.DecisionQuerySet.announced). Nothing personal is published: no name, e-mail or
+ORCID, only the lead institution (and its ROR identifier).
 
 The values are language-neutral so that a file and the API say the same in French and in English:
 codes for the programme, the French title for the call (its reference title), amounts as decimal
@@ -51,7 +53,7 @@ from applications.filters import lead_members
 from applications.models import Application, ApplicationState
 from calls.models import Call, Programme
 from decisions.budget import closing_year
-from decisions.models import Outcome
+from decisions.models import Decision
 
 PARIS = ZoneInfo("Europe/Paris")
 CURRENCY = "EUR"
@@ -97,13 +99,7 @@ def summary_question(questions) -> str | None:
 
 def published_calls_with_funded_projects():
     return Call.objects.published().filter(
-        Exists(
-            Application.objects.filter(
-                call=OuterRef("pk"),
-                state=ApplicationState.DECIDED,
-                decision__outcome=Outcome.FUNDED,
-            )
-        )
+        Exists(funded_applications().filter(call=OuterRef("pk")))
     )
 
 
@@ -121,8 +117,11 @@ def summary_expression():
 
 
 def funded_applications():
+    """The applications the open data publishes: decided, funded and announced, of a published
+    call. Every list of the page, its files and the API starts from these."""
+    announced = Decision.objects.announced().filter(application=OuterRef("pk"))
     return Application.objects.filter(
-        call__live=True, state=ApplicationState.DECIDED, decision__outcome=Outcome.FUNDED
+        Exists(announced), call__live=True, state=ApplicationState.DECIDED
     )
 
 
@@ -208,10 +207,7 @@ class FundedProjectFilter(django_filters.FilterSet):
     institution = django_filters.ModelChoiceFilter(
         label=_("Lead institution"),
         queryset=Institution.objects.filter(
-            team_members__is_lead=True,
-            team_members__application__state=ApplicationState.DECIDED,
-            team_members__application__decision__outcome=Outcome.FUNDED,
-            team_members__application__call__live=True,
+            team_members__is_lead=True, team_members__application__in=funded_applications()
         )
         .distinct()
         .only("name", "acronym"),

@@ -46,6 +46,7 @@ def funded(call, title="Projet financé", amount="8000.00", institution=None, su
         "funded",
         amount=Decimal(amount),
         application={"title": title, "answers": {SUMMARY_ID: summary}},
+        publication_date=dt.date(2020, 1, 1),  # long past: the project is public
     )
     if institution:
         application.team.filter(is_lead=True).update(institution=institution)

@@ -46,6 +46,7 @@ def api_schema(db, monkeypatch):
             "funded",
             amount=Decimal(amount),
             application={"answers": {SUMMARY_ID: "Numériser « des » fonds\u202e rares"}},
+            publication_date=dt.date(2020, 1, 1),  # long past: the project is public
         )
         project.team.filter(is_lead=True).update(institution=institution)
     decided_application(closed, "rejected", meeting_date=dt.date(2026, 1, 15))

@@ -48,6 +48,8 @@ FORM = [
     },
 ]
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+# A publication date long past: the funded project is public (its letter need not be sent).
+PUBLISHED = dt.date(2020, 1, 1)
 
 
 def funded_call(**kwargs):
@@ -64,6 +66,7 @@ def funded(call, title="Projet financé", amount="8000.00", institution=None, su
             "title": title,
             "answers": {SUMMARY_ID: summary, ACRONYM_ID: "ACR"} if summary else {},
         },
+        publication_date=PUBLISHED,
         **kw,
     )
     if institution:
@@ -144,6 +147,7 @@ def test_no_personal_data_is_published(client, bnf):
         call,
         "funded",
         application={"title": "Carnets", "lead": lead, "answers": {SUMMARY_ID: "Un résumé."}},
+        publication_date=PUBLISHED,
     )
     application.team.filter(is_lead=True).update(
         institution=bnf,
@@ -467,7 +471,9 @@ def test_the_summary_is_the_answer_to_the_forms_summary_question():
 
 def test_a_call_without_a_summary_question_gives_an_empty_summary(client):
     call = CallFactory(closed=True)
-    decided_application(call, "funded", application={"answers": {"x": "Pas un résumé"}})
+    decided_application(
+        call, "funded", application={"answers": {"x": "Pas un résumé"}}, publication_date=PUBLISHED
+    )
 
     row = parse_json(download(client, "json"))["results"][0]
 
