@@ -23,6 +23,7 @@ from decisions.services import promotion_candidate
 from demo.decisions import DECIDED_APPLICATIONS, DECIDED_CALL, DECIDED_PEOPLE, MANAGER
 from demo.facts import PARIS, block_id, load_network
 from demo.people import DEMO_PASSWORD
+from reports.opendata import funded_projects
 from reviews.ranking import call_ranking
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +160,8 @@ def test_envelopes_funded_projects_to_publish_and_letters_in_the_applicants_lang
     assert Institution.objects.filter(name__in=institutions).count() == len(institutions)
     for application in funded:
         assert len(application.answers[block_id(call.slug, "abstract")]) > 100
+    # Public because their letters are sent (decisions.models.DecisionQuerySet.announced).
+    assert list(funded_projects().filter(call=call).order_by("pk")) == list(funded)
 
     # Each decided lead has their letter, in their language (sent when decisions.letters can).
     if letters_module() is None:
