@@ -10,22 +10,80 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	CACHE_URL=rediscache://redis.internal:6379/1 CELERY_BROKER_URL=redis://redis.internal:6379/0 \
 	EMAIL_URL=smtp+tls://guichet@smtp.example.org:587
 
+# Every dependency is pinned, with its hashes, in requirements/: base.lock (production), dev.lock
+# (base and the dev extra: tests, lint, pip-tools) and e2e.lock (dev and the e2e extra). pyproject.toml
+# gives the allowed ranges; make lock and make upgrade write the locks from them (pip-tools).
+LOCK = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+LOCK_EXTRAS_base :=
+LOCK_EXTRAS_dev := --extra dev
+LOCK_EXTRAS_e2e := --extra dev --extra e2e
+
 .PHONY: install messages translations demo serve test test-e2e test-faults lint format check-deploy \
-	bench clean
+	bench clean lock upgrade check-lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# Exactly the locked releases (pip refuses anything unpinned or whose hash differs), then the
+# project itself with no dependencies of its own (setuptools comes from the lock too).
+$(VENV)/.installed: requirements/dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-e2e: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[dev,e2e]"
+$(VENV)/.installed-e2e: requirements/e2e.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/e2e.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# After editing pyproject.toml's dependencies: the locks follow, every other pin kept as it is.
+# e2e.lock is resolved first; dev.lock and base.lock start from its pins, so the three agree.
+lock: install
+	$(LOCK) --generate-hashes $(LOCK_EXTRAS_e2e) $(UPGRADE) -o requirements/e2e.lock pyproject.toml
+	cp requirements/e2e.lock requirements/dev.lock
+	$(LOCK) --generate-hashes $(LOCK_EXTRAS_dev) -o requirements/dev.lock pyproject.toml
+	cp requirements/dev.lock requirements/base.lock
+	$(LOCK) --generate-hashes $(LOCK_EXTRAS_base) -o requirements/base.lock pyproject.toml
+
+# Upgrading is deliberate: the newest releases that pyproject.toml allows, for every package or
+# only for PACKAGES="django wagtail". Run make test, then commit the locks on their own.
+upgrade: install
+	$(MAKE) --no-print-directory lock \
+		UPGRADE="$(if $(PACKAGES),$(addprefix --upgrade-package ,$(PACKAGES)),--upgrade)"
+
+# Fails when pyproject.toml and the locks disagree: each lock is resolved again from its own pins
+# (no upgrade, no hashes: seconds) and must come out with the same releases; and the three agree.
+check-lock: install
+	@tmp=$$(mktemp -d); status=0; \
+	pins() { sed -n 's/^\([A-Za-z0-9][^ ;]*==[^ ;]*\).*/\1/p' "$$1" | sort; }; \
+	for name in base dev e2e; do \
+		lock=requirements/$$name.lock; cp $$lock $$tmp/$$name.lock; \
+		case $$name in base) extras="$(LOCK_EXTRAS_base)";; dev) extras="$(LOCK_EXTRAS_dev)";; \
+			e2e) extras="$(LOCK_EXTRAS_e2e)";; esac; \
+		if ! $(LOCK) $$extras -o $$tmp/$$name.lock pyproject.toml 2>$$tmp/errors; then \
+			cat $$tmp/errors; echo "$$lock: pyproject.toml cannot be resolved from its pins."; \
+			status=1; continue; \
+		fi; \
+		pins $$lock >$$tmp/locked; pins $$tmp/$$name.lock >$$tmp/needed; \
+		if ! diff $$tmp/locked $$tmp/needed >$$tmp/diff; then \
+			echo "$$lock does not match pyproject.toml (<: in the lock, >: what it needs):"; \
+			cat $$tmp/diff; status=1; \
+		fi; \
+	done; \
+	for pair in "base dev" "dev e2e"; do set -- $$pair; \
+		pins requirements/$$1.lock >$$tmp/small; pins requirements/$$2.lock >$$tmp/large; \
+		if [ -n "$$(comm -23 $$tmp/small $$tmp/large)" ]; then \
+			echo "requirements/$$1.lock pins releases that requirements/$$2.lock does not:"; \
+			comm -23 $$tmp/small $$tmp/large; status=1; \
+		fi; \
+	done; \
+	rm -rf $$tmp; \
+	if [ $$status -ne 0 ]; then \
+		echo "Run make lock (or make upgrade, on purpose) and commit requirements/."; exit 1; \
+	fi; \
+	echo "requirements/*.lock match pyproject.toml."
 
 # Compile the message catalogues with Babel (pure Python: GNU gettext is not needed).
 messages: install
@@ -64,6 +122,7 @@ bench: messages
 	$(BIN)/python -m bench.run
 
 lint: install
+	$(MAKE) --no-print-directory check-lock
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
