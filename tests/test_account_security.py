@@ -11,8 +11,11 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.contrib.auth.password_validation import validate_password
 from django.core import mail
 
+from accounts.models import User
+from demo.people import DEMO_PASSWORD
 from notifications.models import Message
 
 from .factories import DEFAULT_PASSWORD, UserFactory
@@ -101,3 +104,65 @@ def test_staff_change_their_password_and_address_through_allauth_not_the_admin(c
     staff.refresh_from_db()
     assert staff.check_password(DEFAULT_PASSWORD)
     assert staff.email == "gestion@example.org"
+
+
+# Passwords of at least 12 characters
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("", "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères."),
+        ("/en", "This password is too short. It must contain at least 12 characters."),
+    ],
+)
+def test_sign_up_refuses_an_8_character_password_beside_the_field(client, prefix, message):
+    response = client.post(
+        f"{prefix}/accounts/signup/",
+        {"email": "nouvelle@example.org", "password1": SHORT_PASSWORD, "password2": SHORT_PASSWORD},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not User.objects.filter(email="nouvelle@example.org").exists()
+    error = html.split('id="id_password1_error"', 1)[1].split("</div>", 1)[0]
+    assert message in error
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("", "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères."),
+        ("/en", "This password is too short. It must contain at least 12 characters."),
+    ],
+)
+def test_password_change_refuses_an_8_character_password_beside_the_field(client, prefix, message):
+    user = verified_user()
+    client.force_login(user)
+
+    response = client.post(
+        f"{prefix}/accounts/password/change/",
+        {"oldpassword": DEFAULT_PASSWORD, "password1": SHORT_PASSWORD, "password2": SHORT_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    error = response.content.decode().split('id="id_password1_error"', 1)[1].split("</div>")[0]
+    assert message in error
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)
+
+
+def test_a_twelve_character_password_is_accepted(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "nouvelle@example.org", "password1": "Vq7#kLm2pX9t", "password2": "Vq7#kLm2pX9t"},
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(email="nouvelle@example.org").check_password("Vq7#kLm2pX9t")
+
+
+def test_the_demo_factory_and_browser_test_passwords_pass_the_validators():
+    browser_password = "Un mot de passe assez long 2026"  # tests/e2e/test_journeys.py
+    for password in (DEMO_PASSWORD, DEFAULT_PASSWORD, NEW_PASSWORD, browser_password):
+        validate_password(password, User(email="porteuse@example.org"))
