@@ -69,6 +69,12 @@ class AccountAdapter(DefaultAccountAdapter):
         """Signing out of an English page leads to the English home page."""
         return in_language(super().get_logout_redirect_url(request), get_language())
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """A change to the account (its password, an address, a second factor) is told in the
+        account's language, whatever the language of the page it was made on."""
+        context = {"user": user, **(context or {})}
+        super().send_notification_mail(template_prefix, user, context=context, email=email)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_app(self, request, provider, client_id=None):

@@ -166,3 +166,75 @@ def test_the_demo_factory_and_browser_test_passwords_pass_the_validators():
     browser_password = "Un mot de passe assez long 2026"  # tests/e2e/test_journeys.py
     for password in (DEMO_PASSWORD, DEFAULT_PASSWORD, NEW_PASSWORD, browser_password):
         validate_password(password, User(email="porteuse@example.org"))
+
+
+# A notice when a password or an address changes, through the outbox, in the user's language
+
+
+def change_password(client, prefix=""):
+    return client.post(
+        f"{prefix}/accounts/password/change/",
+        {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "text"),
+    [
+        ("fr", "[CollEx-Persée] Mot de passe modifié", "Votre mot de passe a été modifié."),
+        ("en", "[CollEx-Persée] Password Changed", "Your password has been changed."),
+    ],
+)
+def test_changing_the_password_writes_a_notice_in_the_users_language(
+    client, django_capture_on_commit_callbacks, language, subject, text
+):
+    user = verified_user(language=language)
+    client.force_login(user)
+
+    # The page in the other language: the notice follows the account's.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change_password(client, prefix="" if language == "en" else "/en")
+
+    assert response.status_code == 302
+    message = account_messages("lectrice@example.org").get()
+    assert (message.language, message.subject) == (language, subject)
+    assert text in message.text
+    assert "127.0.0.1" in message.text  # where the change came from
+    assert not message.in_inbox
+    assert [sent.to for sent in mail.outbox] == [["lectrice@example.org"]]
+
+
+def test_making_another_address_primary_tells_the_old_address(
+    client, django_capture_on_commit_callbacks
+):
+    user = verified_user()
+    EmailAddress.objects.create(user=user, email="nouvelle@example.org", verified=True)
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/email/", {"action_primary": "", "email": "nouvelle@example.org"}
+        )
+
+    assert response.status_code == 302
+    message = account_messages("lectrice@example.org").get()
+    assert message.subject == "[CollEx-Persée] E-mail modifié"
+    assert (
+        "Votre adresse e-mail a été modifiée de lectrice@example.org à nouvelle@example.org."
+        in message.text
+    )
+
+
+def test_adding_an_address_confirms_it_and_removing_one_tells_the_primary_address(
+    client, django_capture_on_commit_callbacks
+):
+    user = verified_user()
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/email/", {"action_add": "", "email": "nouvelle@example.org"})
+        client.post("/accounts/email/", {"action_remove": "", "email": "nouvelle@example.org"})
+
+    assert account_messages("nouvelle@example.org").count() == 1  # the confirmation link
+    removed = account_messages("lectrice@example.org").get()
+    assert "L'adresse e-mail nouvelle@example.org a été retirée de votre compte." in removed.text
