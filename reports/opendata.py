@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -174,13 +175,33 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=1000, max_value=9999, **kwargs)
 
 
+# A search term: each word is one more condition on five columns (two of them subqueries) of the
+# one query that lists the projects, so the term is bounded. 1,100 words made a query SQLite
+# refuses (its expression tree is too deep) and PostgreSQL spent seconds on: a server error.
+# People search with a few words; 20 words and 200 characters leave room for a pasted title.
+SEARCH_MAX_WORDS = 20
+SEARCH_MAX_LENGTH = 200
+
+
+def bounded_search(value):
+    if len(value) > SEARCH_MAX_LENGTH or len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("Search with at most %(words)d words and %(characters)d characters."),
+            code="search_too_long",
+            params={"words": SEARCH_MAX_WORDS, "characters": SEARCH_MAX_LENGTH},
+        )
+
+
 class FundedProjectFilter(django_filters.FilterSet):
     """The filters of the page, of its CSV and JSON files and of the API: the same everywhere."""
 
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+        validators=[bounded_search],
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "type": "search", "maxlength": SEARCH_MAX_LENGTH}
+        ),
     )
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"),
@@ -223,6 +244,14 @@ class FundedProjectFilter(django_filters.FilterSet):
         model = Application
         fields = ["q", "programme", "call", "year", "institution", "ror"]
 
+    @extend_schema_field(
+        {
+            "type": "string",
+            "maxLength": SEARCH_MAX_LENGTH,
+            "description": "Words found in the title, summary, lead institution or call "
+            f"(all of them); at most {SEARCH_MAX_WORDS} words.",
+        }
+    )
     def filter_text(self, queryset, name, value):
         words = value.split()
         for word in words:
