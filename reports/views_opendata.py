@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,8 +11,21 @@ from django.views.decorators.http import require_safe
 from applications.receipts import network_name
 
 from . import opendata
+from .throttle import limited
 
 PER_PAGE = 50
+
+
+def too_many_requests():
+    return _("Too many requests from your address in a short time. Wait a minute, then try again.")
+
+
+def too_many_for_the_page(request):
+    return render(request, "429.html", {"message": too_many_requests()}, status=429)
+
+
+def too_many_for_a_file(request):
+    return JsonResponse({"detail": too_many_requests()}, status=429)
 
 
 def filtered(request):
@@ -25,6 +38,7 @@ def with_licence(response):
 
 
 @require_safe
+@limited(too_many_for_the_page)
 def funded_projects_page(request):
     filterset = filtered(request)
     # On the page, the year is chosen among the years that have funded projects.
@@ -49,6 +63,7 @@ def funded_projects_page(request):
 
 
 @require_safe
+@limited(too_many_for_a_file)
 def funded_projects_file(request, fmt):
     filterset = filtered(request)
     if filterset.is_bound and not filterset.is_valid():

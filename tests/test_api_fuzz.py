@@ -12,13 +12,12 @@ import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
-
-from reports.api.views import OpenDataThrottle
 
 from .factories import CallFactory, InstitutionFactory, decided_application
 
@@ -33,7 +32,7 @@ FORM = [
 
 
 @pytest.fixture
-def api_schema(db, monkeypatch):
+def api_schema(db):
     """The API's description, read from the application itself, with data behind it: open,
     upcoming and closed calls, a cross-programme one, and funded projects."""
     CallFactory(questions=FORM)
@@ -50,14 +49,14 @@ def api_schema(db, monkeypatch):
         )
         project.team.filter(is_lead=True).update(institution=institution)
     decided_application(closed, "rejected", meeting_date=dt.date(2026, 1, 15))
-    # Hundreds of requests from one address: the rate limit is not what is tested here.
-    monkeypatch.setattr(OpenDataThrottle, "rate", "100000/minute")
     # Requests run in the test's transaction, as with Django's test client: the end of a
     # request must not close the connection that holds it.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+        # Hundreds of requests from one address: the rate limit is not what is tested here.
+        with override_settings(OPEN_DATA_RATE="100000/minute"):
+            yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

@@ -1,11 +1,12 @@
 """The open data under load: a search term is bounded (a 1,100-word one was a server error after
-seconds)."""
+seconds), and the page and its files are rate-limited per address, as the API is and with it."""
 
 import datetime as dt
 import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -110,3 +111,56 @@ def test_twenty_words_within_200_characters_still_search(client, projects):
     assert [row["title"] for row in json.loads(response.content)["results"]] == [
         "Carnets de voyage"
     ]
+
+
+# The rate limit, shared with the API
+
+
+def answered_before_refusal(client, path, bound=500):
+    """How many requests from this address are answered before the first 429."""
+    for count in range(bound):
+        if client.get(path).status_code == 429:
+            return count
+    return bound
+
+
+def test_the_files_are_limited_as_the_api_is(client):
+    api = answered_before_refusal(client, "/api/v1/projects/")
+    cache.clear()
+
+    csv_file = answered_before_refusal(client, url("opendata:projects_csv"))
+
+    assert api < 500  # the API is limited: the limit is read from it, not restated here
+    assert csv_file == api
+
+
+def test_the_request_over_the_rate_gets_the_429_page_then_the_files_and_the_api_wait(
+    client, settings
+):
+    settings.OPEN_DATA_RATE = "3/minute"
+    page = url("opendata:projects")
+
+    answers = [client.get(page) for _ in range(4)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    refused = answers[-1]
+    assert "Too many requests from your address" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 60
+    # One count for the page, the files and the API.
+    json_file = client.get(url("opendata:projects_json"))
+    assert json_file.status_code == 429
+    assert json_file["Content-Type"] == "application/json"
+    assert "Too many requests" in json.loads(json_file.content)["detail"]
+    assert 0 < int(json_file["Retry-After"]) <= 60
+    assert client.get("/api/v1/projects/").status_code == 429
+    # Counted per address: another one is answered.
+    assert client.get(page, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_a_signed_in_visitor_is_counted_too(client, settings, applicant):
+    settings.OPEN_DATA_RATE = "2/minute"
+    client.force_login(applicant)
+
+    answers = [client.get(url("opendata:projects_csv")).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]

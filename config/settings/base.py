@@ -282,6 +282,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The open data API (reports/api): its views set their own policy (anonymous, read-only, JSON);
 # drf-spectacular describes /api/v1/ only, in OpenAPI 3.
 REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+# Requests per client address to the open data: its page, its files and the API, counted
+# together in the cache (reports/throttle.py).
+OPEN_DATA_RATE = "120/minute"
 SPECTACULAR_SETTINGS = {
     "TITLE": "CollEx-Persée open data API",
     "DESCRIPTION": "Published calls and funded projects, read-only. "

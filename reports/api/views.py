@@ -17,11 +17,11 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from applications.models import Application
 from calls.models import Call
 from reports.opendata import LICENCE, LICENCE_LINK, funded_projects
+from reports.throttle import OpenDataThrottle
 
 from .filters import FundedProjectFilter, PublicCallFilter
 from .serializers import CallSerializer, FundedProjectSerializer
@@ -63,10 +63,6 @@ class OpenDataPagination(PageNumberPagination):
             **paginated["properties"],
         }
         return paginated
-
-
-class OpenDataThrottle(AnonRateThrottle):
-    rate = "120/minute"
 
 
 class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
