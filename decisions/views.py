@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from applications.audit import trail
 from applications.models import Application, AuditSubject
 from calls.models import Call
-from reviews.ranking import call_ranking, tie_break_rule
+from reviews.ranking import call_ranking, tie_break_rule, withheld_from
 from reviews.views_deliberation import lead_institutions
 
 from . import services
@@ -59,7 +59,7 @@ def call_decisions(request, slug):
     if not user.has_perm(SEE, call):
         raise Http404
     can_decide = user.has_perm(DECIDE, call)
-    rows = call_ranking(call)
+    rows = call_ranking(call, user)  # a council member's conflicts withheld
     decisions = {d.application_id: d for d in Decision.objects.filter(application__call=call)}
     where = request.POST if request.method == "POST" else request.GET
     line = funding_line(rows, decisions, call.envelope, line_parameter(where.get("line")))
@@ -99,6 +99,7 @@ def call_decisions(request, slug):
             "can_decide": can_decide,
             "form": form,
             "counts": outcome_counts(decisions.values()),
+            "withheld_count": sum(1 for row in rows if row.withheld),
             "letters_due": decisions_without_letter(call).count() if can_decide else 0,
         },
         status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
@@ -171,6 +172,8 @@ def application_decision(request, pk):
     )
     user = request.user
     if not user.has_perm(SEE, application):
+        raise Http404
+    if withheld_from(user, [application]):  # as its dossier page: no proposal, no motivation
         raise Http404
     can_decide = user.has_perm(DECIDE, application)
     decision = Decision.objects.filter(application=application).first()

@@ -1,9 +1,10 @@
 """Who may ask for and read governance reports: the one place that says it (django-rules).
 
-Staff and council members (permission decisions.read_decisions) read the call and programme
-reports. A dossier book holds reviews: like the dossier pages, it is closed to a council member
-in conflict with one of its dossiers or who owes a review of one, unless it was made for them
-(their own book leaves those dossiers out). Views answer 404 to everyone else.
+Staff and council members (permission decisions.read_decisions) read the programme reports. A
+call report and a dossier book hold scores and reviews: like the dossier pages, they are closed to
+a council member in conflict with one of their dossiers or who owes a review of one, unless they
+were made for them (their own call report withholds those dossiers' scores, their own book leaves
+them out). Views answer 404 to everyone else.
 """
 
 import rules
@@ -14,7 +15,8 @@ from applications.models import Application
 from applications.rules import is_programme_staff
 
 from .governance.dossier_book import BOOK_STATES, withheld_for
-from .models import Report, ReportKind
+from .governance.jobs import BUILT_FOR_READER
+from .models import Report
 
 
 @rules.predicate
@@ -28,8 +30,9 @@ def asked_for_it(user, report):
 
 
 @rules.predicate
-def is_dossier_book(user, report):
-    return report.kind == ReportKind.DOSSIERS
+def is_built_for_reader(user, report):
+    """A call report or a dossier book: what it shows depends on whom it was made for."""
+    return report.kind in BUILT_FOR_READER
 
 
 @rules.predicate
@@ -48,7 +51,7 @@ rules.add_perm("reports.request_reports", reads_decisions)
 rules.add_perm(
     "reports.read_report",
     reads_decisions
-    & (~is_dossier_book | is_programme_staff | asked_for_it | may_read_every_dossier),
+    & (~is_built_for_reader | is_programme_staff | asked_for_it | may_read_every_dossier),
 )
 
 

@@ -4,6 +4,13 @@ Each row: the reviews done and expected, the weighted mean and the spread, the r
 disagree, the consensus report (whose agreed score, once final, is the basis of the ranking),
 the thresholds missed, and the rank, with ties broken by the call's rule. A fixed number of
 queries whatever the number of applications.
+
+Read by a council member, the rows of the dossiers they may not deliberate on (reviews.rules:
+a conflict of interest, or their own review of it not submitted yet) keep their place and their
+rank, so that the ranking everyone decides on stays one, but lose everything that came from the
+reviews: scores, mean, spread, reviews done, consensus, thresholds, tie-break. The place itself
+says something (the rows around it have their scores): that is the price of one shared ranking,
+the same as in the dossier book's table of contents.
 """
 
 from collections import defaultdict
@@ -13,15 +20,27 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationState, BudgetLine
+from applications.rules import is_programme_staff
 from calls.models import TieBreak
 
-from .models import ACTIVE_STATES, ConsensusScore, Review, ReviewScore, ReviewState
+from .conflicts import ReviewerFacts, conflicts, dossier_facts
+from .models import (
+    ACTIVE_STATES,
+    Assignment,
+    ConsensusScore,
+    Review,
+    ReviewScore,
+    ReviewState,
+)
 from .scoring import threshold_failures
 
 RANKED_STATES = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+IN_CONFLICT = gettext_lazy("Withheld: conflict of interest")
+REVIEW_OWED = gettext_lazy("Withheld until your review of it is submitted")
 
 
 @dataclass
@@ -46,6 +65,7 @@ class Row:
     rank: int | None = None
     tie_broken: bool = False
     tie_value: object = None
+    withheld: str = ""  # why its reader sees none of its scores (IN_CONFLICT, REVIEW_OWED)
 
     @property
     def disagreement(self):
@@ -58,11 +78,22 @@ class Row:
     @property
     def has_reply(self):
         reply = getattr(self.application, "reply", None)
-        return bool(reply and reply.text)
+        return bool(not self.withheld and reply and reply.text)
+
+    def withhold(self, reason):
+        """Keep the application, its rank and its amounts; forget what the reviews said."""
+        self.withheld = reason
+        self.done = self.expected = None
+        self.mean = self.spread = self.score = None
+        self.marks = []
+        self.consensus = None
+        self.failures = []
+        self.tie_broken = False
+        self.tie_value = None
 
 
-def call_ranking(call):
-    """The rows of `call`'s ranking, best first."""
+def call_ranking(call, reader=None):
+    """The rows of `call`'s ranking, best first; as `reader` may see them (see withhold())."""
     criteria = list(call.criteria.all())
     main = max(criteria, key=lambda c: c.weight, default=None)  # the first of the heaviest
     requested = (
@@ -137,6 +168,52 @@ def call_ranking(call):
         row.tie_value = _tie_value(call.tie_break, application, basis, main)
         rows.append(row)
     _rank(rows, call.tie_break)
+    return withhold(rows, reader)
+
+
+def withheld_from(reader, applications):
+    """{application id: why `reader` may not read its reviews} for the `applications` they may
+    not deliberate on: in conflict of interest with it (reviews.conflicts), or asked to review it
+    and not submitted yet. The bulk form of reviews.rules' `deliberates`, for one reader and many
+    applications: a fixed number of queries. Nothing for staff, or for no reader (a report made
+    from the command line)."""
+    if reader is None or is_programme_staff(reader) or not applications:
+        return {}
+    person = ReviewerFacts.of(reader)
+    withheld = {
+        pk: IN_CONFLICT
+        for pk, dossier in dossier_facts(applications).items()
+        if conflicts(person, dossier)
+    }
+    owed = (
+        Assignment.objects.filter(
+            application__in=[application.pk for application in applications],
+            reviewer=reader,
+            state__in=ACTIVE_STATES,
+        )
+        .exclude(review__state=ReviewState.SUBMITTED)
+        .values_list("application_id", flat=True)
+    )
+    for pk in owed:
+        withheld.setdefault(pk, REVIEW_OWED)
+    return withheld
+
+
+def withhold(rows, reader):
+    """The rows with those of the dossiers `reader` may not deliberate on withheld; the tie-break
+    marks are set again among the rows they see, so that none tells a withheld score."""
+    withheld = withheld_from(reader, [row.application for row in rows])
+    if not withheld:
+        return rows
+    for row in rows:
+        if row.application.pk in withheld:
+            row.withhold(withheld[row.application.pk])
+    seen = [row for row in rows if row.rank and not row.withheld]
+    for row in seen:
+        row.tie_broken = False
+    for previous, row in zip(seen, seen[1:], strict=False):
+        if previous.score == row.score:
+            previous.tie_broken = row.tie_broken = True
     return rows
 
 

@@ -52,7 +52,8 @@ def ranking(request, slug):
     call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
     if not request.user.has_perm("reviews.see_ranking", call):
         raise Http404
-    rows = call_ranking(call)  # every row: ranks depend on all of them
+    # Every row: ranks depend on all of them; those the reader may not deliberate on withheld.
+    rows = call_ranking(call, request.user)
     page = Paginator(rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
     institutions = lead_institutions(call)
     for row in page.object_list:
@@ -67,6 +68,7 @@ def ranking(request, slug):
             "page_range": page.paginator.get_elided_page_range(page.number),
             "tie_break_rule": tie_break_rule(call),
             "ranked": sum(1 for row in rows if row.rank),
+            "withheld_count": sum(1 for row in rows if row.withheld),
         },
     )
 

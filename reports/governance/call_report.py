@@ -1,6 +1,12 @@
 """The call report for the scientific council and the members' council: summary figures, the
 ranking with its scores per criterion, proposals and decisions, the budget against the envelope,
-the applicants' institutions, and the log of conflicts of interest."""
+the applicants' institutions, and the log of conflicts of interest.
+
+It is built for the person who asked for it: for a council member, the dossiers they may not
+deliberate on (conflict of interest, own review not submitted) keep their row, rank, amounts and
+final decision, but show none of their scores, proposal or motivation (reviews.ranking.withhold);
+reports.rules lets them read only a report built for them. The summary figures are the call's,
+the same in every copy."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,7 +21,7 @@ from decisions.budget import call_budget, call_year, programme_year_budget
 from decisions.models import Outcome
 from reviews.conflicts import ReviewerFacts, conflicts, dossier_facts
 from reviews.models import Assignment, AssignmentState, ConflictDeclaration
-from reviews.ranking import call_ranking, tie_break_rule
+from reviews.ranking import call_ranking, tie_break_rule, withhold
 
 from .queries import (
     ELIGIBLE_STATES,
@@ -55,7 +61,7 @@ class Recusal:
     applications: list = field(default_factory=list)  # [(application, [reasons])]
 
 
-def call_report_context(call):
+def call_report_context(call, reader=None):
     received = list(
         Application.objects.filter(call=call)
         .filter(RECEIVED)
@@ -67,10 +73,14 @@ def call_report_context(call):
     institutions = lead_institutions(Application.objects.filter(call=call))
     criteria = list(call.criteria.all())
     rows = call_ranking(call)
+    figures = summary(received, rows, decisions, requested)  # before withholding: the call's
+    withhold(rows, reader)
     means = criterion_means(call)
     for row in rows:
         pk = row.application.pk
-        row.criterion_means = [means[pk].get(criterion.pk) for criterion in criteria]
+        row.criterion_means = [
+            None if row.withheld else means[pk].get(criterion.pk) for criterion in criteria
+        ]
         row.institution = institutions.get(pk, "")
         row.decision = decisions.get(pk)
         row.requested = requested.get(pk, ZERO)
@@ -78,12 +88,14 @@ def call_report_context(call):
     budget = call_budget(call)
     year = call_year(call)
     return {
+        "reader": reader,
+        "withheld_count": sum(1 for row in rows if row.withheld),
         "call": call,
         "year": year,
         "criteria": criteria,
         # The criteria share 16 % of the ranking's width (the other columns are fixed).
         "criterion_width": f"{16 / max(len(criteria), 1):.2f}",
-        "summary": summary(received, rows, decisions, requested),
+        "summary": figures,
         "rows": rows,
         "tie_break_rule": tie_break_rule(call),
         "decided_rows": decided_rows,

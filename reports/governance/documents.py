@@ -47,16 +47,17 @@ def build_document(
 ) -> Document:
     """The report of `kind` ("call", "programme", "dossiers") as PDF.
 
-    reader: the person the dossier book is made for. A council member's book leaves out the
-    dossiers they may not read (conflict of interest, own review not submitted yet); staff's
-    book, or one made from the command line (reader None), holds them all.
+    reader: the person the call report or the dossier book is made for. For a council member,
+    the dossiers they may not read (conflict of interest, own review not submitted yet) are left
+    out of the book and have their scores withheld in the call report; staff's, or one made from
+    the command line (reader None), hold them all.
     """
     data_date = timezone.now()
     with translation.override(language):
         if kind in ("call", "dossiers") and call is None:
             raise ReportSubjectMissing("a call is needed")
         if kind == "call":
-            context = call_report_context(call)
+            context = call_report_context(call, reader)
         elif kind == "dossiers":
             context = dossier_book_context(call, reader)
         elif kind == "programme":

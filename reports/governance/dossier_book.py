@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 
 from applications.models import Application, ApplicationState, Submission
-from applications.rules import is_programme_staff
 from decisions.models import Decision
-from reviews.conflicts import ReviewerFacts, conflicts, dossier_facts
 from reviews.dossiers import SubmittedFile, amount, budget_row, form_sections, team_row
-from reviews.models import ACTIVE_STATES, Assignment, ConsensusScore, ReviewScore, ReviewState
-from reviews.ranking import LETTERS, call_ranking
+from reviews.models import Assignment, ConsensusScore, ReviewScore, ReviewState
+from reviews.ranking import LETTERS, call_ranking, withheld_from
 
 # Submitted and not set aside: what the council may be asked to read.
 BOOK_STATES = (
@@ -87,23 +85,9 @@ def dossier_book_context(call, reader=None):
 
 
 def withheld_for(reader, applications):
-    """The ids of the applications `reader` may not read in a book (none for staff)."""
-    if reader is None or is_programme_staff(reader) or not applications:
-        return set()
-    facts = dossier_facts(applications)
-    person = ReviewerFacts.of(reader)
-    withheld = {pk for pk, dossier in facts.items() if conflicts(person, dossier)}
-    withheld.update(
-        Assignment.objects.filter(
-            application__call=applications[0].call_id,
-            application__state__in=BOOK_STATES,
-            reviewer=reader,
-            state__in=ACTIVE_STATES,
-        )
-        .exclude(review__state=ReviewState.SUBMITTED)
-        .values_list("application_id", flat=True)
-    )
-    return withheld
+    """The ids of the applications `reader` may not read in a book (none for staff): the same
+    as the ranking, the decisions page and the call report withhold (reviews.ranking)."""
+    return set(withheld_from(reader, applications))
 
 
 def latest_snapshots(call):

@@ -24,6 +24,9 @@ from .documents import build_document
 
 logger = logging.getLogger(__name__)
 ERROR_LENGTH = 2000
+# Reports built for the person who asked: what they may not read is left out or withheld, and
+# a council member reads only their own (reports.rules).
+BUILT_FOR_READER = (ReportKind.CALL, ReportKind.DOSSIERS)
 
 
 def request_report(user, kind, *, call=None, programme=None, year=None, language):
@@ -121,7 +124,7 @@ def build(report_id):
             programme=report.programme,
             year=report.year,
             language=report.language,
-            reader=report.requested_by if report.kind == ReportKind.DOSSIERS else None,
+            reader=report.requested_by if report.kind in BUILT_FOR_READER else None,
             progress=lambda percent: set_progress(report.pk, percent),
         )
         report.file.save("report.pdf", ContentFile(document.pdf), save=False)

@@ -1,0 +1,382 @@
+"""A council member in conflict with a dossier sees none of its scores, averages, tie-breaks,
+proposal or comments anywhere: the ranking, the decisions page, the call report. Its row stays,
+with its rank and a "withheld" mark; programme staff see everything. The call report is built
+for the person who asked, and a council member in conflict reads only their own."""
+
+import datetime as dt
+import html
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from pypdf import PdfReader
+
+from accounts.models import Institution
+from accounts.roles import Role
+from applications.models import Application, ApplicationState, TeamMember
+from decisions import services
+from reports.models import Report, ReportKind
+from reviews.models import (
+    Assignment,
+    AssignmentState,
+    ConsensusReport,
+    Review,
+    ReviewScore,
+    ReviewState,
+)
+
+from .factories import (
+    CallCriterionFactory,
+    CallFactory,
+    ReviewerFactory,
+    UserFactory,
+    in_review_application,
+)
+
+pytestmark = pytest.mark.django_db
+captured_commits = TestCase.captureOnCommitCallbacks
+
+WITHHELD = "Withheld: conflict of interest"
+CLEAR_TITLE = "Carnets de voyage de Humboldt"
+CONFLICT_TITLE = "Herbier alpin de Grenoble"
+# Each dossier's reviews: (weighted score /20, quality 0-5, feasibility 0-5). The means are
+# 16.6 and 12.3 (/20), 4.75 and 3.75, 1.75 and 2.75 per criterion: numbers nothing else shows.
+CLEAR_REVIEWS = [("17.35", "5", "3.5"), ("15.85", "4.5", "4")]
+CONFLICT_REVIEWS = [("11.15", "1.5", "2.5"), ("13.45", "2", "3")]
+CLEAR_FIGURES = ["17.35", "15.85", "16.6"]
+CONFLICT_FIGURES = ["11.15", "13.45", "12.3", "14.05"]  # 14.05: its draft consensus
+CLEAR_MOTIVATION = "Proposition : un corpus exemplaire, à financer."
+CONFLICT_MOTIVATION = "Proposition : herbier lacunaire, méthode à revoir."
+
+
+@pytest.fixture(autouse=True)
+def in_english(french_by_default):
+    translation.activate("en")
+
+
+@pytest.fixture
+def grenoble():
+    return Institution.objects.create(name="Université Grenoble Alpes", acronym="UGA")
+
+
+@pytest.fixture
+def member(grenoble):
+    """A council member of the university one team member of the conflicted dossier is from."""
+    return UserFactory(
+        email="membre-uga@example.org", roles=[Role.COUNCIL_MEMBER], institution=grenoble
+    )
+
+
+@pytest.fixture
+def call():
+    call = CallFactory(closed=True, title_en="Heritage call", envelope=Decimal("100000"))
+    CallCriterionFactory(call=call, name_en="Quality", weight=Decimal("2"), sort_order=1)
+    CallCriterionFactory(call=call, name_en="Feasibility", weight=Decimal("1"), sort_order=2)
+    return call
+
+
+def reviewed(call, title, reviews):
+    """An application in review with these submitted reviews (bulk: no notification)."""
+    application = in_review_application(call, title=title)
+    Application.objects.filter(pk=application.pk).update(state=ApplicationState.IN_REVIEW)
+    application.refresh_from_db()
+    quality, feasibility = call.criteria.order_by("sort_order")
+    for weighted, *scores in (map(Decimal, review) for review in reviews):
+        assignment = Assignment.objects.create(
+            application=application,
+            reviewer=ReviewerFactory(),
+            state=AssignmentState.ACCEPTED,
+            due_at=timezone.now() + dt.timedelta(days=3),
+        )
+        review = Review.objects.create(
+            assignment=assignment,
+            state=ReviewState.SUBMITTED,
+            submitted_at=timezone.now(),
+            weighted_score=weighted,
+            recommendation="fund",
+            comment_for_applicant="Un avis.",
+        )
+        for criterion, score in zip((quality, feasibility), scores, strict=True):
+            ReviewScore.objects.create(review=review, criterion=criterion, score=score)
+    return application
+
+
+@pytest.fixture
+def dossiers(call, grenoble, programme_manager):
+    """(clear, conflicted): the conflicted one has a team member from the member's university,
+    a draft consensus and a proposal; both have a proposal with its motivation."""
+    clear = reviewed(call, CLEAR_TITLE, CLEAR_REVIEWS)
+    conflicted = reviewed(call, CONFLICT_TITLE, CONFLICT_REVIEWS)
+    TeamMember.objects.create(
+        application=conflicted,
+        name="Collègue grenobloise",
+        role="documentation_professional",
+        institution=grenoble,
+    )
+    ConsensusReport.objects.create(application=conflicted, weighted_score=Decimal("14.05"))
+    for application, motivation in ((clear, CLEAR_MOTIVATION), (conflicted, CONFLICT_MOTIVATION)):
+        services.record_proposal(
+            application, programme_manager, outcome="funded", motivation=motivation
+        )
+    return clear, conflicted
+
+
+def text_of(response):
+    return html.unescape(response.content.decode())
+
+
+def row_of(page, application):
+    """The HTML of `application`'s row of a ranking or decisions table."""
+    match = re.search(rf'<tr [^>]*id="application-{application.pk}">(.*?)</tr>', page, re.S)
+    assert match, f"no row for {application.reference}"
+    return match.group(1)
+
+
+# The ranking
+
+
+def ranking(client, user, call):
+    client.force_login(user)
+    return text_of(client.get(reverse("reviews:ranking", args=[call.slug])))
+
+
+def test_the_ranking_withholds_the_conflicted_dossiers_scores_from_the_member_only(
+    client, member, call, dossiers, programme_manager
+):
+    clear, conflicted = dossiers
+
+    page = ranking(client, member, call)
+
+    row = row_of(page, conflicted)
+    assert CONFLICT_TITLE in row and conflicted.reference in row
+    assert WITHHELD in row
+    assert "<strong>2</strong>" in row  # its place in the ranking stays
+    for figure in CONFLICT_FIGURES:
+        assert figure not in page
+    for hidden in ("draft", "2/2", "disagrees", "tie-break", "under threshold"):
+        assert hidden not in row
+    assert reverse("reviews:dossier", args=[conflicted.pk]) not in page
+    for figure in CLEAR_FIGURES:
+        assert figure in row_of(page, clear)
+    assert WITHHELD not in row_of(page, clear)
+    assert "The scores of 1 application are withheld from you" in page
+
+    page = ranking(client, programme_manager, call)
+
+    assert WITHHELD not in page
+    for figure in CONFLICT_FIGURES:
+        assert figure in row_of(page, conflicted)
+    for figure in CLEAR_FIGURES:
+        assert figure in row_of(page, clear)
+
+
+def test_a_tie_with_a_withheld_dossier_is_not_marked(
+    client, member, call, dossiers, programme_manager
+):
+    """Equal scores would tell the withheld one: the visible row is not marked tied with it."""
+    clear, conflicted = dossiers
+    Review.objects.filter(assignment__application=conflicted).update(weighted_score=Decimal("16.6"))
+    Review.objects.filter(assignment__application=clear).update(weighted_score=Decimal("16.6"))
+
+    page = ranking(client, member, call)
+
+    assert "tie-break" not in row_of(page, clear)
+    assert "tie-break" in row_of(ranking(client, programme_manager, call), clear)
+
+
+# The decisions page
+
+
+def decisions_page(client, user, call):
+    client.force_login(user)
+    return text_of(client.get(reverse("decisions:call", args=[call.slug])))
+
+
+def test_the_decisions_page_withholds_the_conflicted_dossiers_score_and_proposal(
+    client, member, call, dossiers, programme_manager
+):
+    clear, conflicted = dossiers
+
+    page = decisions_page(client, member, call)
+
+    row = row_of(page, conflicted)
+    assert CONFLICT_TITLE in row and WITHHELD in row
+    assert "12.3" not in page
+    assert "Funded" not in row  # the proposal
+    assert reverse("decisions:application", args=[conflicted.pk]) not in page
+    assert "16.6" in row_of(page, clear) and "Funded" in row_of(page, clear)
+    # The conflicted dossier's own decision page is closed to them, as its dossier page is.
+    detail = client.get(reverse("decisions:application", args=[conflicted.pk]))
+    assert detail.status_code == 404
+    assert client.get(reverse("decisions:application", args=[clear.pk])).status_code == 200
+
+    page = decisions_page(client, programme_manager, call)
+
+    assert WITHHELD not in page
+    assert "12.3" in row_of(page, conflicted) and "16.6" in row_of(page, clear)
+    detail = client.get(reverse("decisions:application", args=[conflicted.pk]))
+    assert detail.status_code == 200
+
+
+def test_the_decisions_page_keeps_the_conflicted_dossiers_final_decision(
+    client, member, call, dossiers, programme_manager
+):
+    _clear, conflicted = dossiers
+    services.record_decision(
+        conflicted,
+        programme_manager,
+        outcome="rejected",
+        meeting_date=dt.date(2026, 11, 20),
+        motivation=CONFLICT_MOTIVATION,
+    )
+
+    row = row_of(decisions_page(client, member, call), conflicted)
+
+    assert "Rejected" in row and WITHHELD in row
+    assert CONFLICT_MOTIVATION not in row
+
+
+# The call report
+
+
+def pdf_text(pdf):
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+    text = "\n".join(re.sub(r"[\u00a0\u202f\u2009]", " ", page) for page in pages)
+    text = re.sub(r"[-\u2010]\n", "", text)  # words hyphenated in narrow cells
+    return " ".join(text.split())  # lines wrapped in narrow cells
+
+
+def call_report(client, user, call):
+    """Ask for the call report in English as `user` (built once the request commits, by eager
+    Celery), then download it."""
+    client.force_login(user)
+    with captured_commits(execute=True):
+        client.post(
+            reverse("reports:call_reports", args=[call.slug]), {"kind": "call", "language": "en"}
+        )
+    report = Report.objects.filter(requested_by=user, kind=ReportKind.CALL).latest("pk")
+    response = client.get(reverse("reports:download", args=[report.pk]))
+    assert response.status_code == 200
+    return report, pdf_text(b"".join(response.streaming_content))
+
+
+def test_the_call_report_is_built_for_the_member_without_the_conflicted_scores(
+    client, member, call, dossiers
+):
+    report, text = call_report(client, member, call)
+
+    assert CLEAR_TITLE in text and CONFLICT_TITLE in text
+    assert WITHHELD in text
+    assert "Made for" in text
+    assert CLEAR_MOTIVATION in text
+    for figure in ("4.75", "3.75", "16.6"):
+        assert figure in text
+    assert CONFLICT_MOTIVATION not in text
+    for figure in ("1.75", "2.75", "12.3", "14.05"):
+        assert figure not in text
+
+
+def test_staffs_call_report_has_every_score_and_is_closed_to_the_member(
+    client, member, call, dossiers, programme_manager, council_member
+):
+    report, text = call_report(client, programme_manager, call)
+
+    assert WITHHELD not in text
+    assert CLEAR_MOTIVATION in text and CONFLICT_MOTIVATION in text
+    for figure in ("4.75", "1.75", "2.75", "16.6", "12.3", "14.05"):
+        assert figure in text
+    download = reverse("reports:download", args=[report.pk])
+    client.force_login(member)
+    assert client.get(download).status_code == 404
+    listed = client.get(reverse("reports:call_reports", args=[call.slug])).context["reports"]
+    assert report not in listed
+    client.force_login(council_member)  # no conflict in this call
+    assert client.get(download).status_code == 200
+
+
+def test_a_members_report_is_not_for_another_member_in_conflict(
+    client, member, call, dossiers, grenoble
+):
+    colleague = UserFactory(roles=[Role.COUNCIL_MEMBER], institution=grenoble)
+    report, _text = call_report(client, colleague, call)
+
+    client.force_login(member)
+
+    assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
+
+
+# Queries
+
+
+def many_clear_dossiers(call, count):
+    """`count` more applications in review with two reviews each, in bulk."""
+    lead = UserFactory()
+    reviewers = [ReviewerFactory() for _ in range(2)]
+    applications = Application.objects.bulk_create(
+        Application(
+            call=call,
+            lead=lead,
+            title=f"Projet {n}",
+            state=ApplicationState.IN_REVIEW,
+            submitted_at=call.closes_at - dt.timedelta(hours=1),
+        )
+        for n in range(count)
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(application=a, name="Chercheuse", role="researcher", is_lead=True)
+        for a in applications
+    )
+    assignments = Assignment.objects.bulk_create(
+        Assignment(
+            application=a,
+            reviewer=reviewer,
+            state=AssignmentState.ACCEPTED,
+            due_at=timezone.now(),
+        )
+        for a in applications
+        for reviewer in reviewers
+    )
+    Review.objects.bulk_create(
+        Review(
+            assignment=assignment,
+            state=ReviewState.SUBMITTED,
+            submitted_at=timezone.now(),
+            weighted_score=Decimal(10 + n % 7),
+            recommendation="fund",
+        )
+        for n, assignment in enumerate(assignments)
+    )
+
+
+def test_withholding_costs_the_same_queries_at_any_size(client, member, call, dossiers):
+    from reports.governance import build_document
+
+    client.force_login(member)
+    pages = [
+        reverse("reviews:ranking", args=[call.slug]),
+        reverse("decisions:call", args=[call.slug]),
+    ]
+    for url in pages:
+        client.get(url)  # caches (permissions, site settings) warm
+    member.get_all_permissions()  # the report's reader: their permissions cached, as above
+    counts = []
+    for size in (3, 30):
+        many_clear_dossiers(call, size - Application.objects.filter(call=call).count())
+        sizes = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                page = text_of(client.get(url))
+            assert WITHHELD in page
+            sizes.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            document = build_document("call", call=call, language="en", reader=member)
+        assert WITHHELD in pdf_text(document.pdf)
+        sizes.append(len(queries))
+        counts.append(sizes)
+    assert counts[0] == counts[1]
