@@ -97,6 +97,8 @@ def test_a_funded_project_is_public_once_its_letter_is_sent(client, project, pro
     send_letter(project.decision, programme_manager)
 
     assert everywhere(client, project)
+    services.withdraw_funding(project, programme_manager, "Le porteur renonce.")
+    assert nowhere(client, project)
 
 
 def test_a_letter_for_another_outcome_does_not_announce_the_funding(
@@ -126,15 +128,6 @@ def test_a_publication_date_announces_the_project_from_that_day(client, project,
     assert nowhere(client, project)
     decision.refresh_from_db()
     assert decision.publication_date is None
-
-
-def test_a_project_whose_funding_is_withdrawn_leaves_the_open_data(
-    client, project, programme_manager
-):
-    send_letter(project.decision, programme_manager)
-    services.withdraw_funding(project, programme_manager, "Le porteur renonce.")
-
-    assert nowhere(client, project)
 
 
 def test_announced_is_the_one_rule(project, programme_manager):
