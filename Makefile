@@ -8,7 +8,8 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=check-deploy-only-$$(date +%s)-a8f5f167f44f4964e6c998dee827110c-long-enough \
 	ALLOWED_HOSTS=guichet.example.org DATABASE_URL=postgres://collex@db.internal/collex \
 	CACHE_URL=rediscache://redis.internal:6379/1 CELERY_BROKER_URL=redis://redis.internal:6379/0 \
-	EMAIL_URL=smtp+tls://guichet@smtp.example.org:587
+	EMAIL_URL=smtp+tls://guichet@smtp.example.org:587 \
+	MFA_ENCRYPTION_KEY=Y2hlY2stZGVwbG95LW9ubHktbm90LWEtcmVhbC1rZXk=
 
 # Every dependency is pinned, with its hashes, in requirements/: base.lock (production), dev.lock
 # (base and the dev extra: tests, lint, pip-tools) and e2e.lock (dev and the e2e extra). pyproject.toml

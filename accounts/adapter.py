@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +16,8 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 from notifications.services import send_account_email
+
+from . import encryption
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,23 @@ class AccountAdapter(DefaultAccountAdapter):
         account's language, whatever the language of the page it was made on."""
         context = {"user": user, **(context or {})}
         super().send_notification_mail(template_prefix, user, context=context, email=email)
+
+    def get_reauthentication_methods(self, user):
+        """Whoever has a second factor re-authenticates with it: a password alone is what a
+        thief of the password has too."""
+        methods = super().get_reauthentication_methods(user)
+        second_factor = [method for method in methods if method["id"].startswith("mfa_")]
+        return second_factor or methods
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """The second factors' secrets are stored encrypted (accounts.encryption)."""
+
+    def encrypt(self, text):
+        return encryption.encrypt(text)
+
+    def decrypt(self, encrypted_text):
+        return encryption.decrypt(encrypted_text)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

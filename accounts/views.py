@@ -1,4 +1,3 @@
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
@@ -8,6 +7,7 @@ from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from . import second_factor
 from .forms import ProfileForm
 
 
@@ -23,9 +23,17 @@ def profile(request):
 
 
 def needs_two_factor(user):
-    """Staff (anyone who can reach the administration) should protect their account with 2FA."""
-    is_staff = user.is_staff or user.has_perm("wagtailadmin.access_admin")
-    return is_staff and not is_mfa_enabled(user)
+    """Staff and council accounts without an authenticator app or a security key yet."""
+    return second_factor.needs_second_factor(user) and not second_factor.has_device(user)
+
+
+def second_factor_required(request):
+    """The answer to staff and council members whose session has not passed a second factor yet
+    (accounts.middleware), in place of the page they asked for: why, and the way to set one up
+    or to type its code, after which they come back to that page."""
+    back = request.get_full_path() if request.method == "GET" else ""
+    context = {"has_device": second_factor.has_device(request.user), "next_url": back}
+    return render(request, "accounts/second_factor_required.html", context, status=403)
 
 
 def admin_login(request):

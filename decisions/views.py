@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.reauthentication import recent_authentication_required
 from applications.audit import trail
 from applications.models import Application, AuditSubject
 from calls.models import Call
@@ -53,6 +54,7 @@ def line_parameter(value):
 
 
 @login_required
+@recent_authentication_required
 def call_decisions(request, slug):
     call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
     user = request.user
@@ -166,6 +168,7 @@ def record_batch(request, data, line, order):
 
 
 @login_required
+@recent_authentication_required
 def application_decision(request, pk):
     application = get_object_or_404(
         Application.objects.select_related("call__programme", "lead"), pk=pk

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.reauthentication import recent_authentication_required
 from applications.models import Application
 from applications.rules import application_or_404
 from applications.views_files import private
@@ -100,6 +101,7 @@ def preview_pdf(request, pk):
 
 
 @login_required
+@recent_authentication_required
 @require_POST
 def send(request, pk):
     application = staff_application_or_404(request.user, pk)
@@ -125,6 +127,7 @@ def send(request, pk):
 
 
 @login_required
+@recent_authentication_required
 @require_POST
 def send_call_letters(request, slug):
     """Send the letter of every decided application of the call that has none for its current

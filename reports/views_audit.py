@@ -12,6 +12,7 @@ from django.http import FileResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from accounts.reauthentication import recent_authentication_required
 from applications.rules import application_or_404
 from applications.views_files import private
 
@@ -21,6 +22,7 @@ PERMISSION = "applications.read_audit_trail"
 
 
 @login_required
+@recent_authentication_required(allow_get=False)
 @require_GET
 def dossier_zip(request, pk):
     application = application_or_404(request.user, pk, PERMISSION)

@@ -90,6 +90,43 @@ def celery_worker():
             connection.default_channel.queue_delete(app.conf.task_default_queue)
 
 
+def pass_the_sign_in(client, user):
+    """Leave the client's session as signing in through the form does: allauth's record of the
+    password and, for an account with an authenticator app or a security key, of the second
+    factor typed after it (accounts.second_factor notes that this session passed it)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpRequest
+
+    from accounts.second_factor import DEVICES
+
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, method="password", email=user.email)
+    device = Authenticator.objects.filter(user_id=user.pk, type__in=DEVICES).first()
+    if device is not None:
+        record_authentication(request, user, method="mfa", id=device.pk, type=device.type)
+    request.session.save()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def force_login_is_a_real_sign_in():
+    """`client.force_login(user)`, in every test and every client, signs in as a person does
+    (pass_the_sign_in): staff and council accounts, which the factories give an authenticator
+    app, reach their pages as after typing their code; one made without_second_factor does not."""
+    from django.test import Client
+
+    force_login = Client.force_login
+
+    def force_login_and_pass(self, user, backend=None):
+        force_login(self, user, backend)
+        pass_the_sign_in(self, user)
+
+    Client.force_login = force_login_and_pass
+    yield
+    Client.force_login = force_login
+
+
 @pytest.fixture(autouse=True)
 def french_by_default():
     """Each test starts in French, the default language, whatever the previous test requested."""

@@ -1,6 +1,7 @@
 """factory_boy factories shared by the suite. Calls have traits for their phases."""
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import factory
@@ -10,6 +11,17 @@ from accounts.models import Institution, InstitutionKind, User
 from calls.models import Call, CallCriterion, CallKind, Programme
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+# The key of the authenticator app that staff and council accounts get (base32, as apps show it).
+TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+
+def totp_code(secret=TOTP_SECRET, step=0):
+    """The code an authenticator app with `secret` shows now (step=1: the next 30 seconds', which
+    allauth accepts with MFA_TOTP_TOLERANCE=1; a code is accepted once per window)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // 30 + step
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -32,6 +44,29 @@ class UserFactory(factory.django.DjangoModelFactory):
                 self.groups.add(Group.objects.get(name=role.value))
         if create:
             self.save()
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """Read in _after_postgeneration, once every role is given."""
+        return extracted
+
+    class Params:
+        # A staff or council account that has not set up its second factor yet.
+        without_second_factor = factory.Trait(second_factor=False)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        """Staff and council accounts get an authenticator app (TOTP_SECRET), as the platform
+        requires of them; UserFactory(..., without_second_factor=True) makes one without."""
+        super()._after_postgeneration(instance, create, results)
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        from accounts.second_factor import needs_second_factor
+
+        wanted = (results or {}).get("second_factor") is not False
+        if create and wanted and needs_second_factor(instance):
+            TOTP.activate(instance, TOTP_SECRET)
+        instance.__dict__.pop("_needs_second_factor", None)  # roles may change in the test
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):

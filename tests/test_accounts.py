@@ -274,7 +274,9 @@ def current_totp_code(secret):
 
 def test_staff_activates_totp_then_needs_a_code_to_sign_in(client, settings):
     settings.MFA_TOTP_TOLERANCE = 1  # a code computed just before a 30-second step still counts
-    manager = verified_user(email="gestion@example.org", roles=[Role.PROGRAMME_MANAGER])
+    manager = verified_user(
+        email="gestion@example.org", roles=[Role.PROGRAMME_MANAGER], without_second_factor=True
+    )
     log_in(client, manager.email)
     profile = client.get("/en/accounts/profile/").content.decode()
     assert "Protect your account with two-factor authentication" in profile

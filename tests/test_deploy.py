@@ -14,6 +14,8 @@ SERVICES = {
     "CACHE_URL": "rediscache://redis.internal:6379/1",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "EMAIL_URL": "smtp+tls://guichet:secret@smtp.example.org:587",
+    # Not a service, but required as they are: the key of the second factors' secrets.
+    "MFA_ENCRYPTION_KEY": "Y2hlY2stZGVwbG95LW9ubHktbm90LWEtcmVhbC1rZXk=",
 }
 
 

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff and council: the second factor, re-authentication in the admin, the idle timeout.
+    "accounts.middleware.StaffSessionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -178,6 +180,15 @@ COLLEX_RATE_LIMITS = {"submit": "10/m", "upload": "30/m"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CollEx-Persée"
 MFA_PASSKEY_LOGIN_ENABLED = False
+# Staff and council must pass a second factor (accounts/second_factor.py), whose secrets are
+# stored encrypted with MFA_ENCRYPTION_KEY (accounts/encryption.py; if empty, derived from
+# SECRET_KEY; production requires one). Sensitive actions ask to re-authenticate once the last
+# sign-in is older than REAUTHENTICATION_MINUTES; staff sessions end after STAFF_IDLE_MINUTES
+# without a request.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_MINUTES", default=15) * 60
+STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_MINUTES", default=30) * 60
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 # ORCID sign-in is offered only when its credentials are given.

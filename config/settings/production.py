@@ -13,6 +13,8 @@ SERVICES = ("DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL", "EMAIL_URL")
 for service in SERVICES:
     env.str(service)
 CELERY_TASK_ALWAYS_EAGER = False
+# The key that encrypts the second factors' secrets (accounts/encryption.py), never derived here.
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY")
 
 # Demo accounts have a published password: the demo loader does not exist in production.
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
