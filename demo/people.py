@@ -1,9 +1,13 @@
 """Demo accounts, one or two per role, who can sign in at once with the demo password."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from cryptography.fernet import InvalidToken
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from accounts.encryption import decrypt
 from accounts.models import Institution, User
 from accounts.roles import Role
 
@@ -13,6 +17,9 @@ DEMO_PASSWORD = "demo-collex-2026"
 # tell an unchanged password by comparing hashes instead of hashing again for each account.
 # Harmless here: the password itself is public.
 DEMO_SALT = "collexdemo2026"
+# For the demo only: staff and council accounts must type a code from an authenticator app after
+# their password; the demo's share this published key (base32, as authenticator apps take it).
+DEMO_TOTP_SECRET = "COLLEXPERSEEDEMOTOTPSECRETFORALL"
 
 DEMO_USERS = [
     {
@@ -23,6 +30,7 @@ DEMO_USERS = [
         "is_staff": True,
         "is_superuser": True,
         "institution": "Persée",
+        "totp": True,
     },
     {
         "email": "gestion@example.org",
@@ -31,6 +39,7 @@ DEMO_USERS = [
         "role": Role.PROGRAMME_MANAGER,
         "is_staff": True,
         "institution": "Persée",
+        "totp": True,
     },
     {
         "email": "expert1@example.org",
@@ -53,6 +62,7 @@ DEMO_USERS = [
         "last_name": "Conseillère",
         "role": Role.COUNCIL_MEMBER,
         "institution": "Bibliothèque nationale de France",
+        "totp": True,
     },
     {
         "email": "porteuse@example.org",
@@ -99,8 +109,34 @@ def load_demo_users(password_hash, people=DEMO_USERS):
         user.save()
         user.groups.set([groups[facts["role"].value]] if facts["role"] else [])
         verify_email(user)
+        if facts.get("totp"):
+            give_demo_authenticator(user)
         users.append((user, facts["role"]))
     return users
+
+
+def give_demo_authenticator(user):
+    """An authenticator app with DEMO_TOTP_SECRET, kept when the account already has it."""
+    device = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if device is not None and demo_secret_of(user) == DEMO_TOTP_SECRET:
+        return
+    if device is not None:
+        device.delete()
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def demo_secret_of(user):
+    """The key of the account's authenticator app, if the demo gave it one; None otherwise."""
+    if not any(facts.get("totp") and facts["email"] == user.email for facts in DEMO_USERS):
+        return None
+    device = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if device is None:
+        return None
+    try:
+        secret = decrypt(device.data["secret"])
+    except InvalidToken:  # encrypted with another key (SECRET_KEY changed): not the demo's
+        return None
+    return secret if secret == DEMO_TOTP_SECRET else None
 
 
 def verify_email(user):

@@ -18,7 +18,7 @@ from cms.models import HomePage, NetworkSettings, StandardPage
 from demo.decisions import DECIDED_APPLICATIONS, DECIDED_PEOPLE
 from demo.dossiers import APPLICATIONS, EXTRA_APPLICANTS
 from demo.facts import load_network
-from demo.people import DEMO_PASSWORD, DEMO_USERS
+from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 from demo.review import REVIEW_CALL
 from reviews.conflicts import conflicts_between
 from reviews.models import (
@@ -91,12 +91,17 @@ def test_demo_accounts_sign_in_at_once_with_their_roles(client):
     output = load_demo()
 
     assert DEMO_PASSWORD in output
+    assert DEMO_TOTP_SECRET in output and "manage.py demo_totp gestion@example.org" in output
     for facts in DEMO_USERS:
         assert facts["email"] in output
         response = client.post(
             "/accounts/login/", {"login": facts["email"], "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, facts["email"]
+        if facts.get("totp"):  # staff and council: the code of their authenticator app
+            code = StringIO()
+            call_command("demo_totp", facts["email"], stdout=code, stderr=StringIO())
+            response = client.post(response.url, {"code": code.getvalue().strip()})
         user = User.objects.get(email=facts["email"])
         assert client.session["_auth_user_id"] == str(user.pk)
         groups = list(user.groups.values_list("name", flat=True))

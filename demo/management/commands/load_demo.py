@@ -23,7 +23,13 @@ from demo.calls import load_call
 from demo.decisions import decision_summary, load_decision_stage
 from demo.directory import load_institutions, load_programmes
 from demo.facts import load_network
-from demo.people import DEMO_PASSWORD, demo_password_hash, load_demo_users
+from demo.people import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DEMO_USERS,
+    demo_password_hash,
+    load_demo_users,
+)
 from demo.review import load_review_stage
 from demo.site import load_home_page, load_network_settings, load_standard_pages
 from demo.volume import load_volume_accounts, load_volume_calls, load_volume_reviewer_profiles
@@ -128,6 +134,12 @@ class Command(BaseCommand):
         for email, role in rows:
             self.stdout.write(f"  {email.ljust(width)}  {role}")
         self.stdout.write("Sign in at /accounts/login/; staff reach the Wagtail admin at /admin/.")
+        second = ", ".join(facts["email"] for facts in DEMO_USERS if facts.get("totp"))
+        self.stdout.write(
+            f"{second} also type a code from an authenticator app after the password: add the "
+            f"key {DEMO_TOTP_SECRET} to one (FreeOTP, Aegis, Google Authenticator...), or get "
+            "the current code with: .venv/bin/python manage.py demo_totp gestion@example.org"
+        )
 
 
 @contextmanager
