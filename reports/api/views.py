@@ -99,7 +99,8 @@ class CallViewSet(OpenDataViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Funded projects",
-        description="Applications funded by a decision, newest year first; the same rows and "
+        description="Applications funded by a decision and announced (the letter sent, or the "
+        "publication date come), newest year first; the same rows and "
         "fields as the CSV and JSON files of the open data page.",
     ),
     retrieve=extend_schema(
