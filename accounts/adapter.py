@@ -28,6 +28,11 @@ class MailSite:
     domain: str
 
 
+# What allauth's e-mails carry that only their recipient may read: confirmation and reset links,
+# sign-in and verification codes. They are sent, never kept readable (notifications.sealing).
+PERSONAL = ("activate_url", "password_reset_url", "key", "code")
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Render in the recipient's language, then write it to the outbox: a Celery task sends
@@ -40,7 +45,8 @@ class AccountAdapter(DefaultAccountAdapter):
         language = language_or_default(language)
         with translation.override(language):
             message = self.render_mail(template_prefix, email, ctx)
-        send_account_email(message, language=language)
+        personal = [str(context[name]) for name in PERSONAL if context.get(name)]
+        send_account_email(message, language=language, secrets=personal)
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """Outside a request (a command, a task), the link points at SITE_URL."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, CallPhase
 
+from .facts import application_facts
 from .models import (
     Application,
     ApplicationEvent,
@@ -292,11 +293,16 @@ def queue_receipt(submission):
     from notifications.events import Event
     from notifications.services import notify
 
+    from .facts import submission_facts
+
     application = submission.application
     notify(
         Event.APPLICATION_SUBMITTED,
         [application.lead],
-        {"application": application, "submission": submission},
+        {
+            "application": application_facts(application),
+            "submission": submission_facts(submission),
+        },
         url=reverse("applications:edit", args=[application.pk]),
         attachments=[("applications.receipts.receipt_attachment", [submission.pk])],
     )
@@ -332,7 +338,7 @@ def reopen_application(application, actor, reason):
         notify(
             Event.APPLICATION_REOPENED,
             [application.lead],
-            {"application": application, "reason": reason.strip()},
+            {"application": application_facts(application), "reason": reason.strip()},
             url=reverse("applications:edit", args=[application.pk]),
         )
         return application

@@ -1,23 +1,21 @@
 """Decision letters: written in the applicant's language from the staff's letter template (or the
 default text in templates/decisions/letters/), kept as written, sent as PDF and e-mail.
 
-A letter's template receives plain values only (the application and the call through the
-notifications whitelist): a template edited in the admin cannot walk from the application to its
-reviews or reviewers. The comments meant for the applicant are the anonymised ones of
-reviews.deliberation, with any reviewer's name or e-mail they quote blacked out.
+A letter's template receives plain values only (common.sandbox), and a template edited in the
+admin is rendered by the sandbox, checked against the sample context: it cannot reach a model,
+call a method or read the database. The letter as written (comments, motivation, conditions) is
+passed through reviews.confidentiality, so that no reviewer's name or e-mail reaches the
+applicant.
 """
 
 import logging
-import re
 from dataclasses import dataclass
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.template import Context, Template
+from django.db.models import Exists, OuterRef
+from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -26,27 +24,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from applications import audit
+from applications.facts import application_and_call, application_facts
 from applications.receipts import network_name
-from calls.templatetags.call_tags import euros_with_cents
+from calls.facts import call_facts
+from common import sandbox
+from common.formats import PARIS, euros_with_cents
 from notifications.events import Event
 from notifications.rendering import one_line, tidy
-from notifications.services import notify, readable_by_applicants
-from reviews.deliberation import comments_for_applicant
-from reviews.models import ConsensusReport
+from notifications.services import notify
+from reviews.confidentiality import comments_for_applicant, redact_reviewers
 
 from .models import Body, Decision, Letter, LetterTemplate, Outcome
 
 logger = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_FILE = "decisions/letters/{outcome}.{language}.txt"
 PDF_TEMPLATE = "decisions/letters/letter_pdf.html"
-REDACTED = "[…]"
 SUBJECT_LENGTH = 255
 
 # What a letter template receives (shown to staff who edit them, filled with samples in the
-# preview). Every value is a string, a number or a list of strings, except `application` and
-# `call`, which are read through notifications' APPLICANT_READABLE whitelist.
+# preview): plain values, `application` and `call` as the dicts of their facts.
 VARIABLES = (
     "reference",
     "title",
@@ -119,15 +116,14 @@ def deciding_body(body) -> str:
 
 
 def letter_context(decision) -> dict:
-    """The variables of `decision`'s letter, in the active language, filtered for applicants."""
+    """The variables of `decision`'s letter, in the active language (plain values)."""
     application = decision.application
-    call = application.call
     lead = application.lead
-    return applicant_safe(
+    return sandbox.plain(
         {
             "reference": application.reference,
             "title": application.title,
-            "call_title": call.title,
+            "call_title": application.call.title,
             "outcome": decision.outcome,
             "outcome_label": decision.get_outcome_display(),
             "amount": money(decision.amount_granted),
@@ -138,80 +134,58 @@ def letter_context(decision) -> dict:
             "deciding_body": deciding_body(decision.body),
             "lead_name": lead.get_full_name() or lead.email,
             "network_name": network_name(),
-            "comments": applicant_comments(application),
+            "comments": comments_for_applicant(application),
             "date": long_date(timezone.localdate(timezone=PARIS)),
-            "application": application,
-            "call": call,
+            **application_and_call(application),
         }
     )
 
 
 def sample_context(outcome) -> dict:
-    """The same variables with sample data, for the admin's preview and clean()."""
-    call = SimpleNamespace(title=_("Call for projects 2026 – Enriched digitisation"))
+    """The same variables with sample data: for the admin's preview, and the names a template
+    edited in the admin may use."""
+    now = timezone.now()
+    call = SimpleNamespace(
+        title=_("Call for projects 2026 – Enriched digitisation"),
+        kind="projects",
+        opens_at=now,
+        closes_at=now,
+        reply_opens_at=None,
+        reply_closes_at=None,
+        reply_max_chars=3000,
+        contact_email="appels@example.org",
+        get_absolute_url=lambda: "/",
+    )
     application = SimpleNamespace(
-        pk=42, reference="007-00042", title="Photographies d'Afrique", call=call
+        reference="007-00042",
+        title="Photographies d'Afrique",
+        state="decided",
+        submitted_at=now,
+        call=call,
     )
-    return {
-        "reference": application.reference,
-        "title": application.title,
-        "call_title": call.title,
-        "outcome": outcome,
-        "outcome_label": Outcome(outcome).label if outcome in Outcome.values else "",
-        "amount": money(12500) if outcome == Outcome.FUNDED else "",
-        "conditions": _("A progress report after six months.") if outcome == Outcome.FUNDED else "",
-        "reserve_rank": 2 if outcome == Outcome.RESERVE else None,
-        "motivation": _("A well-built project with a realistic schedule."),
-        "meeting_date": long_date(timezone.localdate(timezone=PARIS)),
-        "deciding_body": deciding_body(Body.MEMBERS_COUNCIL),
-        "lead_name": "Alex Porteur",
-        "network_name": network_name(),
-        "comments": [_("The corpus is well chosen; the schedule of the second year is tight.")],
-        "date": long_date(timezone.localdate(timezone=PARIS)),
-        "application": application,
-        "call": call,
-    }
-
-
-def applicant_safe(context) -> dict:
-    """Model instances become their applicant-readable views (notifications' whitelist)."""
-    return {key: readable_by_applicants(value) for key, value in context.items()}
-
-
-def applicant_comments(application) -> list[str]:
-    """The comments meant for the applicant (never who wrote them), with the name or e-mail of
-    any reviewer or rapporteur of this application that a comment quotes blacked out."""
-    comments = comments_for_applicant(application)
-    if not comments:
-        return []
-    rapporteur = ConsensusReport.objects.filter(application=application).values("rapporteur")
-    people = (
-        get_user_model()
-        .objects.filter(Q(review_assignments__application=application) | Q(pk__in=rapporteur))
-        .values_list("first_name", "last_name", "email")
-        .distinct()
+    return sandbox.plain(
+        {
+            "reference": application.reference,
+            "title": application.title,
+            "call_title": call.title,
+            "outcome": outcome,
+            "outcome_label": Outcome(outcome).label if outcome in Outcome.values else "",
+            "amount": money(12500) if outcome == Outcome.FUNDED else "",
+            "conditions": _("A progress report after six months.")
+            if outcome == Outcome.FUNDED
+            else "",
+            "reserve_rank": 2 if outcome == Outcome.RESERVE else None,
+            "motivation": _("A well-built project with a realistic schedule."),
+            "meeting_date": long_date(timezone.localdate(timezone=PARIS)),
+            "deciding_body": deciding_body(Body.MEMBERS_COUNCIL),
+            "lead_name": "Alex Porteur",
+            "network_name": network_name(),
+            "comments": [_("The corpus is well chosen; the schedule of the second year is tight.")],
+            "date": long_date(timezone.localdate(timezone=PARIS)),
+            "application": application_facts(application),
+            "call": call_facts(call),
+        }
     )
-    return [redact(comment, people) for comment in comments]
-
-
-def redact(text, people) -> str:
-    """`text` without the e-mail addresses and names of `people` ((first, last, e-mail) rows):
-    full names and addresses in any case, last names alone as written (capitalised), so that
-    "Blanc" goes and "blanc" stays."""
-    anywhere, as_written = [], []
-    for first, last, email in people:
-        first, last = (first or "").strip(), (last or "").strip()
-        if email:
-            anywhere.append(re.escape(email))
-        if first and last:
-            anywhere += [re.escape(f"{first} {last}"), re.escape(f"{last} {first}")]
-        if len(last) >= 2:
-            as_written.append(re.escape(last))
-    for patterns, flags in ((anywhere, re.IGNORECASE), (as_written, 0)):
-        if patterns:
-            patterns.sort(key=len, reverse=True)
-            text = re.sub(rf"(?<!\w)(?:{'|'.join(patterns)})(?!\w)", REDACTED, text, flags=flags)
-    return text
 
 
 # Rendering
@@ -232,6 +206,7 @@ def render_letter(decision, language=None) -> LetterText:
         if template is not None:
             try:
                 subject, body = render_template(template.subject, template.body, context)
+                subject, body = redact_reviewers(application, subject, body)
                 return LetterText(subject, body, language, template=template)
             except Exception as error:  # the default text takes over
                 logger.exception(
@@ -243,6 +218,7 @@ def render_letter(decision, language=None) -> LetterText:
         else:
             failure = ""
         subject, body = render_default(decision.outcome, language, context)
+        subject, body = redact_reviewers(application, subject, body)
     return LetterText(
         subject, body, language, failed_template=template if failure else None, error=failure
     )
@@ -257,10 +233,11 @@ def template_for(kind, outcome, language):
 
 
 def render_template(subject_source, body_source, context) -> tuple[str, str]:
-    """A staff template, as plain text (no HTML escaping). Raises on a template error, and when
-    the subject or the body comes out empty."""
-    subject = finish_subject(Template(subject_source).render(Context(context, autoescape=False)))
-    body = tidy(Template(body_source).render(Context(context, autoescape=False)))
+    """A staff template, in the sandbox, as plain text (no HTML escaping): every name it uses
+    must be one of the context's (the same as the sample's, which the admin checked). Raises on
+    a template error or a refused name, and when the subject or the body comes out empty."""
+    subject = finish_subject(sandbox.render(subject_source, context))
+    body = tidy(sandbox.render(body_source, context))
     if not subject:
         raise LetterError(_("The subject is empty."))
     if not body:
@@ -274,7 +251,7 @@ def render_default(outcome, language, context) -> tuple[str, str]:
     name = DEFAULT_FILE.format(
         outcome=outcome, language=language if language in codes else settings.LANGUAGE_CODE
     )
-    text = get_template(name).template.render(Context(context, autoescape=False))
+    text = get_template(name).template.render(Context(dict(context), autoescape=False))
     subject, _newline, body = tidy(text).partition("\n")
     return finish_subject(subject), tidy(body)
 
@@ -295,7 +272,7 @@ def preview(template) -> dict:
         try:
             subject, body = render_template(template.subject, template.body, context)
         except Exception as error:  # shown to the editor instead of the letter
-            return {"error": f"{type(error).__name__}: {error}", "paper": {"language": language}}
+            return {"error": str(error) or type(error).__name__, "paper": {"language": language}}
     paper = {key: context[key] for key in PAPER_FACTS}
     letter = SimpleNamespace(subject=subject, body=body)
     return {"paper": {**paper, "letter": letter, "language": language}}
@@ -388,8 +365,7 @@ def send_letter(decision, actor, *, unless_sent=False) -> Letter | None:
             Event.DECISION,
             [application.lead],
             {
-                "application": application,
-                "call": application.call,
+                **application_and_call(application),
                 "context": {
                     "outcome": decision.outcome,
                     "letter_subject": letter.subject,

@@ -15,7 +15,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now, TruncDate
-from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
 
@@ -205,7 +204,11 @@ class LetterTemplate(PreviewableMixin, models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(
-        _("letter"), help_text=_("Django template language: {{ variable }}, {% if %}...")
+        _("letter"),
+        help_text=_(
+            "{{ variable }}, {% if %}, {% for %} and the filters date, money and default, over "
+            "the variables listed above."
+        ),
     )
 
     class Meta:
@@ -225,12 +228,7 @@ class LetterTemplate(PreviewableMixin, models.Model):
     def clean(self):
         from .letters import preview
 
-        errors = {}
-        for field in ("subject", "body"):
-            try:
-                Template(getattr(self, field))
-            except TemplateSyntaxError as error:
-                errors[field] = _("This template does not compile: %(error)s") % {"error": error}
+        errors = self.refusals()
         if errors:
             raise ValidationError(errors)
         failure = preview(self).get("error")
@@ -238,6 +236,22 @@ class LetterTemplate(PreviewableMixin, models.Model):
             raise ValidationError(
                 _("With sample data, this letter fails: %(error)s") % {"error": failure}
             )
+
+    def refusals(self):
+        """What the sandbox (common.sandbox) refuses in this template ({field: problems}):
+        checked when it is saved, and by `manage.py check_staff_templates` for stored ones."""
+        from common.sandbox import TemplateRefused, compile_template
+
+        from .letters import sample_context
+
+        offered = sample_context(self.outcome or Outcome.FUNDED)
+        refused = {}
+        for field in ("subject", "body"):
+            try:
+                compile_template(getattr(self, field), offered)
+            except TemplateRefused as refusal:
+                refused[field] = refusal.problems
+        return refused
 
     def get_preview_template(self, request, mode_name):
         return "decisions/letters/template_preview.html"

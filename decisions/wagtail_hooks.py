@@ -9,8 +9,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .letters import VARIABLES
-from .models import Envelope, LetterTemplate
+from common.sandbox import offered_names
+
+from .letters import VARIABLES, sample_context
+from .models import Envelope, LetterTemplate, Outcome
 
 
 def variables_help():
@@ -33,21 +35,27 @@ def variables_help():
             "the reviewers' comments meant for the applicant, a list, without their names"
         ),
         "date": gettext("today's date"),
-        "application": gettext("the application (reference, title...)"),
-        "call": gettext("the call (title...)"),
+        "application": gettext("the application"),
+        "call": gettext("the call"),
     }
+    sample = sample_context(Outcome.FUNDED)
     rows = format_html_join(
         "",
-        "<li><code>{{{{ {} }}}}</code>: {}</li>",
-        ((name, meanings.get(name, "")) for name in VARIABLES),
+        "<li><code>{}</code>: {}</li>",
+        (
+            (", ".join(offered_names({name: sample[name]})), meanings.get(name, ""))
+            for name in VARIABLES
+        ),
     )
     return format_html(
         "<p>{}</p><ul>{}</ul>",
         gettext(
-            "Write the letter in the Django template language, as plain text: a blank line "
-            "starts a new paragraph. The default letters are in templates/decisions/letters/; "
-            "a template for one kind of call takes precedence over the one for every kind. "
-            "Use the preview to check the letter with sample data before saving. Variables:"
+            "Write the letter as plain text: a blank line starts a new paragraph. Templates may "
+            "use {{ variable }}, the tags {% if %} and {% for %}, and the filters date, money "
+            "and default, over the variables below; anything else is refused when saving. The "
+            "default letters are in templates/decisions/letters/; a template for one kind of "
+            "call takes precedence over the one for every kind. Use the preview to check the "
+            "letter with sample data before saving. Variables:"
         ),
         rows,
     )

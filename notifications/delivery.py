@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Delivery, DeliveryState
+from .sealing import drop_sealed
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def deliver(delivery_id) -> Result:
             except Exception as error:
                 problem = error
         if problem is None:
+            drop_sealed(delivery.message_id)
             logger.info("Sent delivery %s (%s)", claimed.pk, delivery.message.event)
             return Result("sent")
         result = record_failure(claimed, problem, now)
@@ -114,7 +116,7 @@ def build_email(delivery) -> EmailMultiAlternatives:
     message = delivery.message
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.text,
+        body=message.sealed_text or message.text,
         to=[delivery.to],
         headers={
             # The same for every attempt of this delivery, so that a copy can be recognised.
@@ -122,8 +124,9 @@ def build_email(delivery) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
-    if message.html:
-        email.attach_alternative(message.html, "text/html")
+    html = message.sealed_html or message.html
+    if html:
+        email.attach_alternative(html, "text/html")
     for provider, args in message.attachments:
         filename, content, mimetype = import_string(provider)(*args, language=message.language)
         email.attach(filename, content, mimetype)

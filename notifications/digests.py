@@ -9,8 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from common.sandbox import plain
+
 from .events import DIGEST
 from .models import Message
+from .previews import sample_context
 from .rendering import Templates, common_context
 from .services import link_for, queue_deliveries, recipient_language
 
@@ -44,8 +47,14 @@ def send_digest(user_id, now, templates=None):
         language = recipient_language(user, None)
         with translation.override(language):
             link = link_for(reverse("notifications:inbox"), language)
+            values = plain(
+                {
+                    "messages": [digest_line(message) for message in waiting],
+                    **common_context(user.get_full_name(), link, has_account=True),
+                }
+            )
             rendered = (templates or Templates(DIGEST)).render(
-                language, {"messages": waiting, **common_context(user, link)}
+                language, values, sample_context(DIGEST)
             )
         digest = Message.objects.create(
             event=DIGEST,
@@ -61,3 +70,13 @@ def send_digest(user_id, now, templates=None):
         Message.objects.filter(pk__in=[message.pk for message in waiting]).update(digest=digest)
         queue_deliveries([digest])
     return digest
+
+
+def digest_line(message):
+    """A gathered message as the digest shows it (plain values)."""
+    return {
+        "title": message.title,
+        "text": message.text,
+        "url": message.url,
+        "created_at": message.created_at,
+    }

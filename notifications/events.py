@@ -2,7 +2,9 @@
 of theirs.
 
 Each event says who reads it (its audience), whether it may be turned off, and which variables its
-templates receive (shown to staff who edit the templates, and filled with samples in the preview).
+templates receive: plain values that the caller builds (common.sandbox), whose shape is the sample
+of notifications.previews (shown to staff who edit the templates, used in the preview, and the
+list of what a template edited in the admin may use).
 """
 
 from dataclasses import dataclass
@@ -41,6 +43,9 @@ class EventRules:
     # defer it to the digest (a receipt proves a deadline was met; a decision starts a delay).
     mandatory: bool = False
     variables: tuple[str, ...] = ()
+    # The link is personal (it carries a token): never shown to staff, and dropped from the
+    # stored message once the e-mail is sent (notifications.secrets).
+    secret_link: bool = False
 
 
 RULES = {
@@ -53,20 +58,20 @@ RULES = {
     ),
     # Sent to an address: no account, hence no preferences; always e-mailed at once.
     Event.REVIEWER_INVITED: EventRules(
-        Audience.INVITEE, variables=("invitation", "inviter", "call")
+        Audience.INVITEE, variables=("invitation", "inviter", "call"), secret_link=True
     ),
     # A reviewer given several applications at once gets one message: `assignments` lists them.
     Event.REVIEWER_ASSIGNED: EventRules(
-        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments")
+        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments", "count")
     ),
     Event.CONFLICT_DECLARED: EventRules(
         Audience.STAFF, variables=("assignment", "application", "reviewer", "reason")
     ),
     Event.REVIEW_DUE_SOON: EventRules(
-        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments")
+        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments", "count")
     ),
     Event.REVIEW_LATE: EventRules(
-        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments")
+        Audience.REVIEWER, variables=("assignment", "application", "call", "assignments", "count")
     ),
     Event.REVIEW_SUBMITTED: EventRules(
         Audience.STAFF, variables=("assignment", "application", "reviewer")
@@ -83,7 +88,6 @@ RULES = {
 
 # Every template also receives these.
 COMMON_VARIABLES = (
-    "recipient",
     "recipient_name",
     "url",
     "site_name",
@@ -95,21 +99,6 @@ COMMON_VARIABLES = (
 # the variables that could name a reviewer, so no template (not even one edited in the admin)
 # can show one.
 REVIEWER_IDENTITY = frozenset({"reviewer", "reviewers", "assignment", "assignments", "inviter"})
-
-# And the objects it does receive are read through these attributes only (by model label, so that
-# this app imports none of the others): a template edited in the admin cannot walk from an
-# application to its assignments, its consensus report or its reviews.
-APPLICANT_READABLE = {
-    "applications.Application": {
-        "pk", "reference", "title", "state", "get_state_display", "submitted_at", "call",
-    },
-    "calls.Call": {
-        "pk", "title", "title_fr", "title_en", "slug", "kind", "get_kind_display", "opens_at",
-        "closes_at", "reply_opens_at", "reply_closes_at", "reply_max_chars", "contact_email",
-        "get_absolute_url",
-    },
-    "applications.Submission": {"pk", "number", "received_at", "fingerprint"},
-}  # fmt: skip
 
 # Messages that are not events of the flow: the daily digest, and the account e-mails that
 # allauth renders itself (sign-up confirmation, password reset...).

@@ -9,7 +9,6 @@ staff read.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
 
@@ -50,6 +49,11 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
+    # A personal link or code (notifications.sealing): `text` and `html` show a mark in its
+    # place; the e-mail is made of the sealed versions, dropped once it has left.
+    personal_link = models.BooleanField(_("carries a personal link"), default=False)
+    sealed_text = models.TextField(blank=True, editable=False)
+    sealed_html = models.TextField(blank=True, editable=False)
     url = models.CharField(_("link"), max_length=500, blank=True)
     # [["dotted.path.to.provider", [args...]], ...]: each provider returns (filename, bytes,
     # mimetype) when the e-mail is sent, so that this app imports no other app.
@@ -182,7 +186,11 @@ class MessageTemplate(PreviewableMixin, models.Model):
         help_text=_("One line; the site's name is put in front of it."),
     )
     text = models.TextField(
-        _("plain text"), help_text=_("Django template language: {{ variable }}, {% if %}...")
+        _("plain text"),
+        help_text=_(
+            "{{ variable }}, {% if %}, {% for %} and the filters date, money and default, over "
+            "the variables listed above."
+        ),
     )
     html = models.TextField(
         _("HTML"),
@@ -203,14 +211,19 @@ class MessageTemplate(PreviewableMixin, models.Model):
         return f"{self.get_event_display()} ({self.language})"
 
     def clean(self):
-        from .previews import preview
+        from common.sandbox import TemplateRefused, compile_template
 
+        from .previews import preview, sample_context
+
+        if not self.event:
+            return
+        offered = sample_context(self.event)
         errors = {}
         for field in ("subject", "text", "html"):
             try:
-                Template(getattr(self, field))
-            except TemplateSyntaxError as error:
-                errors[field] = str(error)
+                compile_template(getattr(self, field), offered)
+            except TemplateRefused as refusal:
+                errors[field] = refusal.problems
         if errors:
             raise ValidationError(errors)
         failure = preview(self).get("error")
@@ -218,6 +231,21 @@ class MessageTemplate(PreviewableMixin, models.Model):
             raise ValidationError(
                 _("With sample data, this template fails: %(error)s") % {"error": failure}
             )
+
+    def refusals(self):
+        """What the sandbox refuses in this stored template ({field: problems}), for
+        `manage.py check_staff_templates`."""
+        from common.sandbox import TemplateRefused, compile_template
+
+        from .previews import sample_context
+
+        refused = {}
+        for field in ("subject", "text", "html"):
+            try:
+                compile_template(getattr(self, field), sample_context(self.event))
+            except TemplateRefused as refusal:
+                refused[field] = refusal.problems
+        return refused
 
     def get_preview_template(self, request, mode_name):
         return "notifications/admin/template_preview.html"

@@ -1,82 +1,115 @@
-"""Sample contexts, so that staff see a template rendered before saving it (the admin preview).
+"""Sample contexts: what each kind of message receives, with made-up values.
 
-Plain objects with the attributes the templates use: this app imports no other app's models.
+A sample is the shape of the real context (plain values, common.sandbox): the callers' contexts
+are checked against it (notify), a template edited in the admin may use only the names it holds,
+and staff see the template rendered with it before saving (the admin preview). This app imports
+no other app: the samples are written here, and a test compares them with what the callers build.
 """
 
 import datetime as dt
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.utils import timezone, translation
 
-from .events import DIGEST, Event
+from common.sandbox import plain
+
+from .events import Event, template_variables
 from .rendering import common_context, render_edited
 
 
-class SamplePerson:
-    def __init__(self, first_name, last_name, email):
-        self.first_name, self.last_name, self.email = first_name, last_name, email
+def sample_call(now):
+    return {
+        "title": "Appel à projets 2026 – Numérisation enrichie",
+        "kind": "projects",
+        "kind_label": "Appel à projets",
+        "opens_at": now - dt.timedelta(days=60),
+        "closes_at": now - dt.timedelta(days=30),
+        "reply_opens_at": now,
+        "reply_closes_at": now + dt.timedelta(days=10),
+        "reply_max_chars": 3000,
+        "contact_email": "appels@example.org",
+        "url": f"{settings.SITE_URL}/appels/numerisation-2026/",
+    }
 
-    def get_full_name(self):
-        return f"{self.first_name} {self.last_name}"
 
-    def __str__(self):
-        return self.get_full_name()
+def sample_application(now):
+    return {
+        "reference": "007-00042",
+        "title": "Photographies d'Afrique",
+        "state": "submitted",
+        "state_label": "Déposée",
+        "submitted_at": now - dt.timedelta(days=31),
+        "call_title": "Appel à projets 2026 – Numérisation enrichie",
+    }
+
+
+def samples(now):
+    application = sample_application(now)
+    assignment = {"due_at": now + dt.timedelta(days=7), "application": application}
+    return {
+        "application": application,
+        "call": sample_call(now),
+        "submission": {
+            "number": 1,
+            "fingerprint": "9f86d081884c7d659a2feaa0c55ad015" * 2,
+            "received_at": now,
+        },
+        "reason": "Le budget est à préciser.",
+        "eligible": False,
+        "invitation": {
+            "name": "Dominique Invitée",
+            "email": "invitee@example.org",
+            "message": "Votre expertise sur les archives scientifiques nous serait précieuse.",
+        },
+        "inviter": {"name": "Claude Gestionnaire", "email": "gestion@example.org"},
+        "assignment": assignment,
+        "assignments": [assignment],
+        "count": 1,
+        "reviewer": {"name": "Camille Expert", "email": "expert@example.org"},
+        "context": {
+            # A decision: the letter sent with it (decisions.letters), or a summary.
+            "outcome": "funded",
+            "letter_subject": "Décision sur votre candidature 007-00042",
+            "letter": "Madame, Monsieur, ...",
+            "summary": "",
+            # A report (reports.governance.jobs).
+            "kind": "Rapport d'appel",
+            "programme": "Programme 1",
+            "year": now.year,
+            "pages": 12,
+        },
+        "messages": [
+            {
+                "title": "Évaluation attendue",
+                "text": "Votre évaluation est attendue dans sept jours.",
+                "url": f"{settings.SITE_URL}/",
+                "created_at": now,
+            }
+        ],
+    }
 
 
 def sample_context(kind):
+    """The variables of `kind`'s templates, with sample values (plain)."""
     now = timezone.now().replace(microsecond=0)
-    call = SimpleNamespace(
-        title="Appel à projets 2026 – Numérisation enrichie",
-        reply_closes_at=now + dt.timedelta(days=10),
-        closes_at=now - dt.timedelta(days=30),
+    values = samples(now)
+    common = common_context("Alex Porteur", settings.SITE_URL, has_account=True)
+    return plain(
+        {
+            name: values[name] if name in values else common[name]
+            for name in template_variables(kind)
+        }
     )
-    application = SimpleNamespace(
-        title="Photographies d'Afrique", reference="007-00042", call=call, pk=42
-    )
-    reviewer = SamplePerson("Camille", "Expert", "expert@example.org")
-    assignment = SimpleNamespace(due_at=now + dt.timedelta(days=7), application=application)
-    samples = {
-        "application": application,
-        "call": call,
-        "submission": SimpleNamespace(
-            number=1, fingerprint="9f86d081884c7d659a2feaa0c55ad015" * 2, received_at=now
-        ),
-        "reason": "Le budget est à préciser.",
-        "eligible": False,
-        "invitation": SimpleNamespace(
-            name="Dominique Invitée",
-            email="invitee@example.org",
-            message="Votre expertise sur les archives scientifiques nous serait précieuse.",
-        ),
-        "inviter": SamplePerson("Claude", "Gestionnaire", "gestion@example.org"),
-        "assignment": assignment,
-        "assignments": [assignment],
-        "reviewer": reviewer,
-        "context": {},
-    }
-    if kind == DIGEST:
-        samples["messages"] = [
-            SimpleNamespace(
-                title="Évaluation attendue",
-                text="Votre évaluation est attendue dans sept jours.",
-                url=f"{settings.SITE_URL}/",
-                created_at=now,
-            )
-        ]
-    return {
-        **samples,
-        **common_context(SamplePerson("Alex", "Porteur", "porteur@example.org"), settings.SITE_URL),
-    }
 
 
 def preview(template):
     """The message `template` (saved or not) makes with the sample context: subject, text, HTML,
     or the error that stops it."""
     language = template.language or settings.LANGUAGE_CODE
+    kind = template.event or Event.DECISION
     with translation.override(language):
         try:
-            rendered = render_edited(template, sample_context(template.event or Event.DECISION))
+            rendered = render_edited(template, sample_context(kind), sample_context(kind))
         except Exception as error:  # shown to the editor instead of the message
-            return {"error": f"{type(error).__name__}: {error}"}
+            return {"error": str(error) or type(error).__name__}
     return {"subject": rendered.subject, "text": rendered.text, "html": rendered.html}

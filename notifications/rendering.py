@@ -1,8 +1,10 @@
 """Rendering a message: staff's version from the database when there is one, else the files in
 templates/notifications/<kind>/ (subject.txt, body.txt, body.html).
 
-Called under translation.override(the recipient's language); plain text is rendered without
-HTML escaping, the HTML part with it.
+Both receive the same context of plain values (common.sandbox.plain). Staff's versions are
+rendered by the sandbox, which checks every name they use against the kind's sample context; the
+files, written by developers, by Django's engine. Called under translation.override(the
+recipient's language); plain text is rendered without HTML escaping, the HTML part with it.
 """
 
 import logging
@@ -10,11 +12,13 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template import Context, Template
+from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
+
+from common import sandbox
 
 from .models import MessageTemplate
 
@@ -40,11 +44,13 @@ class Templates:
             template.language: template for template in MessageTemplate.objects.filter(event=kind)
         }
 
-    def render(self, language, context) -> Rendered:
+    def render(self, language, context, offered) -> Rendered:
+        """`context` (plain values) rendered with staff's template in `language`, checked
+        against `offered` (the kind's sample), or with the files."""
         edited = self.by_language.get(language)
         if edited is not None:
             try:
-                return render_edited(edited, context)
+                return render_edited(edited, context, offered)
             except Exception:  # a broken edit must not lose the message: the files take over
                 logger.exception("Template %s could not be rendered; using the default", edited)
         return render_files(self.kind, context)
@@ -60,22 +66,21 @@ def render_files(kind, context) -> Rendered:
     )
 
 
-def render_edited(template, context) -> Rendered:
-    text = render_string(template.text, context, autoescape=False)
+def render_edited(template, context, offered) -> Rendered:
+    """A staff template, in the sandbox: raises common.sandbox.TemplateRefused when it uses
+    anything that `offered` does not hold."""
+    text = sandbox.render(template.text, context, offered=offered)
     if template.html.strip():
-        body = render_string(template.html, context, autoescape=True)
+        body = sandbox.render(template.html, context, offered=offered, autoescape=True)
     else:
         body = linebreaks(urlize(escape(tidy(text))))
     html = render_file(LAYOUT, {**context, "body": mark_safe(body)}, autoescape=True)
-    return finish(render_string(template.subject, context, autoescape=False), text, html, context)
+    subject = sandbox.render(template.subject, context, offered=offered)
+    return finish(subject, text, html, context)
 
 
 def render_file(name, context, *, autoescape):
-    return get_template(name).template.render(Context(context, autoescape=autoescape))
-
-
-def render_string(source, context, *, autoescape):
-    return Template(source).render(Context(context, autoescape=autoescape))
+    return get_template(name).template.render(Context(dict(context), autoescape=autoescape))
 
 
 def finish(subject, text, html, context) -> Rendered:
@@ -97,18 +102,16 @@ def tidy(text):
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
-def common_context(recipient, url):
+def common_context(recipient_name, url, *, has_account):
     """What every template receives besides the caller's context; call it in the recipient's
     language (the link to the preferences page depends on it)."""
-    person = recipient if hasattr(recipient, "get_full_name") else None
     return {
-        "recipient": person,
-        "recipient_name": person.get_full_name() if person else "",
+        "recipient_name": recipient_name,
         "url": url,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "site_url": settings.SITE_URL,
         # People with an account choose what they receive by e-mail.
         "preferences_url": f"{settings.SITE_URL}{reverse('notifications:preferences')}"
-        if person
+        if has_account
         else "",
     }

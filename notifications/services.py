@@ -13,18 +13,15 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .events import (
-    ACCOUNT,
-    APPLICANT_READABLE,
-    REVIEWER_IDENTITY,
-    RULES,
-    Audience,
-    Event,
-    is_mandatory,
-)
+from common.sandbox import plain, shape_problems
+
+from .events import ACCOUNT, REVIEWER_IDENTITY, RULES, Audience, Event, is_mandatory
 from .models import Delivery, EmailMode, Message, Preference
+from .previews import sample_context
 from .rendering import Templates, common_context, one_line
+from .sealing import seal
 
 logger = logging.getLogger(__name__)
 
@@ -33,28 +30,31 @@ class PreferenceRefused(Exception):
     """A mandatory kind of message cannot be turned off or deferred."""
 
 
+class ResendRefused(Exception):
+    """The message cannot be sent again; the text says why, for the person who asked."""
+
+
 def notify(event, recipients, context=None, *, url="", language=None, attachments=()):
     """Tell each recipient about `event`, in the current transaction. Returns the messages.
 
     recipients: User objects (their language, their inbox, their preferences), or e-mail
         addresses of people without an account (then `language`, French by default).
-    context: rendered at once, per recipient, in the recipient's language (model instances
-        welcome: nothing is kept but the rendered text).
+    context: plain values (common.sandbox.plain: text, numbers, dates, lists and dicts of them;
+        lazy strings are read in each recipient's language), shaped like the event's sample
+        (notifications.previews). Never a model instance: staff edit these templates.
     url: the absolute or site-relative link the message points to (given in the current
-        language; each recipient gets it in theirs).
+        language; each recipient gets it in theirs). When the event's link is personal (it
+        carries a token), it is sent by e-mail only and never kept where staff could read it.
     attachments: ("dotted.path.to.provider", [args]) pairs; each provider is called when the
         e-mail is sent, with the args and language=, and returns (filename, bytes, mimetype).
     """
     event = Event(event)
+    rules = RULES[event]
     people = unique(recipients)
     context = dict(context or {})
-    if RULES[event].audience == Audience.APPLICANT:
+    if rules.audience == Audience.APPLICANT:
         # Reviews are confidential: nothing that could name a reviewer reaches an applicant.
-        context = {
-            key: readable_by_applicants(value)
-            for key, value in context.items()
-            if key not in REVIEWER_IDENTITY
-        }
+        context = {key: value for key, value in context.items() if key not in REVIEWER_IDENTITY}
     modes = email_modes(event, [person for person in people if not isinstance(person, str)])
     templates = Templates(event)
     messages = []
@@ -63,33 +63,57 @@ def notify(event, recipients, context=None, *, url="", language=None, attachment
         lang = recipient_language(user, language)
         link = link_for(url, lang)
         with translation.override(lang):
-            rendered = templates.render(lang, {**context, **common_context(person, link)})
-        messages.append(
-            Message(
-                event=event,
-                user=user,
-                email=user.email if user else person,
-                language=lang,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                url=link,
-                attachments=[[provider, list(args)] for provider, args in attachments],
-                in_inbox=user is not None,
-                email_mode=modes.get(user.pk, EmailMode.IMMEDIATE) if user else EmailMode.IMMEDIATE,
+            offered = sample_context(event)
+            values = plain(
+                {
+                    **context,
+                    **common_context(
+                        user.get_full_name() if user else "", link, has_account=user is not None
+                    ),
+                }
             )
+            check_shape(event, values, offered)
+            rendered = templates.render(lang, values, offered)
+        message = Message(
+            event=event,
+            user=user,
+            email=user.email if user else person,
+            language=lang,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            url=link,
+            attachments=[[provider, list(args)] for provider, args in attachments],
+            in_inbox=user is not None,
+            email_mode=modes.get(user.pk, EmailMode.IMMEDIATE) if user else EmailMode.IMMEDIATE,
         )
+        if rules.secret_link and link:
+            seal(message, [link])
+        messages.append(message)
     Message.objects.bulk_create(messages)
     queue_deliveries([message for message in messages if message.email_mode == EmailMode.IMMEDIATE])
     return messages
 
 
-def send_account_email(email, language=None):
+def check_shape(event, values, offered):
+    """A caller's context that strays from the event's sample is a programming error: loud in
+    development and tests, logged in production (the message still goes)."""
+    problems = shape_problems(values, offered)
+    if not problems:
+        return
+    if settings.NOTIFICATIONS_STRICT_CONTEXT:
+        raise TypeError(f"{event}: {'; '.join(problems)}")
+    logger.error("The context of %s strays from its sample: %s", event, "; ".join(problems))
+
+
+def send_account_email(email, language=None, secrets=()):
     """An e-mail rendered elsewhere (allauth's account e-mails), sent through the outbox: it
-    cannot be turned off and is in nobody's inbox (its recipient may have no account yet)."""
+    cannot be turned off and is in nobody's inbox (its recipient may have no account yet).
+    `secrets` (confirmation and reset links, codes) are sent but never kept readable."""
     html = next((body for body, mimetype in email.alternatives if mimetype == "text/html"), "")
-    messages = Message.objects.bulk_create(
-        Message(
+    messages = []
+    for address in email.to:
+        message = Message(
             event=ACCOUNT,
             email=address,
             language=language or translation.get_language() or settings.LANGUAGE_CODE,
@@ -98,8 +122,9 @@ def send_account_email(email, language=None):
             html=html,
             in_inbox=False,
         )
-        for address in email.to
-    )
+        seal(message, secrets)
+        messages.append(message)
+    Message.objects.bulk_create(messages)
     queue_deliveries(messages)
     return messages
 
@@ -129,7 +154,16 @@ def enqueue(delivery_ids):
 
 
 def resend(message, actor):
-    """Staff send a message again: a new delivery, logged with who asked."""
+    """Staff send a message again: a new delivery, logged with who asked. A personal link
+    (a token) is kept only until its e-mail leaves: such a message cannot be sent again."""
+    if message.personal_link and not message.sealed_text:
+        raise ResendRefused(
+            _(
+                "This message carried a personal link, which is not kept once sent. The person "
+                "can ask for a new one (a new confirmation, a new password reset, a new "
+                "invitation)."
+            )
+        )
     with transaction.atomic():
         [delivery] = queue_deliveries([message], requested_by=actor)
     logger.info("Message %s resent by user %s (delivery %s)", message.pk, actor.pk, delivery.pk)
@@ -207,28 +241,3 @@ def link_for(url, language):
         return ""
     url = translate_url(url, language)
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
-
-
-class ApplicantView:
-    """An object as a message to an applicant may show it: the attributes of
-    APPLICANT_READABLE only, and related objects through the same filter."""
-
-    def __init__(self, obj, names):
-        self._obj, self._names = obj, names
-
-    def __getattr__(self, name):
-        if name.startswith("_") or name not in self._names:
-            raise AttributeError(name)
-        return readable_by_applicants(getattr(self._obj, name))
-
-    def __str__(self):
-        return str(self._obj)
-
-
-def readable_by_applicants(value):
-    """Model instances become ApplicantViews (nothing at all when their model is not listed);
-    plain values pass."""
-    meta = getattr(value, "_meta", None)
-    if meta is None or not hasattr(meta, "label"):
-        return value
-    return ApplicantView(value, APPLICANT_READABLE.get(meta.label, frozenset()))

@@ -96,7 +96,11 @@ def delivery_log(request):
 @require_POST
 def resend(request, pk):
     message = message_or_404(request.user, pk, "notifications.resend_message")
-    services.resend(message, request.user)
+    try:
+        services.resend(message, request.user)
+    except services.ResendRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("notifications:delivery_log")
     messages.success(
         request,
         _("The message to %(email)s is queued to be sent again.") % {"email": message.email},

@@ -12,23 +12,28 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .events import TEMPLATE_KINDS, template_variables
+from common.sandbox import offered_names
+
+from .events import TEMPLATE_KINDS
 from .models import MessageTemplate
+from .previews import sample_context
 
 
 def variables_help():
     """What each kind of message receives, for the editor (in the editor's language)."""
     kinds = format_html_join(
         "",
-        "<li><strong>{}</strong>: {}</li>",
-        ((label, ", ".join(template_variables(kind))) for kind, label in TEMPLATE_KINDS),
+        "<li><strong>{}</strong>: <code>{}</code></li>",
+        ((label, ", ".join(offered_names(sample_context(kind)))) for kind, label in TEMPLATE_KINDS),
     )
     return format_html(
         "<p>{}</p><ul>{}</ul>",
         gettext(
-            "Write in the Django template language: {{ application.title }}, {% if %}... "
-            "The default texts are in templates/notifications/. Use the preview to check the "
-            "message with sample data before saving. Each kind receives:"
+            "Templates may use {{ variable }} (such as {{ application.title }}), the tags "
+            "{% if %} and {% for %}, and the filters date, money and default, over the "
+            "variables of their kind below; anything else is refused when saving. The default "
+            "texts are in templates/notifications/. Use the preview to check the message with "
+            "sample data before saving. Each kind receives:"
         ),
         kinds,
     )

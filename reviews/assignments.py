@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.facts import person_facts
 from accounts.roles import Role
 from applications import audit
+from applications.facts import application_facts
 from applications.models import Application, ApplicationState, AuditSubject
 from applications.services import locked, transition, transition_many
 from notifications.events import Event
@@ -19,6 +21,7 @@ from notifications.services import notify
 
 from .conflicts import ReviewerFacts, conflicts, dossier_facts
 from .errors import ReviewError
+from .facts import assignment_facts, assignments_context
 from .matching import Candidate, Dossier, match_score, plan_assignments
 from .models import (
     ACTIVE_STATES,
@@ -232,17 +235,10 @@ def tell_reviewers(assignments):
     for reviewer_id, theirs in sorted(by_reviewer.items()):
         for assignment in theirs:
             assignment.application = applications[assignment.application_id]
-        first = theirs[0]
         notify(
             Event.REVIEWER_ASSIGNED,
             [users[reviewer_id]],
-            {
-                "assignment": first,
-                "application": first.application,
-                "call": first.application.call,
-                "assignments": theirs,
-                "count": len(theirs),
-            },
+            assignments_context(theirs),
             url=reverse("reviews:dashboard"),
         )
 
@@ -393,9 +389,9 @@ def declare_conflict(assignment, reviewer, reason):
             Event.CONFLICT_DECLARED,
             staff_to_tell(assignment),
             {
-                "assignment": assignment,
-                "application": application,
-                "reviewer": reviewer,
+                "assignment": assignment_facts(assignment),
+                "application": application_facts(application),
+                "reviewer": person_facts(reviewer),
                 "reason": reason,
             },
             url=reverse("reviews:assignments", args=[application.call.slug]),

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext
 
 from accounts.roles import Role
 from applications import audit
+from applications.facts import application_and_call
 from applications.models import Application, ApplicationState, AuditSubject
 from applications.services import locked
 from notifications.events import Event
@@ -24,8 +25,6 @@ from .models import (
     ConsensusReport,
     ConsensusScore,
     Reply,
-    Review,
-    ReviewState,
 )
 from .scoring import parse_scores, threshold_failures, weighted_score
 
@@ -170,20 +169,6 @@ def reopen_consensus(report, actor):
     return report
 
 
-def comments_for_applicant(application):
-    """What the applicant may read: the final consensus comment, or else each submitted
-    review's comment for them; never who wrote it."""
-    report = ConsensusReport.objects.filter(application=application).first()
-    if report and report.is_final and report.comment_for_applicant:
-        return [report.comment_for_applicant]
-    return list(
-        Review.objects.filter(assignment__application=application, state=ReviewState.SUBMITTED)
-        .exclude(comment_for_applicant="")
-        .order_by("submitted_at", "pk")
-        .values_list("comment_for_applicant", flat=True)
-    )
-
-
 def save_reply(application, actor, text, now=None):
     """The lead answers the comments during the call's reply phase, within its length limit."""
     now = now or timezone.now()
@@ -229,7 +214,7 @@ def open_reply_phases(now=None):
             notify(
                 Event.REPLY_PHASE_OPEN,
                 [application.lead],
-                {"application": application, "call": application.call},
+                application_and_call(application),
                 url=reverse("reviews:reply", args=[application.pk]),
             )
             told += 1

@@ -5,11 +5,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applications.facts import application_facts
 from applications.models import ApplicationState
 from applications.services import locked, transition
 from notifications.events import Event
 from notifications.services import notify
 
+from .confidentiality import redact_reviewers
 from .errors import ReviewError
 from .models import EligibilityScreening
 
@@ -60,7 +62,11 @@ def screen_application(application, actor, *, checks, eligible, reason=""):
         notify(
             Event.ELIGIBILITY_RESULT,
             [application.lead],
-            {"application": application, "eligible": eligible, "reason": reason},
+            {
+                "application": application_facts(application),
+                "eligible": eligible,
+                "reason": redact_reviewers(application, reason),
+            },
             url=reverse("applications:edit", args=[application.pk]),
         )
     return application

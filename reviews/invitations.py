@@ -9,11 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.facts import person_facts
 from accounts.roles import Role
+from calls.facts import call_facts
 from notifications.events import Event
 from notifications.services import notify
 
 from .errors import ReviewError
+from .facts import invitation_facts
 from .models import Invitation, ReviewerProfile
 
 VALID_FOR = dt.timedelta(days=30)
@@ -29,7 +32,11 @@ def invite_reviewer(*, email, actor, name="", message="", call=None, language="f
         notify(
             Event.REVIEWER_INVITED,
             [email],
-            {"invitation": invitation, "inviter": actor, "call": call},
+            {
+                "invitation": invitation_facts(invitation),
+                "inviter": person_facts(actor),
+                "call": call_facts(call) if call else None,
+            },
             url=reverse("reviews:invitation", args=[invitation.token]),
             language=language,
         )

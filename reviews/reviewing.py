@@ -5,13 +5,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.facts import person_facts
 from applications import audit
+from applications.facts import application_and_call, application_facts
 from applications.models import AuditSubject
 from notifications.events import Event
 from notifications.services import notify
 
 from .assignments import staff_to_tell
 from .errors import ReviewError
+from .facts import assignment_facts
 from .models import Assignment, AssignmentState, Review, ReviewScore, ReviewState
 from .scoring import parse_scores, weighted_score
 
@@ -88,7 +91,11 @@ def submit_review(assignment, reviewer, data, now=None):
             notify(
                 Event.REVIEW_SUBMITTED,
                 staff_to_tell(assignment),
-                {"assignment": assignment, "application": application, "reviewer": reviewer},
+                {
+                    "assignment": assignment_facts(assignment),
+                    "application": application_facts(application),
+                    "reviewer": person_facts(reviewer),
+                },
                 url=reverse("reviews:dossier", args=[application.pk]),
             )
     if problems:  # the draft is saved; only the submission is refused
@@ -167,9 +174,8 @@ def reopen_review(review, actor, reason):
             Event.REVIEW_REOPENED,
             [assignment.reviewer],
             {
-                "assignment": assignment,
-                "application": assignment.application,
-                "call": assignment.application.call,
+                "assignment": assignment_facts(assignment),
+                **application_and_call(assignment.application),
                 "reason": reason,
             },
             url=reverse("reviews:assignment", args=[assignment.pk]),

@@ -13,6 +13,7 @@ from notifications.events import Event
 from notifications.services import notify
 
 from .deliberation import open_reply_phases
+from .facts import assignments_context
 from .models import ACTIVE_STATES, Assignment, ReviewerProfile, ReviewState
 
 DUE_SOON = dt.timedelta(days=3)
@@ -54,17 +55,10 @@ def remind(profile, assignments, now):
             return False
         Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(last_reminder_at=now)
         late = [assignment for assignment in assignments if assignment.due_at <= now]
-        first = (late or assignments)[0]
         notify(
             Event.REVIEW_LATE if late else Event.REVIEW_DUE_SOON,
             [profile.user],
-            {
-                "assignment": first,
-                "application": first.application,
-                "call": first.application.call,
-                "assignments": assignments,
-                "count": len(assignments),
-            },
+            assignments_context(assignments, first=(late or assignments)[0]),
             url=reverse("reviews:dashboard"),
         )
     return True

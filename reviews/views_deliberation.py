@@ -20,8 +20,8 @@ from applications.models import Application, ApplicationState, TeamMember
 from applications.rules import application_or_404
 from calls.models import Call
 
+from .confidentiality import comments_for_applicant
 from .deliberation import (
-    comments_for_applicant,
     consensus_of,
     rapporteur_choices,
     reopen_consensus,

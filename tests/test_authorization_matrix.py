@@ -24,6 +24,7 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 
 from accounts.roles import Role
+from applications.facts import application_facts
 from applications.models import ApplicationState, Attachment, Submission
 from applications.snapshot import build_snapshot, fingerprint
 from decisions.letters import send_letter
@@ -342,7 +343,7 @@ def build_scenario():
     (message,) = notify(
         Event.APPLICATION_REOPENED,
         [people["owner"]],
-        {"application": application, "reason": "Budget à préciser"},
+        {"application": application_facts(application), "reason": "Budget à préciser"},
     )
     invitation = Invitation.objects.create(
         email="invitee@example.org", name="Invitée", call=call, invited_by=people["staff"]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 
+from applications.facts import application_facts
 from notifications.events import Event
 from notifications.models import Delivery, DeliveryState
 from notifications.services import notify
@@ -56,7 +57,9 @@ def test_the_worker_delivers_a_message_written_in_a_transaction(celery_worker):
     application = ApplicationFactory(lead__email="porteuse@example.org")
     with transaction.atomic():
         [message] = notify(
-            Event.APPLICATION_REOPENED, [application.lead], {"application": application}
+            Event.APPLICATION_REOPENED,
+            [application.lead],
+            {"application": application_facts(application)},
         )
         time.sleep(0.5)
         assert mail.outbox == []  # nothing leaves before the commit

@@ -9,12 +9,16 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.facts import person_facts
 from accounts.roles import Role
+from applications.facts import application_and_call, application_facts, submission_facts
 from applications.services import reopen_application, submit_application
+from calls.facts import call_facts
 from notifications.digests import send_digests
 from notifications.events import RULES, Event, is_mandatory, preference_events
 from notifications.models import Delivery, EmailMode, Message, Preference
 from notifications.services import PreferenceRefused, notify, set_preferences
+from reviews.facts import assignment_facts, assignments_context, invitation_facts
 
 from .factories import ApplicationFactory, CallFactory, UserFactory
 
@@ -42,57 +46,58 @@ def application(call, applicant):
 
 
 def event_context(event, application, reviewer):
-    """What the callers (applications, reviews) pass for each event."""
-    call = application.call
+    """What the callers (applications, reviews) pass for each event: the same facts."""
     due = timezone.now() + dt.timedelta(days=7)
     assignment = SimpleNamespace(due_at=due, application=application, reviewer=reviewer)
+    facts = application_and_call(application)
+    submission = SimpleNamespace(number=1, fingerprint="ab" * 32, received_at=timezone.now())
+    invitation = SimpleNamespace(
+        name="Dominique Invitée", email="invitee@example.org", message="Bienvenue"
+    )
     return {
         Event.APPLICATION_SUBMITTED: {
-            "application": application,
-            "submission": SimpleNamespace(
-                number=1, fingerprint="ab" * 32, received_at=timezone.now()
-            ),
+            "application": facts["application"],
+            "submission": submission_facts(submission),
         },
-        Event.APPLICATION_REOPENED: {"application": application, "reason": "Budget à préciser"},
+        Event.APPLICATION_REOPENED: {
+            "application": facts["application"],
+            "reason": "Budget à préciser",
+        },
         Event.ELIGIBILITY_RESULT: {
-            "application": application,
+            "application": facts["application"],
             "eligible": False,
             "reason": "Hors périmètre",
         },
         Event.REVIEWER_INVITED: {
-            "invitation": SimpleNamespace(
-                name="Dominique Invitée", email="invitee@example.org", message="Bienvenue"
-            ),
-            "inviter": reviewer,
-            "call": call,
+            "invitation": invitation_facts(invitation),
+            "inviter": person_facts(reviewer),
+            "call": facts["call"],
         },
-        Event.REVIEWER_ASSIGNED: {
-            "assignment": assignment,
-            "application": application,
-            "call": call,
-        },
+        Event.REVIEWER_ASSIGNED: assignments_context([assignment]),
         Event.CONFLICT_DECLARED: {
-            "assignment": assignment,
-            "application": application,
-            "reviewer": reviewer,
+            "assignment": assignment_facts(assignment),
+            "application": facts["application"],
+            "reviewer": person_facts(reviewer),
             "reason": "Même laboratoire",
         },
-        Event.REVIEW_DUE_SOON: {"assignment": assignment, "application": application, "call": call},
-        Event.REVIEW_LATE: {"assignment": assignment, "application": application, "call": call},
+        Event.REVIEW_DUE_SOON: assignments_context([assignment]),
+        Event.REVIEW_LATE: assignments_context([assignment]),
         Event.REVIEW_SUBMITTED: {
-            "assignment": assignment,
-            "application": application,
-            "reviewer": reviewer,
+            "assignment": assignment_facts(assignment),
+            "application": facts["application"],
+            "reviewer": person_facts(reviewer),
         },
         Event.REVIEW_REOPENED: {
-            "assignment": assignment,
-            "application": application,
-            "call": call,
+            **facts,
+            "assignment": assignment_facts(assignment),
             "reason": "Critère 2 à revoir",
         },
-        Event.REPLY_PHASE_OPEN: {"application": application, "call": call},
-        Event.DECISION: {"application": application, "context": {"summary": "Financé"}},
-        Event.REPORT_READY: {"call": call, "context": {}},
+        Event.REPLY_PHASE_OPEN: facts,
+        Event.DECISION: {
+            "application": facts["application"],
+            "context": {"summary": "Financé"},
+        },
+        Event.REPORT_READY: {"call": facts["call"], "context": {}},
     }[event]
 
 
@@ -154,8 +159,11 @@ def test_every_event_speaks_french_or_english_as_each_recipient_reads(
 
     assert (french.language, english_message.language) == ("fr", "en")
     assert "Bien cordialement" in french.text and "Kind regards" in english_message.text
-    assert f"http://testserver/candidatures/{application.pk}/" in french.text
-    assert f"http://testserver/en/applications/{application.pk}/" in english_message.text
+    # Each reads the link in their language (in the e-mail: an invitation's link is personal,
+    # sent by e-mail only and never kept readable in the message).
+    french_email, english_email = sorted(mail.outbox, key=lambda email: email.to != [french.email])
+    assert f"http://testserver/candidatures/{application.pk}/" in french_email.body
+    assert f"http://testserver/en/applications/{application.pk}/" in english_email.body
     if "call" in RULES[event].variables and event != Event.DECISION:
         assert "Appel Patrimoine" in french.text + french.subject
         assert "Heritage call" in english_message.text + english_message.subject
@@ -185,7 +193,7 @@ def test_the_message_is_rendered_when_the_event_happens(
         [message] = notify(
             Event.APPLICATION_REOPENED,
             [application.lead],
-            {"application": application, "reason": "Budget"},
+            {"application": application_facts(application), "reason": "Budget"},
         )
     application.title = "Un autre titre"
     application.save(update_fields=["title"])
@@ -203,7 +211,7 @@ def test_the_recipients_own_language_wins_and_the_callers_is_untouched(
         [message] = notify(
             Event.APPLICATION_REOPENED,
             [applicant],
-            {"application": application, "reason": "Budget"},
+            {"application": application_facts(application), "reason": "Budget"},
             language="fr",
         )
     assert message.language == "en"
@@ -246,7 +254,11 @@ def test_reopening_tells_the_lead_why(application, programme_manager):
 
 def test_a_rolled_back_event_leaves_no_message(application):
     with pytest.raises(RuntimeError), transaction.atomic():
-        notify(Event.APPLICATION_REOPENED, [application.lead], {"application": application})
+        notify(
+            Event.APPLICATION_REOPENED,
+            [application.lead],
+            {"application": application_facts(application)},
+        )
         raise RuntimeError("the caller's action failed")
 
     assert Message.objects.count() == 0
@@ -257,16 +269,17 @@ def test_a_rolled_back_event_leaves_no_message(application):
 
 
 def test_a_message_to_an_applicant_never_names_a_reviewer(
-    application, django_capture_on_commit_callbacks
+    application, django_capture_on_commit_callbacks, settings
 ):
+    settings.NOTIFICATIONS_STRICT_CONTEXT = False  # one context for every event, on purpose
     reviewer = UserFactory(first_name="Zéphyrine", last_name="Secrète", roles=[Role.REVIEWER])
     leaky = {
-        "application": application,
-        "call": application.call,
+        **application_and_call(application),
         "eligible": False,
         "reason": "Hors périmètre",
-        "reviewer": reviewer,
-        "assignment": SimpleNamespace(reviewer=reviewer),
+        "reviewer": person_facts(reviewer),
+        "assignment": {"due_at": None, "application": application_facts(application)},
+        "assignments": [],
     }
     applicant_events = [event for event in Event if RULES[event].audience == "applicant"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -286,17 +299,7 @@ def test_a_reviewer_given_several_applications_gets_one_message_listing_them(
     due = timezone.now() + dt.timedelta(days=21)
     assignments = [SimpleNamespace(due_at=due, application=item) for item in (application, other)]
     with django_capture_on_commit_callbacks(execute=True):
-        [message] = notify(
-            Event.REVIEWER_ASSIGNED,
-            [reviewer],
-            {
-                "assignment": assignments[0],
-                "application": application,
-                "call": application.call,
-                "assignments": assignments,
-                "count": 2,
-            },
-        )
+        [message] = notify(Event.REVIEWER_ASSIGNED, [reviewer], assignments_context(assignments))
 
     assert message.subject.startswith("[CollEx-Persée] 2 ")
     for item in (application, other):
@@ -325,7 +328,11 @@ def test_without_a_choice_everything_is_emailed_at_once(
     application, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        notify(Event.ELIGIBILITY_RESULT, [application.lead], {"application": application})
+        notify(
+            Event.ELIGIBILITY_RESULT,
+            [application.lead],
+            {"application": application_facts(application)},
+        )
     assert sent_to() == [application.lead.email]
 
 
@@ -337,7 +344,7 @@ def test_a_kind_turned_off_stays_in_the_inbox_only(
         notify(
             Event.ELIGIBILITY_RESULT,
             [application.lead, other_applicant],
-            {"application": application, "eligible": True},
+            {"application": application_facts(application), "eligible": True},
         )
 
     assert sent_to() == [other_applicant.email]
@@ -387,11 +394,19 @@ def test_the_daily_digest_gathers_the_days_messages_in_one_email(
         lead, {Event.ELIGIBILITY_RESULT: EmailMode.DIGEST, Event.REPLY_PHASE_OPEN: EmailMode.DIGEST}
     )
     with django_capture_on_commit_callbacks(execute=True):
-        notify(Event.ELIGIBILITY_RESULT, [lead], {"application": application, "eligible": True})
         notify(
-            Event.REPLY_PHASE_OPEN, [lead], {"application": application, "call": application.call}
+            Event.ELIGIBILITY_RESULT,
+            [lead],
+            {"application": application_facts(application), "eligible": True},
         )
-        notify(Event.APPLICATION_REOPENED, [lead], {"application": application})  # at once
+        notify(
+            Event.REPLY_PHASE_OPEN,
+            [lead],
+            {"application": application_facts(application), "call": call_facts(application.call)},
+        )
+        notify(
+            Event.APPLICATION_REOPENED, [lead], {"application": application_facts(application)}
+        )  # at once
     assert len(mail.outbox) == 1  # only the one at once
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -416,8 +431,16 @@ def test_the_digest_lists_each_message_and_speaks_the_recipients_language(
 ):
     lead = english(application.lead)
     set_preferences(lead, {Event.ELIGIBILITY_RESULT: EmailMode.DIGEST})
-    notify(Event.ELIGIBILITY_RESULT, [lead], {"application": application, "eligible": True})
-    notify(Event.ELIGIBILITY_RESULT, [lead], {"application": application, "eligible": False})
+    notify(
+        Event.ELIGIBILITY_RESULT,
+        [lead],
+        {"application": application_facts(application), "eligible": True},
+    )
+    notify(
+        Event.ELIGIBILITY_RESULT,
+        [lead],
+        {"application": application_facts(application), "eligible": False},
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         send_digests()
@@ -432,7 +455,11 @@ def test_the_digest_lists_each_message_and_speaks_the_recipients_language(
 
 def test_the_digest_waits_for_messages_written_after_it_started(application):
     set_preferences(application.lead, {Event.ELIGIBILITY_RESULT: EmailMode.DIGEST})
-    notify(Event.ELIGIBILITY_RESULT, [application.lead], {"application": application})
+    notify(
+        Event.ELIGIBILITY_RESULT,
+        [application.lead],
+        {"application": application_facts(application)},
+    )
 
     assert send_digests(now=timezone.now() - dt.timedelta(minutes=1)) == 0
     assert send_digests() == 1

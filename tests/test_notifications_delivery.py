@@ -11,6 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from applications.facts import application_facts
 from applications.services import submit_application
 from notifications.delivery import deliver, retry_delay
 from notifications.events import Event
@@ -91,7 +92,12 @@ def broker_down(monkeypatch):
 def waiting_message(user, **kwargs):
     """A message whose e-mail is pending (its on-commit task never ran)."""
     application = ApplicationFactory(lead=user)
-    [message] = notify(Event.APPLICATION_REOPENED, [user], {"application": application}, **kwargs)
+    [message] = notify(
+        Event.APPLICATION_REOPENED,
+        [user],
+        {"application": application_facts(application)},
+        **kwargs,
+    )
     return message, message.deliveries.get()
 
 
@@ -205,7 +211,7 @@ def test_an_attachment_that_cannot_be_made_is_a_failed_attempt(applicant):
     [message] = notify(
         Event.APPLICATION_REOPENED,
         [applicant],
-        {"application": application},
+        {"application": application_facts(application)},
         attachments=[("applications.receipts.receipt_attachment", [987654])],
     )
     delivery = message.deliveries.get()

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from applications.facts import application_facts
 from notifications.events import Event
 from notifications.models import Delivery, DeliveryState, EmailMode, Message, Preference
 from notifications.services import notify
@@ -21,7 +22,9 @@ def tell(user, count=1, event=Event.APPLICATION_REOPENED):
     application = ApplicationFactory(lead=user, title="Photographies d'Afrique")
     messages = []
     for _ in range(count):
-        messages += notify(event, [user], {"application": application, "reason": "Budget"})
+        messages += notify(
+            event, [user], {"application": application_facts(application), "reason": "Budget"}
+        )
     return messages
 
 

@@ -1,40 +1,18 @@
 """Template helpers for the public call pages: money in euros, Paris time, the apply link."""
 
-from decimal import Decimal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from common.formats import PARIS, euros, euros_with_cents  # noqa: F401 (imported from here)
 
 register = template.Library()
 
-PARIS = ZoneInfo("Europe/Paris")
-NBSP = "\xa0"
 
-
-@register.filter
-def euros(value):
-    """400000 -> "400 000 €" in French, "€400,000" in English; cents only when there are some."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    return in_euros(amount, 0 if amount == amount.to_integral_value() else 2)
-
-
-def euros_with_cents(value):
-    """Always to the cent, as letters and reports write amounts: 12 500,00 € / €12,500.00."""
-    return in_euros(Decimal(value), 2)
-
-
-def in_euros(amount, places):
-    number = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
-    if (get_language() or "fr").startswith("en"):
-        return f"€{number}"
-    return f"{number}{NBSP}€"
+register.filter("euros", euros)
 
 
 @register.filter

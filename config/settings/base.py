@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "decisions",
     "reports",
     "notifications",
+    "common",
     "demo",
     # Wagtail
     "wagtail.contrib.redirects",
@@ -284,6 +285,9 @@ REPORTS_RUNNING_STALL = 40 * 60
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 NOTIFICATIONS_RETRY_DELAY = 60
 NOTIFICATIONS_RETRY_DELAY_MAX = 60 * 60
+# A message's context that strays from its event's sample (notifications.previews) is an error
+# in development and tests; in production it is logged and the message still goes.
+NOTIFICATIONS_STRICT_CONTEXT = env.bool("NOTIFICATIONS_STRICT_CONTEXT", default=DEBUG)
 # The sweeper leaves a delivery to its own task for this many seconds after it is due.
 NOTIFICATIONS_SWEEP_AFTER = 120
 NOTIFICATIONS_SWEEP_BATCH = 500

@@ -26,6 +26,7 @@ STORAGES = {
     },
 }
 ACCOUNT_RATE_LIMITS = False
+NOTIFICATIONS_STRICT_CONTEXT = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = "http://testserver"
 

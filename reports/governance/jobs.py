@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from calls.facts import call_facts, in_language
 from notifications.events import Event
 from notifications.services import notify
 
@@ -156,11 +157,13 @@ def tell_requester(report):
         Event.REPORT_READY,
         [person],
         {
-            "call": report.call,
+            "call": call_facts(report.call) if report.call else None,
             "context": {
                 # Lazy texts: rendered in the recipient's language.
                 "kind": ReportKind(report.kind).label,
-                "programme": report.programme,
+                "programme": in_language(lambda: str(report.programme))
+                if report.programme
+                else None,
                 "year": report.year if report.kind == ReportKind.PROGRAMME else None,
                 "pages": report.pages,
             },
