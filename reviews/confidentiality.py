@@ -24,9 +24,7 @@ def reviewers_of(application):
         rapporteur = ConsensusReport.objects.filter(application=application).values("rapporteur")
         known = application.__dict__["_reviewers"] = list(
             get_user_model()
-            .objects.filter(
-                Q(review_assignments__application=application) | Q(pk__in=rapporteur)
-            )
+            .objects.filter(Q(review_assignments__application=application) | Q(pk__in=rapporteur))
             .values_list("first_name", "last_name", "email")
             .distinct()
         )
