@@ -144,11 +144,44 @@ class Persona:
     def url(self, path):
         return self.live_server.url + path
 
+    def sign_in(self, user, password=None, totp_secret=None):
+        """Sign in as a person does: the sign-in page, then, for staff and council accounts,
+        the code their authenticator app shows (computed from its key, as the app does)."""
+        from allauth.account.models import EmailAddress
+        from django.urls import reverse
+        from django.utils import translation
+        from playwright.sync_api import expect
+
+        from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET, totp_code
+
+        # Set-up, not the story: the factories' accounts have their address verified.
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        with translation.override(self.language):
+            login, prompt = reverse("account_login"), reverse("mfa_authenticate")
+        page = self.page
+        self.goto(login)
+        page.locator("input[name=login]").fill(user.email)
+        page.locator("input[name=password]").fill(password or DEFAULT_PASSWORD)
+        page.locator("main").locator("button[type=submit]").last.click()
+        expect(page).not_to_have_url(re.compile(re.escape(login)))
+        if prompt in page.url:
+            self.see("second factor")
+            page.locator("input[name=code]").fill(totp_code(totp_secret or TOTP_SECRET))
+            page.locator("main").locator("button[type=submit]").first.click()
+            expect(page).not_to_have_url(re.compile(re.escape(prompt)))
+        expect(page.locator("form[action$='/logout/']").first).to_be_attached()
+
     def log_in_as(self, user):
-        """Sign in without the form (for personas whose sign-in is not part of the journey)."""
+        """Sign in without the form, for reviewers and applicants whose sign-in is not part of
+        the journey (staff and council members sign in with their code: sign_in)."""
         from django.conf import settings
         from django.test import Client
 
+        from accounts.second_factor import needs_second_factor
+
+        assert not needs_second_factor(user), "staff and council sign in as people do: sign_in()"
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]

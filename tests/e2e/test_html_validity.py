@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
+from accounts.roles import Role
 from applications.forms import DraftForms
 from decisions.forms import BatchForm, DecisionForm, ProposalForm
 from demo.calls import application_form, faq
@@ -45,6 +46,7 @@ from tests.factories import (
     AssignmentFactory,
     CallFactory,
     ReviewerFactory,
+    UserFactory,
     decided_application,
     in_review_application,
 )
@@ -68,6 +70,8 @@ PAGE_CODES = {"200", "400", "pub"}
 OTHER_STATES = ("draft", "submitted", "eligible", "ineligible", "withdrawn", "reserve", "rejected")
 # Another reviewer, accepted without a review yet: the review form, empty and sent empty.
 SCORING = "scoring_reviewer"
+# A programme manager without a second factor yet: staff pages answer why, and how to set one up.
+UNPROTECTED = "staff_without_second_factor"
 
 
 def vnu_jar():
@@ -230,6 +234,7 @@ def extra_requests():
         {"login": "porteuse@example.org", "password": "pas le bon"},
     )
     yield Request("POST", "anonymous", reversed_("account_reset_password"), {"email": "non"})
+    yield Request("GET", UNPROTECTED, reversed_("reviews:ranking", slug=lambda s: s["call"].slug))
 
 
 def build_extras(scenario):
@@ -254,6 +259,9 @@ def build_extras(scenario):
     )
     ConflictDeclaration.objects.create(assignment=scoring, has_conflict=False)
     scenario["people"][SCORING] = scorer
+    scenario["people"][UNPROTECTED] = UserFactory(
+        email="sans-code@example.org", roles=[Role.PROGRAMME_MANAGER], without_second_factor=True
+    )
     return {
         "open_call": open_call,
         "draft": draft,
@@ -326,7 +334,7 @@ def answer(client, request, path, scenario):
 
 def render_pages(scenario):
     clients = {}
-    for persona in (*PERSONAS, SCORING):
+    for persona in (*PERSONAS, SCORING, UNPROTECTED):
         clients[persona] = Client()
         if persona != "anonymous":
             clients[persona].force_login(scenario["people"][persona])

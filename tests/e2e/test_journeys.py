@@ -272,7 +272,7 @@ def applicant_comes_back_and_submits(applicant, call):
 
 def staff_screen_and_assign(personas, language, staff, call, application, expert):
     manager = personas("staff", language)
-    manager.log_in_as(staff)
+    manager.sign_in(staff)
     page = manager.page
     manager.goto(path(language, "reviews:screening", slug=call.slug))
     manager.see("screening list")
@@ -344,7 +344,7 @@ def staff_decide_and_send_letters(manager, call, application):
 
 def council_member_downloads_the_report(personas, language, council, call):
     member = personas("council", language)
-    member.log_in_as(council)
+    member.sign_in(council)
     page = member.page
     member.goto(path(language, "reports:call_reports", slug=call.slug))
     member.see("reports")

@@ -176,7 +176,7 @@ def test_a_reviewer_scores_and_staff_assign_with_the_keyboard(personas):
     assert Review.objects.get(assignment=assignment).is_submitted
 
     manager = personas("keyboard-staff")
-    manager.log_in_as(UserFactory(roles=[Role.PROGRAMME_MANAGER]))
+    manager.sign_in(UserFactory(roles=[Role.PROGRAMME_MANAGER]))
     page, staff_keys = manager.page, Keyboard(manager.page)
     manager.goto(path("reviews:assignments", call.slug))
     staff_keys.tab_to(page.locator(f"#application-{application.pk} a[href*='?application=']"))
