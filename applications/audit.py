@@ -84,6 +84,10 @@ ACTIONS = {
         "mark_ineligible": pgettext_lazy("audit", "Screened ineligible"),
         "start_review": pgettext_lazy("audit", "Sent to review"),
         "decide": pgettext_lazy("audit", "Decided"),
+        "team_member_invited": pgettext_lazy("audit", "Team member invited"),
+        "team_member_joined": pgettext_lazy("audit", "Joined the team"),
+        "team_member_declined": pgettext_lazy("audit", "Invitation to the team declined"),
+        "team_member_left": pgettext_lazy("audit", "Left the team"),
     },
     AuditSubject.ASSIGNMENT: {
         "assign": pgettext_lazy("audit", "Reviewer assigned by hand"),
@@ -92,6 +96,9 @@ ACTIONS = {
         "decline": pgettext_lazy("audit", "Declined"),
         "recuse": pgettext_lazy("audit", "Conflict of interest declared"),
         "cancel": pgettext_lazy("audit", "Assignment cancelled"),
+        "claim_found": pgettext_lazy("audit", "Reviewer named by the team"),
+        "claim_confirmed": pgettext_lazy("audit", "Conflict named by the team confirmed"),
+        "claim_dismissed": pgettext_lazy("audit", "Conflict named by the team dismissed"),
     },
     AuditSubject.REVIEW: {
         "submit": pgettext_lazy("audit", "Review submitted"),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identifiers import validate_orcid
@@ -125,7 +125,14 @@ class TeamMember(models.Model):
         _("institution (if not in the directory)"), max_length=255, blank=True
     )
     role = models.CharField(_("role"), max_length=32, choices=TeamRole.choices)
-    is_lead = models.BooleanField(_("leads the project"), default=False)
+    is_lead = models.BooleanField(
+        _("leads the project"),
+        default=False,
+        help_text=_(
+            "Shown in the application; it gives no access. To let this person read the "
+            "application, invite them (button beside the saved row)."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -139,6 +146,59 @@ class TeamMember(models.Model):
     @property
     def institution_label(self):
         return str(self.institution) if self.institution_id else self.institution_name
+
+
+class TeamInvitationQuerySet(models.QuerySet):
+    def joined(self, user):
+        """The invitations `user` accepted whose address is still a team row's: a member's
+        access holds only while the row is there (the draft replaces its rows on each save,
+        so rows are matched by address, never by id)."""
+        rows = TeamMember.objects.filter(
+            application=OuterRef("application"), email__iexact=OuterRef("email")
+        )
+        return self.filter(accepted_by=user).filter(Exists(rows))
+
+
+class TeamInvitation(models.Model):
+    """An invitation sent by the lead to the address of a team row. Only the account that owns
+    that address and accepts it becomes a member (reads the application, its files, receipts and
+    letters); a team row alone gives nobody anything. One per application and address (lower
+    case), so that it outlives save_draft's replacement of the rows. The link's token is never
+    stored: only its SHA-256 hash."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="team_invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="team_invitations",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+
+    objects = TeamInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        ordering = ["application", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "email"], name="one_team_invitation_per_address"
+            )
+        ]
+
+    def __str__(self):
+        return self.email
 
 
 class ExcludedReviewer(models.Model):

@@ -17,11 +17,15 @@ def is_lead(user, application):
 
 
 @rules.predicate
-def is_team_lead(user, application):
-    """A team member marked as leading, whose e-mail is the (verified) e-mail of this account."""
+def is_team_member(user, application):
+    """An account that accepted the invitation sent to its own address (applications.team),
+    while that address is still one of the team's rows. A row alone, "leads the project" or
+    not, gives nobody access."""
     if application is None or not user.is_authenticated:
         return False
-    return application.team.filter(is_lead=True, email__iexact=user.email).exists()
+    from .models import TeamInvitation
+
+    return TeamInvitation.objects.joined(user).filter(application=application).exists()
 
 
 @rules.predicate
@@ -29,7 +33,7 @@ def is_programme_staff(user):
     return user.has_perm("calls.change_call")
 
 
-can_read = is_lead | is_team_lead | is_programme_staff
+can_read = is_lead | is_team_member | is_programme_staff
 
 rules.add_perm("applications.read_application", can_read)
 rules.add_perm("applications.download_attachment", can_read)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views_applicant, views_audit, views_files, views_staff
+from . import views_applicant, views_audit, views_files, views_staff, views_team
 
 app_name = "applications"
 urlpatterns = [
@@ -18,6 +18,17 @@ urlpatterns = [
         pgettext_lazy("URL", "applications/<int:pk>/withdraw/"),
         views_applicant.withdraw,
         name="withdraw",
+    ),
+    # The team: the lead invites a row's address; the invitee answers through the e-mail's link.
+    path(
+        pgettext_lazy("URL", "applications/<int:pk>/team/invite/"),
+        views_team.invite,
+        name="invite_member",
+    ),
+    path(
+        pgettext_lazy("URL", "applications/invitation/<str:token>/"),
+        views_team.invitation,
+        name="team_invitation",
     ),
     # Files: attachments and receipts, always through a permission check.
     path(

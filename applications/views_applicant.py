@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from calls.models import Call, CallPhase
 
-from . import services
+from . import services, team
 from .forms import DraftForms, readable_answers, rows
 from .models import Application, ApplicationState
 from .rules import application_or_404
@@ -42,10 +42,11 @@ def page_url(application):
 @login_required
 def my_applications(request):
     applications = Application.objects.led_by(request.user).for_listing()
+    joined = team.joined_applications(request.user).for_listing()
     return render(
         request,
         "applications/my_applications.html",
-        {"applications": applications, "open_phase": CallPhase.OPEN.value},
+        {"applications": applications, "joined": joined, "open_phase": CallPhase.OPEN.value},
     )
 
 
@@ -264,4 +265,5 @@ def render_page(request, application, drafts=None, *, error="", problems=None, s
         context["team"] = application.team.select_related("institution")
         context["budget_lines"] = application.budget_lines.all()
         context["excluded_reviewers"] = application.excluded_reviewers.all()
+    context.update(team.page_context(application, user, drafts, context.get("team")))
     return render(request, "applications/edit.html", context, status=status)

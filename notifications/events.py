@@ -18,6 +18,7 @@ class Event(models.TextChoices):
     APPLICATION_REOPENED = "application_reopened", _("Application reopened")
     ELIGIBILITY_RESULT = "eligibility_result", _("Eligibility result")
     REVIEWER_INVITED = "reviewer_invited", _("Reviewer invited")
+    TEAM_MEMBER_INVITED = "team_member_invited", _("Team member invited")
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
     CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
     REVIEW_DUE_SOON = "review_due_soon", _("Review due soon")
@@ -59,6 +60,12 @@ RULES = {
     # Sent to an address: no account, hence no preferences; always e-mailed at once.
     Event.REVIEWER_INVITED: EventRules(
         Audience.INVITEE, variables=("invitation", "inviter", "call"), secret_link=True
+    ),
+    # The lead invites a team row's address to join the application (applications.team).
+    Event.TEAM_MEMBER_INVITED: EventRules(
+        Audience.INVITEE,
+        variables=("application", "call", "inviter", "member"),
+        secret_link=True,
     ),
     # A reviewer given several applications at once gets one message: `assignments` lists them.
     Event.REVIEWER_ASSIGNED: EventRules(

@@ -62,6 +62,12 @@ def samples(now):
             "message": "Votre expertise sur les archives scientifiques nous serait précieuse.",
         },
         "inviter": {"name": "Claude Gestionnaire", "email": "gestion@example.org"},
+        # A team row invited to join an application (applications.team.member_facts).
+        "member": {
+            "name": "Dominique Membre",
+            "email": "membre@example.org",
+            "expires_at": now + dt.timedelta(days=30),
+        },
         "assignment": assignment,
         "assignments": [assignment],
         "count": 1,

@@ -281,3 +281,39 @@ class EnvelopeFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     amount = Decimal("100000.00")
+
+
+def joined_member(application, user, **row):
+    """`user` named in the team of `application` (a row with their address) who accepted the
+    lead's invitation, as applications.team records it: they may read the application."""
+    import hashlib
+
+    from applications.models import TeamInvitation
+
+    TeamMemberFactory(application=application, **{"email": user.email, **row})
+    now = timezone.now()
+    return TeamInvitation.objects.create(
+        application=application,
+        email=user.email.lower(),
+        token_hash=hashlib.sha256(f"joined-{application.pk}-{user.pk}".encode()).hexdigest(),
+        sent_at=now,
+        accepted_by=user,
+        accepted_at=now,
+    )
+
+
+def invited_to_team(application, email="membre@example.org", token="lien-d-invitation-de-test"):
+    """A team row of `application` invited to join it, not answered yet; returns the token of
+    its link (applications.team keeps only the hash)."""
+    import hashlib
+
+    from applications.models import TeamInvitation
+
+    TeamMemberFactory(application=application, email=email)
+    TeamInvitation.objects.create(
+        application=application,
+        email=email.lower(),
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        sent_at=timezone.now(),
+    )
+    return token

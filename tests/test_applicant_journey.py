@@ -21,6 +21,7 @@ from .factories import (
     CallFactory,
     InstitutionFactory,
     TeamMemberFactory,
+    joined_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -235,13 +236,17 @@ def test_my_applications_query_count_does_not_grow(
         Application(call=calls[index % 3], lead=applicant, title=f"Projet {index}")
         for index in range(count)
     )
+    joined = [ApplicationFactory(call=calls[0]) for _ in range(2 if count < 100 else 20)]
+    for application in joined:
+        joined_member(application, applicant)  # the teams the person joined
     client.force_login(applicant)
     client.get(en("applications:mine"))  # the site's settings are created on the first visit
 
-    with django_assert_max_num_queries(8):
+    # One more than before the team invitations: the applications the person joined.
+    with django_assert_max_num_queries(9):
         response = client.get(en("applications:mine"))
 
-    assert response.content.decode().count("<tr>") == count + 1
+    assert response.content.decode().count("<tr>") == count + 1 + len(joined) + 1
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, draft):
@@ -644,8 +649,10 @@ def test_another_applicant_gets_404_everywhere(client, other_applicant, draft):
     assert draft.state == ApplicationState.DRAFT and draft.version == 1
 
 
-def test_a_team_lead_reads_but_may_not_change_or_submit(client, applicant, other_applicant, draft):
-    TeamMemberFactory(application=draft, email=other_applicant.email, is_lead=True)
+def test_a_team_member_reads_but_may_not_change_or_submit(
+    client, applicant, other_applicant, draft
+):
+    joined_member(draft, other_applicant, is_lead=True)  # invited, and accepted
     client.force_login(other_applicant)
 
     page = client.get(en("applications:edit", draft.pk))

@@ -15,7 +15,7 @@ from django.utils import translation
 from applications.models import Attachment
 from applications.services import reopen_application, save_draft, submit_application
 
-from .factories import ApplicationFactory, CallFactory, TeamMemberFactory
+from .factories import ApplicationFactory, CallFactory, joined_member
 
 MB = 1024 * 1024
 QUESTION = "q-letter"
@@ -240,7 +240,7 @@ def test_path_traversal_names_are_stored_safely_and_shown_clean(client, applican
     assert response["Content-Disposition"] == 'attachment; filename="passwd.pdf"'
 
 
-def test_the_lead_team_leads_and_staff_download_with_safe_headers(
+def test_the_lead_team_members_and_staff_download_with_safe_headers(
     client, applicant, other_applicant, programme_manager, real_pdf
 ):
     application = draft(applicant)
@@ -249,7 +249,8 @@ def test_the_lead_team_leads_and_staff_download_with_safe_headers(
     url = reverse(
         "applications:attachment", args=[application.pk, application.attachments.get().pk]
     )
-    TeamMemberFactory(application=application, email=other_applicant.email.upper(), is_lead=True)
+    # A member who accepted the invitation (their row's address typed in capitals).
+    joined_member(application, other_applicant, email=other_applicant.email.upper(), is_lead=True)
 
     for person in (applicant, other_applicant, programme_manager):
         client.force_login(person)

@@ -49,6 +49,7 @@ from .factories import (
     UserFactory,
     decided_application,
     in_review_application,
+    invited_to_team,
 )
 
 PERSONAS = (
@@ -99,6 +100,11 @@ EXPECTED = {
     "GET applications:delete_attachment":           "log  405  405  405  405  405  405  405  405",
     "POST applications:delete_attachment":          "log  302  404  404  404  404  404  404  302",
     "GET applications:receipt":                     "log  200  404  404  404  404  404  404  200",
+    # The team: the lead invites a row's address; its link's page answers whoever holds it.
+    "GET applications:invite_member":               "log  405  405  405  405  405  405  405  405",
+    "POST applications:invite_member":              "log  302  404  404  404  404  404  404  302",
+    "GET applications:team_invitation":             "200  200  200  200  200  200  200  200  200",
+    "POST applications:team_invitation":            "log  302  302  302  302  302  302  302  302",
     "GET reviews:reply":                            "log  200  404  404  404  404  404  404  404",
     "POST reviews:reply":                           "log  302  404  404  404  404  404  404  404",
     # Programme staff: applications, screening, reviewers, assignments.
@@ -463,7 +469,8 @@ def address(key, scenario, persona):
         "mfa_remove_webauthn": lambda: {"pk": 999999},
         "mfa_edit_webauthn": lambda: {"pk": 999999},
     }
-    for name_ in ("edit", "submit", "withdraw", "reopen"):
+    filled["applications:team_invitation"] = lambda: {"token": invited_to_team(application)}
+    for name_ in ("edit", "submit", "withdraw", "reopen", "invite_member"):
         filled[f"applications:{name_}"] = lambda: pk
     for name_ in ("screen", "dossier", "consensus", "reply"):
         filled[f"reviews:{name_}"] = lambda: pk

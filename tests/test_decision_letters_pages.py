@@ -20,9 +20,9 @@ from .factories import (
     AssignmentFactory,
     CallFactory,
     ProgrammeFactory,
-    TeamMemberFactory,
     UserFactory,
     decided_application,
+    joined_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -68,13 +68,13 @@ def sent(decided, programme_manager, django_capture_on_commit_callbacks):
 
 
 def persona(name, request, decided):
-    """The user a test row names; "team_lead" leads the team of `decided` (not its owner),
-    "reviewer" reviews it."""
+    """The user a test row names; "team_member" joined the team of `decided` (not its owner)
+    by accepting the lead's invitation, "reviewer" reviews it."""
     if name == "anonymous":
         return None
-    if name == "team_lead":
+    if name == "team_member":
         user = UserFactory(email="co-porteuse@example.org")
-        TeamMemberFactory(application=decided, email=user.email, is_lead=True)
+        joined_member(decided, user, is_lead=True)
         return user
     if name == "reviewer":
         return AssignmentFactory(application=decided, state="accepted").reviewer
@@ -96,7 +96,7 @@ def status(client, user, method, url, data=None):
 # Who may open what
 
 STAFF_PAGES = [
-    # name, method, expected: anonymous, owner, team lead, other applicant, reviewer, council,
+    # name, method, expected: anonymous, owner, team member, other applicant, reviewer, council,
     # programme manager, administrator
     ("letter_preview", "get", ["log", 404, 404, 404, 404, 404, 200, 200]),
     ("letter_preview_pdf", "get", ["log", 404, 404, 404, 404, 404, 200, 200]),
@@ -109,7 +109,7 @@ APPLICANT_PAGES = [
 PERSONAS = [
     "anonymous",
     "owner",
-    "team_lead",
+    "team_member",
     "other_applicant",
     "reviewer",
     "council_member",
