@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from calls.blocks import FileQuestionBlock
 
 from .models import Attachment, private_storage
-from .services import ApplicationError, editing_draft
+from .services import ApplicationError, editing_draft, require_editable
 
 MB = 1024 * 1024
 CHUNK_SIZE = 64 * 1024
@@ -161,22 +161,15 @@ def too_large(name, size, limit):
     )
 
 
-def check_can_edit(application, user):
-    if not user.has_perm("applications.edit_draft", application):
-        raise AttachmentRefused(
-            _("Only the lead applicant can change the files of this application.")
-        )
-    if not application.is_draft:
-        raise ApplicationError(_("This application is no longer a draft."))
-
-
 def add_attachment(application, question_id, uploaded_file, user, version) -> Attachment:
     """Attach `uploaded_file` to the file question `question_id`, replacing its previous file.
 
     `version` is the draft version the form was loaded with: a stale one raises StaleDraft.
-    Raises AttachmentRefused (or another ApplicationError) with a message for the user.
+    Raises AttachmentRefused (or another ApplicationError) with a message for the user. Files
+    change as the draft does: by the lead, on a draft, before the deadline (the rule
+    applications.edit_draft).
     """
-    check_can_edit(application, user)
+    require_editable(application, user)
     question = application.call.file_questions().get(question_id)
     if question is None:
         raise AttachmentRefused(_("This question does not take files."))
@@ -245,7 +238,7 @@ def add_attachment(application, question_id, uploaded_file, user, version) -> At
 
 def delete_attachment(application, attachment_id, user, version) -> Attachment:
     """Remove a file from a draft; its question must be answered again if required."""
-    check_can_edit(application, user)
+    require_editable(application, user)
     with editing_draft(application, version):
         attachment = application.attachments.filter(pk=attachment_id).first()
         if attachment is None:

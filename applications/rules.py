@@ -1,14 +1,20 @@
-"""Who may do what on an application: the one place that says it (django-rules predicates).
+"""Who may do what on an application, and when: the one place that says it (django-rules).
 
-Views ask `user.has_perm("applications.<name>", application)` and answer 404 when refused,
-so that nobody learns that someone else's application exists.
+Each permission states the person and the moment together (pretalx's way): `edit_draft` is
+"the lead, on a draft, while the call is open". The services ask the same rule before they act
+(`require(actor, "applications.edit_draft", application, ...)`), and views and templates only
+read it (`user.has_perm(...)`) to show or hide a button: no "when" is stated twice. Views answer
+404 when reading is refused, so that nobody learns that someone else's application exists.
 """
 
 import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Application
+from calls.models import CallPhase
+
+from .models import Application, ApplicationState
 
 
 @rules.predicate
@@ -33,14 +39,51 @@ def is_programme_staff(user):
     return user.has_perm("calls.change_call")
 
 
+# When
+
+
+@rules.predicate
+def is_draft(user, application):
+    return application.state == ApplicationState.DRAFT
+
+
+@rules.predicate
+def is_submitted(user, application):
+    return application.state == ApplicationState.SUBMITTED
+
+
+@rules.predicate
+def call_is_open(user, application):
+    """Between the call's opening and its deadline, at the moment the rule is judged at."""
+    return application.call.phase_at(moment_of(application)) == CallPhase.OPEN
+
+
+def judged_at(application, now):
+    """Judge `application`'s rules at `now` rather than at the moment they are read: the moment
+    a request arrived (a submission one millisecond before the deadline is on time), or the
+    past that the demo replays."""
+    if now is not None:
+        application.rules_moment = now
+    return application
+
+
+def moment_of(application):
+    return getattr(application, "rules_moment", None) or timezone.now()
+
+
 can_read = is_lead | is_team_member | is_programme_staff
 
 rules.add_perm("applications.read_application", can_read)
 rules.add_perm("applications.download_attachment", can_read)
-rules.add_perm("applications.edit_draft", is_lead)
-rules.add_perm("applications.submit_application", is_lead)
-rules.add_perm("applications.withdraw_application", is_lead)
-rules.add_perm("applications.reopen_application", is_programme_staff)
+# The draft (its answers, team, budget and files) changes only before the deadline.
+rules.add_perm("applications.edit_draft", is_lead & is_draft & call_is_open)
+# Submitting is judged at the moment the request arrived (judged_at): the server's clock at
+# receipt decides whether it is on time.
+rules.add_perm("applications.submit_application", is_lead & is_draft & call_is_open)
+rules.add_perm(
+    "applications.withdraw_application", is_lead & (is_draft | (is_submitted & call_is_open))
+)
+rules.add_perm("applications.reopen_application", is_programme_staff & is_submitted)
 rules.add_perm("applications.list_call_applications", is_programme_staff)
 # The audit trail names reviewers: staff only (not council members, never applicants).
 rules.add_perm("applications.read_audit_trail", is_programme_staff)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, CallPhase
+from common.permissions import require
 
 from .facts import application_facts
 from .models import (
@@ -23,8 +24,9 @@ from .models import (
     Submission,
     TeamMember,
 )
+from .rules import call_is_open, is_lead, judged_at, moment_of
 from .snapshot import build_snapshot, fingerprint
-from .validation import submission_problems
+from .validation import paris, submission_problems
 
 State = ApplicationState
 
@@ -56,6 +58,24 @@ class SubmissionRefused(ApplicationError):
     def __init__(self, problems):
         super().__init__(_("The application cannot be submitted yet."))
         self.problems = problems
+
+    @classmethod
+    def of(cls, message):
+        """A refusal of the whole application, shown at the top of its page."""
+        return cls({"__all__": [message]})
+
+
+def why_not_submittable(application, user):
+    """Why `user` may not submit the draft `application` at the moment it is judged at."""
+    if not is_lead(user, application):
+        return _("Only the lead applicant can submit.")
+    call = application.call
+    if call.phase_at(moment_of(application)) == CallPhase.UPCOMING:
+        return _("The call is not open yet.")
+    return _(
+        "The deadline passed on %(deadline)s (Paris time): the application can no "
+        "longer be submitted. Your draft is kept and stays readable."
+    ) % {"deadline": paris(call.closes_at)}
 
 
 def transition(application, actor, action, reason="", extra_fields=()):
@@ -188,10 +208,32 @@ def editing_draft(application, version):
         yield application
 
 
+def why_not_editable(application, user):
+    """Why `user` may not change `application`'s draft now, in their words."""
+    if application.state != State.DRAFT:
+        return _("This application is %(state)s: it can no longer be changed.") % {
+            "state": application.get_state_display().lower()
+        }
+    if not call_is_open(user, application):
+        return _("The call has closed: this draft can no longer be changed.")
+    return _("Only the lead applicant can change this draft.")
+
+
+def require_editable(application, user):
+    require(
+        user,
+        "applications.edit_draft",
+        application,
+        ApplicationError,
+        why_not_editable(application, user),
+    )
+
+
 def save_draft(
     application,
     version,
     *,
+    actor,
     title,
     answers,
     team=None,
@@ -199,6 +241,7 @@ def save_draft(
     disciplines=None,
     keywords=None,
     excluded=None,
+    now=None,
 ):
     """Save a draft: title and answers, and the other parts when given; returns the new version.
 
@@ -206,8 +249,11 @@ def save_draft(
     lists of field dicts: when given, they replace the saved rows, in the order of the page (the
     page shows the whole draft, and the version says it was the latest). `disciplines` (Discipline
     objects or ids) and `keywords` (text) replace theirs when given. More people to exclude than
-    the call allows are refused, and nothing is saved.
+    the call allows are refused, and nothing is saved. Only `actor` as the rule
+    applications.edit_draft allows (the lead, on a draft, before the deadline); `now` replays
+    another moment (the demo).
     """
+    require_editable(judged_at(application, now), actor)
     limit = application.call.max_excluded_reviewers
     if excluded is not None and len(excluded) > limit:
         raise ApplicationError(
@@ -260,13 +306,20 @@ def submit_application(application, actor, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        application = locked(application)
+        application = judged_at(locked(application), now)
         if application.state != State.DRAFT:
             raise ApplicationError(
                 _("This application was already submitted.")
                 if application.state == State.SUBMITTED
                 else _("Only a draft can be submitted.")
             )
+        require(
+            actor,
+            "applications.submit_application",
+            application,
+            SubmissionRefused.of,
+            why_not_submittable(application, actor),
+        )
         problems = submission_problems(application, now)
         if problems:
             raise SubmissionRefused(problems)
@@ -309,14 +362,17 @@ def queue_receipt(submission):
 
 
 def withdraw_application(application, actor, now=None):
-    """The lead withdraws a draft at any time, a submitted application until the call closes."""
-    now = now or timezone.now()
+    """The lead withdraws a draft at any time, a submitted application until the call closes
+    (the rule applications.withdraw_application)."""
     with transaction.atomic():
-        application = locked(application)
-        if application.state == State.SUBMITTED and now >= application.call.closes_at:
-            raise ApplicationError(
-                _("The call has closed: a submitted application can no longer be withdrawn.")
-            )
+        application = judged_at(locked(application), now)
+        if application.state == State.SUBMITTED and is_lead(actor, application):
+            message = _("The call has closed: a submitted application can no longer be withdrawn.")
+        elif is_lead(actor, application):
+            message = REFUSED["withdraw"] % {"state": application.get_state_display().lower()}
+        else:
+            message = _("Only the lead applicant can withdraw.")
+        require(actor, "applications.withdraw_application", application, ApplicationError, message)
         return transition(application, actor, "withdraw")
 
 
@@ -331,6 +387,13 @@ def reopen_application(application, actor, reason):
 
     with transaction.atomic():
         application = locked(application)
+        require(
+            actor,
+            "applications.reopen_application",
+            application,
+            ApplicationError,
+            REFUSED["reopen"] % {"state": application.get_state_display().lower()},
+        )
         application.submitted_at = None
         transition(
             application, actor, "reopen", reason=reason.strip(), extra_fields=["submitted_at"]

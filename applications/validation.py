@@ -12,8 +12,6 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from calls.models import CallPhase
-
 from .models import DOCUMENTATION_ROLES, TeamRole
 
 WORD = re.compile(r"\S+")
@@ -34,19 +32,6 @@ def submission_problems(application, now) -> dict[str, list[str]]:
         problems.setdefault(key, []).append(message)
 
     call = application.call
-    phase = call.phase_at(now)
-    if phase == CallPhase.CLOSED:
-        add(
-            "__all__",
-            _(
-                "The deadline passed on %(deadline)s (Paris time): the application can no "
-                "longer be submitted. Your draft is kept and stays readable."
-            )
-            % {"deadline": paris(call.closes_at)},
-        )
-    elif phase == CallPhase.UPCOMING:
-        add("__all__", _("The call is not open yet."))
-
     if not application.title.strip():
         add("title", _("Give your project a title."))
 

@@ -20,7 +20,7 @@ from calls.models import Call, CallPhase
 from . import services, team
 from .forms import DraftForms, readable_answers, rows
 from .models import Application, ApplicationState
-from .rules import application_or_404
+from .rules import application_or_404, call_is_open
 from .services import AlreadyApplied, ApplicationError, StaleDraft, SubmissionRefused
 from .throttle import throttled
 
@@ -70,11 +70,7 @@ def start(request, slug):
 
 
 def is_editable(request, application):
-    return (
-        application.state == ApplicationState.DRAFT
-        and request.user.has_perm("applications.edit_draft", application)
-        and application.call.is_open
-    )
+    return request.user.has_perm("applications.edit_draft", application)
 
 
 @login_required
@@ -83,7 +79,7 @@ def edit(request, pk):
     if request.method != "POST":
         return render_page(request, application)
     if not is_editable(request, application):
-        return refuse(request, application, not_editable_message(application))
+        return refuse(request, application, services.why_not_editable(application, request.user))
     drafts = DraftForms(application, request.POST)
     saved = save_page(request, application, drafts)
     if not isinstance(saved, int):
@@ -117,6 +113,7 @@ def save_page(request, application, drafts):
         return services.save_draft(
             application,
             data["version"],
+            actor=request.user,
             title=data["title"],
             answers={**application.answers, **drafts.form.answers()},
             team=rows(drafts.team) if drafts.team.is_valid() else None,
@@ -165,24 +162,12 @@ def refuse(request, application, message):
     return redirect(page_url(application))
 
 
-def not_editable_message(application):
-    if application.state == ApplicationState.DRAFT and not application.call.is_open:
-        return _("The call has closed: this draft can no longer be changed.")
-    if application.state == ApplicationState.DRAFT:
-        return _("Only the lead applicant can change this draft.")
-    return _("This application is %(state)s: it can no longer be changed.") % {
-        "state": application.get_state_display().lower()
-    }
-
-
 @login_required
 @require_POST
 @throttled("submit")
 def submit(request, pk):
     now = timezone.now()  # the server's clock when the request arrived decides
     application = application_or_404(request.user, pk)
-    if not request.user.has_perm("applications.submit_application", application):
-        return refuse(request, application, _("Only the lead applicant can submit."))
     if "version" in request.POST and is_editable(request, application):
         # The Submit button sends the page: save what is on it first.
         drafts = DraftForms(application, request.POST)
@@ -221,8 +206,6 @@ def submit(request, pk):
 @require_POST
 def withdraw(request, pk):
     application = application_or_404(request.user, pk)
-    if not request.user.has_perm("applications.withdraw_application", application):
-        return refuse(request, application, _("Only the lead applicant can withdraw."))
     try:
         services.withdraw_application(application, request.user)
     except ApplicationError as error:
@@ -253,12 +236,8 @@ def render_page(request, application, drafts=None, *, error="", problems=None, s
         "totals": application.budget_totals(),
         "submissions": application.submissions.all(),
         "can_submit": editable and user.has_perm("applications.submit_application", application),
-        "can_withdraw": user.has_perm("applications.withdraw_application", application)
-        and (
-            state == ApplicationState.DRAFT
-            or (state == ApplicationState.SUBMITTED and application.call.is_open)
-        ),
-        "closed_draft": state == ApplicationState.DRAFT and not application.call.is_open,
+        "can_withdraw": user.has_perm("applications.withdraw_application", application),
+        "closed_draft": state == ApplicationState.DRAFT and not call_is_open(user, application),
     }
     if not editable:
         context["answers"] = readable_answers(drafts.form)

@@ -119,7 +119,7 @@ def export_call_applications(request, slug, fmt):
 @login_required
 @require_POST
 def reopen(request, pk):
-    if not request.user.has_perm("applications.reopen_application"):
+    if not request.user.has_perm("applications.list_call_applications"):
         raise Http404
     application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
     form = ReopenForm(request.POST)

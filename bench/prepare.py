@@ -91,6 +91,7 @@ def prepare_applicants(rush, submitters):
         save_draft(
             application,
             application.version,
+            actor=lead,
             title=f"Projet {number}",
             answers={acronym: f"P{number}", summary: SUMMARY},
         )

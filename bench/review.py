@@ -69,6 +69,7 @@ def prepare_review_call(applications=1000, log=print):
             save_draft(
                 application,
                 application.version,
+                actor=lead,
                 title=f"Numérisation {words[0]} {number}",
                 answers={acronym: f"E{number}", summary: SUMMARY},
             )

@@ -7,6 +7,11 @@ their own letters (decisions.views_letters).
 
 import rules
 
+from applications.models import ApplicationState
+
+# The states in which an application can be decided on (or its decision changed).
+DECIDABLE = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
+
 
 @rules.predicate
 def records_decisions(user):
@@ -18,6 +23,13 @@ def reads_decisions(user):
     return user.has_perm("decisions.read_decisions")
 
 
+@rules.predicate
+def is_decidable(user, application):
+    return application.state in DECIDABLE
+
+
 rules.add_perm("decisions.decide", records_decisions)
+# Deciding on one application: who records decisions, once it is screened eligible.
+rules.add_perm("decisions.decide_application", records_decisions & is_decidable)
 rules.add_perm("decisions.see_decisions", reads_decisions | records_decisions)
 rules.add_perm("decisions.see_budgets", reads_decisions | records_decisions)

@@ -19,15 +19,16 @@ from applications import audit
 from applications.models import ApplicationState, AuditSubject
 from applications.services import ApplicationError, locked, transition
 from calls.models import Call
-from calls.templatetags.call_tags import euros
+from common.formats import euros
+from common.permissions import require
 
 from .budget import ZERO, call_budget, call_year, closing_year, funded_decisions, requested_amounts
 from .models import PROPOSABLE, Body, Decision, Envelope, Outcome
+from .rules import records_decisions
 
 DECIDE = "decisions.decide"  # the rule of decisions.rules: who records decisions
 
 # Applications a proposal or decision may concern.
-DECIDABLE = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
 
 
 class DecisionError(Exception):
@@ -70,7 +71,7 @@ def record_proposal(
 ):
     """The scientific council's proposal for one application."""
     with transaction.atomic():
-        application = _locked(application)
+        application = _locked(application, actor)
         decision = _decision_of(application)
         if decision.outcome:
             raise DecisionError(
@@ -117,7 +118,7 @@ def record_decision(
         call = Call.objects.select_for_update().get(pk=application.call_id)
         return _decide(
             call,
-            _locked(application),
+            _locked(application, actor),
             actor,
             outcome=outcome,
             meeting_date=meeting_date,
@@ -206,7 +207,7 @@ def record_batch(application_ids, actor, *, outcome, meeting_date, motivation, *
                 decisions.append(
                     _decide(
                         call,
-                        _locked(application),
+                        _locked(application, actor),
                         actor,
                         outcome=outcome,
                         meeting_date=meeting_date,
@@ -255,7 +256,7 @@ def withdraw_funding(application, actor, reason):
         raise DecisionError(_("Say why the funding is withdrawn."))
     with transaction.atomic():
         Call.objects.select_for_update().get(pk=application.call_id)
-        application = _locked(application)
+        application = _locked(application, actor)
         decision = _decision_of(application)
         if decision.outcome != Outcome.FUNDED:
             raise DecisionError(_("Only a funded application can have its funding withdrawn."))
@@ -336,13 +337,19 @@ def promotion_candidate(call):
 # Rules and helpers
 
 
-def _locked(application):
+def _locked(application, actor):
+    """The application, locked, if `actor` may decide on it now (decisions.decide_application)."""
     application = locked(application)
-    if application.state not in DECIDABLE:
-        raise DecisionError(
-            _("An application that is %(state)s cannot be decided on.")
-            % {"state": application.get_state_display().lower()}
-        )
+    require(
+        actor,
+        "decisions.decide_application",
+        application,
+        DecisionError,
+        _("An application that is %(state)s cannot be decided on.")
+        % {"state": application.get_state_display().lower()}
+        if records_decisions(actor)
+        else _("Only programme staff who record decisions can do this."),
+    )
     return application
 
 

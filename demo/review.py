@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Discipline, Institution, User
 from applications.attachments import add_attachment
+from applications.rules import judged_at
 from applications.services import save_draft, start_application, submit_application
 from calls.models import Call, EligibilityCheck
 from reviews.assignments import accept_assignment, assign_reviewer
@@ -147,11 +148,14 @@ def play_review(call, disciplines, now):
 def apply(call, lead, facts, disciplines):
     """The lead's journey: start, fill in, attach the letter, submit before the deadline."""
     received_at = call.closes_at - dt.timedelta(days=facts["submitted_days"], hours=2, minutes=25)
-    application = start_application(lead, call, now=received_at - dt.timedelta(days=3))
+    drafted_at = received_at - dt.timedelta(days=3)
+    # The demo replays the past: the rules judge the draft at that moment, not today.
+    application = judged_at(start_application(lead, call, now=drafted_at), drafted_at)
     institutions = dict(Institution.objects.values_list("name", "pk"))
     version = save_draft(
         application,
         application.version,
+        actor=lead,
         title=facts["title"],
         answers=answers(call, facts["answers"], received_at),
         keywords=facts["keywords"],

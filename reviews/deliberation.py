@@ -12,7 +12,9 @@ from accounts.roles import Role
 from applications import audit
 from applications.facts import application_and_call
 from applications.models import Application, ApplicationState, AuditSubject
+from applications.rules import is_lead, judged_at
 from applications.services import locked
+from common.permissions import require
 from notifications.events import Event
 from notifications.services import notify
 
@@ -57,11 +59,20 @@ def set_rapporteur(application, rapporteur, actor):
             % {"name": rapporteur}
         )
     with transaction.atomic():
+        application = locked(application)
         report, _created = ConsensusReport.objects.select_for_update().get_or_create(
             application=application
         )
-        if report.is_final:
-            raise ReviewError(_("The consensus report is final."))
+        application.consensus = report
+        require(
+            actor,
+            "reviews.choose_rapporteur",
+            application,
+            ReviewError,
+            _("The consensus report is final.")
+            if report.is_final
+            else _("Only programme staff choose the rapporteur."),
+        )
         if report.rapporteur_id == rapporteur.pk:
             return report
         report.rapporteur = rapporteur
@@ -102,8 +113,16 @@ def save_consensus(application, actor, data, *, finalise=False, now=None):
         call = application.call
         report = consensus_of(application)
         report = ConsensusReport.objects.select_for_update().get(pk=report.pk)
-        if report.is_final:
-            raise ReviewError(_("The consensus report is final. Staff can reopen it."))
+        application.consensus = report
+        require(
+            actor,
+            "reviews.write_consensus",
+            application,
+            ReviewError,
+            _("The consensus report is final. Staff can reopen it.")
+            if report.is_final
+            else _("You may not write this consensus report."),
+        )
         criteria = {criterion.pk: criterion for criterion in call.criteria.all()}
         rows = {row.criterion_id: row for row in report.scores.all()}
         parsed, problems = parse_scores(call, criteria, data.get("scores"))
@@ -158,28 +177,44 @@ def save_consensus(application, actor, data, *, finalise=False, now=None):
 def reopen_consensus(report, actor):
     """Staff make a final consensus report editable again."""
     with transaction.atomic():
-        report = ConsensusReport.objects.select_for_update().get(pk=report.pk)
-        was_final = report.is_final
+        report = (
+            ConsensusReport.objects.select_for_update()
+            .select_related("application")
+            .get(pk=report.pk)
+        )
+        if not report.is_final:
+            return report
+        report.application.consensus = report
+        require(
+            actor,
+            "reviews.reopen_consensus",
+            report.application,
+            ReviewError,
+            _("Only programme staff reopen a consensus report."),
+        )
         report.finalised_at = None
         report.save(update_fields=["finalised_at", "updated_at"])
-        if was_final:
-            audit.record(
-                report.application_id, actor, AuditSubject.CONSENSUS, "reopen", "final", "draft"
-            )
+        audit.record(
+            report.application_id, actor, AuditSubject.CONSENSUS, "reopen", "final", "draft"
+        )
     return report
 
 
 def save_reply(application, actor, text, now=None):
     """The lead answers the comments during the call's reply phase, within its length limit."""
-    now = now or timezone.now()
     text = (text or "").strip()
     with transaction.atomic():
-        application = locked(application)
+        application = judged_at(locked(application), now)
         call = application.call
-        if application.lead_id != actor.pk:
-            raise ReviewError(_("Only the lead applicant can reply."))
-        if application.state != ApplicationState.IN_REVIEW or not call.reply_phase_open(now):
-            raise ReviewError(_("The reply phase is not open."))
+        require(
+            actor,
+            "reviews.write_reply",
+            application,
+            ReviewError,
+            _("The reply phase is not open.")
+            if is_lead(actor, application)
+            else _("Only the lead applicant can reply."),
+        )
         if len(text) > call.reply_max_chars:
             raise ReviewError(
                 _("Your reply has %(count)s characters; the limit is %(max)s.")

@@ -9,6 +9,7 @@ from accounts.facts import person_facts
 from applications import audit
 from applications.facts import application_and_call, application_facts
 from applications.models import AuditSubject
+from common.permissions import require
 from notifications.events import Event
 from notifications.services import notify
 
@@ -38,16 +39,21 @@ def _locked_review(assignment, reviewer):
         .select_related("application__call")
         .get(pk=assignment.pk)
     )
-    if assignment.reviewer_id != reviewer.pk:
-        raise ReviewError(_("This assignment is not yours."))
-    if assignment.state != AssignmentState.ACCEPTED:
-        raise ReviewError(_("Accept the assignment and declare your interests first."))
     review = review_of(assignment)
-    if review.is_submitted:
-        raise ReviewError(
-            _("This review is submitted and locked. Ask the programme team to reopen it.")
-        )
+    assignment.review = review
+    require(
+        reviewer, "reviews.write_review", assignment, ReviewError, why_not(assignment, reviewer)
+    )
     return assignment, review
+
+
+def why_not(assignment, reviewer):
+    """Why `reviewer` may not write the review of `assignment` now."""
+    if assignment.reviewer_id != reviewer.pk:
+        return _("This assignment is not yours.")
+    if assignment.state != AssignmentState.ACCEPTED:
+        return _("Accept the assignment and declare your interests first.")
+    return _("This review is submitted and locked. Ask the programme team to reopen it.")
 
 
 def save_review(assignment, reviewer, data):

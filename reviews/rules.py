@@ -1,8 +1,11 @@
-"""Who may do what in peer review: the one place that says it (django-rules predicates).
+"""Who may do what in peer review, and when: the one place that says it (django-rules).
 
-Views ask `user.has_perm("reviews.<name>", obj)` and answer 404 when refused on an object, so
-that nobody learns what they may not see. Reviewers see only their assigned, non-conflicted
-dossiers; applicants never see who reviewed.
+Each permission that changes something states the person and the moment together (a review is
+written by its accepted reviewer until it is submitted; a reply by the lead while the reply
+phase is open; a consensus report by its rapporteur or staff until it is final), and the
+service that acts asks the same rule. Views ask `user.has_perm("reviews.<name>", obj)` to show
+or hide, and answer 404 when refused on an object, so that nobody learns what they may not see.
+Reviewers see only their assigned, non-conflicted dossiers; applicants never see who reviewed.
 """
 
 import rules
@@ -10,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from applications.models import ApplicationState
-from applications.rules import is_lead, is_programme_staff
+from applications.rules import is_lead, is_programme_staff, moment_of
 
 from .conflicts import conflicts_between
 from .models import ACTIVE_STATES, AssignmentState, ReviewState
@@ -75,6 +78,23 @@ def is_under_review(user, application):
 
 
 @rules.predicate
+def is_in_review(user, application):
+    return application.state == ApplicationState.IN_REVIEW
+
+
+@rules.predicate
+def reply_phase_is_open(user, application):
+    """The call's reply phase, at the moment the rule is judged at (applications.rules)."""
+    return application.call.reply_phase_open(moment_of(application))
+
+
+@rules.predicate
+def consensus_is_final(user, application):
+    report = getattr(application, "consensus", None)
+    return report is not None and report.is_final
+
+
+@rules.predicate
 def in_conflict_with(user, application):
     """Team member, same institution, excluded by the applicant, or a declared conflict."""
     return bool(conflicts_between(user, application))
@@ -104,21 +124,29 @@ rules.add_perm(
     "reviews.read_reviews",
     is_under_review & (is_programme_staff | ((is_council_member | is_rapporteur) & deliberates)),
 )
+prepares_consensus = is_under_review & (is_programme_staff | (is_rapporteur & deliberates))
+rules.add_perm("reviews.prepare_consensus", prepares_consensus)
+rules.add_perm("reviews.write_consensus", prepares_consensus & ~consensus_is_final)
 rules.add_perm(
-    "reviews.write_consensus",
-    is_under_review & (is_programme_staff | (is_rapporteur & deliberates)),
+    "reviews.choose_rapporteur", is_programme_staff & is_under_review & ~consensus_is_final
 )
+rules.add_perm("reviews.reopen_consensus", is_programme_staff & consensus_is_final)
 
 # Reviewers, on an assignment.
 rules.add_perm("reviews.see_dashboard", is_reviewer)
 rules.add_perm("reviews.answer_assignment", is_reviewer & is_assignee & is_pending)
 rules.add_perm("reviews.open_dossier", is_reviewer & is_assignee & is_accepted)
 rules.add_perm(
+    "reviews.write_review", is_reviewer & is_assignee & is_accepted & ~has_submitted_review
+)
+rules.add_perm(
     "reviews.see_other_reviews",
     is_reviewer & is_assignee & is_accepted & has_submitted_review & call_shows_other_reviews,
 )
-# Replies: the lead writes; staff, the council and the dossier's reviewers read.
+# Replies: the lead writes while the phase is open; staff, the council and the dossier's
+# reviewers read.
 rules.add_perm("reviews.reply", is_lead)
+rules.add_perm("reviews.write_reply", is_lead & is_in_review & reply_phase_is_open)
 rules.add_perm(
     "reviews.read_reply", is_programme_staff | is_council_member | reviews_accepted_dossier
 )

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.filters import INSTITUTION_LABEL
-from applications.models import Application, ApplicationState, TeamMember
-from applications.rules import application_or_404
+from applications.models import Application, TeamMember
+from applications.rules import application_or_404, judged_at
 from calls.models import Call
 
 from .confidentiality import comments_for_applicant
@@ -35,6 +35,7 @@ from .ranking import LETTERS, call_ranking, tie_break_rule
 from .scoring import format_score, threshold_failures
 
 READ = "reviews.read_reviews"
+PREPARE = "reviews.prepare_consensus"
 WRITE = "reviews.write_consensus"
 STAFF = "reviews.manage_assignments"  # programme staff: choose the rapporteur, reopen a report
 NAMES = "reviews.see_ranking"  # staff and the council may know who reviewed
@@ -160,6 +161,7 @@ def dossier(request, pk):
     criteria = list(call.criteria.all())
     submitted, others = reviews_of(application)
     reply = Reply.objects.filter(application=application).exclude(text="").first()
+    can_choose = user.has_perm("reviews.choose_rapporteur", application)
     return render(
         request,
         "reviews/deliberation/dossier.html",
@@ -175,10 +177,10 @@ def dossier(request, pk):
             "reply": reply if user.has_perm("reviews.read_reply", application) else None,
             "show_names": user.has_perm(NAMES),
             "can_write": user.has_perm(WRITE, application),
+            "can_choose_rapporteur": can_choose,
+            "can_reopen": user.has_perm("reviews.reopen_consensus", application),
             "is_staff": is_staff,
-            "choices": rapporteur_choices(application)
-            if is_staff and not (report and report.is_final)
-            else [],
+            "choices": rapporteur_choices(application) if can_choose else [],
             **report_context(application, report, criteria),
         },
     )
@@ -290,14 +292,14 @@ def problem_list(problems, criteria):
 def consensus(request, pk):
     application = application_with_report(pk)
     user = request.user
-    if not user.has_perm(WRITE, application):
+    if not user.has_perm(PREPARE, application):
         raise Http404
     call = application.call
     report = consensus_of(application)
     criteria = list(call.criteria.all())
     values, problems, error, status = None, {}, "", 200
     if request.method == "POST":
-        if report.is_final:
+        if not user.has_perm(WRITE, application):
             messages.error(request, _("The consensus report is final. Staff can reopen it."))
             return redirect("reviews:consensus", pk=application.pk)
         values = typed_consensus(request.POST, criteria)
@@ -347,7 +349,7 @@ def reply(request, pk):
     application = application_or_404(request.user, pk, "reviews.reply")
     call = application.call
     now = timezone.now()
-    phase_open = application.state == ApplicationState.IN_REVIEW and call.reply_phase_open(now)
+    phase_open = request.user.has_perm("reviews.write_reply", judged_at(application, now))
     saved = Reply.objects.filter(application=application).first()
     text, error, problems, status = (saved.text if saved else ""), "", {}, 200
     if request.method == "POST":

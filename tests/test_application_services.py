@@ -174,9 +174,13 @@ def test_two_saves_from_stale_copies_never_overwrite_each_other():
     application = ApplicationFactory(title="Version initiale")
     loaded = application.version  # both tabs load the same version
 
-    new_version = save_draft(application, loaded, title="Onglet A", answers={"x": "A"})
+    new_version = save_draft(
+        application, loaded, actor=application.lead, title="Onglet A", answers={"x": "A"}
+    )
     with pytest.raises(StaleDraft):
-        save_draft(application, loaded, title="Onglet B", answers={"x": "B"})
+        save_draft(
+            application, loaded, actor=application.lead, title="Onglet B", answers={"x": "B"}
+        )
 
     application.refresh_from_db()
     assert (application.title, application.answers, application.version) == (
@@ -193,7 +197,9 @@ def test_the_snapshot_does_not_change_when_the_draft_changes_later(programme_man
 
     reopen_application(application, programme_manager, reason="Budget à préciser")
     application.refresh_from_db()
-    save_draft(application, application.version, title="Nouveau titre", answers={})
+    save_draft(
+        application, application.version, actor=application.lead, title="Nouveau titre", answers={}
+    )
     application.team.update(name="Quelqu'un d'autre")
     application.budget_lines.update(amount_requested=Decimal("1.00"))
 

@@ -1,5 +1,6 @@
 """Attachments: checked by content, limited in size, stored privately, served to readers only."""
 
+import datetime as dt
 import io
 import shutil
 import zipfile
@@ -10,10 +11,17 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from applications.attachments import add_attachment
 from applications.models import Attachment
-from applications.services import reopen_application, save_draft, submit_application
+from applications.services import (
+    ApplicationError,
+    reopen_application,
+    save_draft,
+    submit_application,
+)
+from calls.models import Call
 
 from .factories import ApplicationFactory, CallFactory, joined_member
 
@@ -303,7 +311,9 @@ def test_a_stale_version_is_refused(client, applicant, real_pdf):
     application = draft(applicant)
     client.force_login(applicant)
     loaded_version = application.version
-    save_draft(application, loaded_version, title="Changé ailleurs", answers={})
+    save_draft(
+        application, loaded_version, actor=application.lead, title="Changé ailleurs", answers={}
+    )
 
     response = upload(client, application, real_pdf, "lettre.pdf", version=loaded_version)
 
@@ -354,7 +364,7 @@ def test_no_upload_after_submission(client, applicant, programme_manager, real_p
 
     response = upload(client, application, real_pdf, "autre.pdf", question=OTHER_QUESTION)
 
-    assert "This application is no longer a draft." in shown_messages(response)
+    assert "This application is submitted: it can no longer be changed." in shown_messages(response)
     assert application.attachments.count() == 1
     assert len(stored_files()) == 1
 
@@ -363,3 +373,37 @@ def test_no_upload_after_submission(client, applicant, programme_manager, real_p
     application.refresh_from_db()
     upload(client, application, real_pdf, "autre.pdf", question=OTHER_QUESTION)
     assert application.attachments.count() == 2
+
+
+def test_no_upload_or_removal_after_the_deadline(client, applicant, real_pdf):
+    """Issue 13, finding 8: the edit was refused after the deadline, the upload was stored."""
+    application = draft(applicant)
+    client.force_login(applicant)
+    upload(client, application, real_pdf, "lettre.pdf")
+    kept = application.attachments.get()
+    Call.objects.filter(pk=application.call_id).update(
+        opens_at=timezone.now() - dt.timedelta(days=30),
+        closes_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    application.refresh_from_db()
+
+    response = upload(client, application, real_pdf, "autre.pdf", question=OTHER_QUESTION)
+
+    assert "The call has closed: this draft can no longer be changed." in shown_messages(response)
+    assert list(application.attachments.all()) == [kept]
+    assert len(stored_files()) == 1
+    with pytest.raises(ApplicationError):
+        add_attachment(
+            application,
+            OTHER_QUESTION,
+            SimpleUploadedFile("autre.pdf", real_pdf, "application/pdf"),
+            applicant,
+            application.version,
+        )
+    response = client.post(
+        reverse("applications:delete_attachment", args=[application.pk, kept.pk]),
+        {"version": application.version},
+    )
+    assert "The call has closed: this draft can no longer be changed." in shown_messages(response)
+    assert application.attachments.count() == 1
+    assert not applicant.has_perm("applications.edit_draft", application)

@@ -560,7 +560,9 @@ answer_sets = st.builds(
 def test_answers_of_any_shape_are_judged_at_submission_never_crash(client, setup, answers):
     application, _institution = setup
     application.refresh_from_db()
-    save_draft(application, application.version, title="Titre", answers=answers)
+    save_draft(
+        application, application.version, actor=application.lead, title="Titre", answers=answers
+    )
     received = False
 
     try:

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.roles import Role
 from applications.models import Application, ApplicationState
 from decisions import services
 from decisions.models import Decision, Outcome
@@ -19,7 +20,7 @@ from .factories import (
     BudgetLineFactory,
     CallFactory,
     EnvelopeFactory,
-    ReviewerFactory,
+    UserFactory,
     in_review_application,
 )
 
@@ -308,7 +309,7 @@ def test_the_reserve_promotion_is_proposed_then_funded(client, programme_manager
 def test_budgets_show_each_programme_and_call_of_the_year(client, council_member, call, four):
     year = call.closes_at.year  # the factory closes calls yesterday, Paris and UTC agree
     EnvelopeFactory(programme=call.programme, year=year, amount=Decimal("50000"))
-    staff = ReviewerFactory()  # any actor: the service does not check roles, the views do
+    staff = UserFactory(roles=[Role.PROGRAMME_MANAGER])  # the service asks the rule too
     services.record_decision(
         four[0],
         staff,

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from accounts.roles import Role
 from applications.models import ApplicationEvent, ApplicationState
 from decisions import budget, services
 from decisions.models import Body, Decision, Outcome
@@ -33,7 +34,8 @@ def in_english(french_by_default):
 
 @pytest.fixture
 def staff():
-    return UserFactory()
+    """Services ask the same rules as the pages: the actor records decisions."""
+    return UserFactory(roles=[Role.PROGRAMME_MANAGER])
 
 
 @pytest.fixture

@@ -65,7 +65,9 @@ def compact(text):
 def submitted(lead, title="Photographies d'Afrique", answers=ANSWERS, capture=None):
     call = CallFactory(questions=QUESTIONS)
     application = ApplicationFactory(call=call, lead=lead, title=title, complete=True)
-    save_draft(application, application.version, title=title, answers=answers)
+    save_draft(
+        application, application.version, actor=application.lead, title=title, answers=answers
+    )
     BudgetLineFactory(
         application=application,
         category="equipment",
@@ -124,6 +126,7 @@ def test_the_snapshot_and_its_receipt_do_not_follow_later_changes(applicant, pro
     save_draft(
         application,
         application.version,
+        actor=application.lead,
         title="Titre réécrit",
         answers={"q-acronym": "NOUVEAU", "q-summary": "Tout autre chose."},
     )

@@ -144,7 +144,12 @@ def test_the_service_refuses_more_people_than_the_call_allows_and_saves_nothing(
 
     with translation.override("en"), pytest.raises(ApplicationError) as refused:
         save_draft(
-            draft, version, title="Autre", answers={}, excluded=[COMPETITOR, FORMER_COLLEAGUE]
+            draft,
+            version,
+            actor=draft.lead,
+            title="Autre",
+            answers={},
+            excluded=[COMPETITOR, FORMER_COLLEAGUE],
         )
 
     assert str(refused.value) == (
@@ -156,7 +161,9 @@ def test_the_service_refuses_more_people_than_the_call_allows_and_saves_nothing(
 
     nobody = ApplicationFactory(lead=applicant)  # the call allows no exclusion
     with translation.override("en"), pytest.raises(ApplicationError) as refused:
-        save_draft(nobody, nobody.version, title="", answers={}, excluded=[COMPETITOR])
+        save_draft(
+            nobody, nobody.version, actor=nobody.lead, title="", answers={}, excluded=[COMPETITOR]
+        )
     assert "does not let applicants exclude anyone" in str(refused.value)
 
 
@@ -218,6 +225,7 @@ def submitted(draft, disciplines):
     save_draft(
         draft,
         draft.version,
+        actor=draft.lead,
         title="Cartographie des fonds",
         answers={},
         keywords="cartographie, fonds",

@@ -72,12 +72,12 @@ def pages(application):
     )
 
 
-def test_a_rapporteur_who_declares_a_conflict_loses_the_dossier(client, call):
+def test_a_rapporteur_who_declares_a_conflict_loses_the_dossier(client, call, programme_manager):
     application = in_review(call)
     rapporteur = accept(AssignmentFactory(application=application))
     submit(rapporteur)
     # Staff choose them; they can read and write.
-    deliberation.set_rapporteur(application, rapporteur.reviewer, None)
+    deliberation.set_rapporteur(application, rapporteur.reviewer, programme_manager)
     client.force_login(rapporteur.reviewer)
     assert [client.get(url).status_code for url in pages(application)] == [200, 200]
 
