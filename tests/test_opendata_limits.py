@@ -164,3 +164,28 @@ def test_a_signed_in_visitor_is_counted_too(client, settings, applicant):
     answers = [client.get(url("opendata:projects_csv")).status_code for _ in range(3)]
 
     assert answers == [200, 200, 429]
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_limit(client, settings):
+    """With no trusted proxy (the default), X-Forwarded-For is not the client's address."""
+    settings.OPEN_DATA_RATE = "2/minute"
+    path = url("opendata:projects_csv")
+
+    answers = [
+        client.get(path, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}").status_code
+        for number in range(3)
+    ]
+
+    assert answers == [200, 200, 429]
+
+
+def test_behind_one_trusted_proxy_the_address_it_adds_is_the_clients(client, settings):
+    settings.OPEN_DATA_RATE = "1/minute"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    path = url("opendata:projects_csv")
+
+    first = client.get(path, HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.1")
+    second = client.get(path, HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.2")
+    same = client.get(path, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.1")
+
+    assert [first.status_code, second.status_code, same.status_code] == [200, 200, 429]

@@ -296,7 +296,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # The open data API (reports/api): its views set their own policy (anonymous, read-only, JSON);
 # drf-spectacular describes /api/v1/ only, in OpenAPI 3.
-REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many reverse proxies in front of the site append to X-Forwarded-For: the client's
+    # address for the rate limits is read that many places from the end. 0 (the default) reads
+    # the connection's address only, so that nobody escapes a limit by sending a header.
+    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
+}
 # Requests per client address to the open data: its page, its files and the API, counted
 # together in the cache (reports/throttle.py).
 OPEN_DATA_RATE = "120/minute"
