@@ -81,9 +81,9 @@ def call():
     return call
 
 
-def reviewed(call, title, reviews):
+def reviewed(call, title, reviews, **kwargs):
     """An application in review with these submitted reviews (bulk: no notification)."""
-    application = in_review_application(call, title=title)
+    application = in_review_application(call, title=title, **kwargs)
     Application.objects.filter(pk=application.pk).update(state=ApplicationState.IN_REVIEW)
     application.refresh_from_db()
     quality, feasibility = call.criteria.order_by("sort_order")
@@ -109,10 +109,12 @@ def reviewed(call, title, reviews):
 
 @pytest.fixture
 def dossiers(call, grenoble, programme_manager):
-    """(clear, conflicted): the conflicted one has a team member from the member's university,
-    a draft consensus and a proposal; both have a proposal with its motivation."""
+    """(clear, conflicted): the conflicted one is led from the member's university (its lead's
+    account and a row of its team say so) and has a draft consensus; both have a proposal with
+    its motivation."""
     clear = reviewed(call, CLEAR_TITLE, CLEAR_REVIEWS)
-    conflicted = reviewed(call, CONFLICT_TITLE, CONFLICT_REVIEWS)
+    lead = UserFactory(email="porteuse-uga@example.org", institution=grenoble)
+    conflicted = reviewed(call, CONFLICT_TITLE, CONFLICT_REVIEWS, lead=lead)
     TeamMember.objects.create(
         application=conflicted,
         name="Collègue grenobloise",
