@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "CACHE_URL": "rediscache://redis.internal:6379/1",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "EMAIL_URL": "smtp+tls://guichet:secret@smtp.example.org:587",
+    "MFA_ENCRYPTION_KEY": "Y2hlY2stZGVwbG95LW9ubHktbm90LWEtcmVhbC1rZXk=",
 }
 ENTRY_POINTS = {
     "gunicorn config.wsgi": "import config.wsgi",
