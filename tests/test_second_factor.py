@@ -151,9 +151,9 @@ def test_the_public_site_and_the_account_pages_stay_open_meanwhile(client, call)
         assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_activating_the_authenticator_app_opens_the_staff_pages(client, call, report, settings):
-    """Committed for real: allauth announces the new device once its transaction commits."""
+def test_activating_the_authenticator_app_opens_the_staff_pages(
+    client, call, report, settings, django_capture_on_commit_callbacks
+):
     settings.MFA_TOTP_TOLERANCE = 1
     manager = person("gestion@example.org", [Role.PROGRAMME_MANAGER], without_second_factor=True)
     sign_in(client, manager)
@@ -162,7 +162,8 @@ def test_activating_the_authenticator_app_opens_the_staff_pages(client, call, re
     client.post(reauthenticate.url, {"password": DEFAULT_PASSWORD})
     secret = client.get(activate).context["form"].secret
 
-    activated = client.post(activate, {"code": totp_code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth announces it on commit
+        activated = client.post(activate, {"code": totp_code(secret)})
     assert activated.status_code == 302
     assert client.get(activated.url).status_code == 200  # the recovery codes
 
@@ -247,6 +248,20 @@ def test_a_role_given_during_a_session_asks_for_the_second_factor_at_once(client
     reviewer.groups.add(Group.objects.get(name=Role.COUNCIL_MEMBER.value))
 
     assert_refused(client.get(reverse("reviews:dashboard")), setup=True)
+    assert_refused(client.get(reverse("reviews:ranking", args=[call.slug])), setup=True)
+
+
+def test_with_the_cache_down_the_database_says_who_is_staff(client, call, settings):
+    """The roles are kept in the cache; Redis restarting opens no staff page."""
+    member = person("conseil@example.org", [Role.COUNCIL_MEMBER], without_second_factor=True)
+    sign_in(client, member)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        }
+    }
+
     assert_refused(client.get(reverse("reviews:ranking", args=[call.slug])), setup=True)
 
 
