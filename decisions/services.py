@@ -278,8 +278,13 @@ def set_publication_date(application, actor, publication_date):
     """The date from which a funded project is public even if its letter is not sent yet
     (Decision.objects.announced()); None clears it, and the project waits for its letter. Only
     someone who records decisions may set it; the change is in the audit trail."""
-    if not actor.has_perm(DECIDE, application):
-        raise DecisionError(_("Only programme staff who record decisions set a publication date."))
+    require(
+        actor,
+        DECIDE,
+        application,
+        DecisionError,
+        _("Only programme staff who record decisions set a publication date."),
+    )
     with transaction.atomic():
         application = locked(application)
         decision = Decision.objects.select_for_update().filter(application=application).first()
