@@ -288,7 +288,8 @@ APPLICATIONS = [
             ("travel", "Missions dans deux musées partenaires", "1800", "500"),
         ],
         "screening": {"met": [True, True, True]},
-        # expert2 comes from the University of Strasbourg, like a team member: not assigned.
+        # expert2 comes from the University of Strasbourg, like a team member (a row, not an
+        # account that joined): the team's claim, confirmed by the manager, keeps expert2 away.
         "drafts": {
             "expert1@example.org": {
                 "scores": [

@@ -18,10 +18,11 @@ from applications.rules import judged_at
 from applications.services import save_draft, start_application, submit_application
 from calls.models import Call, EligibilityCheck
 from reviews.assignments import accept_assignment, assign_reviewer
+from reviews.claims import record_claims, rule_on_claim
 from reviews.conflicts import conflicts_between
 from reviews.deliberation import open_reply_phases, save_consensus, save_reply, set_rapporteur
 from reviews.eligibility import screen_application
-from reviews.models import ReviewerProfile
+from reviews.models import ClaimState, ReviewerProfile, TeamClaim
 from reviews.reviewing import save_review, submit_review
 
 from .dossiers import (
@@ -258,7 +259,11 @@ def text_pdf(lines):
 
 
 def review(application, facts, criteria, people, manager, now):
-    """Staff assign the demo reviewers without a conflict; they answer and review."""
+    """Staff assign the demo reviewers without a conflict; they answer and review. The team's
+    rows name reviewers (reviews.claims): the manager, who knows them, confirms each claim."""
+    record_claims([application], manager)
+    for claim in TeamClaim.objects.filter(application=application, state=ClaimState.PENDING):
+        rule_on_claim(claim, manager, confirm=True, now=now)
     reviewers = [people[email] for email in REVIEWER_PROFILES]
     for reviewer in reviewers:
         if conflicts_between(reviewer, application):

@@ -19,6 +19,7 @@ from applications.services import locked, transition, transition_many
 from notifications.events import Event
 from notifications.services import notify
 
+from .claims import record_claims
 from .conflicts import ReviewerFacts, conflicts, dossier_facts
 from .errors import ReviewError
 from .facts import assignment_facts, assignments_context
@@ -124,7 +125,10 @@ def dossiers_for(call):
 
 
 def propose_assignments(call, actor):
-    """Plan the missing places of every reviewable application; saved for staff to approve."""
+    """Plan the missing places of every reviewable application; saved for staff to approve.
+    The team's claims are recorded first: those that count are conflicts; the others are shown
+    beside the reviewers proposed, for staff to confirm or dismiss (reviews.claims)."""
+    record_claims(Application.objects.filter(call=call, state__in=REVIEWABLE).only("pk"), actor)
     plan = plan_assignments(dossiers_for(call), candidates_for(call))
     return AssignmentProposal.objects.create(
         call=call,
@@ -148,12 +152,13 @@ def apply_proposal(proposal, actor, now=None):
             raise ReviewError(_("This proposal has already been applied."))
         # Lock the call's reviewable applications before reading them: a screening, a hand
         # assignment or another proposal on them waits, and what follows reads them as they are.
-        list(
+        reviewable = list(
             Application.objects.select_for_update()
             .filter(call=call, state__in=REVIEWABLE)
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .only("pk")
         )
+        record_claims(reviewable, actor)
         candidates = {candidate.id: candidate for candidate in candidates_for(call)}
         dossiers = {dossier.id: dossier for dossier in dossiers_for(call)}
         created, skipped = [], []
@@ -260,6 +265,7 @@ def assign_reviewer(application, reviewer, actor, due_at=None, now=None):
             raise ReviewError(_("%(name)s is not a reviewer.") % {"name": reviewer})
         if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
             raise ReviewError(_("%(name)s was already asked to review it.") % {"name": reviewer})
+        record_claims([application], actor)
         reasons = conflicts(
             ReviewerFacts.of(reviewer), dossier_facts([application])[application.pk]
         )

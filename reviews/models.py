@@ -196,6 +196,74 @@ class ConflictDeclaration(models.Model):
         return f"{self.assignment}: {'conflict' if self.has_conflict else 'no conflict'}"
 
 
+class ClaimState(models.TextChoices):
+    COUNTED = "counted", _("Counted among the exclusions the call allows")
+    PENDING = "pending", _("Named by the team, not confirmed")
+    CONFIRMED = "confirmed", _("Conflict confirmed by the programme team")
+    DISMISSED = "dismissed", _("Dismissed by the programme team")
+
+    @classmethod
+    def conflicts(cls):
+        """The states in which a claim keeps the reviewer away from the dossier."""
+        return (cls.COUNTED, cls.CONFIRMED)
+
+
+class ClaimBasis(models.TextChoices):
+    """What a team row has in common with the reviewer."""
+
+    EMAIL = "email", _("e-mail address")
+    ORCID = "orcid", _("ORCID iD")
+    INSTITUTION = "institution", _("institution")
+
+
+class TeamClaim(models.Model):
+    """A reviewer that an application's team rows name, by e-mail, ORCID or institution, without
+    the account of the lead or of a member who joined standing behind it (reviews.conflicts).
+
+    Found once (reviews.claims.record_claims), in the order of the rows: the first ones, up to
+    the call's limit of exclusions (with the people the applicant asked to exclude), count as
+    exclusions; the others wait for staff, who confirm them (a conflict) or dismiss them (no
+    obstacle). Kept once found, so that a claim keeps its place when reviewers join later."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="team_claims"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_claims"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=ClaimState.choices)
+    # The row that named the reviewer (its position and the name typed), and what matched.
+    position = models.PositiveSmallIntegerField(_("team row"))
+    member_name = models.CharField(_("team member"), max_length=255, blank=True)
+    bases = models.JSONField(_("in common"), default=list)
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ruled_at = models.DateTimeField(_("ruled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict named by the team")
+        verbose_name_plural = _("conflicts named by the team")
+        ordering = ["application", "position", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_team_claim_per_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} – {self.reviewer}: {self.state}"
+
+    @property
+    def is_pending(self):
+        return self.state == ClaimState.PENDING
+
+    @property
+    def basis_labels(self):
+        return [str(ClaimBasis(basis).label) for basis in self.bases if basis in ClaimBasis]
+
+
 class AssignmentProposal(models.Model):
     """An automatic assignment, shown to staff for approval before it takes effect."""
 

@@ -29,10 +29,11 @@ from .assignments import (
     propose_assignments,
 )
 from .assignments import reviewers as all_reviewers
+from .claims import claims_of, record_claims, rule_on_claim
 from .errors import ReviewError
 from .forms_assign import AssignForm, InviteForm
 from .invitations import VALID_FOR, invite_reviewer
-from .models import Assignment, AssignmentProposal, Invitation
+from .models import Assignment, AssignmentProposal, ClaimState, Invitation, TeamClaim
 from .reviewing import reopen_review as reopen
 from .rules import assignment_or_404
 
@@ -113,9 +114,10 @@ def reviewers(request):
 # A call's assignments
 
 
-def assignment_board(call):
-    """The call's reviewable applications with their assignments, and every reviewer with their
-    load in the call: five queries whatever the sizes."""
+def assignment_board(call, actor=None):
+    """The call's reviewable applications with their assignments and the reviewers their teams
+    name (claims found now are recorded: reviews.claims), and every reviewer with their load in
+    the call: a fixed number of queries whatever the sizes."""
     applications = list(
         Application.objects.filter(call=call, state__in=REVIEWABLE)
         .select_related("lead")
@@ -129,10 +131,16 @@ def assignment_board(call):
         )
         .order_by("pk")
     )
+    record_claims(applications, actor)
+    claims = claims_of([application.pk for application in applications])
     needed = call.reviewers_per_application
     for application in applications:
         application.active_count = sum(1 for a in application.assignments.all() if a.is_active)
         application.missing = max(needed - application.active_count, 0)
+        application.claims = claims.get(application.pk, [])
+        application.pending_claims = {
+            claim.reviewer_id for claim in application.claims if claim.is_pending
+        }
     loads = call_loads(call)
     people = list(all_reviewers().order_by("last_name", "first_name", "email"))
     for person in people:
@@ -155,7 +163,9 @@ def assignments(request, slug):
     if action == "propose":
         proposal = propose_assignments(call, request.user)
         return redirect("reviews:proposal", slug=call.slug, pk=proposal.pk)
-    applications, people = assignment_board(call)
+    if action in ("confirm_claim", "dismiss_claim"):
+        return rule(request, call, confirm=action == "confirm_claim")
+    applications, people = assignment_board(call, request.user)
     form = AssignForm(
         request.POST if action == "assign" else None,
         applications=applications,
@@ -202,6 +212,29 @@ def assignments(request, slug):
         },
         status=status,
     )
+
+
+def rule(request, call, confirm):
+    """Staff confirm or dismiss a conflict named by the team; back to where they were."""
+    claim = get_object_or_404(
+        TeamClaim.objects.select_related("application", "reviewer"),
+        pk=request.POST.get("claim") if str(request.POST.get("claim", "")).isdigit() else None,
+        application__call=call,
+    )
+    try:
+        rule_on_claim(claim, request.user, confirm)
+    except ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        message = (
+            _("%(name)s is in conflict with %(reference)s: confirmed.")
+            if confirm
+            else _("The claim on %(name)s for %(reference)s is dismissed: no obstacle.")
+        )
+        messages.success(
+            request, message % {"name": claim.reviewer, "reference": claim.application.reference}
+        )
+    return redirect(back_to(request, board_url(call, claim.application_id)))
 
 
 def board_url(call, application_id=None):
@@ -294,11 +327,22 @@ def proposal_context(call, proposal, result=None):
         person.pk: person for person in all_reviewers().filter(pk__in={pair[1] for pair in pairs})
     }
     loads = call_loads(call)
+    pending = {
+        (claim.application_id, claim.reviewer_id): claim
+        for claims in claims_of(application_ids).values()
+        for claim in claims
+        if claim.state == ClaimState.PENDING
+    }
     by_application = {}
     proposed = {}
     for application_id, reviewer_id, score in pairs:
         by_application.setdefault(application_id, []).append(
-            {"reviewer": people.get(reviewer_id), "reviewer_id": reviewer_id, "score": score}
+            {
+                "reviewer": people.get(reviewer_id),
+                "reviewer_id": reviewer_id,
+                "score": score,
+                "claim": pending.get((application_id, reviewer_id)),
+            }
         )
         proposed[reviewer_id] = proposed.get(reviewer_id, 0) + 1
     rows = []
@@ -347,6 +391,7 @@ def proposal_context(call, proposal, result=None):
         "rows": rows,
         "load_rows": load_rows,
         "pair_count": len(pairs),
+        "claim_count": sum(1 for pair in pairs if (pair[0], pair[1]) in pending),
         "uncovered_count": len(uncovered),
         "result": result and {"created": result["created"], "skipped": skipped},
     }

@@ -27,6 +27,7 @@ from .factories import (
     InstitutionFactory,
     ReviewerFactory,
     TeamMemberFactory,
+    UserFactory,
     in_review_application,
 )
 
@@ -298,8 +299,7 @@ def test_staff_assign_a_reviewer_by_hand(
 
 def test_a_manual_assignment_in_conflict_is_refused_with_the_reason(staff_client, call, mailoutbox):
     lille = InstitutionFactory(name="Université de Lille")
-    application = in_review_application(call)
-    TeamMemberFactory(application=application, institution=lille)
+    application = in_review_application(call, lead=UserFactory(institution=lille))
     colleague = ReviewerFactory(institution=lille, last_name="Collègue")
 
     response = staff_client.post(
@@ -378,15 +378,24 @@ def test_the_board_has_a_fixed_number_of_queries(
         application = in_review_application(call)
         AssignmentFactory(application=application, reviewer=experts[0])
         submitted_review(AssignmentFactory(application=application, reviewer=experts[1]))
+        TeamMemberFactory(application=application, email=experts[2].email)  # a claim
 
     # Session, user, call, two for permissions, the applications, their assignments (with
     # reviewers and reviews), the loads, the reviewers, the proposals not applied, the unread
     # notifications; the base template's site settings (four queries on the first request).
-    with django_assert_max_num_queries(16):
+    # The team's claims: the facts of the dossiers (seven), the reviewers and council members,
+    # the claims shown; on the first visit, the claims found are recorded: the dossiers locked
+    # and read again, the claims and their audit rows written.
+    with django_assert_max_num_queries(37):
         response = staff_client.get(assignments_url(call))
+    with django_assert_max_num_queries(25):
+        staff_client.get(assignments_url(call))
 
     assert len(response.context["applications"]) == count
     assert len(response.context["reviewers"]) == 3
+    assert sum(len(application.claims) for application in response.context["applications"]) == (
+        count
+    )
 
 
 # The automatic proposal
@@ -452,8 +461,9 @@ def test_a_proposal_cannot_be_applied_twice(staff_client, call):
 
 def test_what_cannot_be_covered_is_shown_with_the_reason(staff_client, call):
     lille = InstitutionFactory(name="Université de Lille")
-    application = in_review_application(call, title="Corpus lillois")
-    TeamMemberFactory(application=application, institution=lille)
+    application = in_review_application(
+        call, title="Corpus lillois", lead=UserFactory(institution=lille)
+    )
     ReviewerFactory(institution=lille)  # in conflict
     ReviewerFactory()  # the only one without a conflict; two are needed
 
@@ -483,9 +493,11 @@ def test_a_pair_no_longer_possible_is_skipped_with_its_reason(staff_client, call
     experts = covered_call(call, applications=1, reviewers=2)
     staff_client.post(assignments_url(call), {"action": "propose"})
     proposal = AssignmentProposal.objects.get()
-    # Since the proposal, one of the experts joined an institution of the team.
+    # Since the proposal, one of the experts joined the institution of the lead.
     lille = InstitutionFactory(name="Université de Lille")
-    TeamMemberFactory(application=Application.objects.get(), institution=lille)
+    lead = Application.objects.get().lead
+    lead.institution = lille
+    lead.save()
     experts[0].institution = lille
     experts[0].save()
 

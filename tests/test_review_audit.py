@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
-from applications.models import Application, ApplicationState, TeamMember
+from applications.models import Application, ApplicationState
 from reviews import assignments, deliberation, reviewing
 from reviews.models import Assignment, AssignmentState
 
@@ -19,6 +19,7 @@ from .factories import (
     ReviewerFactory,
     UserFactory,
     in_review_application,
+    joined_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +93,8 @@ def test_a_rapporteur_who_declares_a_conflict_loses_the_dossier(client, call, pr
 def test_a_council_member_in_conflict_cannot_read_the_dossiers_reviews(client, call):
     lille = InstitutionFactory(name="Université de Lille")
     application = in_review(call)
-    TeamMember.objects.create(
-        application=application, name="Collègue", role="researcher", institution=lille
-    )
+    # A member who joined the team from Lille.
+    joined_member(application, UserFactory(institution=lille), name="Collègue")
     colleague = UserFactory(roles=[Role.COUNCIL_MEMBER], institution=lille)
     other = UserFactory(roles=[Role.COUNCIL_MEMBER])
 

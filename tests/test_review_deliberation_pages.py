@@ -33,6 +33,7 @@ from .factories import (
     ReviewerFactory,
     UserFactory,
     in_review_application,
+    joined_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -337,9 +338,10 @@ def test_the_ranking_has_a_fixed_number_of_queries(
     # criterion means, the agreed scores, the lead institutions, the unread notifications; the
     # base template's site settings (four queries on the first request, which creates them).
     # For a council member, what they may not deliberate on (reviews.ranking.withheld_from):
-    # the teams, the excluded reviewers, the conflicts declared, the recusals (the four of
-    # reviews.conflicts.dossier_facts) and the reviews they owe: five more, at any size.
-    with django_assert_max_num_queries(22):
+    # the leads' accounts, the members who joined, the teams, the excluded reviewers, the
+    # team's claims, the conflicts declared, the recusals (the seven of
+    # reviews.conflicts.dossier_facts) and the reviews they owe: eight more, at any size.
+    with django_assert_max_num_queries(25):
         response = client.get(ranking_url(call))
 
     rows = response.context["rows"]
@@ -457,9 +459,8 @@ def test_the_rapporteur_is_chosen_by_staff_then_reads_and_writes(
 def test_someone_in_conflict_cannot_be_chosen_as_rapporteur(client, programme_manager, call):
     lille = InstitutionFactory(name="Université de Lille")
     application = reviewed(call, ["4", "4"])
-    TeamMember.objects.create(
-        application=application, name="Collègue", role="researcher", institution=lille
-    )
+    # A member who joined the team from Lille.
+    joined_member(application, UserFactory(institution=lille), name="Collègue")
     colleague = UserFactory(roles=[Role.COUNCIL_MEMBER], institution=lille)
 
     response = as_user(client, programme_manager).post(

@@ -10,7 +10,15 @@ from django.utils import timezone
 from accounts.roles import Role
 from applications.models import ApplicationEvent, ApplicationState, ExcludedReviewer
 from reviews import assignments, deliberation, reviewing
-from reviews.conflicts import DECLARED, EXCLUDED, SAME_INSTITUTION, TEAM_MEMBER, conflicts_between
+from reviews.claims import record_claims
+from reviews.conflicts import (
+    DECLARED,
+    EXCLUDED,
+    NAMED_BY_TEAM,
+    SAME_INSTITUTION,
+    TEAM_MEMBER,
+    conflicts_between,
+)
 from reviews.errors import ReviewError
 from reviews.matching import (
     ALL_AT_MAXIMUM,
@@ -34,6 +42,7 @@ from .factories import (
     TeamMemberFactory,
     UserFactory,
     in_review_application,
+    joined_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,26 +69,30 @@ def review_data(call, score="4", recommendation="fund"):
 # Conflicts of interest
 
 
-def test_a_team_member_from_the_reviewers_institution_is_a_conflict():
+def test_the_institution_of_the_lead_or_of_a_member_who_joined_is_a_conflict():
+    """Accounts establish conflicts; a team row alone only names (reviews.claims)."""
     institution = InstitutionFactory(name="Université de Lille")
     reviewer = ReviewerFactory(institution=institution)
     application = in_review_application()
     assert conflicts_between(reviewer, application) == []
-    TeamMemberFactory(application=application, institution=institution)
+    joined_member(application, UserFactory(institution=institution))
     assert conflicts_between(reviewer, application) == [SAME_INSTITUTION]
+    led = in_review_application(lead=UserFactory(institution=institution))
+    assert conflicts_between(reviewer, led) == [SAME_INSTITUTION]
 
 
-def test_an_institution_typed_by_hand_matches_the_directory_name():
+def test_an_institution_typed_by_hand_names_the_reviewers_of_the_directorys():
     reviewer = ReviewerFactory(institution=InstitutionFactory(name="Université de Strasbourg"))
-    application = in_review_application()
+    application = in_review_application(call=CallFactory(closed=True, max_excluded_reviewers=1))
     TeamMemberFactory(application=application, institution_name="  université de STRASBOURG ")
-    assert SAME_INSTITUTION in conflicts_between(reviewer, application)
+    record_claims([application])
+    assert conflicts_between(reviewer, application) == [NAMED_BY_TEAM]
 
 
-def test_a_reviewer_in_the_team_or_leading_it_is_a_conflict():
+def test_a_reviewer_who_joined_the_team_or_leads_it_is_a_conflict():
     reviewer = ReviewerFactory(email="expert@example.org")
     application = in_review_application()
-    TeamMemberFactory(application=application, email="Expert@Example.org")
+    joined_member(application, reviewer, email="Expert@Example.org")
     assert conflicts_between(reviewer, application) == [TEAM_MEMBER]
     assert TEAM_MEMBER in conflicts_between(application.lead, application)
 
@@ -126,8 +139,7 @@ def test_a_conflict_needs_a_reason_and_accepting_declares_none(programme_manager
 def test_manual_assignment_is_refused_on_conflict_with_the_reason(programme_manager):
     institution = InstitutionFactory()
     reviewer = ReviewerFactory(institution=institution)
-    application = in_review_application()
-    TeamMemberFactory(application=application, institution=institution)
+    application = in_review_application(lead=UserFactory(institution=institution))
     with pytest.raises(ReviewError, match="institution"):
         assignments.assign_reviewer(application, reviewer, programme_manager)
     assert not Assignment.objects.exists()
@@ -277,7 +289,8 @@ def test_applying_skips_pairs_that_became_invalid(programme_manager):
     institution = InstitutionFactory()
     reviewer.institution = institution
     reviewer.save()
-    TeamMemberFactory(application=application, institution=institution)
+    application.lead.institution = institution  # the lead's account: an established conflict
+    application.lead.save()
     created, skipped = assignments.apply_proposal(proposal, programme_manager)
     assert created == [] and "institution" in skipped[0][2]
 

@@ -1,0 +1,171 @@
+"""Conflicts named by the team (reviews.conflicts): found once, counted up to the call's limit,
+the rest confirmed or dismissed by staff. Every step is in the audit trail (staff only: it names
+the reviewers).
+
+When a claim is found: when staff look at a call's reviewers, before anything uses them: the
+assignments board, an automatic proposal (computed, then applied) and a hand assignment record
+the claims of the dossiers they show or change, against every reviewer and council member. A
+claim keeps the place it got then, so that a reviewer who joins later cannot push an earlier claim
+beyond the limit; and nothing is assigned from a claim that staff could not have seen.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from applications import audit
+from applications.models import Application, AuditSubject
+
+from .conflicts import ReviewerFacts, dossier_facts, established, named_by
+from .errors import ReviewError
+from .models import ClaimBasis, ClaimState, TeamClaim
+
+
+def people_with_conflicts():
+    """Everyone whose conflicts matter: active reviewers and council members."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name__in=[Role.REVIEWER.value, Role.COUNCIL_MEMBER.value]
+        )
+        .select_related("institution")
+        .distinct()
+    )
+
+
+def unrecorded(facts, people):
+    """[(application id, row, reviewer facts, bases)] for each pair that a team row names, that
+    no account already establishes and that is not recorded yet, in the order of the rows."""
+    index = {}
+    for person in people:
+        for key in person.claim_keys():
+            index.setdefault(key, []).append(person)
+    found = []
+    for application_id, dossier in facts.items():
+        seen = set(dossier.claims)
+        for key in dossier.row_claims:
+            for person in index.get(key, ()):
+                if person.id in seen:
+                    continue
+                seen.add(person.id)
+                if person.id in dossier.declared_by or established(person, dossier):
+                    continue
+                row, bases = named_by(person, dossier)
+                found.append((application_id, row, person, bases))
+    found.sort(key=lambda item: (item[0], item[1].position, item[2].id))
+    return found
+
+
+def record_claims(applications, actor=None):
+    """Record the claims of `applications` not recorded yet; returns how many were found.
+
+    Per application, in the order of the team rows (then of the reviewers' accounts), a claim
+    counts as an exclusion while the call's limit allows (the people the applicant asked to
+    exclude come first); the others wait for staff. One audit row per claim found."""
+    facts = dossier_facts(applications)
+    users = {user.pk: user for user in people_with_conflicts()}
+    people = [ReviewerFacts.of(user) for user in users.values()]
+    if not unrecorded(facts, people):
+        return 0
+    with transaction.atomic():
+        # The applications locked, then read again: two pages that find the same claims at
+        # once record them once, and never count past the limit.
+        ids = {application_id for application_id, *_rest in unrecorded(facts, people)}
+        locked = list(
+            Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").only("pk")
+        )
+        facts = dossier_facts(locked)
+        counted = {
+            pk: sum(1 for state in dossier.claims.values() if state == ClaimState.COUNTED)
+            for pk, dossier in facts.items()
+        }
+        claims = []
+        for application_id, row, person, bases in unrecorded(facts, people):
+            dossier = facts[application_id]
+            within = dossier.excluded_count + counted[application_id] < dossier.limit
+            counted[application_id] += within
+            claims.append(
+                TeamClaim(
+                    application_id=application_id,
+                    reviewer_id=person.id,
+                    state=ClaimState.COUNTED if within else ClaimState.PENDING,
+                    position=row.position,
+                    member_name=row.name[:255],
+                    bases=[str(basis) for basis in bases],
+                )
+            )
+        TeamClaim.objects.bulk_create(claims)
+        audit.record_many(
+            {
+                "application": claim.application_id,
+                "actor": actor,
+                "subject": AuditSubject.ASSIGNMENT,
+                "action": "claim_found",
+                "reason": audit.about_reviewer(users[claim.reviewer_id], described(claim)),
+            }
+            for claim in claims
+        )
+    return len(claims)
+
+
+def described(claim):
+    """The claim in words, for the audit trail: the row, what matched, where it stands."""
+    bases = ", ".join(str(ClaimBasis(basis).label) for basis in claim.bases)
+    return _("team row %(number)s (%(name)s), same %(bases)s: %(state)s") % {
+        "number": claim.position + 1,
+        "name": claim.member_name,
+        "bases": bases,
+        "state": str(ClaimState(claim.state).label).lower(),
+    }
+
+
+def rule_on_claim(claim, actor, confirm, now=None):
+    """Staff confirm a pending claim (the reviewer is then in conflict: an assignment of theirs
+    on it that has no submitted review is cancelled) or dismiss it (no obstacle)."""
+    from .assignments import _move
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        claim = (
+            TeamClaim.objects.select_for_update()
+            .select_related("application", "reviewer")
+            .get(pk=claim.pk)
+        )
+        if claim.state != ClaimState.PENDING:
+            raise ReviewError(
+                _("This claim was already ruled on: %(state)s.")
+                % {"state": str(ClaimState(claim.state).label).lower()}
+            )
+        claim.state = ClaimState.CONFIRMED if confirm else ClaimState.DISMISSED
+        claim.ruled_by = actor
+        claim.ruled_at = now
+        claim.save(update_fields=["state", "ruled_by", "ruled_at"])
+        audit.record(
+            claim.application,
+            actor,
+            AuditSubject.ASSIGNMENT,
+            "claim_confirmed" if confirm else "claim_dismissed",
+            reason=audit.about_reviewer(claim.reviewer, described(claim)),
+        )
+        if confirm:
+            for assignment in (
+                claim.application.assignments.active()
+                .select_for_update(of=("self",))
+                .select_related("reviewer", "review")
+                .filter(reviewer=claim.reviewer)
+            ):
+                if not getattr(getattr(assignment, "review", None), "is_submitted", False):
+                    _move(assignment, "cancel", actor, _("Conflict named by the team confirmed."))
+    return claim
+
+
+def claims_of(application_ids):
+    """{application id: [TeamClaim, in the order of the rows]}, with reviewers, in one query."""
+    found = {}
+    for claim in TeamClaim.objects.filter(application_id__in=application_ids).select_related(
+        "reviewer", "ruled_by"
+    ):
+        found.setdefault(claim.application_id, []).append(claim)
+    return found
