@@ -2,14 +2,17 @@
 
 import datetime as dt
 import string
+import time
 from decimal import Decimal
 
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.models import User
+from accounts.second_factor import SESSION_KEY as SECOND_FACTOR_KEY
 from applications.models import BudgetLine, TeamMember
 from applications.services import save_draft, start_application
 from calls.models import Call, CallKind, Programme
@@ -47,6 +50,11 @@ def session_cookies(user):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # As after a real sign-in with the second factor (staff and council pages ask for it), and
+    # just now (sensitive actions ask again after REAUTHENTICATION_MINUTES).
+    session[SECOND_FACTOR_KEY] = str(user.pk)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time()}]
+    session["account_authentication_methods_user"] = str(user.pk)
     session.create()
     csrf = get_random_string(32, string.ascii_letters + string.digits)
     return {"sessionid": session.session_key, "csrftoken": csrf}
