@@ -303,17 +303,19 @@ def joined_member(application, user, **row):
 
 
 def invited_to_team(application, email="membre@example.org", token="lien-d-invitation-de-test"):
-    """A team row of `application` invited to join it, not answered yet; returns the token of
-    its link (applications.team keeps only the hash)."""
+    """A team row of `application` invited to join it, not answered yet (made once per token);
+    returns the token of its link (applications.team keeps only the hash)."""
     import hashlib
 
     from applications.models import TeamInvitation
 
-    TeamMemberFactory(application=application, email=email)
-    TeamInvitation.objects.create(
-        application=application,
-        email=email.lower(),
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        sent_at=timezone.now(),
-    )
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    if not TeamInvitation.objects.filter(token_hash=token_hash).exists():  # asked once per page
+        TeamMemberFactory(application=application, email=email)
+        TeamInvitation.objects.create(
+            application=application,
+            email=email.lower(),
+            token_hash=token_hash,
+            sent_at=timezone.now(),
+        )
     return token

@@ -348,3 +348,14 @@ def test_only_the_lead_invites_and_only_a_row_of_the_team(
     client.force_login(colleague)
     assert client.post(url, {"email": colleague.email}).status_code == 404
     assert not TeamInvitation.objects.exists() and not mail.outbox
+
+
+def test_the_message_offers_what_its_sample_shows():
+    """Staff who edit the message write against the sample: the facts sent have its names."""
+    from applications.team import member_facts
+    from notifications.events import Event
+    from notifications.previews import sample_context
+
+    assert set(member_facts("", "", None)) == set(
+        sample_context(Event.TEAM_MEMBER_INVITED)["member"]
+    )

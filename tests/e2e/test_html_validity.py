@@ -46,9 +46,11 @@ from tests.factories import (
     AssignmentFactory,
     CallFactory,
     ReviewerFactory,
+    TeamMemberFactory,
     UserFactory,
     decided_application,
     in_review_application,
+    invited_to_team,
 )
 from tests.test_authorization_matrix import (
     ADMIN_SAMPLES,
@@ -259,6 +261,11 @@ def build_extras(scenario):
     )
     ConflictDeclaration.objects.create(assignment=scoring, has_conflict=False)
     scenario["people"][SCORING] = scorer
+    # The team: a row naming a reviewer (a claim staff rule on, on the board), and the draft's
+    # rows not invited and invited (their state and button beside each).
+    TeamMemberFactory(application=scenario["application"], email="libre@example.org", position=5)
+    TeamMemberFactory(application=draft, name="Jeanne Membre", email="jeanne@example.org")
+    invited_to_team(draft, email="paul@example.org", token="lien-du-brouillon")
     scenario["people"][UNPROTECTED] = UserFactory(
         email="sans-code@example.org", roles=[Role.PROGRAMME_MANAGER], without_second_factor=True
     )
