@@ -8,6 +8,7 @@ their own letters (decisions.views_letters).
 import rules
 
 from applications.models import ApplicationState
+from reviews.rules import deliberates
 
 # The states in which an application can be decided on (or its decision changed).
 DECIDABLE = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
@@ -32,4 +33,7 @@ rules.add_perm("decisions.decide", records_decisions)
 # Deciding on one application: who records decisions, once it is screened eligible.
 rules.add_perm("decisions.decide_application", records_decisions & is_decidable)
 rules.add_perm("decisions.see_decisions", reads_decisions | records_decisions)
+# One application's decision page shows its proposal and motivation: as its dossier, closed to a
+# council member in conflict with it or who owes a review of it.
+rules.add_perm("decisions.see_decision", records_decisions | (reads_decisions & deliberates))
 rules.add_perm("decisions.see_budgets", reads_decisions | records_decisions)

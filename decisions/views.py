@@ -19,7 +19,7 @@ from accounts.reauthentication import recent_authentication_required
 from applications.audit import trail
 from applications.models import Application, AuditSubject
 from calls.models import Call
-from reviews.ranking import call_ranking, tie_break_rule, withheld_from
+from reviews.ranking import call_ranking, tie_break_rule
 from reviews.views_deliberation import lead_institutions
 
 from . import services
@@ -174,9 +174,7 @@ def application_decision(request, pk):
         Application.objects.select_related("call__programme", "lead"), pk=pk
     )
     user = request.user
-    if not user.has_perm(SEE, application):
-        raise Http404
-    if withheld_from(user, [application]):  # as its dossier page: no proposal, no motivation
+    if not user.has_perm("decisions.see_decision", application):
         raise Http404
     can_decide = user.has_perm(DECIDE, application)
     decision = Decision.objects.filter(application=application).first()
