@@ -13,6 +13,7 @@ from accounts.facts import person_facts
 from accounts.roles import Role
 from applications.facts import application_and_call, application_facts, submission_facts
 from applications.services import reopen_application, submit_application
+from applications.team import member_facts
 from calls.facts import call_facts
 from notifications.digests import send_digests
 from notifications.events import RULES, Event, is_mandatory, preference_events
@@ -72,6 +73,11 @@ def event_context(event, application, reviewer):
             "invitation": invitation_facts(invitation),
             "inviter": person_facts(reviewer),
             "call": facts["call"],
+        },
+        Event.TEAM_MEMBER_INVITED: {
+            **facts,
+            "inviter": person_facts(application.lead),
+            "member": member_facts("Jean Membre", "membre@example.org", due),
         },
         Event.REVIEWER_ASSIGNED: assignments_context([assignment]),
         Event.CONFLICT_DECLARED: {
