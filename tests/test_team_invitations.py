@@ -147,7 +147,7 @@ def test_the_invited_account_reads_everything_once_it_accepts(
 
     client.force_login(colleague)
     page = html.unescape(client.get(path_of(link)).text)
-    assert TITLE in page and "Accept and join the team" in page
+    assert TITLE in page and "Accepter et rejoindre l’équipe" in page
     accepted = client.post(path_of(link), {"action": "accept"})
 
     assert accepted.status_code == 302
@@ -225,9 +225,9 @@ def test_an_account_with_another_address_cannot_accept(
     page = html.unescape(client.get(path_of(link)).text)
     response = client.post(path_of(link), {"action": "accept"}, follow=True)
 
-    assert "This invitation was sent to collegue@example.org" in page
+    assert "Cette invitation a été envoyée à collegue@example.org" in page
     assert TITLE not in page
-    assert "This invitation was sent to collegue@example.org" in html.unescape(response.text)
+    assert "Cette invitation a été envoyée à collegue@example.org" in html.unescape(response.text)
     assert codes(client, other_applicant, dossier) == NO_ACCESS
     assert TeamInvitation.objects.get().accepted_by is None
 
@@ -243,7 +243,7 @@ def test_an_expired_invitation_cannot_be_accepted(
     client.force_login(colleague)
     response = client.post(path_of(link), {"action": "accept"}, follow=True)
 
-    assert "This invitation has expired" in html.unescape(response.text)
+    assert "Cette invitation a expiré" in html.unescape(response.text)
     assert codes(client, colleague, dossier) == NO_ACCESS
 
 
@@ -258,12 +258,12 @@ def test_a_new_invitation_replaces_the_old_link(
     client.force_login(colleague)
     refused = client.get(path_of(old))
     client.post(path_of(old), {"action": "accept"})
-    assert refused.status_code == 404 and "This invitation link is not valid" in refused.text
+    assert refused.status_code == 404 and "Ce lien d’invitation n’est pas valide" in refused.text
     assert codes(client, colleague, dossier) == NO_ACCESS
     client.post(path_of(new), {"action": "accept"})
     assert codes(client, colleague, dossier) == ACCESS
     used = html.unescape(client.get(path_of(new)).text)
-    assert "You have joined this application's team." in used
+    assert "Vous avez rejoint l’équipe de cette candidature." in used
 
 
 def test_an_accepted_invitation_cannot_be_used_by_another_account(
@@ -314,18 +314,19 @@ def test_the_lead_sees_where_each_invitation_stands(
     TeamMemberFactory(application=application, name="Jean", email=colleague.email)
     TeamMemberFactory(application=application, name="Anne", email="anne@example.org")
     client.force_login(lead)
-    page = client.get(reverse("applications:edit", args=[application.pk])).text
+    edit_url = reverse("applications:edit", args=[application.pk])  # the lead reads English
+    page = client.get(edit_url).text
     assert page.count("Not invited: no access to the application") == 2
     assert page.count('form="team-invite"') == 2
 
     link = invite(client, lead, application, colleague.email, django_capture_on_commit_callbacks)
-    page = client.get(reverse("applications:edit", args=[application.pk])).text
+    page = client.get(edit_url).text
     assert "Invited on" in page and "Send the invitation again" in page
     client.force_login(colleague)
     client.post(path_of(link), {"action": "accept"})
 
     client.force_login(lead)
-    page = html.unescape(client.get(reverse("applications:edit", args=[application.pk])).text)
+    page = html.unescape(client.get(edit_url).text)
     assert f"Accepted by {colleague} on" in page
     assert page.count("Not invited: no access to the application") == 1
 
