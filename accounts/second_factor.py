@@ -19,6 +19,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models import Q
 from django.db.models.signals import m2m_changed
 
 from .roles import Role
@@ -33,7 +34,8 @@ ROLES_CACHE_TIMEOUT = 60
 
 
 def needs_second_factor(user):
-    """Whether `user` holds a staff or council role (or is_staff, is_superuser).
+    """Whether `user` holds a staff or council role, can open the Wagtail admin, or is_staff or
+    is_superuser.
 
     The roles are read from the cache (ROLES_CACHE_TIMEOUT), so that the pages of reviewers and
     applicants cost no query for it; changing someone's groups forgets theirs at once
@@ -46,11 +48,26 @@ def needs_second_factor(user):
         key = roles_cache_key(user.pk)
         held = forgiving(cache.get, key)
         if held is None:
-            names = [role.value for role in PRIVILEGED_ROLES]
-            held = user.groups.filter(name__in=names).exists()
+            held = holds_privilege(user)
             forgiving(cache.set, key, held, ROLES_CACHE_TIMEOUT)
         user._needs_second_factor = held
     return user._needs_second_factor
+
+
+def holds_privilege(user):
+    """A staff or council role, or any group or permission that opens the Wagtail admin (a group
+    made to let someone edit the message templates, say): one query."""
+    admin = {"codename": "access_admin", "content_type__app_label": "wagtailadmin"}
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Q(groups__name__in=[role.value for role in PRIVILEGED_ROLES])
+            | Q(**{f"groups__permissions__{key}": value for key, value in admin.items()})
+            | Q(**{f"user_permissions__{key}": value for key, value in admin.items()})
+        )
+        .exists()
+    )
 
 
 def roles_cache_key(user_id):

@@ -1,8 +1,11 @@
-"""Who may download a document: anyone once a published call or page uses it, staff always.
+"""Who may download a document: anyone once a published call or page uses it, and those who
+manage documents always (Wagtail's collection permissions: programme managers, administrators);
+opening the admin for something else (the templates of messages, say) is not enough.
 
 A document uploaded for a draft call, or not used anywhere yet, stays hidden from the public.
 """
 
+from wagtail.documents.permissions import permission_policy
 from wagtail.models import ReferenceIndex
 
 
@@ -15,4 +18,7 @@ def is_published(document) -> bool:
 
 
 def may_download(user, document) -> bool:
-    return user.has_perm("wagtailadmin.access_admin") or is_published(document)
+    return (
+        permission_policy.user_has_any_permission(user, ["change", "choose"])
+        or is_published(document)
+    )

@@ -42,10 +42,13 @@ from reviews.models import (
 )
 
 from .factories import (
+    TOTP_SECRET,
     AssignmentFactory,
     CallCriterionFactory,
     CallFactory,
+    InstitutionFactory,
     ReviewerFactory,
+    TeamMemberFactory,
     UserFactory,
     decided_application,
     in_review_application,
@@ -62,6 +65,9 @@ PERSONAS = (
     "recused_reviewer",  # assigned, declared a conflict of interest
     "council_member",
     "staff",  # a programme manager
+    "conflicted_council",  # a council member in conflict with the application (same institution)
+    "named_member",  # named in a team row that "leads the project", never invited nor accepted
+    "template_author",  # staff who may only edit the message and letter templates in the admin
 )
 
 # Codes: 200, 400, 403, 404, 405 are the status; "302" a redirect that is not to the login page
@@ -70,133 +76,136 @@ PERSONAS = (
 # key, no such device), as allauth chooses.
 #
 # fmt: off
-#                                                 anon own  oth  rev  pend unas recu cncl staff
+#                                                 anon own  oth  rev  pend unas recu cncl staf conf nmd  tmpl
 EXPECTED = {
     # Public pages.
-    "GET wagtail_serve":                            "200  200  200  200  200  200  200  200  200",
-    "GET calls:list":                               "200  200  200  200  200  200  200  200  200",
-    "GET calls:detail":                             "200  200  200  200  200  200  200  200  200",
-    "GET calls:programmes":                         "200  200  200  200  200  200  200  200  200",
-    "GET calls:programme":                          "200  200  200  200  200  200  200  200  200",
+    "GET wagtail_serve":                            "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET calls:list":                               "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET calls:detail":                             "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET calls:programmes":                         "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET calls:programme":                          "200  200  200  200  200  200  200  200  200  200  200  200",
     # A CMS document that no published call or page uses yet.
-    "GET wagtaildocs_serve":                        "404  404  404  404  404  404  404  404  200",
-    "GET wagtaildocs_authenticate_with_password":   "404  404  404  404  404  404  404  404  404",
-    "GET wagtailcore_authenticate_with_password":   "404  404  404  404  404  404  404  404  404",
-    "GET wagtailcore_login":                        "200  200  200  200  200  200  200  200  200",
+    "GET wagtaildocs_serve":                        "404  404  404  404  404  404  404  404  200  404  404  404",
+    "GET wagtaildocs_authenticate_with_password":   "404  404  404  404  404  404  404  404  404  404  404  404",
+    "GET wagtailcore_authenticate_with_password":   "404  404  404  404  404  404  404  404  404  404  404  404",
+    "GET wagtailcore_login":                        "200  200  200  200  200  200  200  200  200  200  200  200",
     # The applicant's pages.
-    "GET applications:mine":                        "log  200  200  200  200  200  200  200  200",
-    "GET applications:start":                       "log  405  405  405  405  405  405  405  405",
-    "POST applications:start":                      "log  302  302  302  302  302  302  302  302",
-    "GET applications:edit":                        "log  200  404  404  404  404  404  404  200",
-    "POST applications:edit":                       "log  302  404  404  404  404  404  404  302",
-    "GET applications:submit":                      "log  405  405  405  405  405  405  405  405",
-    "POST applications:submit":                     "log  302  404  404  404  404  404  404  302",
-    "GET applications:withdraw":                    "log  405  405  405  405  405  405  405  405",
-    "POST applications:withdraw":                   "log  302  404  404  404  404  404  404  302",
-    "GET applications:upload":                      "log  405  405  405  405  405  405  405  405",
-    "POST applications:upload":                     "log  302  404  404  404  404  404  404  302",
-    "GET applications:attachment":                  "log  200  404  404  404  404  404  404  200",
-    "POST applications:attachment":                 "log  405  405  405  405  405  405  405  405",
-    "GET applications:delete_attachment":           "log  405  405  405  405  405  405  405  405",
-    "POST applications:delete_attachment":          "log  302  404  404  404  404  404  404  302",
-    "GET applications:receipt":                     "log  200  404  404  404  404  404  404  200",
+    "GET applications:mine":                        "log  200  200  200  200  200  200  200  200  200  200  200",
+    "GET applications:start":                       "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST applications:start":                      "log  302  302  302  302  302  302  302  302  302  302  302",
+    "GET applications:edit":                        "log  200  404  404  404  404  404  404  200  404  404  404",
+    "POST applications:edit":                       "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET applications:submit":                      "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST applications:submit":                     "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET applications:withdraw":                    "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST applications:withdraw":                   "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET applications:upload":                      "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST applications:upload":                     "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET applications:attachment":                  "log  200  404  404  404  404  404  404  200  404  404  404",
+    "POST applications:attachment":                 "log  405  405  405  405  405  405  405  405  405  405  405",
+    "GET applications:delete_attachment":           "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST applications:delete_attachment":          "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET applications:receipt":                     "log  200  404  404  404  404  404  404  200  404  404  404",
     # The team: the lead invites a row's address; its link's page answers whoever holds it.
-    "GET applications:invite_member":               "log  405  405  405  405  405  405  405  405",
-    "POST applications:invite_member":              "log  302  404  404  404  404  404  404  302",
-    "GET applications:team_invitation":             "200  200  200  200  200  200  200  200  200",
-    "POST applications:team_invitation":            "log  302  302  302  302  302  302  302  302",
-    "GET reviews:reply":                            "log  200  404  404  404  404  404  404  404",
-    "POST reviews:reply":                           "log  302  404  404  404  404  404  404  404",
+    "GET applications:invite_member":               "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST applications:invite_member":              "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET applications:team_invitation":             "200  200  200  200  200  200  200  200  200  200  200  200",
+    "POST applications:team_invitation":            "log  302  302  302  302  302  302  302  302  302  302  302",
+    "GET reviews:reply":                            "log  200  404  404  404  404  404  404  404  404  404  404",
+    "POST reviews:reply":                           "log  302  404  404  404  404  404  404  404  404  404  404",
     # Programme staff: applications, screening, reviewers, assignments.
-    "GET applications:call_applications":           "log  404  404  404  404  404  404  404  200",
-    "GET applications:export":                      "log  404  404  404  404  404  404  404  200",
-    "GET applications:reopen":                      "log  405  405  405  405  405  405  405  405",
-    "POST applications:reopen":                     "log  404  404  404  404  404  404  404  302",
-    "GET reviews:screening":                        "log  404  404  404  404  404  404  404  200",
-    "GET reviews:screen":                           "log  404  404  404  404  404  404  404  200",
-    "POST reviews:screen":                          "log  404  404  404  404  404  404  404  400",
-    "GET reviews:reviewers":                        "log  404  404  404  404  404  404  404  200",
-    "POST reviews:reviewers":                       "log  404  404  404  404  404  404  404  400",
-    "GET reviews:assignments":                      "log  404  404  404  404  404  404  404  200",
-    "POST reviews:assignments":                     "log  404  404  404  404  404  404  404  200",
-    "GET reviews:proposal":                         "log  404  404  404  404  404  404  404  200",
-    "POST reviews:proposal":                        "log  404  404  404  404  404  404  404  200",
-    "GET reviews:cancel_assignment":                "log  405  405  405  405  405  405  405  405",
-    "POST reviews:cancel_assignment":               "log  404  404  404  404  404  404  404  302",
-    "GET reviews:reopen_review":                    "log  405  405  405  405  405  405  405  405",
-    "POST reviews:reopen_review":                   "log  404  404  404  404  404  404  404  302",
+    "GET applications:call_applications":           "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET applications:export":                      "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET applications:reopen":                      "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST applications:reopen":                     "log  404  404  404  404  404  404  404  302  404  404  404",
+    "GET reviews:screening":                        "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET reviews:screen":                           "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST reviews:screen":                          "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET reviews:reviewers":                        "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST reviews:reviewers":                       "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET reviews:assignments":                      "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST reviews:assignments":                     "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET reviews:proposal":                         "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST reviews:proposal":                        "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET reviews:cancel_assignment":                "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST reviews:cancel_assignment":               "log  404  404  404  404  404  404  404  302  404  404  404",
+    "GET reviews:reopen_review":                    "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST reviews:reopen_review":                   "log  404  404  404  404  404  404  404  302  404  404  404",
     # Deliberation: staff and the council.
-    "GET reviews:ranking":                          "log  404  404  404  404  404  404  200  200",
-    "GET reviews:dossier":                          "log  404  404  404  404  404  404  200  200",
-    "POST reviews:dossier":                         "log  404  404  404  404  404  404  404  302",
-    "GET reviews:consensus":                        "log  404  404  404  404  404  404  404  200",
-    "POST reviews:consensus":                       "log  404  404  404  404  404  404  404  302",
+    "GET reviews:ranking":                          "log  404  404  404  404  404  404  200  200  200  404  404",
+    "GET reviews:dossier":                          "log  404  404  404  404  404  404  200  200  404  404  404",
+    "POST reviews:dossier":                         "log  404  404  404  404  404  404  404  302  404  404  404",
+    "GET reviews:consensus":                        "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST reviews:consensus":                       "log  404  404  404  404  404  404  404  302  404  404  404",
     # Reviewers.
-    "GET reviews:dashboard":                        "log  404  404  200  200  200  200  404  404",
-    "GET reviews:profile":                          "log  404  404  200  200  200  200  404  404",
-    "POST reviews:profile":                         "log  404  404  400  400  400  400  404  404",
-    "GET reviews:invitation":                       "200  200  200  200  200  200  200  200  200",
-    "POST reviews:invitation":                      "log  302  302  302  302  302  302  302  302",
+    "GET reviews:dashboard":                        "log  404  404  200  200  200  200  404  404  404  404  404",
+    "GET reviews:profile":                          "log  404  404  200  200  200  200  404  404  404  404  404",
+    "POST reviews:profile":                         "log  404  404  400  400  400  400  404  404  404  404  404",
+    "GET reviews:invitation":                       "200  200  200  200  200  200  200  200  200  200  200  200",
+    "POST reviews:invitation":                      "log  302  302  302  302  302  302  302  302  302  302  302",
     # The assignment in these addresses is the persona's own, if any (else the accepted one).
-    "GET reviews:assignment":                       "log  404  404  200  200  404  404  404  404",
-    "POST reviews:assignment":                      "log  404  404  302  405  404  404  404  404",
-    "GET reviews:answer":                           "log  405  405  405  405  405  405  405  405",
-    "POST reviews:answer":                          "log  404  404  302  302  404  404  404  404",
-    "GET reviews:attachment":                       "log  404  404  200  404  404  404  404  404",
+    "GET reviews:assignment":                       "log  404  404  200  200  404  404  404  404  404  404  404",
+    "POST reviews:assignment":                      "log  404  404  302  405  404  404  404  404  404  404  404",
+    "GET reviews:answer":                           "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST reviews:answer":                          "log  404  404  302  302  404  404  404  404  404  404  404",
+    "GET reviews:attachment":                       "log  404  404  200  404  404  404  404  404  404  404  404",
     # Messages.
-    "GET notifications:inbox":                      "log  200  200  200  200  200  200  200  200",
-    "GET notifications:mark_all_read":              "log  405  405  405  405  405  405  405  405",
-    "POST notifications:mark_all_read":             "log  302  302  302  302  302  302  302  302",
-    "GET notifications:preferences":                "log  200  200  200  200  200  200  200  200",
-    "POST notifications:preferences":               "log  200  200  200  200  200  200  200  200",
-    "GET notifications:message":                    "log  200  404  404  404  404  404  404  404",
-    "GET notifications:mark_read":                  "log  405  405  405  405  405  405  405  405",
-    "POST notifications:mark_read":                 "log  302  404  404  404  404  404  404  404",
-    "GET notifications:delivery_log":               "log  404  404  404  404  404  404  404  200",
-    "GET notifications:resend":                     "log  405  405  405  405  405  405  405  405",
-    "POST notifications:resend":                    "log  404  404  404  404  404  404  404  302",
+    "GET notifications:inbox":                      "log  200  200  200  200  200  200  200  200  200  200  200",
+    "GET notifications:mark_all_read":              "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST notifications:mark_all_read":             "log  302  302  302  302  302  302  302  302  302  302  302",
+    "GET notifications:preferences":                "log  200  200  200  200  200  200  200  200  200  200  200",
+    "POST notifications:preferences":               "log  200  200  200  200  200  200  200  200  200  200  200",
+    "GET notifications:message":                    "log  200  404  404  404  404  404  404  404  404  404  404",
+    "GET notifications:mark_read":                  "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST notifications:mark_read":                 "log  302  404  404  404  404  404  404  404  404  404  404",
+    "GET notifications:delivery_log":               "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET notifications:resend":                     "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST notifications:resend":                    "log  404  404  404  404  404  404  404  302  404  404  404",
     # Decisions, letters, budgets (staff decide; the council reads; the lead reads their letters).
-    "GET decisions:call":                           "log  404  404  404  404  404  404  200  200",
-    "POST decisions:call":                          "log  404  404  404  404  404  404  404  400",
-    "GET decisions:application":                    "log  404  404  404  404  404  404  200  200",
-    "POST decisions:application":                   "log  404  404  404  404  404  404  404  400",
-    "GET decisions:budgets":                        "log  404  404  404  404  404  404  200  200",
-    "GET decisions:letter_preview":                 "log  404  404  404  404  404  404  404  200",
-    "GET decisions:letter_preview_pdf":             "log  404  404  404  404  404  404  404  200",
-    "GET decisions:send_letter":                    "log  405  405  405  405  405  405  405  405",
-    "POST decisions:send_letter":                   "log  404  404  404  404  404  404  404  302",
-    "GET decisions:send_call_letters":              "log  405  405  405  405  405  405  405  405",
-    "POST decisions:send_call_letters":             "log  404  404  404  404  404  404  404  302",
-    "GET decisions:letter":                         "log  200  404  404  404  404  404  404  200",
-    "GET decisions:letter_pdf":                     "log  200  404  404  404  404  404  404  200",
-    "GET applications:history":                     "log  404  404  404  404  404  404  404  200",
-    "GET applications:history_csv":                 "log  404  404  404  404  404  404  404  200",
-    "GET audit:dossier_zip":                        "log  404  404  404  404  404  404  404  200",
-    "GET reports:call_reports":                     "log  404  404  404  404  404  404  200  200",
-    "POST reports:call_reports":                    "log  404  404  404  404  404  404  400  400",
-    "GET reports:programme_reports":                "log  404  404  404  404  404  404  200  200",
-    "POST reports:programme_reports":               "log  404  404  404  404  404  404  400  400",
-    "GET reports:progress":                         "log  404  404  404  404  404  404  200  200",
-    "GET reports:download":                         "log  404  404  404  404  404  404  200  200",
-    "GET opendata:projects":                        "200  200  200  200  200  200  200  200  200",
-    "GET opendata:projects_csv":                    "200  200  200  200  200  200  200  200  200",
-    "GET opendata:projects_json":                   "200  200  200  200  200  200  200  200  200",
-    "GET opendata:api":                             "200  200  200  200  200  200  200  200  200",
-    "GET api:call-list":                            "200  200  200  200  200  200  200  200  200",
-    "GET api:call-detail":                          "200  200  200  200  200  200  200  200  200",
-    "GET api:project-list":                         "200  200  200  200  200  200  200  200  200",
-    "GET api:project-detail":                       "200  200  200  200  200  200  200  200  200",
-    "GET api:schema":                               "200  200  200  200  200  200  200  200  200",
+    "GET decisions:call":                           "log  404  404  404  404  404  404  200  200  200  404  404",
+    "POST decisions:call":                          "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET decisions:application":                    "log  404  404  404  404  404  404  200  200  404  404  404",
+    "POST decisions:application":                   "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET decisions:budgets":                        "log  404  404  404  404  404  404  200  200  200  404  404",
+    "GET decisions:letter_preview":                 "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET decisions:letter_preview_pdf":             "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET decisions:send_letter":                    "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST decisions:send_letter":                   "log  404  404  404  404  404  404  404  302  404  404  404",
+    "GET decisions:send_call_letters":              "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST decisions:send_call_letters":             "log  404  404  404  404  404  404  404  302  404  404  404",
+    "GET decisions:letter":                         "log  200  404  404  404  404  404  404  200  404  404  404",
+    "GET decisions:letter_pdf":                     "log  200  404  404  404  404  404  404  200  404  404  404",
+    "GET applications:history":                     "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET applications:history_csv":                 "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET audit:dossier_zip":                        "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET reports:call_reports":                     "log  404  404  404  404  404  404  200  200  200  404  404",
+    "POST reports:call_reports":                    "log  404  404  404  404  404  404  400  400  400  404  404",
+    "GET reports:programme_reports":                "log  404  404  404  404  404  404  200  200  200  404  404",
+    "POST reports:programme_reports":               "log  404  404  404  404  404  404  400  400  400  404  404",
+    "GET reports:progress":                         "log  404  404  404  404  404  404  200  200  404  404  404",
+    "GET reports:download":                         "log  404  404  404  404  404  404  200  200  404  404  404",
+    "GET opendata:projects":                        "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:projects_csv":                    "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:projects_json":                   "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:api":                             "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:call-list":                            "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:call-detail":                          "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:project-list":                         "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:project-detail":                       "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:schema":                               "200  200  200  200  200  200  200  200  200  200  200  200",
     # Accounts (ours).
-    "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200",
-    "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200",
-    "GET accounts:admin_login":                     "log  403  403  403  403  403  403  403  302",
+    "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200  200  200  200",
+    "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200  200  200  200",
+    "GET accounts:admin_login":                     "log  403  403  403  403  403  403  403  302  403  403  302",
     # Wagtail's admin: a few representative pages; its login sends to ours.
-    "GET admin/login/":                             "log  log  log  log  log  log  log  log  log",
-    "GET wagtailadmin_home":                        "log  log  log  log  log  log  log  log  200",
-    "GET wagtailsnippets_calls_call:list":          "log  log  log  log  log  log  log  log  200",
-    "GET wagtailsnippets_calls_call:edit":          "log  log  log  log  log  log  log  log  200",
-    "GET wagtailusers_users:index":                 "log  log  log  log  log  log  log  log  302",
+    "GET admin/login/":                             "log  log  log  log  log  log  log  log  log  log  log  log",
+    "GET wagtailadmin_home":                        "log  log  log  log  log  log  log  log  200  log  log  200",
+    "GET wagtailsnippets_calls_call:list":          "log  log  log  log  log  log  log  log  200  log  log  302",
+    "GET wagtailsnippets_calls_call:edit":          "log  log  log  log  log  log  log  log  200  log  log  302",
+    "GET wagtailusers_users:index":                 "log  log  log  log  log  log  log  log  302  log  log  302",
+    "GET wagtailsnippets_notifications_messagetemplate:list": "log  log  log  log  log  log  log  log  200  log  log  200",
+    "GET wagtailsnippets_notifications_messagetemplate:add":  "log  log  log  log  log  log  log  log  200  log  log  200",
+    "GET wagtailsnippets_decisions_lettertemplate:list":    "log  log  log  log  log  log  log  log  200  log  log  200",
 }
 # fmt: on
 
@@ -228,6 +237,9 @@ ADMIN_SAMPLES = {
     "wagtailsnippets_calls_call:list",
     "wagtailsnippets_calls_call:edit",
     "wagtailusers_users:index",
+    "wagtailsnippets_notifications_messagetemplate:list",
+    "wagtailsnippets_notifications_messagetemplate:add",
+    "wagtailsnippets_decisions_lettertemplate:list",
 }
 SERVED_FILES = {"django.views.static.serve"}  # static and media in development
 
@@ -251,6 +263,10 @@ MAY_READ = {
     "recused_reviewer": {"title"},  # read when asked; kept on their dashboard's history
     "council_member": {"title", "own_review", "majority", "reply", "reviewers"},
     "staff": {"title", "file", "own_review", "majority", "reply", "reviewers"},
+    # The ranking lists the application, its score withheld; nothing of its reviews.
+    "conflicted_council": {"title"},
+    "named_member": set(),
+    "template_author": set(),
 }
 REVIEWER_PERSONAS = ("reviewer", "pending_reviewer", "recused_reviewer", "unassigned_reviewer")
 
@@ -268,6 +284,32 @@ def file_question():
             "max_size_mb": 10,
         },
     }
+
+
+def template_author():
+    """Someone given a group that edits the templates of messages and letters, nothing else."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Rédaction des modèles")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["notifications", "decisions", "wagtailadmin"],
+            codename__in=[
+                "access_admin",
+                "add_messagetemplate",
+                "change_messagetemplate",
+                "view_messagetemplate",
+                "add_lettertemplate",
+                "change_lettertemplate",
+                "view_lettertemplate",
+            ],
+        )
+    )
+    author = UserFactory(email="modeles@example.org")
+    author.groups.add(group)
+    TOTP.activate(author, TOTP_SECRET)  # the admin asks for a second factor
+    return author
 
 
 def build_scenario():
@@ -289,7 +331,17 @@ def build_scenario():
         ),
         "council_member": UserFactory(email="conseil@example.org", roles=[Role.COUNCIL_MEMBER]),
         "staff": UserFactory(email="gestion@example.org", roles=[Role.PROGRAMME_MANAGER]),
+        "conflicted_council": UserFactory(
+            email="conseil-en-conflit@example.org", roles=[Role.COUNCIL_MEMBER]
+        ),
+        "named_member": UserFactory(email="nommee-dans-l-equipe@example.org"),
+        "template_author": template_author(),
     }
+    # The lead's account and the conflicted council member come from the same university.
+    university = InstitutionFactory(name="Université de la Matrice")
+    for persona in ("owner", "conflicted_council"):
+        people[persona].institution = university
+        people[persona].save(update_fields=["institution"])
     call = CallFactory(
         closed=True,
         questions=[file_question()],
@@ -298,6 +350,9 @@ def build_scenario():
     )
     CallCriterionFactory(call=call)
     application = in_review_application(call, lead=people["owner"], title=TITLE)
+    TeamMemberFactory(
+        application=application, name="Nommée", email=people["named_member"].email, is_lead=True
+    )
     application.state = ApplicationState.IN_REVIEW
     application.save(update_fields=["state"])
     attachment = Attachment.objects.create(

@@ -29,7 +29,7 @@ from notifications.previews import sample_context
 from notifications.services import ResendRefused, notify, resend
 from reviews.facts import assignment_facts, invitation_facts
 
-from .factories import ApplicationFactory, decided_application
+from .factories import ApplicationFactory, UserFactory, decided_application
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +274,28 @@ def test_the_command_is_quiet_when_every_template_is_accepted(capsys):
     )
     call_command("check_staff_templates")
     assert "accepted" in capsys.readouterr().out
+
+
+def test_whoever_may_edit_templates_passes_a_second_factor_for_the_admin(client):
+    """Not only the staff roles: a group made to edit templates opens the admin, so it asks for
+    the second factor too."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group, Permission
+
+    from .factories import TOTP_SECRET
+
+    group = Group.objects.create(name="Rédaction des modèles")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "notifications"],
+            codename__in=["access_admin", "change_messagetemplate", "view_messagetemplate"],
+        )
+    )
+    author = UserFactory(email="modeles@example.org")
+    author.groups.add(group)
+    client.force_login(author)  # a password only: no device yet
+
+    assert client.get("/admin/").status_code == 403
+    TOTP.activate(author, TOTP_SECRET)
+    client.force_login(author)  # signs in again, with the code this time
+    assert client.get("/admin/").status_code == 200
