@@ -18,7 +18,5 @@ def is_published(document) -> bool:
 
 
 def may_download(user, document) -> bool:
-    return (
-        permission_policy.user_has_any_permission(user, ["change", "choose"])
-        or is_published(document)
-    )
+    manages = permission_policy.user_has_any_permission(user, ["change", "choose"])
+    return manages or is_published(document)
