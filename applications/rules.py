@@ -53,6 +53,11 @@ def is_submitted(user, application):
 
 
 @rules.predicate
+def is_withdrawn(user, application):
+    return application.state == ApplicationState.WITHDRAWN
+
+
+@rules.predicate
 def call_is_open(user, application):
     """Between the call's opening and its deadline, at the moment the rule is judged at."""
     return application.call.phase_at(moment_of(application)) == CallPhase.OPEN
@@ -84,6 +89,8 @@ rules.add_perm(
     "applications.withdraw_application", is_lead & (is_draft | (is_submitted & call_is_open))
 )
 rules.add_perm("applications.reopen_application", is_programme_staff & is_submitted)
+# The lead invites team rows to join, in the draft and after submission, until withdrawn.
+rules.add_perm("applications.invite_team_member", is_lead & ~is_withdrawn)
 rules.add_perm("applications.list_call_applications", is_programme_staff)
 # The audit trail names reviewers: staff only (not council members, never applicants).
 rules.add_perm("applications.read_audit_trail", is_programme_staff)

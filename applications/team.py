@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.facts import person_facts
 from calls.facts import call_facts
+from common.permissions import require
 
 from . import audit
 from .facts import application_facts
@@ -73,11 +74,6 @@ def member_facts(name, email, expires):
     return {"name": name, "email": email, "expires_at": expires}
 
 
-def may_invite(user, application):
-    """The lead, on an application that is not withdrawn: in the draft and after submission."""
-    return is_lead(user, application) and application.state != ApplicationState.WITHDRAWN
-
-
 # The lead invites
 
 
@@ -92,12 +88,15 @@ def invite_team_member(application, actor, email, now=None):
             .select_related("call", "lead")
             .get(pk=application.pk)
         )
-        if not may_invite(actor, application):
-            raise TeamInvitationError(
-                _("Only the lead applicant can invite team members.")
-                if not is_lead(actor, application)
-                else _("This application is withdrawn: nobody can be invited to it.")
-            )
+        require(
+            actor,
+            "applications.invite_team_member",
+            application,
+            TeamInvitationError,
+            _("Only the lead applicant can invite team members.")
+            if not is_lead(actor, application)
+            else _("This application is withdrawn: nobody can be invited to it."),
+        )
         rows = TeamMember.objects.filter(application=application, email__iexact=email)
         row = rows.order_by("position", "pk").first() if email else None
         if row is None:
@@ -286,7 +285,7 @@ class RowInvitation:
 def row_invitations(application, user, now=None):
     """{address in lower case: RowInvitation} for the saved team rows, in two queries."""
     now = now or timezone.now()
-    inviting = may_invite(user, application)
+    inviting = user.has_perm("applications.invite_team_member", application)
     invitations = {
         invitation.email: invitation
         for invitation in TeamInvitation.objects.filter(application=application).select_related(

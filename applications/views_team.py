@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 
 from . import team
 from .rules import application_or_404
+from .throttle import throttled
 
 
 @login_required
 @require_POST
+@throttled("invite")
 def invite(request, pk):
     application = application_or_404(request.user, pk)
     email = request.POST.get("email", "")

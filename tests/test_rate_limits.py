@@ -76,3 +76,25 @@ def test_a_submission_goes_through_when_the_cache_of_the_limits_is_down(
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == "submitted"
+
+
+@override_settings(COLLEX_RATE_LIMITS={"submit": "2/m", "upload": "2/m", "invite": "2/h"})
+def test_team_invitations_are_limited_per_account(client, applicant, open_call):
+    """Each invitation is an e-mail to an address the applicant typed: not a mailing tool."""
+    from applications.models import TeamInvitation
+
+    from .factories import TeamMemberFactory
+
+    application = ApplicationFactory(call=open_call, lead=applicant)
+    for number in range(3):
+        TeamMemberFactory(application=application, email=f"membre{number}@example.org")
+    url = reverse("applications:invite_member", args=[application.pk])
+    client.force_login(applicant)
+
+    answers = [
+        client.post(url, {"email": f"membre{number}@example.org"}).status_code
+        for number in range(3)
+    ]
+
+    assert answers == [302, 302, 429]
+    assert TeamInvitation.objects.count() == 2

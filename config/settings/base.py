@@ -177,7 +177,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CollEx-Persée] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Per account (or address when signed out), on what a script could hammer; counted in the cache.
-COLLEX_RATE_LIMITS = {"submit": "10/m", "upload": "30/m"}
+# An invitation sends an e-mail to an address the applicant typed: a team of 30 in an hour.
+COLLEX_RATE_LIMITS = {"submit": "10/m", "upload": "30/m", "invite": "30/h"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CollEx-Persée"
 MFA_PASSKEY_LOGIN_ENABLED = False
