@@ -209,6 +209,23 @@ def test_comments_for_the_applicant_are_in_the_letter_without_any_reviewer(call,
     assert leaks(body) == []
 
 
+def test_a_reviewers_name_in_what_staff_wrote_is_blacked_out_too(call, staff):
+    """The whole letter goes through the one redaction, not only the reviewers' comments."""
+    full_name = f"{SECOND_REVIEWER['first_name']} {SECOND_REVIEWER['last_name']}"
+    decision = decided(
+        call,
+        staff,
+        "fr",
+        motivation=f"Suivant l'avis de {full_name}, le conseil finance le projet.",
+        conditions=f"Écrire à {SECOND_REVIEWER['email']} avant de commencer.",
+    )
+
+    _subject, body = render_letter(decision)
+
+    assert "Suivant l'avis de […], le conseil finance le projet." in body
+    assert leaks(body) == []
+
+
 def test_redaction_keeps_ordinary_words_that_look_like_a_name():
     people = [("Marie", "Blanc", "marie.blanc@example.org")]
 

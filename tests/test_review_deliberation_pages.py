@@ -670,6 +670,22 @@ def test_the_lead_reads_the_comments_without_who_wrote_them(client, reply_case):
     assert "js/char-count.js" in html
 
 
+def test_a_reviewers_name_quoted_in_a_comment_is_blacked_out_on_the_reply_page(client, reply_case):
+    """Issue 13, finding 7: the letters blacked names out; the reply page showed them."""
+    application, named = reply_case
+    quoting = ReviewerFactory(first_name="Ombeline", last_name="Sous-Silence")
+    submit(
+        AssignmentFactory(application=application, reviewer=quoting),
+        ["3", "3"],
+        comment=f"Comme Zéphyrin Confidentiel ({named.email}), je trouve le calendrier serré.",
+    )
+
+    html = text_of(as_user(client, application.lead).get(reply_url(application)))
+
+    assert "Comme […] ([…]), je trouve le calendrier serré." in html
+    assert "Zéphyrin" not in html and named.email not in html
+
+
 def test_the_lead_replies_within_the_limit(client, reply_case):
     application, _named = reply_case
     as_user(client, application.lead)
