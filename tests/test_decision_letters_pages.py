@@ -375,7 +375,7 @@ def test_staff_write_a_letter_template_and_preview_it_with_sample_data(client, p
     [
         # The admin speaks French here (the user's default admin language).
         ("{% if amount %}never closed", "Ce modèle contient une erreur"),
-        ("{{ reserve_rank|divisibleby:0 }}", "Le filtre « divisibleby » n’est pas autorisé"),
+        ("{{ reserve_rank|divisibleby:0 }}", "Le filtre «\xa0divisibleby\xa0» n’est pas autorisé"),
         ("{% if False %}nothing{% endif %}", "Avec les données d'exemple, ce courrier ne peut pas"),
     ],
 )
