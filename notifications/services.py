@@ -21,7 +21,7 @@ from .events import ACCOUNT, REVIEWER_IDENTITY, RULES, Audience, Event, is_manda
 from .models import Delivery, EmailMode, Message, Preference
 from .previews import sample_context
 from .rendering import Templates, common_context, one_line
-from .sealing import seal
+from .sealing import placeholder, seal
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,15 @@ def notify(event, recipients, context=None, *, url="", language=None, attachment
         user = None if isinstance(person, str) else person
         lang = recipient_language(user, language)
         link = link_for(url, lang)
+        # A personal link is never given to a template, only a stand-in (notifications.sealing).
+        shown = placeholder() if rules.secret_link and link else link
         with translation.override(lang):
             offered = sample_context(event)
             values = plain(
                 {
                     **context,
                     **common_context(
-                        user.get_full_name() if user else "", link, has_account=user is not None
+                        user.get_full_name() if user else "", shown, has_account=user is not None
                     ),
                 }
             )
@@ -87,8 +89,8 @@ def notify(event, recipients, context=None, *, url="", language=None, attachment
             in_inbox=user is not None,
             email_mode=modes.get(user.pk, EmailMode.IMMEDIATE) if user else EmailMode.IMMEDIATE,
         )
-        if rules.secret_link and link:
-            seal(message, [link])
+        if shown != link:
+            seal(message, {shown: link})
         messages.append(message)
     Message.objects.bulk_create(messages)
     queue_deliveries([message for message in messages if message.email_mode == EmailMode.IMMEDIATE])
@@ -122,7 +124,7 @@ def send_account_email(email, language=None, secrets=()):
             html=html,
             in_inbox=False,
         )
-        seal(message, secrets)
+        seal(message, {secret: secret for secret in secrets})
         messages.append(message)
     Message.objects.bulk_create(messages)
     queue_deliveries(messages)

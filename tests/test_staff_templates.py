@@ -299,3 +299,32 @@ def test_whoever_may_edit_templates_passes_a_second_factor_for_the_admin(client)
     TOTP.activate(author, TOTP_SECRET)
     client.force_login(author)  # signs in again, with the code this time
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_template_never_holds_the_personal_link_it_announces(
+    programme_manager, django_capture_on_commit_callbacks
+):
+    """Masking the link where it is printed is not enough: a template could put it in the
+    subject, spell it out letter by letter or test what it contains. It is given a stand-in."""
+    from reviews.invitations import invite_reviewer
+
+    MessageTemplate.objects.create(
+        event=Event.REVIEWER_INVITED,
+        language="fr",
+        subject="Votre lien : {{ url }}",
+        text=(
+            "{% for letter in url %}{{ letter }}.{% endfor %} "
+            "{% if 'invitation' in url %}contient invitation{% endif %} {{ url }}"
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite_reviewer(email="lettres@example.org", actor=programme_manager)
+
+    message = Message.objects.get(email="lettres@example.org")
+    [email] = mail.outbox
+    spelled = ".".join(invitation.token)
+    for stored in (message.subject, message.text, message.html, email.subject):
+        assert invitation.token not in stored and spelled not in stored
+    assert "contient invitation" not in email.body  # the stand-in does not say what it hides
+    assert invitation.token in email.body  # where the template printed {{ url }}, and there only
+    assert email.body.count(invitation.token) == 1
