@@ -26,6 +26,16 @@ from .roles import Role
 
 # Programme managers, the council and administrators; reviewers are not staff.
 PRIVILEGED_ROLES = (Role.PROGRAMME_MANAGER, Role.COUNCIL_MEMBER, Role.ADMINISTRATOR)
+# The permissions that open staff and council pages (the rules of applications, reviews,
+# decisions, notifications, and Wagtail's admin): whoever holds one must pass a second factor.
+PRIVILEGED_PERMISSIONS = (
+    "calls.change_call",
+    "decisions.record_decisions",
+    "decisions.read_decisions",
+    "reviews.view_ranking",
+    "notifications.manage_deliveries",
+    "wagtailadmin.access_admin",
+)
 # What counts as a second factor. Recovery codes are the way back in when the device is lost,
 # and come with the first device: they are not a device of their own.
 DEVICES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -55,19 +65,21 @@ def needs_second_factor(user):
 
 
 def holds_privilege(user):
-    """A staff or council role, or any group or permission that opens the Wagtail admin (a group
-    made to let someone edit the message templates, say): one query."""
-    admin = {"codename": "access_admin", "content_type__app_label": "wagtailadmin"}
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .filter(
-            Q(groups__name__in=[role.value for role in PRIVILEGED_ROLES])
-            | Q(**{f"groups__permissions__{key}": value for key, value in admin.items()})
-            | Q(**{f"user_permissions__{key}": value for key, value in admin.items()})
-        )
-        .exists()
-    )
+    """A staff or council role, or any group or permission of PRIVILEGED_PERMISSIONS however it
+    was given (a group made in the admin to read decisions, or to edit the templates): one
+    query."""
+    granted = Q()
+    for name in PRIVILEGED_PERMISSIONS:
+        app_label, codename = name.split(".")
+        for through in ("groups__permissions", "user_permissions"):
+            granted |= Q(
+                **{
+                    f"{through}__content_type__app_label": app_label,
+                    f"{through}__codename": codename,
+                }
+            )
+    roles = Q(groups__name__in=[role.value for role in PRIVILEGED_ROLES])
+    return get_user_model().objects.filter(pk=user.pk).filter(roles | granted).exists()
 
 
 def roles_cache_key(user_id):

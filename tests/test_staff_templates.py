@@ -328,3 +328,19 @@ def test_a_template_never_holds_the_personal_link_it_announces(
     assert "contient invitation" not in email.body  # the stand-in does not say what it hides
     assert invitation.token in email.body  # where the template printed {{ url }}, and there only
     assert email.body.count(invitation.token) == 1
+
+
+def test_a_group_made_to_read_decisions_asks_for_the_second_factor_too(client, open_call):
+    """Not the staff roles' names: the permissions that open staff and council pages."""
+    from django.contrib.auth.models import Group, Permission
+
+    readers = Group.objects.create(name="Lecture des décisions")
+    readers.permissions.set(Permission.objects.filter(codename="read_decisions"))
+    reader = UserFactory(email="lecteur@example.org")
+    reader.groups.add(readers)
+    client.force_login(reader)  # a password only: no device
+
+    response = client.get(reverse("decisions:call", args=[open_call.slug]))
+
+    assert response.status_code == 403
+    assert "Authentification à deux facteurs requise" in response.content.decode()
