@@ -29,12 +29,14 @@ from applications.receipts import network_name
 from calls.facts import call_facts
 from common import sandbox
 from common.formats import PARIS, euros_with_cents
+from common.permissions import require
 from notifications.events import Event
 from notifications.rendering import one_line, tidy
 from notifications.services import notify
 from reviews.confidentiality import comments_for_applicant, redact_reviewers
 
 from .models import Body, Decision, Letter, LetterTemplate, Outcome
+from .rules import records_decisions
 
 logger = logging.getLogger(__name__)
 
@@ -353,8 +355,16 @@ def send_letter(decision, actor, *, unless_sent=False) -> Letter | None:
             .select_related("application__call", "application__lead")
             .get(pk=decision.pk)
         )
-        if not decision.outcome:
-            raise LetterError(_("No decision has been recorded on this application yet."))
+        decision.application.decision = decision
+        require(
+            actor,
+            "decisions.send_letter",
+            decision.application,
+            LetterError,
+            _("No decision has been recorded on this application yet.")
+            if records_decisions(actor)
+            else _("Only programme staff who record decisions can do this."),
+        )
         if unless_sent and decision.letters.filter(outcome=decision.outcome).exists():
             return None
         application = decision.application

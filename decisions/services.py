@@ -288,8 +288,15 @@ def set_publication_date(application, actor, publication_date):
     with transaction.atomic():
         application = locked(application)
         decision = Decision.objects.select_for_update().filter(application=application).first()
-        if publication_date is not None and (decision is None or not decision.is_funded):
-            raise DecisionError(_("Only a funded project has a publication date."))
+        application.decision = decision
+        if publication_date is not None:  # clearing one is always allowed
+            require(
+                actor,
+                "decisions.publish_project",
+                application,
+                DecisionError,
+                _("Only a funded project has a publication date."),
+            )
         if decision is None:
             return None
         previous = decision.publication_date

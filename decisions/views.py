@@ -207,6 +207,7 @@ def application_decision(request, pk):
             "requested": requested,
             "budget": call_budget(application.call),
             "can_decide": can_decide,
+            "can_publish": user.has_perm("decisions.publish_project", application),
             "forms": forms,
             "announced": decision is not None
             and decision.is_funded

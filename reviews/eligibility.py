@@ -7,15 +7,15 @@ from django.utils.translation import gettext as _
 
 from applications.facts import application_facts
 from applications.models import ApplicationState
+from applications.rules import is_programme_staff
 from applications.services import locked, transition
+from common.permissions import require
 from notifications.events import Event
 from notifications.services import notify
 
 from .confidentiality import redact_reviewers
 from .errors import ReviewError
 from .models import EligibilityScreening
-
-SCREENABLE = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE)
 
 
 def screen_application(application, actor, *, checks, eligible, reason=""):
@@ -28,11 +28,16 @@ def screen_application(application, actor, *, checks, eligible, reason=""):
     reason = (reason or "").strip()
     with transaction.atomic():
         application = locked(application)
-        if application.state not in SCREENABLE:
-            raise ReviewError(
-                _("An application that is %(state)s cannot be screened.")
-                % {"state": application.get_state_display().lower()}
-            )
+        require(
+            actor,
+            "reviews.screen_application",
+            application,
+            ReviewError,
+            _("An application that is %(state)s cannot be screened.")
+            % {"state": application.get_state_display().lower()}
+            if is_programme_staff(actor)
+            else _("Only programme staff screen applications."),
+        )
         points = list(application.call.eligibility_checks.values_list("pk", flat=True))
         ticked = {str(pk): bool(checks.get(str(pk), checks.get(pk))) for pk in points}
         if eligible and not all(ticked.values()):

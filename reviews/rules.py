@@ -77,6 +77,15 @@ def is_under_review(user, application):
     return application.state in UNDER_REVIEW
 
 
+# An application whose eligibility can be judged (again, until it goes to review).
+SCREENABLE = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE)
+
+
+@rules.predicate
+def is_screenable(user, application):
+    return application.state in SCREENABLE
+
+
 @rules.predicate
 def is_in_review(user, application):
     return application.state == ApplicationState.IN_REVIEW
@@ -116,6 +125,7 @@ deliberates = ~in_conflict_with & ~reviews_it_unsubmitted
 
 # Staff screen, assign, reopen; the council and staff deliberate.
 rules.add_perm("reviews.screen_applications", is_programme_staff)
+rules.add_perm("reviews.screen_application", is_programme_staff & is_screenable)
 rules.add_perm("reviews.manage_assignments", is_programme_staff)
 rules.add_perm("reviews.manage_reviewers", is_programme_staff)
 rules.add_perm("reviews.see_ranking", is_programme_staff | is_council_member)

@@ -19,7 +19,7 @@ from applications.forms import DraftForms, readable_answers
 from applications.models import Application, ApplicationState
 from calls.models import Call
 
-from .eligibility import SCREENABLE, screen_application
+from .eligibility import screen_application
 from .errors import ReviewError
 from .models import EligibilityScreening
 
@@ -203,7 +203,7 @@ def screen(request, pk):
         "call": call,
         "form": form,
         "screening": screening,
-        "screenable": application.state in SCREENABLE,
+        "screenable": request.user.has_perm("reviews.screen_application", application),
         "error": error,
         **summary_context(application),
     }

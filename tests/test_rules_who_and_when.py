@@ -171,3 +171,32 @@ def test_a_decision_is_recorded_by_staff_once_the_application_is_eligible(
             decisions.record_decision(
                 application, actor, outcome="rejected", meeting_date=NOW.date(), motivation="Non."
             )
+
+
+def test_screening_and_letters_ask_the_rules_too(programme_manager, council_member):
+    from decisions.letters import LetterError, send_letter
+    from reviews.eligibility import screen_application
+
+    from .factories import decided_application
+
+    submitted = ApplicationFactory(complete=True)
+    submit_application(submitted, submitted.lead)
+    assert not council_member.has_perm("reviews.screen_application", submitted)
+    with pytest.raises(ReviewError, match="Only programme staff"):
+        screen_application(submitted, council_member, checks={}, eligible=True)
+    decided = decided_application()
+    with pytest.raises(LetterError, match="Only programme staff"):
+        send_letter(decided.decision, council_member)
+    assert send_letter(decided.decision, programme_manager) is not None
+
+
+def test_a_publication_date_is_for_a_funded_project_only(programme_manager):
+    from .factories import decided_application
+
+    funded = decided_application(outcome="funded")
+    rejected = decided_application(outcome="rejected")
+
+    assert programme_manager.has_perm("decisions.publish_project", funded)
+    assert not programme_manager.has_perm("decisions.publish_project", rejected)
+    with pytest.raises(DecisionError, match="Only a funded project"):
+        decisions.set_publication_date(rejected, programme_manager, NOW.date())
