@@ -98,3 +98,30 @@ def test_team_invitations_are_limited_per_account(client, applicant, open_call):
 
     assert answers == [302, 302, 429]
     assert TeamInvitation.objects.count() == 2
+
+
+@override_settings(ACCOUNT_RATE_LIMITS={"login_failed": "2/5m/ip"}, ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_one_proxy_failed_logins_are_counted_per_client_not_per_proxy(client):
+    """TRUSTED_PROXIES=1 (a reverse proxy): each visitor has their own count, so that one script
+    does not lock everybody out of signing in."""
+    UserFactory(email="cible@example.org")
+    with translation.override("en"):
+        url = reverse("account_login")
+    for _ in range(3):
+        client.post(
+            url,
+            {"login": "cible@example.org", "password": "wrong password"},
+            HTTP_X_FORWARDED_FOR="203.0.113.66",  # as the proxy appends it
+        )
+
+    other = client.post(
+        url,
+        {"login": "cible@example.org", "password": "wrong password"},
+        HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7",  # the first one forged
+    )
+
+    assert "Too many failed login attempts" not in other.content.decode()
+
+
+def test_one_setting_says_how_many_proxies_every_limit_trusts(settings):
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.REST_FRAMEWORK["NUM_PROXIES"] == 0

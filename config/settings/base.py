@@ -304,6 +304,8 @@ REST_FRAMEWORK = {
     # the connection's address only, so that nobody escapes a limit by sending a header.
     "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
 }
+# The same for allauth's limits on failed sign-ins per address.
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 # Requests per client address to the open data: its page, its files and the API, counted
 # together in the cache (reports/throttle.py).
 OPEN_DATA_RATE = "120/minute"
