@@ -76,7 +76,8 @@ def moment_of(application):
     return getattr(application, "rules_moment", None) or timezone.now()
 
 
-can_read = is_lead | is_team_member | is_programme_staff
+# The staff check is cheap (cached permissions); the team query only for everyone else.
+can_read = is_lead | is_programme_staff | is_team_member
 
 rules.add_perm("applications.read_application", can_read)
 rules.add_perm("applications.download_attachment", can_read)

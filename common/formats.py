@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import formats
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\xa0"
@@ -41,3 +42,20 @@ def money(value):
         return euros_with_cents(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
+
+
+def paris_datetime(value):
+    """An aware datetime shown as a date and a 24-hour time in Paris, whatever the active zone."""
+    if not value:
+        return ""
+    local = value.astimezone(PARIS)
+    return _("%(date)s at %(time)s") % {
+        "date": formats.date_format(local, "DATE_FORMAT"),
+        "time": local.strftime("%H:%M"),
+    }
+
+
+def paris_date(value):
+    if not value:
+        return ""
+    return formats.date_format(value.astimezone(PARIS), "DATE_FORMAT")

@@ -25,7 +25,7 @@ from applications import audit
 from applications.exports import neutralise
 from applications.models import private_storage
 from applications.receipts import render_receipt
-from calls.templatetags.call_tags import euros, paris_datetime
+from common.formats import euros, paris_datetime
 from decisions.models import Decision, Letter
 from reviews.models import ConsensusReport, Reply, Review, ReviewScore, ReviewState
 from reviews.templatetags.deliberation_tags import score

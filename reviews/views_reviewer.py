@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.models import Attachment
 from applications.views_files import serve_attachment
-from calls.templatetags.call_tags import paris_datetime
+from common.formats import paris_datetime
 
 from .assignments import accept_assignment, declare_conflict, decline_assignment
 from .conflicts import conflicts_between

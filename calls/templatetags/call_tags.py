@@ -4,34 +4,16 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from common.formats import PARIS, euros, euros_with_cents  # noqa: F401 (imported from here)
+from common.formats import PARIS, euros, paris_date, paris_datetime
 
 register = template.Library()
 
 
 register.filter("euros", euros)
-
-
-@register.filter
-def paris_datetime(value):
-    """An aware datetime shown as a date and a 24-hour time in Paris, whatever the active zone."""
-    if not value:
-        return ""
-    local = value.astimezone(PARIS)
-    return _("%(date)s at %(time)s") % {
-        "date": formats.date_format(local, "DATE_FORMAT"),
-        "time": local.strftime("%H:%M"),
-    }
-
-
-@register.filter
-def paris_date(value):
-    if not value:
-        return ""
-    return formats.date_format(value.astimezone(PARIS), "DATE_FORMAT")
+register.filter("paris_datetime", paris_datetime)
+register.filter("paris_date", paris_date)
 
 
 @register.filter

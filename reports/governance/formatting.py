@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import get_language
 
-from calls.templatetags.call_tags import euros_with_cents
+from common.formats import euros_with_cents
 
 NBSP = "\xa0"
 
