@@ -264,8 +264,10 @@ def test_the_command_lists_the_stored_templates_the_sandbox_refuses(capsys):
         call_command("check_staff_templates")
 
     out = capsys.readouterr().out
-    assert "recipient" in out and "password" not in out.split("recipient")[0]
-    assert out.count("#") == 1  # the letter template is accepted
+    [refused] = [line for line in out.splitlines() if "#" in line]  # the letter is accepted
+    template = MessageTemplate.objects.get()
+    assert refused.startswith(f"modèle de message #{template.pk} ")  # the command speaks French
+    assert ", text: " in refused and "«\xa0recipient\xa0» n’est pas une variable" in refused
 
 
 def test_the_command_is_quiet_when_every_template_is_accepted(capsys):
@@ -278,11 +280,11 @@ def test_the_command_is_quiet_when_every_template_is_accepted(capsys):
 
 def test_whoever_may_edit_templates_passes_a_second_factor_for_the_admin(client):
     """Not only the staff roles: a group made to edit templates opens the admin, so it asks for
-    the second factor too."""
+    the second factor too. Signed in through the real forms, as a person is."""
     from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.models import Group, Permission
 
-    from .factories import TOTP_SECRET
+    from .factories import DEFAULT_PASSWORD, TOTP_SECRET, totp_code
 
     group = Group.objects.create(name="Rédaction des modèles")
     group.permissions.set(
@@ -293,11 +295,17 @@ def test_whoever_may_edit_templates_passes_a_second_factor_for_the_admin(client)
     )
     author = UserFactory(email="modeles@example.org")
     author.groups.add(group)
-    client.force_login(author)  # a password only: no device yet
+    EmailAddress.objects.create(user=author, email=author.email, verified=True, primary=True)
+    credentials = {"login": author.email, "password": DEFAULT_PASSWORD}
 
+    client.post(reverse("account_login"), credentials)  # a password only: no device yet
     assert client.get("/admin/").status_code == 403
+
     TOTP.activate(author, TOTP_SECRET)
-    client.force_login(author)  # signs in again, with the code this time
+    client.logout()
+    asked = client.post(reverse("account_login"), credentials)
+    assert asked["Location"] == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert client.get("/admin/").status_code == 200
 
 
