@@ -5,8 +5,9 @@ opening the admin for something else (the templates of messages, say) is not eno
 A document uploaded for a draft call, or not used anywhere yet, stays hidden from the public.
 """
 
-from wagtail.documents.permissions import permission_policy
+from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
+from wagtail.permissions import policy_registry
 
 
 def is_published(document) -> bool:
@@ -18,5 +19,6 @@ def is_published(document) -> bool:
 
 
 def may_download(user, document) -> bool:
-    manages = permission_policy.user_has_any_permission(user, ["change", "choose"])
+    policy = policy_registry.get_by_type(get_document_model())
+    manages = policy.user_has_any_permission(user, ["change", "choose"])
     return manages or is_published(document)
