@@ -29,12 +29,12 @@ from calls.models import TieBreak
 from .conflicts import ReviewerFacts, conflicts, dossier_facts
 from .models import (
     ACTIVE_STATES,
-    Assignment,
     ConsensusScore,
     Review,
     ReviewScore,
     ReviewState,
 )
+from .queries import reviews_owed_by
 from .scoring import threshold_failures
 
 RANKED_STATES = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
@@ -92,8 +92,9 @@ class Row:
         self.tie_value = None
 
 
-def call_ranking(call, reader=None):
-    """The rows of `call`'s ranking, best first; as `reader` may see them (see withhold())."""
+def call_ranking(call, reader=None, withheld=None):
+    """The rows of `call`'s ranking, best first; as `reader` may see them (see withhold()).
+    withheld: what withheld_from(reader, ...) already said, when the caller asked it first."""
     criteria = list(call.criteria.all())
     main = max(criteria, key=lambda c: c.weight, default=None)  # the first of the heaviest
     requested = (
@@ -168,15 +169,16 @@ def call_ranking(call, reader=None):
         row.tie_value = _tie_value(call.tie_break, application, basis, main)
         rows.append(row)
     _rank(rows, call.tie_break)
-    return withhold(rows, reader)
+    return withhold(rows, reader, withheld)
 
 
 def withheld_from(reader, applications):
     """{application id: why `reader` may not read its reviews} for the `applications` they may
     not deliberate on: in conflict of interest with it (reviews.conflicts), or asked to review it
     and not submitted yet. The bulk form of reviews.rules' `deliberates`, for one reader and many
-    applications: a fixed number of queries. Nothing for staff, or for no reader (a report made
-    from the command line)."""
+    applications, over the same facts (reviews.conflicts) and the same reviews owed
+    (reviews.queries): a fixed number of queries. Nothing for staff, or for no reader (a report
+    made from the command line)."""
     if reader is None or is_programme_staff(reader) or not applications:
         return {}
     person = ReviewerFacts.of(reader)
@@ -186,12 +188,8 @@ def withheld_from(reader, applications):
         if conflicts(person, dossier)
     }
     owed = (
-        Assignment.objects.filter(
-            application__in=[application.pk for application in applications],
-            reviewer=reader,
-            state__in=ACTIVE_STATES,
-        )
-        .exclude(review__state=ReviewState.SUBMITTED)
+        reviews_owed_by(reader)
+        .filter(application__in=[application.pk for application in applications])
         .values_list("application_id", flat=True)
     )
     for pk in owed:
@@ -199,10 +197,12 @@ def withheld_from(reader, applications):
     return withheld
 
 
-def withhold(rows, reader):
-    """The rows with those of the dossiers `reader` may not deliberate on withheld; the tie-break
-    marks are set again among the rows they see, so that none tells a withheld score."""
-    withheld = withheld_from(reader, [row.application for row in rows])
+def withhold(rows, reader, withheld=None):
+    """The rows with those of the dossiers `reader` may not deliberate on withheld (`withheld`,
+    else asked of withheld_from); the tie-break marks are set again among the rows they see, so
+    that none tells a withheld score."""
+    if withheld is None:
+        withheld = withheld_from(reader, [row.application for row in rows])
     if not withheld:
         return rows
     for row in rows:

@@ -16,7 +16,8 @@ from applications.models import ApplicationState
 from applications.rules import is_lead, is_programme_staff, moment_of
 
 from .conflicts import conflicts_between
-from .models import ACTIVE_STATES, AssignmentState, ReviewState
+from .models import AssignmentState
+from .queries import reviews_owed_by
 
 # An application whose reviews and consensus report exist to be read.
 UNDER_REVIEW = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
@@ -112,11 +113,7 @@ def in_conflict_with(user, application):
 @rules.predicate
 def reviews_it_unsubmitted(user, application):
     """Asked to review it and not submitted yet: the others' reviews stay hidden until then."""
-    return (
-        application.assignments.filter(reviewer_id=user.id, state__in=ACTIVE_STATES)
-        .exclude(review__state=ReviewState.SUBMITTED)
-        .exists()
-    )
+    return reviews_owed_by(user).filter(application=application).exists()
 
 
 # Council members and the rapporteur deliberate only where they have no conflict of interest, and
