@@ -4,6 +4,11 @@ would use of the envelope, before anything is recorded.
 Each ranked application counts for its granted amount once funded, else the amount the council
 proposed, else the amount requested; a rejected application, or one whose funding was withdrawn,
 counts for nothing. Applications without a score stay below the line.
+
+A row withheld from its reader (reviews.ranking: a council member in conflict with it, or who
+owes its review) counts for its final decision, which everyone reads, else for its amount
+requested, never for the council's proposal: otherwise its amount, or the cumulative and the
+remainder after it, would tell the proposal that its own column withholds. The page says so.
 """
 
 from dataclasses import dataclass, field
@@ -65,13 +70,17 @@ class FundingLine:
         return [row.application.pk for row in self.rows[: self.line]]
 
 
-def amount_of(decision, requested) -> Decimal:
+def amount_of(decision, requested, *, proposal_withheld=False) -> Decimal:
     if decision is not None:
         if decision.outcome in NOT_FUNDED:
             return ZERO
         if decision.outcome == Outcome.FUNDED:
             return decision.amount_granted
-        if decision.proposed_outcome == Outcome.FUNDED and decision.proposed_amount is not None:
+        if (
+            not proposal_withheld
+            and decision.proposed_outcome == Outcome.FUNDED
+            and decision.proposed_amount is not None
+        ):
             return decision.proposed_amount
     return requested or ZERO
 
@@ -84,7 +93,11 @@ def funding_line(rows, decisions, envelope, line=None) -> FundingLine:
     for row in rows:
         decision = decisions.get(row.application.pk)
         line_row = LineRow(
-            row=row, decision=decision, amount=amount_of(decision, row.application.requested)
+            row=row,
+            decision=decision,
+            amount=amount_of(
+                decision, row.application.requested, proposal_withheld=bool(row.withheld)
+            ),
         )
         if row.rank:
             total += line_row.amount

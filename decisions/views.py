@@ -96,7 +96,7 @@ def call_decisions(request, slug):
             "programme_budget": programme_year_budget(call.programme, call_year(call))
             if envelope
             else None,
-            "promotion": services.promotion_candidate(call),
+            "promotion": promotion_for(call, rows),
             "tie_break_rule": tie_break_rule(call),
             "can_decide": can_decide,
             "form": form,
@@ -106,6 +106,16 @@ def call_decisions(request, slug):
         },
         status=400 if form is not None and form.is_bound and not form.is_valid() else 200,
     )
+
+
+def promotion_for(call, rows):
+    """The reserve application that the free money would fund, unless its reader may not read
+    its proposal (the amount offered is the proposed one): then nothing is offered to them."""
+    promotion = services.promotion_candidate(call)
+    withheld = {row.application.pk for row in rows if row.withheld}
+    if promotion is not None and promotion.decision.application_id in withheld:
+        return None
+    return promotion
 
 
 def outcome_counts(decisions):

@@ -2,7 +2,8 @@
 a Celery task (reports.tasks.build_report) and kept in private storage.
 
 A report is a row that says what was asked (kind, call or programme and year, language), who
-asked, how far its build went, and, once done, its file and the date of the data it shows.
+asked, how far its build went, and, once done, its file, the date of the data it shows and whom
+it was built for.
 """
 
 import uuid
@@ -83,6 +84,21 @@ class Report(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # A call report or a dossier book is built for the person who asked: whom it was built for,
+    # and the applications withheld from them then (reports.governance.readers). Empty on a
+    # report built for nobody in particular (before this was recorded, or of another kind): it
+    # withholds nothing, and is read only by those who may read every dossier of its call.
+    built_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("built for"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withheld = models.JSONField(
+        _("applications withheld from the person it was built for"), default=list, blank=True
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -3,19 +3,19 @@
 Staff and council members (permission decisions.read_decisions) read the programme reports. A
 call report and a dossier book hold scores and reviews: like the dossier pages, they are closed to
 a council member in conflict with one of their dossiers or who owes a review of one, unless they
-were made for them (their own call report withholds those dossiers' scores, their own book leaves
-them out). Views answer 404 to everyone else.
+were built for them and withheld all of those (their own call report withholds those dossiers'
+scores, their own book leaves them out). Asked again at each reading: a conflict that appears
+after the build closes the report to them (reports.governance.readers). Views answer 404 to
+everyone else.
 """
 
 import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from applications.models import Application
 from applications.rules import is_programme_staff
 
-from .governance.dossier_book import BOOK_STATES, withheld_for
-from .governance.jobs import BUILT_FOR_READER
+from .governance.readers import BUILT_FOR_READER, withheld_in, withholds_all_they_may_not_read
 from .models import Report
 
 
@@ -25,33 +25,26 @@ def reads_decisions(user):
 
 
 @rules.predicate
-def asked_for_it(user, report):
-    return report.requested_by_id is not None and report.requested_by_id == user.id
-
-
-@rules.predicate
 def is_built_for_reader(user, report):
     """A call report or a dossier book: what it shows depends on whom it was made for."""
     return report.kind in BUILT_FOR_READER
 
 
 @rules.predicate
-def may_read_every_dossier(user, report):
-    """No conflict of interest and no review owed on any dossier of the report's call."""
+def withholds_what_they_may_not_read(user, report):
+    """What `user` may not read of the report's call now (conflict of interest, review owed)
+    was withheld from it when it was built for them; or nothing is withheld from them now."""
     known = user.__dict__.setdefault("_reports_withheld", {})  # once per request and call
     if report.call_id not in known:
-        applications = list(
-            Application.objects.filter(call_id=report.call_id, state__in=BOOK_STATES)
-        )
-        known[report.call_id] = bool(withheld_for(user, applications))
-    return not known[report.call_id]
+        known[report.call_id] = set(withheld_in(report.call_id, user))
+    return withholds_all_they_may_not_read(report, user, known[report.call_id])
 
 
 rules.add_perm("reports.request_reports", reads_decisions)
 rules.add_perm(
     "reports.read_report",
     reads_decisions
-    & (~is_built_for_reader | is_programme_staff | asked_for_it | may_read_every_dossier),
+    & (~is_built_for_reader | is_programme_staff | withholds_what_they_may_not_read),
 )
 
 

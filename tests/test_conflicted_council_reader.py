@@ -53,6 +53,11 @@ CLEAR_FIGURES = ["17.35", "15.85", "16.6"]
 CONFLICT_FIGURES = ["11.15", "13.45", "12.3", "14.05"]  # 14.05: its draft consensus
 CLEAR_MOTIVATION = "Proposition : un corpus exemplaire, à financer."
 CONFLICT_MOTIVATION = "Proposition : herbier lacunaire, méthode à revoir."
+# Each dossier requests €10,000; the council proposes €8,000 and €7,350. What would tell the
+# withheld proposal: its amount, the two proposals' total, the envelope left after both, in the
+# pages' and the report's formats (and the raw one of the funding line's script).
+CLEAR_PROPOSED, CONFLICT_PROPOSED = Decimal("8000"), Decimal("7350")
+CONFLICT_AMOUNTS = ["7,350", "7350", "15,350", "15350", "84,650", "84650"]
 
 
 @pytest.fixture(autouse=True)
@@ -110,8 +115,8 @@ def reviewed(call, title, reviews, **kwargs):
 @pytest.fixture
 def dossiers(call, grenoble, programme_manager):
     """(clear, conflicted): the conflicted one is led from the member's university (its lead's
-    account and a row of its team say so) and has a draft consensus; both have a proposal with
-    its motivation."""
+    account and a row of its team say so) and has a draft consensus; both have a proposal to
+    fund, with an amount below the €10,000 requested and a motivation."""
     clear = reviewed(call, CLEAR_TITLE, CLEAR_REVIEWS)
     lead = UserFactory(email="porteuse-uga@example.org", institution=grenoble)
     conflicted = reviewed(call, CONFLICT_TITLE, CONFLICT_REVIEWS, lead=lead)
@@ -122,9 +127,12 @@ def dossiers(call, grenoble, programme_manager):
         institution=grenoble,
     )
     ConsensusReport.objects.create(application=conflicted, weighted_score=Decimal("14.05"))
-    for application, motivation in ((clear, CLEAR_MOTIVATION), (conflicted, CONFLICT_MOTIVATION)):
+    for application, amount, motivation in (
+        (clear, CLEAR_PROPOSED, CLEAR_MOTIVATION),
+        (conflicted, CONFLICT_PROPOSED, CONFLICT_MOTIVATION),
+    ):
         services.record_proposal(
-            application, programme_manager, outcome="funded", motivation=motivation
+            application, programme_manager, outcome="funded", amount=amount, motivation=motivation
         )
     return clear, conflicted
 
@@ -244,6 +252,59 @@ def test_the_decisions_page_keeps_the_conflicted_dossiers_final_decision(
     assert CONFLICT_MOTIVATION not in row
 
 
+def cumulatives(page):
+    """The funding line's cumulative amounts, as its script reads them."""
+    return [Decimal(amount) for amount in re.search(r'data-cumulatives="([^"]*)"', page)[1].split()]
+
+
+def test_the_decisions_page_counts_a_withheld_dossier_at_its_amount_requested(
+    client, member, call, dossiers, programme_manager
+):
+    """Its proposed amount is in no column, total or remainder: the member's funding line counts
+    it at the €10,000 requested, and says so."""
+    clear, conflicted = dossiers
+
+    page = decisions_page(client, member, call)
+
+    for amount in CONFLICT_AMOUNTS:
+        assert amount not in page
+    row = row_of(page, conflicted)
+    assert "€10,000" in row and "€18,000" in row  # requested, counted; cumulative
+    assert cumulatives(page) == [CLEAR_PROPOSED, CLEAR_PROPOSED + Decimal("10000")]
+    assert "€82,000 remain" in page
+    assert "withheld from you counts for its amount requested" in page
+    assert "€8,000" in row_of(page, clear)  # the proposals they may read still count
+
+    page = decisions_page(client, programme_manager, call)
+
+    assert "€7,350" in row_of(page, conflicted) and "€15,350" in row_of(page, conflicted)
+    assert cumulatives(page) == [CLEAR_PROPOSED, CLEAR_PROPOSED + CONFLICT_PROPOSED]
+    assert "withheld from you" not in page
+
+
+def test_the_reserve_promotion_does_not_name_a_withheld_proposal(
+    client, member, call, dossiers, programme_manager
+):
+    """Money is free and the withheld dossier is first on the reserve list: the promotion, which
+    offers it for its proposed amount, is not shown to the member."""
+    _clear, conflicted = dossiers
+    services.record_decision(
+        conflicted,
+        programme_manager,
+        outcome="reserve",
+        meeting_date=dt.date(2026, 11, 20),
+        motivation="En attente de crédits.",
+    )
+
+    page = decisions_page(client, member, call)
+
+    assert "Money is free" not in page
+    for amount in CONFLICT_AMOUNTS:
+        assert amount not in page
+    assert "Reserve list" in row_of(page, conflicted)  # the final decision stays
+    assert "€7,350" in decisions_page(client, programme_manager, call)
+
+
 # The call report
 
 
@@ -254,15 +315,15 @@ def pdf_text(pdf):
     return " ".join(text.split())  # lines wrapped in narrow cells
 
 
-def call_report(client, user, call):
-    """Ask for the call report in English as `user` (built once the request commits, by eager
-    Celery), then download it."""
+def call_report(client, user, call, kind=ReportKind.CALL):
+    """Ask for the call report (or the dossier book) in English as `user` (built once the
+    request commits, by eager Celery), then download it."""
     client.force_login(user)
     with captured_commits(execute=True):
         client.post(
-            reverse("reports:call_reports", args=[call.slug]), {"kind": "call", "language": "en"}
+            reverse("reports:call_reports", args=[call.slug]), {"kind": kind, "language": "en"}
         )
-    report = Report.objects.filter(requested_by=user, kind=ReportKind.CALL).latest("pk")
+    report = Report.objects.filter(requested_by=user, kind=kind).latest("pk")
     response = client.get(reverse("reports:download", args=[report.pk]))
     assert response.status_code == 200
     return report, pdf_text(b"".join(response.streaming_content))
@@ -282,6 +343,59 @@ def test_the_call_report_is_built_for_the_member_without_the_conflicted_scores(
     assert CONFLICT_MOTIVATION not in text
     for figure in ("1.75", "2.75", "12.3", "14.05"):
         assert figure not in text
+
+
+def test_the_call_reports_proposal_figures_count_only_what_the_member_may_read(
+    client, member, call, dossiers, programme_manager
+):
+    """Neither the proposals' total nor their count, nor the reviews counted, let the member
+    work out the withheld dossier's proposal or reviews from the rows they see."""
+    _report, text = call_report(client, member, call)
+
+    for amount in CONFLICT_AMOUNTS:
+        assert amount not in text
+    assert "Proposed for funding by the scientific council €8,000.00" in text
+    assert "Funded Reserve list Rejected 1 0 0" in text  # the proposals, counted
+    assert "Reviews submitted 2" in text
+    assert "1 application with a proposal or a decision" in text
+    assert "include only the applications whose scores and proposal you may read" in text
+
+    _report, text = call_report(client, programme_manager, call)
+
+    assert "Proposed for funding by the scientific council €15,350.00" in text
+    assert "Funded Reserve list Rejected 2 0 0" in text
+    assert "Reviews submitted 4" in text
+    assert "you may read" not in text
+
+
+@pytest.mark.parametrize("kind", [ReportKind.CALL, ReportKind.DOSSIERS])
+def test_a_report_is_closed_to_its_reader_once_they_may_not_read_a_dossier_it_shows(
+    client, call, dossiers, kind
+):
+    """Built for a member free of conflicts, it holds every score; once they are asked to review
+    a dossier (or come into conflict with one), their copy is closed to them: what they may not
+    read now was not withheld from it. A new one, built for them as they are now, is theirs."""
+    _clear, conflicted = dossiers
+    colleague = ReviewerFactory(
+        email="conseil-lyon@example.org", roles=[Role.REVIEWER, Role.COUNCIL_MEMBER]
+    )
+    report, text = call_report(client, colleague, call, kind)
+    assert CONFLICT_MOTIVATION in text or "14.05" in text
+    download = reverse("reports:download", args=[report.pk])
+
+    Assignment.objects.create(
+        application=conflicted,
+        reviewer=colleague,
+        state=AssignmentState.ACCEPTED,
+        due_at=timezone.now() + dt.timedelta(days=3),
+    )
+
+    assert client.get(download).status_code == 404
+    listed = client.get(reverse("reports:call_reports", args=[call.slug])).context["reports"]
+    assert report not in listed
+    again, text = call_report(client, colleague, call, kind)
+    assert CONFLICT_MOTIVATION not in text and "14.05" not in text
+    assert again in client.get(reverse("reports:call_reports", args=[call.slug])).context["reports"]
 
 
 def test_staffs_call_report_has_every_score_and_is_closed_to_the_member(
@@ -311,6 +425,66 @@ def test_a_members_report_is_not_for_another_member_in_conflict(
     client.force_login(member)
 
     assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
+
+
+# One rule
+
+
+def test_the_dossier_books_context_holds_no_score_of_a_dossier_left_out(
+    member, call, dossiers, programme_manager
+):
+    """The book is built from the ranking as its reader may see it: the template has nothing
+    to hide."""
+    from reports.governance.dossier_book import dossier_book_context
+
+    clear, conflicted = dossiers
+
+    entries = {e.application: e for e in dossier_book_context(call, member)["entries"]}
+
+    assert entries[conflicted].withheld and entries[conflicted].rank == 2
+    assert entries[conflicted].score is None and entries[conflicted].mean is None
+    assert entries[conflicted].proposal is None and entries[conflicted].reviews == []
+    assert entries[clear].score == Decimal("16.60")
+    entries = {e.application: e for e in dossier_book_context(call, programme_manager)["entries"]}
+    assert entries[conflicted].mean == Decimal("12.30")
+
+
+def test_one_queryset_says_which_reviews_a_person_owes(call, dossiers, council_member):
+    """Asked (pending or accepted) and not submitted: owed. The dossier's reviews are closed to
+    them (reviews.rules) and its scores withheld (reviews.ranking) by the same queryset."""
+    from reviews.queries import reviews_owed_by
+    from reviews.ranking import withheld_from
+
+    clear, conflicted = dossiers
+    owed = {}
+    for state, submitted in [
+        (AssignmentState.PENDING, False),
+        (AssignmentState.ACCEPTED, False),
+        (AssignmentState.ACCEPTED, True),
+        (AssignmentState.DECLINED, False),
+        (AssignmentState.CANCELLED, False),
+    ]:
+        application = reviewed(call, f"Dossier {state} {submitted}", [])
+        assignment = Assignment.objects.create(
+            application=application, reviewer=council_member, state=state, due_at=timezone.now()
+        )
+        if submitted:
+            Review.objects.create(
+                assignment=assignment, state=ReviewState.SUBMITTED, submitted_at=timezone.now()
+            )
+        else:
+            Review.objects.create(assignment=assignment, state=ReviewState.DRAFT)
+        owed[application] = state in (AssignmentState.PENDING, AssignmentState.ACCEPTED) and (
+            not submitted
+        )
+
+    found = set(reviews_owed_by(council_member).values_list("application", flat=True))
+
+    assert found == {application.pk for application, is_owed in owed.items() if is_owed}
+    withheld = withheld_from(council_member, list(owed))
+    for application, is_owed in owed.items():
+        assert (application.pk in withheld) is is_owed
+        assert council_member.has_perm("reviews.read_reviews", application) is not is_owed
 
 
 # Queries

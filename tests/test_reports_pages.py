@@ -135,7 +135,9 @@ def test_a_dossier_book_is_closed_to_a_council_member_in_conflict(
 ):
     member = conflicted_council_member(dossier)
     staff_book = finished(ReportKind.DOSSIERS, call, requested_by=programme_manager)
-    own_book = finished(ReportKind.DOSSIERS, call, requested_by=member)
+    own_book = finished(
+        ReportKind.DOSSIERS, call, requested_by=member, built_for=member, withheld=[dossier.pk]
+    )
     call_report = finished(ReportKind.CALL, call, requested_by=programme_manager)
 
     def status(user, report):
@@ -149,6 +151,26 @@ def test_a_dossier_book_is_closed_to_a_council_member_in_conflict(
     assert status(programme_manager, own_book) == 200
     listed = answer(client, member, reverse("reports:call_reports", args=[call.slug]))
     assert list(listed.context["reports"]) == [own_book]
+
+
+@pytest.mark.parametrize("kind", [ReportKind.CALL, ReportKind.DOSSIERS])
+def test_a_report_built_before_reports_were_built_for_their_reader_is_for_staff(
+    client, call, dossier, council_member, programme_manager, kind
+):
+    """Asked for by a council member now in conflict, but from a time when the build did not
+    record whom it withheld for (a call report then held every score): it is not theirs to read.
+    A member free of conflicts may read every dossier anyway, and staff read everything."""
+    member = conflicted_council_member(dossier)
+    old = finished(kind, call, requested_by=member)
+
+    def status(user):
+        return answer(client, user, reverse("reports:download", args=[old.pk])).status_code
+
+    assert status(member) == 404
+    listed = answer(client, member, reverse("reports:call_reports", args=[call.slug]))
+    assert old not in listed.context["reports"]
+    assert status(council_member) == 200
+    assert status(programme_manager) == 200
 
 
 def test_a_council_member_owing_a_review_cannot_read_the_book(client, call, dossier):

@@ -3,10 +3,13 @@ ranking with its scores per criterion, proposals and decisions, the budget again
 the applicants' institutions, and the log of conflicts of interest.
 
 It is built for the person who asked for it: for a council member, the dossiers they may not
-deliberate on (conflict of interest, own review not submitted) keep their row, rank, amounts and
-final decision, but show none of their scores, proposal or motivation (reviews.ranking.withhold);
-reports.rules lets them read only a report built for them. The summary figures are the call's,
-the same in every copy."""
+deliberate on (conflict of interest, own review not submitted) keep their row, rank, amount
+requested and final decision, but show none of their scores, proposal or motivation
+(reviews.ranking.withhold); reports.rules lets them read only a report built for them
+(reports.governance.readers). The figures that come from reviews and proposals (reviews counted,
+proposals counted, the total proposed) count only the rows they may read, so that nothing
+withheld can be worked out by subtraction; the others (applications, decisions, amounts
+requested and granted) are the call's, the same in every copy."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ from decisions.budget import call_budget, call_year, programme_year_budget
 from decisions.models import Outcome
 from reviews.conflicts import ReviewerFacts, conflicts, dossier_facts
 from reviews.models import Assignment, AssignmentState, ConflictDeclaration
-from reviews.ranking import call_ranking, tie_break_rule, withhold
+from reviews.ranking import call_ranking, tie_break_rule
 
 from .queries import (
     ELIGIBLE_STATES,
@@ -61,7 +64,9 @@ class Recusal:
     applications: list = field(default_factory=list)  # [(application, [reasons])]
 
 
-def call_report_context(call, reader=None):
+def call_report_context(call, reader=None, withheld=None):
+    """withheld: {application id: why} of what `reader` may not read (readers.withheld_in),
+    when the caller asked it first; else asked of the ranking."""
     received = list(
         Application.objects.filter(call=call)
         .filter(RECEIVED)
@@ -72,9 +77,9 @@ def call_report_context(call, reader=None):
     decisions = decisions_of(Application.objects.filter(call=call))
     institutions = lead_institutions(Application.objects.filter(call=call))
     criteria = list(call.criteria.all())
-    rows = call_ranking(call)
-    figures = summary(received, rows, decisions, requested)  # before withholding: the call's
-    withhold(rows, reader)
+    rows = call_ranking(call, reader, withheld)
+    hidden = set(withheld or ()) | {row.application.pk for row in rows if row.withheld}
+    figures = summary(received, rows, decisions, requested, hidden)
     means = criterion_means(call)
     for row in rows:
         pk = row.application.pk
@@ -84,7 +89,12 @@ def call_report_context(call, reader=None):
         row.institution = institutions.get(pk, "")
         row.decision = decisions.get(pk)
         row.requested = requested.get(pk, ZERO)
-    decided_rows = [row for row in rows if row.decision is not None]
+    # A withheld row is listed for its final decision only: a proposal is not for its reader.
+    decided_rows = [
+        row
+        for row in rows
+        if row.decision is not None and (not row.withheld or row.decision.outcome)
+    ]
     budget = call_budget(call)
     year = call_year(call)
     return {
@@ -105,7 +115,7 @@ def call_report_context(call, reader=None):
             (
                 row.decision.proposed_amount or ZERO
                 for row in decided_rows
-                if row.decision.proposed_outcome == Outcome.FUNDED
+                if not row.withheld and row.decision.proposed_outcome == Outcome.FUNDED
             ),
             ZERO,
         ),
@@ -120,11 +130,15 @@ def call_report_context(call, reader=None):
     }
 
 
-def summary(received, rows, decisions, requested):
+def summary(received, rows, decisions, requested, hidden=frozenset()):
+    """The call's figures; those from reviews and proposals without the `hidden` applications
+    (the rows are already withheld: their reviews are not counted)."""
     states = Counter(application.state for application in received)
     outcomes = Counter(decision.outcome for decision in decisions.values() if decision.outcome)
     proposals = Counter(
-        decision.proposed_outcome for decision in decisions.values() if decision.proposed_outcome
+        decision.proposed_outcome
+        for decision in decisions.values()
+        if decision.proposed_outcome and decision.application_id not in hidden
     )
     funded = [d for d in decisions.values() if d.outcome == Outcome.FUNDED]
     return {
@@ -133,7 +147,7 @@ def summary(received, rows, decisions, requested):
         "ineligible": states[ApplicationState.INELIGIBLE],
         "withdrawn": states[ApplicationState.WITHDRAWN],
         "reviewed": sum(1 for row in rows if row.done),
-        "reviews": sum(row.done for row in rows),
+        "reviews": sum(row.done or 0 for row in rows),
         "proposed": {outcome: proposals[outcome] for outcome in Outcome.values},
         "funded": outcomes[Outcome.FUNDED],
         "reserve": outcomes[Outcome.RESERVE],

@@ -1,7 +1,7 @@
 """One function builds every report: read the data, render the HTML in the reader's language,
 lay it out with WeasyPrint. `progress(percent)` is told as the build goes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -12,6 +12,7 @@ from applications.receipts import network_name
 from .call_report import call_report_context
 from .dossier_book import dossier_book_context
 from .programme_report import programme_report_context
+from .readers import withheld_in
 
 TEMPLATES = {
     "call": "reports/pdf/call.html",
@@ -29,6 +30,8 @@ class Document:
     pdf: bytes
     pages: int
     data_date: object  # aware datetime: when the data was read
+    # The applications withheld from its reader (reports.governance.readers): their ids.
+    withheld: frozenset = field(default_factory=frozenset)
 
 
 def no_progress(percent):
@@ -50,16 +53,19 @@ def build_document(
     reader: the person the call report or the dossier book is made for. For a council member,
     the dossiers they may not read (conflict of interest, own review not submitted yet) are left
     out of the book and have their scores withheld in the call report; staff's, or one made from
-    the command line (reader None), hold them all.
+    the command line (reader None), hold them all. The document says which it withheld.
     """
     data_date = timezone.now()
+    withheld = {}
     with translation.override(language):
         if kind in ("call", "dossiers") and call is None:
             raise ReportSubjectMissing("a call is needed")
+        if kind in ("call", "dossiers"):
+            withheld = withheld_in(call, reader)  # asked once: what is withheld is what is said
         if kind == "call":
-            context = call_report_context(call, reader)
+            context = call_report_context(call, reader, withheld)
         elif kind == "dossiers":
-            context = dossier_book_context(call, reader)
+            context = dossier_book_context(call, reader, withheld)
         elif kind == "programme":
             if not year:
                 raise ReportSubjectMissing("a year is needed")
@@ -74,7 +80,7 @@ def build_document(
         )
         html = render_to_string(TEMPLATES[kind], context)
     progress(40)
-    return Document(*render_pdf(html, progress), data_date=data_date)
+    return Document(*render_pdf(html, progress), data_date=data_date, withheld=frozenset(withheld))
 
 
 def render_pdf(html, progress=no_progress):

@@ -3,7 +3,9 @@ snapshot), with its reviews (scores per criterion, comments, reviewers' names: c
 may know who reviewed) and its consensus report, in the ranking's order.
 
 A book made for a council member leaves out the dossiers they may not read, as the dossier pages
-do: those they are in conflict with, and those whose review they owe and have not submitted.
+do: those they are in conflict with, and those whose review they owe and have not submitted. It is
+built from the ranking as they may see it, so that no score of those dossiers is even in its
+context (reports.governance.readers says who may read a book once built).
 """
 
 from collections import defaultdict
@@ -41,15 +43,18 @@ class BookEntry:
     proposal: Decision | None = None
 
 
-def dossier_book_context(call, reader=None):
+def dossier_book_context(call, reader=None, withheld=None):
+    """withheld: {application id: why} of what `reader` may not read (readers.withheld_in),
+    when the caller asked it first; else asked here."""
     applications = list(
         Application.objects.filter(call=call, state__in=BOOK_STATES)
         .select_related("lead", "consensus__rapporteur", "reply")
         .order_by("pk")
     )
     criteria = list(call.criteria.all())
-    ranking = {row.application.pk: row for row in call_ranking(call)}
-    withheld = withheld_for(reader, applications)
+    if withheld is None:
+        withheld = withheld_from(reader, applications)
+    ranking = {row.application.pk: row for row in call_ranking(call, reader, withheld)}
     snapshots = latest_snapshots(call)
     reviews = reviews_by_application(call, criteria)
     agreed = agreed_scores(call)
@@ -82,12 +87,6 @@ def dossier_book_context(call, reader=None):
         "withheld_count": len(withheld),
         "reader": reader,
     }
-
-
-def withheld_for(reader, applications):
-    """The ids of the applications `reader` may not read in a book (none for staff): the same
-    as the ranking, the decisions page and the call report withhold (reviews.ranking)."""
-    return set(withheld_from(reader, applications))
 
 
 def latest_snapshots(call):

@@ -22,12 +22,10 @@ from notifications.services import notify
 
 from ..models import Report, ReportKind, ReportState
 from .documents import build_document
+from .readers import BUILT_FOR_READER
 
 logger = logging.getLogger(__name__)
 ERROR_LENGTH = 2000
-# Reports built for the person who asked: what they may not read is left out or withheld, and
-# a council member reads only their own (reports.rules).
-BUILT_FOR_READER = (ReportKind.CALL, ReportKind.DOSSIERS)
 
 
 def request_report(user, kind, *, call=None, programme=None, year=None, language):
@@ -118,6 +116,9 @@ def build(report_id):
     Report.objects.filter(pk=report.pk).update(
         state=ReportState.RUNNING, progress=5, started_at=timezone.now(), error=""
     )
+    # A call report or a dossier book is built for the person who asked: what they may not
+    # read is left out or withheld, and recorded (reports.governance.readers).
+    reader = report.requested_by if report.kind in BUILT_FOR_READER else None
     try:
         document = build_document(
             report.kind,
@@ -125,7 +126,7 @@ def build(report_id):
             programme=report.programme,
             year=report.year,
             language=report.language,
-            reader=report.requested_by if report.kind in BUILT_FOR_READER else None,
+            reader=reader,
             progress=lambda percent: set_progress(report.pk, percent),
         )
         report.file.save("report.pdf", ContentFile(document.pdf), save=False)
@@ -140,9 +141,12 @@ def build(report_id):
         report.data_date = document.data_date
         report.finished_at = timezone.now()
         report.error = ""
+        report.built_for = reader
+        report.withheld = sorted(document.withheld)
         report.save(
             update_fields=[
-                "state", "progress", "pages", "data_date", "finished_at", "error", "file"
+                "state", "progress", "pages", "data_date", "finished_at", "error", "file",
+                "built_for", "withheld",
             ]
         )  # fmt: skip
         tell_requester(report)
