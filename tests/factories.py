@@ -286,16 +286,15 @@ class EnvelopeFactory(factory.django.DjangoModelFactory):
 def joined_member(application, user, **row):
     """`user` named in the team of `application` (a row with their address) who accepted the
     lead's invitation, as applications.team records it: they may read the application."""
-    import hashlib
-
     from applications.models import TeamInvitation
+    from applications.team import token_hash
 
     TeamMemberFactory(application=application, **{"email": user.email, **row})
     now = timezone.now()
     return TeamInvitation.objects.create(
         application=application,
         email=user.email.lower(),
-        token_hash=hashlib.sha256(f"joined-{application.pk}-{user.pk}".encode()).hexdigest(),
+        token_hash=token_hash(f"joined-{application.pk}-{user.pk}"),
         sent_at=now,
         accepted_by=user,
         accepted_at=now,
@@ -305,17 +304,16 @@ def joined_member(application, user, **row):
 def invited_to_team(application, email="membre@example.org", token="lien-d-invitation-de-test"):
     """A team row of `application` invited to join it, not answered yet (made once per token);
     returns the token of its link (applications.team keeps only the hash)."""
-    import hashlib
-
     from applications.models import TeamInvitation
+    from applications.team import token_hash
 
-    token_hash = hashlib.sha256(token.encode()).hexdigest()
-    if not TeamInvitation.objects.filter(token_hash=token_hash).exists():  # asked once per page
+    hashed = token_hash(token)
+    if not TeamInvitation.objects.filter(token_hash=hashed).exists():  # asked once per page
         TeamMemberFactory(application=application, email=email)
         TeamInvitation.objects.create(
             application=application,
             email=email.lower(),
-            token_hash=token_hash,
+            token_hash=hashed,
             sent_at=timezone.now(),
         )
     return token
