@@ -260,7 +260,8 @@ def text_pdf(lines):
 
 def review(application, facts, criteria, people, manager, now):
     """Staff assign the demo reviewers without a conflict; they answer and review. The team's
-    rows name reviewers (reviews.claims): the manager, who knows them, confirms each claim."""
+    rows and the lead's profile name reviewers (reviews.claims): the manager, who knows them,
+    confirms each claim."""
     record_claims([application], manager)
     for claim in TeamClaim.objects.filter(application=application, state=ClaimState.PENDING):
         rule_on_claim(claim, manager, confirm=True, now=now)

@@ -96,15 +96,17 @@ def candidates_for(call):
     ]
 
 
-def dossiers_for(call):
-    """Every reviewable application of `call`, with what it lacks and who was already asked."""
+def dossiers_for(call, facts=None):
+    """Every reviewable application of `call`, with what it lacks and who was already asked;
+    `facts`, their dossier_facts, when the caller has them already."""
     applications = list(
         Application.objects.filter(call=call, state__in=REVIEWABLE)
         .only("pk", "lead_id", "title", "keywords", "call_id")
         .prefetch_related("disciplines")
         .annotate(active=Count("assignments", filter=Q(assignments__state__in=ACTIVE_STATES)))
     )
-    facts = dossier_facts(applications)
+    if facts is None or not set(facts) >= {application.pk for application in applications}:
+        facts = dossier_facts(applications)
     asked = {}
     for application_id, reviewer_id in Assignment.objects.filter(
         application__call=call
@@ -128,8 +130,11 @@ def propose_assignments(call, actor):
     """Plan the missing places of every reviewable application; saved for staff to approve.
     The team's claims are recorded first: those that count are conflicts; the others are shown
     beside the reviewers proposed, for staff to confirm or dismiss (reviews.claims)."""
-    record_claims(Application.objects.filter(call=call, state__in=REVIEWABLE).only("pk"), actor)
-    plan = plan_assignments(dossiers_for(call), candidates_for(call))
+    reviewable = Application.objects.filter(call=call, state__in=REVIEWABLE).only("pk")
+    facts = dossier_facts(reviewable)
+    if record_claims(reviewable, actor, facts=facts):
+        facts = dossier_facts(reviewable)
+    plan = plan_assignments(dossiers_for(call, facts), candidates_for(call))
     return AssignmentProposal.objects.create(
         call=call,
         created_by=actor,
@@ -158,9 +163,11 @@ def apply_proposal(proposal, actor, now=None):
             .order_by("pk")
             .only("pk")
         )
-        record_claims(reviewable, actor)
+        facts = dossier_facts(reviewable)
+        if record_claims(reviewable, actor, facts=facts):
+            facts = dossier_facts(reviewable)
         candidates = {candidate.id: candidate for candidate in candidates_for(call)}
-        dossiers = {dossier.id: dossier for dossier in dossiers_for(call)}
+        dossiers = {dossier.id: dossier for dossier in dossiers_for(call, facts)}
         created, skipped = [], []
         for application_id, reviewer_id, score in proposal.pairs:
             problem = pair_problem(dossiers.get(application_id), candidates.get(reviewer_id))
@@ -265,10 +272,11 @@ def assign_reviewer(application, reviewer, actor, due_at=None, now=None):
             raise ReviewError(_("%(name)s is not a reviewer.") % {"name": reviewer})
         if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
             raise ReviewError(_("%(name)s was already asked to review it.") % {"name": reviewer})
-        record_claims([application], actor)
-        reasons = conflicts(
-            ReviewerFacts.of(reviewer), dossier_facts([application])[application.pk]
-        )
+        facts = dossier_facts([application])
+        if record_claims([application], actor, facts=facts):
+            facts = dossier_facts([application])
+        person = ReviewerFacts.of(reviewer)
+        reasons = conflicts(person, facts[application.pk])
         if reasons:
             raise ReviewError(
                 _("Conflict of interest: %(reasons)s")

@@ -10,7 +10,9 @@ beyond the limit; and nothing is assigned from a claim that staff could not have
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,24 +22,30 @@ from applications.models import Application, AuditSubject
 
 from .conflicts import ReviewerFacts, dossier_facts, established, named_by
 from .errors import ReviewError
-from .models import ClaimBasis, ClaimState, TeamClaim
+from .models import ClaimState, TeamClaim
 
 
 def people_with_conflicts():
-    """Everyone whose conflicts matter: active reviewers and council members."""
+    """Everyone whose conflicts matter: active reviewers and council members, by name, each
+    with `is_reviewer` (the role) and their reviewer profile if they have one, so that the
+    assignments board reads them once for its claims and its list of reviewers."""
+    User = get_user_model()
+    reviewer_role = Group.objects.filter(user=OuterRef("pk"), name=Role.REVIEWER.value)
     return (
-        get_user_model()
-        .objects.filter(
+        User.objects.filter(
             is_active=True, groups__name__in=[Role.REVIEWER.value, Role.COUNCIL_MEMBER.value]
         )
-        .select_related("institution")
+        .select_related("institution", "reviewer_profile")
+        .annotate(is_reviewer=Exists(reviewer_role))
         .distinct()
+        .order_by("last_name", "first_name", "email")
     )
 
 
 def unrecorded(facts, people):
-    """[(application id, row, reviewer facts, bases)] for each pair that a team row names, that
-    no account already establishes and that is not recorded yet, in the order of the rows."""
+    """[(application id, claimant, reviewer facts, bases)] for each pair that a claim names,
+    that nothing establishes already and that is not recorded yet, in the order of the
+    claimants (then of the reviewers' accounts)."""
     index = {}
     for person in people:
         for key in person.claim_keys():
@@ -45,34 +53,41 @@ def unrecorded(facts, people):
     found = []
     for application_id, dossier in facts.items():
         seen = set(dossier.claims)
-        for key in dossier.row_claims:
+        for key in dossier.named:
             for person in index.get(key, ()):
                 if person.id in seen:
                     continue
                 seen.add(person.id)
                 if person.id in dossier.declared_by or established(person, dossier):
                     continue
-                row, bases = named_by(person, dossier)
-                found.append((application_id, row, person, bases))
-    found.sort(key=lambda item: (item[0], item[1].position, item[2].id))
+                claimant, bases = named_by(person, dossier)
+                found.append((application_id, claimant, person, bases))
+    found.sort(key=lambda item: (item[0], item[1], item[2].id))
     return found
 
 
-def record_claims(applications, actor=None):
-    """Record the claims of `applications` not recorded yet; returns how many were found.
+def record_claims(applications, actor=None, *, facts=None, people=None):
+    """Record the claims of `applications` not recorded yet; returns the claims recorded.
 
-    Per application, in the order of the team rows (then of the reviewers' accounts), a claim
+    Per application, in the order of the claimants (then of the reviewers' accounts), a claim
     counts as an exclusion while the call's limit allows (the people the applicant asked to
-    exclude come first); the others wait for staff. One audit row per claim found."""
-    facts = dossier_facts(applications)
-    users = {user.pk: user for user in people_with_conflicts()}
-    people = [ReviewerFacts.of(user) for user in users.values()]
-    if not unrecorded(facts, people):
-        return 0
+    exclude come first); the others wait for staff. One audit row per claim found.
+
+    A page that reads them anyway gives `facts` (dossier_facts of the same applications) and
+    `people` (people_with_conflicts()): when no claim is new, nothing more is read, nothing is
+    locked or written. When one is, the dossiers concerned are locked and read again."""
+    facts = dossier_facts(applications) if facts is None else facts
+    if not any(dossier.named for dossier in facts.values()):
+        return []  # no dossier names anyone: no need to know who reviews
+    users = {user.pk: user for user in (people_with_conflicts() if people is None else people)}
+    persons = [ReviewerFacts.of(user) for user in users.values()]
+    found = unrecorded(facts, persons)
+    if not found:
+        return []
     with transaction.atomic():
         # The applications locked, then read again: two pages that find the same claims at
         # once record them once, and never count past the limit.
-        ids = {application_id for application_id, *_rest in unrecorded(facts, people)}
+        ids = {application_id for application_id, *_rest in found}
         locked = list(
             Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").only("pk")
         )
@@ -82,7 +97,7 @@ def record_claims(applications, actor=None):
             for pk, dossier in facts.items()
         }
         claims = []
-        for application_id, row, person, bases in unrecorded(facts, people):
+        for application_id, claimant, person, bases in unrecorded(facts, persons):
             dossier = facts[application_id]
             within = dossier.excluded_count + counted[application_id] < dossier.limit
             counted[application_id] += within
@@ -91,8 +106,9 @@ def record_claims(applications, actor=None):
                     application_id=application_id,
                     reviewer_id=person.id,
                     state=ClaimState.COUNTED if within else ClaimState.PENDING,
-                    position=row.position,
-                    member_name=row.name[:255],
+                    source=claimant.source,
+                    position=claimant.position,
+                    member_name=claimant.name[:255],
                     bases=[str(basis) for basis in bases],
                 )
             )
@@ -107,16 +123,14 @@ def record_claims(applications, actor=None):
             }
             for claim in claims
         )
-    return len(claims)
+    return claims
 
 
 def described(claim):
-    """The claim in words, for the audit trail: the row, what matched, where it stands."""
-    bases = ", ".join(str(ClaimBasis(basis).label) for basis in claim.bases)
-    return _("team row %(number)s (%(name)s), same %(bases)s: %(state)s") % {
-        "number": claim.position + 1,
-        "name": claim.member_name,
-        "bases": bases,
+    """The claim in words, for the audit trail: who named the reviewer, what matched, where it
+    stands."""
+    return _("%(origin)s: %(state)s") % {
+        "origin": claim.origin,
         "state": str(ClaimState(claim.state).label).lower(),
     }
 

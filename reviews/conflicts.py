@@ -1,19 +1,31 @@
 """Conflicts of interest: who must never review which application, and why.
 
 A reviewer is in conflict with an application when
-- they lead it, or joined its team (an accepted invitation, applications.team), or share the
-  institution, e-mail address or ORCID iD of the lead's account or of a member's account,
+- the platform knows that their account is one behind the application: they lead it, or joined
+  its team (an accepted invitation, applications.team), or their address is one that the lead's or
+  a member's account proved (the member's invitation, reached by its link and accepted from an
+  account signed in with it), or their ORCID iD is one that the lead or a member proved by signing
+  in with ORCID (allauth's social account, provider "orcid", with that iD as its uid);
 - the applicant asked to exclude them,
 - the team named them and the claim counts (see below),
 - or they declared a conflict on it before.
 
-Team rows are what the lead typed: alone, they are claims, not facts. A row whose e-mail, ORCID
-or institution matches a reviewer (and that the accounts above do not already establish) names
-that reviewer; reviews.claims records each such claim once, in the order of the rows. The first
-ones, up to the call's limit of exclusions (max_excluded_reviewers, shared with the people the
-applicant asked to exclude), count as conflicts; the others are shown to staff, who confirm them
-(a conflict) or dismiss them (no obstacle). A claim not counted, not confirmed, or not recorded
-yet is no conflict anywhere: not for assignment, not for what a council member may read.
+Whatever people type is a claim, not a fact: the team rows, and, in the profiles of the lead and
+of the members who joined, the institution and an ORCID iD that ORCID sign-in did not prove. Both
+are typed freely in the profile form, and an ORCID iD is unique to nobody: as facts, they let a
+lead type a reviewer's iD or institution into their own profile, or into that of a second account
+that accepts an invitation to a second address, and exclude that reviewer without limit. An
+institution is never a fact, even one that staff set: the profile does not say who set it, and
+its owner may change it the next minute. (An account's own login address is unique to it: it
+names no other account.)
+
+A claim that matches a reviewer (and that nothing above already establishes) names that reviewer;
+reviews.claims records each such claim once, in the order of the claimants: the lead's profile,
+then the team rows, each one after the profile of the member who joined from it. The first ones,
+up to the call's limit of exclusions (max_excluded_reviewers, shared with the people the applicant
+asked to exclude), count as conflicts; the others are shown to staff, who confirm them (a
+conflict) or dismiss them (no obstacle). A claim not counted, not confirmed, or not recorded yet
+is no conflict anywhere: not for assignment, not for what a council member may read.
 
 The facts are loaded in bulk, so that checking 1,000 applications against 200 reviewers costs a
 handful of queries.
@@ -22,6 +34,8 @@ handful of queries.
 import unicodedata
 from dataclasses import dataclass, field
 
+from allauth.socialaccount.models import SocialAccount
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ExcludedReviewer, TeamInvitation, TeamMember
@@ -30,12 +44,11 @@ from .models import (
     Assignment,
     AssignmentState,
     ClaimBasis,
+    ClaimSource,
     ClaimState,
-    ConflictDeclaration,
     TeamClaim,
 )
 
-SAME_INSTITUTION = _("A team member comes from the reviewer's institution.")
 TEAM_MEMBER = _("The reviewer is a member of the team.")
 EXCLUDED = _("The applicant asked to exclude this reviewer.")
 NAMED_BY_TEAM = _("The team named this reviewer, within the exclusions the call allows.")
@@ -51,10 +64,14 @@ def normalised(text):
 
 
 @dataclass(frozen=True, order=True)
-class RowClaim:
-    """A team row that may name reviewers: its place in the team and the name typed."""
+class Claimant:
+    """Whose words name reviewers, in the order their claims take the places the call allows:
+    the lead's profile first (rank 0), then each team row (rank 1, by position), the profile of
+    the member who joined from a row just before the row itself."""
 
+    rank: int
     position: int
+    source: str  # ClaimSource
     name: str
 
 
@@ -63,24 +80,20 @@ class DossierFacts:
     """What conflicts depend on, for one application."""
 
     lead_id: int
-    # Established by accounts: the lead's and those of the members who joined.
+    # Established by the platform: the accounts of the lead and of the members who joined, the
+    # addresses and ORCID iDs they proved.
     member_ids: set = field(default_factory=set)
-    institution_ids: set = field(default_factory=set)
-    institution_names: set = field(default_factory=set)
     emails: set = field(default_factory=set)
     orcids: set = field(default_factory=set)
     excluded_emails: set = field(default_factory=set)
     excluded_names: set = field(default_factory=set)
     excluded_count: int = 0
     declared_by: set = field(default_factory=set)  # reviewer ids
-    # Claimed by team rows: (ClaimBasis, value) -> the first RowClaim that names it.
-    row_claims: dict = field(default_factory=dict)
+    # Claimed: (ClaimBasis, value) -> the first Claimant that names it.
+    named: dict = field(default_factory=dict)
     claims: dict = field(default_factory=dict)  # reviewer id -> ClaimState, as recorded
+    recorded: list = field(default_factory=list)  # the TeamClaims, with reviewer and ruler
     limit: int = 0  # the call's max_excluded_reviewers
-
-    def claim(self, kind, value, row):
-        if value and (kind, value) not in self.row_claims:
-            self.row_claims[(kind, value)] = row
 
 
 @dataclass(frozen=True)
@@ -105,61 +118,93 @@ class ReviewerFacts:
         )
 
     def claim_keys(self):
-        """The (basis, value) pairs by which a team row may name this reviewer."""
+        """The (basis, value) pairs by which a claim may name this reviewer."""
         found = [(ClaimBasis.EMAIL, self.email), (ClaimBasis.ORCID, self.orcid)]
         found += [(ClaimBasis.INSTITUTION, self.institution_id)]
         found += [(ClaimBasis.INSTITUTION, self.institution_name)]
         return [(kind, value) for kind, value in found if value]
 
 
-def establish(dossier, email, orcid, institution_id, institution_name):
-    """Facts an account stands behind (the lead's, or a member's who joined)."""
-    if email:
-        dossier.emails.add(email.lower())
-    if orcid:
-        dossier.orcids.add(orcid)
-    if institution_id:
-        dossier.institution_ids.add(institution_id)
-    if institution_name:
-        dossier.institution_names.add(normalised(institution_name))
+def orcid_proven(account):
+    """Whether the ORCID iD of `account` (a path to a user from the query's model: "lead",
+    "accepted_by") was proven by signing in with ORCID: a social account of that user, provider
+    "orcid", whose uid is that iD. Typed in the profile form, it proves nothing."""
+    return Exists(
+        SocialAccount.objects.filter(
+            user=OuterRef(account), provider="orcid", uid=OuterRef(f"{account}__orcid")
+        )
+    )
+
+
+def with_accounts(applications):
+    """The applications read with what conflicts need of their lead's account and their call,
+    for facts_of(): one query, or none more for a page that reads them anyway."""
+    return applications.select_related("lead__institution").annotate(
+        lead_orcid_proven=orcid_proven("lead"),
+        exclusion_limit=F("call__max_excluded_reviewers"),
+    )
 
 
 def dossier_facts(applications):
-    """{application id: DossierFacts} for the given applications, in seven queries."""
+    """{application id: DossierFacts} for the given applications, in six queries."""
     ids = [application.pk for application in applications]
-    facts = {}
-    for pk, lead_id, email, orcid, institution_id, institution, limit in Application.objects.filter(
-        pk__in=ids
-    ).values_list(
-        "pk",
-        "lead_id",
-        "lead__email",
-        "lead__orcid",
-        "lead__institution_id",
-        "lead__institution__name",
-        "call__max_excluded_reviewers",
-    ):
-        facts[pk] = DossierFacts(lead_id=lead_id, member_ids={lead_id}, limit=limit)
-        establish(facts[pk], email, orcid, institution_id, institution)
+    return facts_of(with_accounts(Application.objects.filter(pk__in=ids)))
+
+
+def facts_of(applications):
+    """{application id: DossierFacts} for applications read through with_accounts(), in five
+    queries: the team rows, the members who joined, the people excluded, the claims recorded,
+    the conflicts declared."""
+    facts, said = {}, {}
+    for application in applications:
+        lead = application.lead
+        dossier = DossierFacts(
+            lead_id=lead.pk, member_ids={lead.pk}, limit=application.exclusion_limit
+        )
+        dossier.emails.add(lead.email.lower())
+        if lead.orcid and application.lead_orcid_proven:
+            dossier.orcids.add(lead.orcid)
+        facts[application.pk] = dossier
+        said[application.pk] = profile_claims(
+            Claimant(0, 0, ClaimSource.LEAD, str(lead)), lead, application.lead_orcid_proven
+        )
+    ids = list(facts)
     rows = list(
         TeamMember.objects.filter(application_id__in=ids)
         .select_related("institution")
         .order_by("application_id", "position", "pk")
     )
-    addresses = {(row.application_id, row.email.lower()) for row in rows if row.email}
-    for invitation in TeamInvitation.objects.filter(
-        application_id__in=ids, accepted_by__isnull=False
-    ).select_related("accepted_by__institution"):
-        if (invitation.application_id, invitation.email) not in addresses:
+    first_rows = {}
+    for row in rows:
+        if row.email:
+            first_rows.setdefault((row.application_id, row.email.lower()), row)
+    for invitation in (
+        TeamInvitation.objects.filter(application_id__in=ids, accepted_by__isnull=False)
+        .select_related("accepted_by__institution")
+        .annotate(orcid_proven=orcid_proven("accepted_by"))
+    ):
+        row = first_rows.get((invitation.application_id, invitation.email))
+        if row is None:
             continue  # the member's row is gone: so is what their account stood for
         member = invitation.accepted_by
         dossier = facts[invitation.application_id]
         dossier.member_ids.add(member.pk)
-        dossier.emails.add(invitation.email)
-        institution = member.institution.name if member.institution_id else ""
-        establish(dossier, member.email, member.orcid, member.institution_id, institution)
+        dossier.emails.update({invitation.email, member.email.lower()})
+        if member.orcid and invitation.orcid_proven:
+            dossier.orcids.add(member.orcid)
+        claimant = Claimant(1, row.position, ClaimSource.MEMBER, str(member))
+        said[invitation.application_id] += profile_claims(claimant, member, invitation.orcid_proven)
     for row in rows:
-        claims_of_row(facts[row.application_id], row)
+        said[row.application_id] += row_claims(row)
+    for pk, dossier in facts.items():
+        for claimant, kind, value in sorted(said[pk], key=lambda claim: claim[0]):
+            if (kind, value) in dossier.named or not value:
+                continue
+            if (kind == ClaimBasis.EMAIL and value in dossier.emails) or (
+                kind == ClaimBasis.ORCID and value in dossier.orcids
+            ):
+                continue  # an account stands behind it: a fact, not a claim
+            dossier.named[(kind, value)] = claimant
     for person in ExcludedReviewer.objects.filter(application_id__in=ids):
         dossier = facts[person.application_id]
         dossier.excluded_count += 1
@@ -167,43 +212,47 @@ def dossier_facts(applications):
             dossier.excluded_emails.add(person.email.lower())
         if person.name:
             dossier.excluded_names.add(normalised(person.name))
-    for application_id, reviewer_id, state in TeamClaim.objects.filter(
-        application_id__in=ids
-    ).values_list("application_id", "reviewer_id", "state"):
-        facts[application_id].claims[reviewer_id] = state
-    declared = ConflictDeclaration.objects.filter(
-        assignment__application_id__in=ids, has_conflict=True
-    ).values_list("assignment__application_id", "assignment__reviewer_id")
-    recused = Assignment.objects.filter(
-        application_id__in=ids, state=AssignmentState.RECUSED
-    ).values_list("application_id", "reviewer_id")
-    for application_id, reviewer_id in [*declared, *recused]:
+    for claim in TeamClaim.objects.filter(application_id__in=ids).select_related(
+        "reviewer", "ruled_by"
+    ):
+        facts[claim.application_id].claims[claim.reviewer_id] = claim.state
+        facts[claim.application_id].recorded.append(claim)
+    for application_id, reviewer_id in (
+        Assignment.objects.filter(application_id__in=ids)
+        .filter(Q(state=AssignmentState.RECUSED) | Q(declarations__has_conflict=True))
+        .values_list("application_id", "reviewer_id")
+        .order_by()
+        .distinct()
+    ):
         facts[application_id].declared_by.add(reviewer_id)
     return facts
 
 
-def claims_of_row(dossier, row):
-    """What a team row says that no account stands behind: its claims, in the row's place."""
-    claim = RowClaim(row.position, row.name)
-    email = row.email.lower()
-    if email not in dossier.emails:
-        dossier.claim(ClaimBasis.EMAIL, email, claim)
-    if row.orcid not in dossier.orcids:
-        dossier.claim(ClaimBasis.ORCID, row.orcid, claim)
-    if row.institution_id and row.institution_id not in dossier.institution_ids:
-        dossier.claim(ClaimBasis.INSTITUTION, row.institution_id, claim)
-    name = normalised(row.institution.name if row.institution_id else row.institution_name)
-    if name not in dossier.institution_names:
-        dossier.claim(ClaimBasis.INSTITUTION, name, claim)
+def profile_claims(claimant, user, orcid_proven):
+    """What a profile says that the platform did not verify: its institution, and its ORCID iD
+    unless ORCID sign-in proved it."""
+    found = [] if orcid_proven else [(ClaimBasis.ORCID, user.orcid)]
+    if user.institution_id:
+        found.append((ClaimBasis.INSTITUTION, user.institution_id))
+        found.append((ClaimBasis.INSTITUTION, normalised(user.institution.name)))
+    return [(claimant, kind, value) for kind, value in found]
+
+
+def row_claims(row):
+    """What a team row says, in the row's place."""
+    claimant = Claimant(1, row.position, ClaimSource.ROW, row.name)
+    name = row.institution.name if row.institution_id else row.institution_name
+    return [
+        (claimant, ClaimBasis.EMAIL, row.email.lower()),
+        (claimant, ClaimBasis.ORCID, row.orcid),
+        (claimant, ClaimBasis.INSTITUTION, row.institution_id),
+        (claimant, ClaimBasis.INSTITUTION, normalised(name)),
+    ]
 
 
 def established(reviewer, dossier):
-    """The reasons that do not depend on the team's claims, in the order of conflicts()."""
+    """The reasons that do not depend on claims, in the order of conflicts()."""
     reasons = []
-    if reviewer.institution_id in dossier.institution_ids or (
-        reviewer.institution_name and reviewer.institution_name in dossier.institution_names
-    ):
-        reasons.append(SAME_INSTITUTION)
     if (
         reviewer.id in dossier.member_ids
         or reviewer.email in dossier.emails
@@ -218,16 +267,12 @@ def established(reviewer, dossier):
 
 
 def named_by(reviewer, dossier):
-    """(the first team row that names `reviewer`, what it has in common with them), or None."""
-    found = [
-        (dossier.row_claims[key], key[0])
-        for key in reviewer.claim_keys()
-        if key in dossier.row_claims
-    ]
+    """(the first Claimant that names `reviewer`, what it has in common with them), or None."""
+    found = [(dossier.named[key], key[0]) for key in reviewer.claim_keys() if key in dossier.named]
     if not found:
         return None
-    row = min(row for row, _basis in found)
-    return row, sorted({basis for other, basis in found if other == row})
+    first = min(claimant for claimant, _basis in found)
+    return first, sorted({basis for claimant, basis in found if claimant == first})
 
 
 def conflicts(reviewer, dossier):

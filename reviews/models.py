@@ -216,13 +216,23 @@ class ClaimBasis(models.TextChoices):
     INSTITUTION = "institution", _("institution")
 
 
-class TeamClaim(models.Model):
-    """A reviewer that an application's team rows name, by e-mail, ORCID or institution, without
-    the account of the lead or of a member who joined standing behind it (reviews.conflicts).
+class ClaimSource(models.TextChoices):
+    """Whose words name the reviewer: a team row, or the profile of the lead or of a member who
+    joined (what a profile says that the platform did not verify: reviews.conflicts)."""
 
-    Found once (reviews.claims.record_claims), in the order of the rows: the first ones, up to
-    the call's limit of exclusions (with the people the applicant asked to exclude), count as
-    exclusions; the others wait for staff, who confirm them (a conflict) or dismiss them (no
+    ROW = "row", _("team row")
+    LEAD = "lead", _("profile of the lead")
+    MEMBER = "member", _("profile of a member who joined")
+
+
+class TeamClaim(models.Model):
+    """A reviewer that an application's team names, by e-mail, ORCID or institution, in a team
+    row or in the profile of the lead or of a member who joined, without the platform having
+    verified it (reviews.conflicts).
+
+    Found once (reviews.claims.record_claims), in the order of the claimants: the first ones,
+    up to the call's limit of exclusions (with the people the applicant asked to exclude), count
+    as exclusions; the others wait for staff, who confirm them (a conflict) or dismiss them (no
     obstacle). Kept once found, so that a claim keeps its place when reviewers join later."""
 
     application = models.ForeignKey(
@@ -232,7 +242,11 @@ class TeamClaim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_claims"
     )
     state = models.CharField(_("state"), max_length=20, choices=ClaimState.choices)
-    # The row that named the reviewer (its position and the name typed), and what matched.
+    # Who named the reviewer: a team row (its position and the name typed), or the profile of
+    # the lead or of a member who joined (the member's row, their name); and what matched.
+    source = models.CharField(
+        _("named in"), max_length=10, choices=ClaimSource.choices, default=ClaimSource.ROW
+    )
     position = models.PositiveSmallIntegerField(_("team row"))
     member_name = models.CharField(_("team member"), max_length=255, blank=True)
     bases = models.JSONField(_("in common"), default=list)
@@ -262,6 +276,24 @@ class TeamClaim(models.Model):
     @property
     def basis_labels(self):
         return [str(ClaimBasis(basis).label) for basis in self.bases if basis in ClaimBasis]
+
+    @property
+    def origin(self):
+        """Who named the reviewer and what matched, in words: on the board, beside a proposed
+        reviewer, in the audit trail."""
+        values = {
+            "number": self.position + 1,
+            "name": self.member_name,
+            "bases": ", ".join(self.basis_labels),
+        }
+        if self.source == ClaimSource.LEAD:
+            return _("profile of the lead (%(name)s), same %(bases)s") % values
+        if self.source == ClaimSource.MEMBER:
+            return (
+                _("profile of %(name)s, who joined from team row %(number)s, same %(bases)s")
+                % values
+            )
+        return _("team row %(number)s (%(name)s), same %(bases)s") % values
 
 
 class AssignmentProposal(models.Model):

@@ -29,11 +29,19 @@ from .assignments import (
     propose_assignments,
 )
 from .assignments import reviewers as all_reviewers
-from .claims import claims_of, record_claims, rule_on_claim
+from .claims import claims_of, people_with_conflicts, record_claims, rule_on_claim
+from .conflicts import facts_of, with_accounts
 from .errors import ReviewError
 from .forms_assign import AssignForm, InviteForm
 from .invitations import VALID_FOR, invite_reviewer
-from .models import Assignment, AssignmentProposal, ClaimState, Invitation, TeamClaim
+from .models import (
+    Assignment,
+    AssignmentProposal,
+    ClaimState,
+    Invitation,
+    ReviewerProfile,
+    TeamClaim,
+)
 from .reviewing import reopen_review as reopen
 from .rules import assignment_or_404
 
@@ -117,10 +125,12 @@ def reviewers(request):
 def assignment_board(call, actor=None):
     """The call's reviewable applications with their assignments and the reviewers their teams
     name (claims found now are recorded: reviews.claims), and every reviewer with their load in
-    the call: a fixed number of queries whatever the sizes."""
+    the call: a fixed number of queries whatever the sizes.
+
+    The facts of the dossiers and the people are read once, for the claims and for the page;
+    when no claim is new (every visit but the first), nothing is locked or written."""
     applications = list(
-        Application.objects.filter(call=call, state__in=REVIEWABLE)
-        .select_related("lead")
+        with_accounts(Application.objects.filter(call=call, state__in=REVIEWABLE))
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -131,18 +141,20 @@ def assignment_board(call, actor=None):
         )
         .order_by("pk")
     )
-    record_claims(applications, actor)
-    claims = claims_of([application.pk for application in applications])
+    everyone = list(people_with_conflicts())
+    facts = facts_of(applications)
+    if record_claims(applications, actor, facts=facts, people=everyone):
+        facts = facts_of(applications)  # with the claims just recorded
     needed = call.reviewers_per_application
     for application in applications:
         application.active_count = sum(1 for a in application.assignments.all() if a.is_active)
         application.missing = max(needed - application.active_count, 0)
-        application.claims = claims.get(application.pk, [])
+        application.claims = facts[application.pk].recorded
         application.pending_claims = {
             claim.reviewer_id for claim in application.claims if claim.is_pending
         }
     loads = call_loads(call)
-    people = list(all_reviewers().order_by("last_name", "first_name", "email"))
+    people = [person for person in everyone if person.is_reviewer and has_profile(person)]
     for person in people:
         profile = person.reviewer_profile
         person.load = loads.get(person.pk, 0)
@@ -154,6 +166,14 @@ def assignment_board(call, actor=None):
             "max": profile.max_load,
         }
     return applications, people
+
+
+def has_profile(person):
+    """Whether `person`, read with select_related("reviewer_profile"), has one (no query)."""
+    try:
+        return person.reviewer_profile is not None
+    except ReviewerProfile.DoesNotExist:
+        return False
 
 
 @login_required

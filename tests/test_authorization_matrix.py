@@ -32,6 +32,7 @@ from notifications.events import Event
 from notifications.services import notify
 from reports.models import Report, ReportKind, ReportState
 from reviews import reviewing
+from reviews.claims import record_claims, rule_on_claim
 from reviews.models import (
     AssignmentProposal,
     AssignmentState,
@@ -39,6 +40,7 @@ from reviews.models import (
     ConsensusReport,
     Invitation,
     Reply,
+    TeamClaim,
 )
 
 from .factories import (
@@ -65,7 +67,7 @@ PERSONAS = (
     "recused_reviewer",  # assigned, declared a conflict of interest
     "council_member",
     "staff",  # a programme manager
-    "conflicted_council",  # a council member in conflict with the application (same institution)
+    "conflicted_council",  # in conflict with the application (same institution, confirmed)
     "named_member",  # named in a team row that "leads the project", never invited nor accepted
     "template_author",  # staff who may only edit the message and letter templates in the admin
 )
@@ -414,6 +416,10 @@ def build_scenario():
         call, application={"lead": people["owner"], "title": "Projet décidé de la porteuse"}
     )
     letter = send_letter(decided.decision, people["staff"])
+    # The lead's profile names the council member's university: staff confirm the claims.
+    record_claims([application, decided], people["staff"])
+    for claim in TeamClaim.objects.filter(reviewer=people["conflicted_council"]):
+        rule_on_claim(claim, people["staff"], confirm=True)
     report = Report.objects.create(
         kind=ReportKind.CALL,
         call=call,

@@ -22,6 +22,7 @@ from accounts.roles import Role
 from applications.models import Application, ApplicationState, TeamMember
 from decisions import services
 from reports.models import Report, ReportKind
+from reviews.claims import record_claims, rule_on_claim
 from reviews.models import (
     Assignment,
     AssignmentState,
@@ -29,6 +30,7 @@ from reviews.models import (
     Review,
     ReviewScore,
     ReviewState,
+    TeamClaim,
 )
 
 from .factories import (
@@ -113,10 +115,11 @@ def reviewed(call, title, reviews, **kwargs):
 
 
 @pytest.fixture
-def dossiers(call, grenoble, programme_manager):
+def dossiers(call, grenoble, programme_manager, member):
     """(clear, conflicted): the conflicted one is led from the member's university (its lead's
-    account and a row of its team say so) and has a draft consensus; both have a proposal to
-    fund, with an amount below the €10,000 requested and a motivation."""
+    profile and a row of its team say so, a claim that staff confirm: reviews.claims) and has a
+    draft consensus; both have a proposal to fund, with an amount below the €10,000 requested
+    and a motivation."""
     clear = reviewed(call, CLEAR_TITLE, CLEAR_REVIEWS)
     lead = UserFactory(email="porteuse-uga@example.org", institution=grenoble)
     conflicted = reviewed(call, CONFLICT_TITLE, CONFLICT_REVIEWS, lead=lead)
@@ -126,6 +129,9 @@ def dossiers(call, grenoble, programme_manager):
         role="documentation_professional",
         institution=grenoble,
     )
+    record_claims([conflicted], programme_manager)
+    claim = TeamClaim.objects.get(application=conflicted, reviewer=member)
+    rule_on_claim(claim, programme_manager, confirm=True)
     ConsensusReport.objects.create(application=conflicted, weighted_score=Decimal("14.05"))
     for application, amount, motivation in (
         (clear, CLEAR_PROPOSED, CLEAR_MOTIVATION),

@@ -23,6 +23,7 @@ from applications.models import (
 from calls.models import Call, CallKind
 from decisions.models import Decision, Envelope
 from reports.governance import build_document
+from reviews.claims import record_claims, rule_on_claim
 from reviews.models import (
     Assignment,
     AssignmentState,
@@ -31,6 +32,7 @@ from reviews.models import (
     Review,
     ReviewScore,
     ReviewState,
+    TeamClaim,
 )
 
 from .factories import (
@@ -110,7 +112,7 @@ def reviewed_call(count, programme=None):
     feasibility = CallCriterionFactory(call=call, name_fr="Faisabilité", name_en="Feasibility",
                                        sort_order=2)  # fmt: skip
     institution = InstitutionFactory(name="Université d'Évry", acronym="UEVE")
-    # The lead's account is from the institution of her team row: it establishes conflicts.
+    # The lead's profile gives the institution of her team row (claims: reviews.claims).
     lead = UserFactory(first_name="Hélène", last_name="Porteuse", institution=institution)
     experts = [ReviewerFactory(first_name="Éloïse", last_name=f"Experte{n}") for n in range(3)]
     now = timezone.now()
@@ -220,13 +222,17 @@ def test_the_call_report_shows_the_figures_in_french():
         assert f"page {number} / {document.pages}" in page
 
 
-def test_the_call_report_lists_the_council_members_who_must_leave_the_room():
+def test_the_call_report_lists_the_council_members_who_must_leave_the_room(programme_manager):
     call = reviewed_call(2)
-    UserFactory(
+    irene = UserFactory(
         first_name="Irène", last_name="Conseil", roles=[Role.COUNCIL_MEMBER],
         institution=InstitutionFactory(name="Université d'Évry"),
     )  # fmt: skip
     UserFactory(first_name="Odile", last_name="Neutre", roles=[Role.COUNCIL_MEMBER])
+    # The lead's profile and team rows name Irène's university: staff confirm the claims.
+    record_claims(call.applications.all(), programme_manager)
+    for claim in TeamClaim.objects.filter(reviewer=irene):
+        rule_on_claim(claim, programme_manager, confirm=True)
 
     text = "\n".join(pdf_text(build_document("call", call=call, language="en").pdf))
 

@@ -9,7 +9,8 @@ from django.utils import translation
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
 from reviews import assignments, deliberation, reviewing
-from reviews.models import Assignment, AssignmentState
+from reviews.claims import record_claims, rule_on_claim
+from reviews.models import Assignment, AssignmentState, TeamClaim
 
 from .factories import (
     AssignmentFactory,
@@ -90,13 +91,18 @@ def test_a_rapporteur_who_declares_a_conflict_loses_the_dossier(client, call, pr
     assert "Confidentiel" not in client.get(pages(application)[0]).content.decode()
 
 
-def test_a_council_member_in_conflict_cannot_read_the_dossiers_reviews(client, call):
+def test_a_council_member_in_conflict_cannot_read_the_dossiers_reviews(
+    client, call, programme_manager
+):
     lille = InstitutionFactory(name="Université de Lille")
     application = in_review(call)
-    # A member who joined the team from Lille.
+    # A member who joined the team from Lille: their profile names the council member from
+    # Lille, and the programme team confirms the conflict.
     joined_member(application, UserFactory(institution=lille), name="Collègue")
     colleague = UserFactory(roles=[Role.COUNCIL_MEMBER], institution=lille)
     other = UserFactory(roles=[Role.COUNCIL_MEMBER])
+    record_claims([application], programme_manager)
+    rule_on_claim(TeamClaim.objects.get(reviewer=colleague), programme_manager, confirm=True)
 
     client.force_login(colleague)
     assert client.get(pages(application)[0]).status_code == 404

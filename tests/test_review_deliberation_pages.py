@@ -14,6 +14,7 @@ from accounts.roles import Role
 from applications.models import Application, ApplicationState, TeamMember
 from calls.models import TieBreak
 from reviews import deliberation, reviewing
+from reviews.claims import record_claims, rule_on_claim
 from reviews.models import (
     Assignment,
     AssignmentState,
@@ -23,6 +24,7 @@ from reviews.models import (
     Review,
     ReviewScore,
     ReviewState,
+    TeamClaim,
 )
 
 from .factories import (
@@ -459,9 +461,12 @@ def test_the_rapporteur_is_chosen_by_staff_then_reads_and_writes(
 def test_someone_in_conflict_cannot_be_chosen_as_rapporteur(client, programme_manager, call):
     lille = InstitutionFactory(name="Université de Lille")
     application = reviewed(call, ["4", "4"])
-    # A member who joined the team from Lille.
+    # A member who joined the team from Lille: their profile names the council member from
+    # Lille, and the programme team confirms the conflict.
     joined_member(application, UserFactory(institution=lille), name="Collègue")
     colleague = UserFactory(roles=[Role.COUNCIL_MEMBER], institution=lille)
+    record_claims([application], programme_manager)
+    rule_on_claim(TeamClaim.objects.get(reviewer=colleague), programme_manager, confirm=True)
 
     response = as_user(client, programme_manager).post(
         dossier_url(application),

@@ -15,7 +15,6 @@ from reviews.conflicts import (
     DECLARED,
     EXCLUDED,
     NAMED_BY_TEAM,
-    SAME_INSTITUTION,
     TEAM_MEMBER,
     conflicts_between,
 )
@@ -69,16 +68,19 @@ def review_data(call, score="4", recommendation="fund"):
 # Conflicts of interest
 
 
-def test_the_institution_of_the_lead_or_of_a_member_who_joined_is_a_conflict():
-    """Accounts establish conflicts; a team row alone only names (reviews.claims)."""
+def test_the_institution_of_the_lead_or_of_a_member_who_joined_names_reviewers_it_is_a_claim():
+    """Profiles are typed freely: their institution names, like a team row (reviews.claims)."""
     institution = InstitutionFactory(name="Université de Lille")
     reviewer = ReviewerFactory(institution=institution)
-    application = in_review_application()
-    assert conflicts_between(reviewer, application) == []
+    call = CallFactory(closed=True, max_excluded_reviewers=1)
+    application = in_review_application(call)
     joined_member(application, UserFactory(institution=institution))
-    assert conflicts_between(reviewer, application) == [SAME_INSTITUTION]
-    led = in_review_application(lead=UserFactory(institution=institution))
-    assert conflicts_between(reviewer, led) == [SAME_INSTITUTION]
+    led = in_review_application(call, lead=UserFactory(institution=institution))
+    assert conflicts_between(reviewer, application) == []  # not recorded yet
+    assert conflicts_between(reviewer, led) == []
+    record_claims([application, led])
+    assert conflicts_between(reviewer, application) == [NAMED_BY_TEAM]
+    assert conflicts_between(reviewer, led) == [NAMED_BY_TEAM]
 
 
 def test_an_institution_typed_by_hand_names_the_reviewers_of_the_directorys():
@@ -139,8 +141,11 @@ def test_a_conflict_needs_a_reason_and_accepting_declares_none(programme_manager
 def test_manual_assignment_is_refused_on_conflict_with_the_reason(programme_manager):
     institution = InstitutionFactory()
     reviewer = ReviewerFactory(institution=institution)
-    application = in_review_application(lead=UserFactory(institution=institution))
-    with pytest.raises(ReviewError, match="institution"):
+    application = in_review_application(
+        CallFactory(closed=True, max_excluded_reviewers=1),
+        lead=UserFactory(institution=institution),
+    )
+    with pytest.raises(ReviewError, match="The team named this reviewer, within the exclusions"):
         assignments.assign_reviewer(application, reviewer, programme_manager)
     assert not Assignment.objects.exists()
 
@@ -170,10 +175,12 @@ def test_only_reviewers_and_reviewable_applications_can_be_assigned(programme_ma
 # Automatic assignment
 
 
-def plain_dossier(pk, needed=2, disciplines=(), keywords=(), lead_id=None, institution_ids=()):
+def plain_dossier(pk, needed=2, disciplines=(), keywords=(), lead_id=None, conflicted=()):
+    """A dossier to plan, in conflict with the reviewers `conflicted` (ids) as if they had
+    declared it."""
     from reviews.conflicts import DossierFacts
 
-    facts = DossierFacts(lead_id=lead_id or -pk, institution_ids=set(institution_ids))
+    facts = DossierFacts(lead_id=lead_id or -pk, declared_by=set(conflicted))
     return Dossier(
         id=pk,
         facts=facts,
@@ -205,14 +212,17 @@ def plain_candidate(pk, max_load=3, disciplines=(), keywords=(), institution_id=
 
 
 def test_the_plan_gives_n_reviewers_each_without_conflict_within_maxima():
-    dossiers = [plain_dossier(pk, needed=3, institution_ids=[pk % 4]) for pk in range(1, 41)]
+    dossiers = [
+        plain_dossier(pk, needed=3, conflicted=[r for r in range(1, 21) if r % 4 == pk % 4])
+        for pk in range(1, 41)
+    ]
     candidates = [plain_candidate(pk, max_load=7, institution_id=pk % 4) for pk in range(1, 21)]
     plan = plan_assignments(dossiers, candidates)
     per_dossier, per_reviewer = {}, {}
     for application_id, reviewer_id, _score in plan.pairs:
         per_dossier.setdefault(application_id, set()).add(reviewer_id)
         per_reviewer[reviewer_id] = per_reviewer.get(reviewer_id, 0) + 1
-        assert application_id % 4 != reviewer_id % 4, "same institution"
+        assert application_id % 4 != reviewer_id % 4, "in conflict"
     assert all(len(reviewers) == 3 for reviewers in per_dossier.values())
     assert len(per_dossier) == 40 and not plan.uncovered
     assert max(per_reviewer.values()) <= 7
@@ -239,7 +249,7 @@ def test_the_plan_prefers_expertise_and_is_deterministic():
 
 
 def test_the_plan_says_what_it_could_not_cover_and_why():
-    dossiers = [plain_dossier(1, needed=2, institution_ids=[1]), plain_dossier(2, needed=2)]
+    dossiers = [plain_dossier(1, needed=2, conflicted=[1]), plain_dossier(2, needed=2)]
     candidates = [plain_candidate(1, institution_id=1, max_load=5), plain_candidate(2, max_load=1)]
     plan = plan_assignments(dossiers, candidates)
     uncovered = {application_id: (missing, why) for application_id, missing, why in plan.uncovered}
@@ -282,17 +292,17 @@ def test_a_proposal_takes_effect_only_when_applied_and_only_once(
 
 
 def test_applying_skips_pairs_that_became_invalid(programme_manager):
-    call = CallFactory(closed=True, reviewers_per_application=1)
+    call = CallFactory(closed=True, reviewers_per_application=1, max_excluded_reviewers=1)
     application = in_review_application(call)
     reviewer = ReviewerFactory()
     proposal = assignments.propose_assignments(call, programme_manager)
     institution = InstitutionFactory()
     reviewer.institution = institution
     reviewer.save()
-    application.lead.institution = institution  # the lead's account: an established conflict
+    application.lead.institution = institution  # the lead's profile: a claim, within the limit
     application.lead.save()
     created, skipped = assignments.apply_proposal(proposal, programme_manager)
-    assert created == [] and "institution" in skipped[0][2]
+    assert created == [] and skipped[0][2] == str(NAMED_BY_TEAM)
 
 
 # Scores and reviews

@@ -5,14 +5,21 @@ exclusions, the others are shown to staff, who confirm or dismiss them; every st
 import html
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
 from applications.models import ApplicationEvent, ExcludedReviewer
 from reviews import assignments
-from reviews.claims import record_claims
-from reviews.conflicts import CONFIRMED_CLAIM, NAMED_BY_TEAM, conflicts_between
+from reviews.claims import people_with_conflicts, record_claims, rule_on_claim
+from reviews.conflicts import (
+    CONFIRMED_CLAIM,
+    NAMED_BY_TEAM,
+    TEAM_MEMBER,
+    conflicts_between,
+    dossier_facts,
+)
 from reviews.errors import ReviewError
 from reviews.models import Assignment, AssignmentProposal, AssignmentState, ClaimState, TeamClaim
 from reviews.ranking import withheld_from
@@ -24,6 +31,7 @@ from .factories import (
     TeamMemberFactory,
     UserFactory,
     in_review_application,
+    joined_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -222,9 +230,10 @@ def test_confirming_a_claim_cancels_the_reviewers_unfinished_assignment(programm
     call = CallFactory(closed=True, max_excluded_reviewers=0)
     rival = ReviewerFactory(email="rival@example.org")
     application = in_review_application(call)
-    TeamMemberFactory(application=application, email=rival.email)
     assignment = assignments.assign_reviewer(application, rival, programme_manager)
-    from reviews.claims import rule_on_claim
+    # Named afterwards (a member's profile, a reviewer who joins): staff confirm the claim.
+    TeamMemberFactory(application=application, email=rival.email)
+    record_claims([application], programme_manager)
 
     rule_on_claim(TeamClaim.objects.get(), programme_manager, confirm=True)
 
@@ -240,7 +249,6 @@ def test_a_claim_hides_a_dossier_from_a_council_member_only_once_it_counts(progr
     record_claims([application], programme_manager)
 
     assert withheld_from(member, [application]) == {}
-    from reviews.claims import rule_on_claim
 
     rule_on_claim(TeamClaim.objects.get(reviewer=member), programme_manager, confirm=True)
     assert application.pk in withheld_from(member, [application])
@@ -259,3 +267,117 @@ def test_only_staff_rule_on_claims(client, other_applicant, programme_manager):
         assert response.status_code == 404
     claim.refresh_from_db()
     assert claim.state == ClaimState.PENDING
+
+
+# What the lead's and the members' profiles say: claims, unless the platform verified it
+
+
+ORCID = "0000-0002-1825-0097"
+
+
+def test_an_orcid_typed_into_the_leads_profile_is_a_claim_not_a_fact(staff_client):
+    """The profile form takes any ORCID iD, and one iD may be typed into several accounts."""
+    call = CallFactory(closed=True, max_excluded_reviewers=0)
+    rival = ReviewerFactory(orcid=ORCID, last_name="Rivale")
+    lead = UserFactory(first_name="Hélène", last_name="Porteuse", orcid=ORCID)
+    application = in_review_application(call, lead=lead)
+
+    assert conflicts_between(rival, application) == []
+    page = text_of(staff_client.get(board(call)))
+
+    assert conflicts_between(rival, application) == []  # beyond the limit: staff rule
+    assert "profile of the lead (Hélène Porteuse), same ORCID iD" in page
+    assert "named by the team, not confirmed" in page
+    claim = TeamClaim.objects.get()
+    assert (claim.reviewer, claim.state, claim.source) == (rival, ClaimState.PENDING, "lead")
+    [found] = claim_events(application, "claim_found")
+    assert "profile of the lead (Hélène Porteuse), same ORCID iD: named by the team" in (
+        found.reason
+    )
+
+
+def test_an_orcid_proven_by_orcid_sign_in_is_a_fact():
+    call = CallFactory(closed=True, max_excluded_reviewers=0)
+    reviewer = ReviewerFactory(orcid=ORCID)
+    lead = UserFactory(orcid=ORCID)
+    SocialAccount.objects.create(user=lead, provider="orcid", uid=ORCID)
+    application = in_review_application(call, lead=lead)
+
+    assert conflicts_between(reviewer, application) == [TEAM_MEMBER]
+    record_claims([application])
+    assert not TeamClaim.objects.exists()
+
+
+def test_the_institution_of_the_leads_profile_is_a_claim_even_when_staff_set_it(
+    programme_manager,
+):
+    """Nothing records who set a profile's institution, and its owner may change it."""
+    lille = InstitutionFactory(name="Université de Lille")
+    call = CallFactory(closed=True, max_excluded_reviewers=0)
+    colleague = ReviewerFactory(institution=lille)
+    application = in_review_application(call, lead=UserFactory(institution=lille))
+
+    record_claims([application], programme_manager)
+
+    assert conflicts_between(colleague, application) == []
+    claim = TeamClaim.objects.get(reviewer=colleague)
+    assert (claim.state, claim.bases) == (ClaimState.PENDING, ["institution"])
+    rule_on_claim(claim, programme_manager, confirm=True)
+    assert conflicts_between(colleague, application) == [CONFIRMED_CLAIM]
+
+
+def test_a_second_account_of_the_lead_that_joined_excludes_nobody_beyond_the_limit(
+    staff_client,
+):
+    """The lead invites a second address of theirs and accepts from a second account whose
+    profile carries the reviewers' ORCID iD and institution: one place, the rest to staff."""
+    lille = InstitutionFactory(name="Université de Lille")
+    call = CallFactory(closed=True, max_excluded_reviewers=1)
+    by_orcid = ReviewerFactory(orcid=ORCID)
+    by_institution = ReviewerFactory(institution=lille)
+    application = in_review_application(call)
+    second = UserFactory(email="porteuse.bis@example.org", orcid=ORCID, institution=lille)
+    joined_member(application, second, name="Prête-nom", position=1)
+
+    staff_client.get(board(call))
+
+    assert conflicts_between(by_orcid, application) == [NAMED_BY_TEAM]
+    assert conflicts_between(by_institution, application) == []
+    states = {claim.reviewer: claim.state for claim in TeamClaim.objects.all()}
+    assert states == {by_orcid: ClaimState.COUNTED, by_institution: ClaimState.PENDING}
+    claim = TeamClaim.objects.get(reviewer=by_institution)
+    assert claim.origin == (f"profile of {second}, who joined from team row 2, same institution")
+    # The account that joined is itself a member: a fact.
+    assert conflicts_between(second, application) == [TEAM_MEMBER]
+
+
+def test_the_leads_profile_takes_its_place_before_the_team_rows():
+    lille = InstitutionFactory(name="Université de Lille")
+    call = CallFactory(closed=True, max_excluded_reviewers=1)
+    named_by_row = ReviewerFactory(email="expert@example.org")
+    from_lille = ReviewerFactory(institution=lille)
+    application = in_review_application(call, lead=UserFactory(institution=lille))
+    TeamMemberFactory(application=application, email=named_by_row.email, position=0)
+
+    record_claims([application])
+
+    assert conflicts_between(from_lille, application) == [NAMED_BY_TEAM]
+    assert TeamClaim.objects.get(reviewer=named_by_row).state == ClaimState.PENDING
+
+
+# What the board reads
+
+
+def test_recording_reads_nothing_more_when_the_page_has_the_facts_and_nothing_is_new(
+    django_assert_num_queries,
+):
+    call = CallFactory(closed=True, max_excluded_reviewers=0)
+    rival = ReviewerFactory(email="rival@example.org")
+    application = in_review_application(call)
+    TeamMemberFactory(application=application, email=rival.email)
+    record_claims([application])
+    facts = dossier_facts([application])
+    people = list(people_with_conflicts())
+
+    with django_assert_num_queries(0):
+        assert record_claims([application], facts=facts, people=people) == []
