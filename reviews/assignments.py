@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.facts import person_facts
 from accounts.roles import Role
@@ -20,7 +21,7 @@ from notifications.events import Event
 from notifications.services import notify
 
 from .claims import record_claims
-from .conflicts import ReviewerFacts, conflicts, dossier_facts
+from .conflicts import ReviewerFacts, awaits_ruling, conflicts, dossier_facts
 from .errors import ReviewError
 from .facts import assignment_facts, assignments_context
 from .matching import Candidate, Dossier, match_score, plan_assignments
@@ -46,6 +47,12 @@ TRANSITIONS = {
     "recuse": ({State.PENDING, State.ACCEPTED}, State.RECUSED),
     "cancel": ({State.PENDING, State.ACCEPTED}, State.CANCELLED),
 }
+
+# Why a reviewer is not assigned, by hand or from a proposal, while a claim on them waits.
+AWAITS_RULING = gettext_lazy(
+    "The team names this reviewer beyond the exclusions the call allows, and nobody has ruled on "
+    "it yet: confirm the conflict or dismiss the claim first."
+)
 
 
 def due_date(call, now=None):
@@ -147,7 +154,8 @@ def apply_proposal(proposal, actor, now=None):
     """Create the proposal's assignments in one transaction, checking each pair again.
 
     Returns (created assignments, skipped pairs with the reason): anything that changed since
-    the proposal (a new conflict, a reviewer at their maximum, a dossier withdrawn) is skipped.
+    the proposal (a new conflict, a reviewer at their maximum, a dossier withdrawn) is skipped,
+    and so is a reviewer whom the team names and on whom staff have not ruled yet.
     """
     now = now or timezone.now()
     call = proposal.call
@@ -209,6 +217,8 @@ def pair_problem(dossier, candidate):
     reasons = conflicts(candidate.facts, dossier.facts)
     if reasons:
         return " ".join(str(reason) for reason in reasons)
+    if awaits_ruling(candidate.facts, dossier.facts):
+        return str(AWAITS_RULING)
     return None
 
 
@@ -282,6 +292,9 @@ def assign_reviewer(application, reviewer, actor, due_at=None, now=None):
                 _("Conflict of interest: %(reasons)s")
                 % {"reasons": " ".join(str(reason) for reason in reasons)}
             )
+        if awaits_ruling(person, facts[application.pk]):
+            message = str(AWAITS_RULING)
+            raise ReviewError(message, {"reviewer": [message]})
         if call_loads(call).get(reviewer.pk, 0) >= profile.max_load:
             raise ReviewError(
                 _("%(name)s already has %(max)s dossiers in this call, their maximum.")

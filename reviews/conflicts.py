@@ -25,7 +25,8 @@ then the team rows, each one after the profile of the member who joined from it.
 up to the call's limit of exclusions (max_excluded_reviewers, shared with the people the applicant
 asked to exclude), count as conflicts; the others are shown to staff, who confirm them (a
 conflict) or dismiss them (no obstacle). A claim not counted, not confirmed, or not recorded yet
-is no conflict anywhere: not for assignment, not for what a council member may read.
+is no conflict anywhere: not for assignment, not for what a council member may read. One that
+waits for staff keeps the reviewer from being assigned to it until staff rule (awaits_ruling).
 
 The facts are loaded in bulk, so that checking 1,000 applications against 200 reviewers costs a
 handful of queries.
@@ -284,6 +285,14 @@ def conflicts(reviewer, dossier):
     if reviewer.id in dossier.declared_by:
         reasons.append(DECLARED)
     return reasons
+
+
+def awaits_ruling(reviewer, dossier):
+    """Whether the team names `reviewer` beyond the exclusions the call allows and staff have
+    not ruled yet: no conflict, but nobody assigns them to it before staff confirm or dismiss."""
+    return dossier.claims.get(reviewer.id) == ClaimState.PENDING and bool(
+        named_by(reviewer, dossier)
+    )
 
 
 def conflicts_between(user, application):

@@ -203,7 +203,11 @@ def assignments(request, slug):
                     due_at=form.due_at(),
                 )
             except ReviewError as error:
-                form.add_error(None, str(error))
+                # Beside the field it is about (the reviewer, whom the team names), or above.
+                for field, problems in error.problems.items():
+                    form.add_error(field, problems)
+                if not error.problems:
+                    form.add_error(None, str(error))
             else:
                 messages.success(
                     request,

@@ -365,6 +365,51 @@ def test_the_leads_profile_takes_its_place_before_the_team_rows():
     assert TeamClaim.objects.get(reviewer=named_by_row).state == ClaimState.PENDING
 
 
+# Nothing is assigned from a claim that waits for staff
+
+
+def test_applying_a_proposal_skips_a_reviewer_whose_claim_waits_for_staff(staff_client):
+    call = CallFactory(closed=True, max_excluded_reviewers=0, reviewers_per_application=1)
+    rival = ReviewerFactory(email="rival@example.org", last_name="Rivale")
+    application = in_review_application(call)
+    TeamMemberFactory(application=application, email=rival.email)
+    staff_client.post(board(call), {"action": "propose"})
+    proposal = AssignmentProposal.objects.get()
+
+    response = staff_client.post(
+        reverse("reviews:proposal", args=[call.slug, proposal.pk]), {"action": "apply"}
+    )
+
+    assert response.context["result"]["created"] == 0
+    [skipped] = response.context["result"]["skipped"]
+    assert skipped["reviewer"] == rival
+    assert "nobody has ruled on it yet: confirm the conflict or dismiss the claim first" in (
+        text_of(response)
+    )
+    assert not Assignment.objects.exists()
+
+
+def test_a_hand_assignment_waits_for_staff_to_rule_on_the_claim(staff_client):
+    call = CallFactory(closed=True, max_excluded_reviewers=0)
+    rival = ReviewerFactory(email="rival@example.org")
+    application = in_review_application(call)
+    TeamMemberFactory(application=application, email=rival.email)
+    data = {"action": "assign", "application": application.pk, "reviewer": rival.pk}
+
+    refused = staff_client.post(board(call), data)
+
+    assert refused.status_code == 400
+    assert not Assignment.objects.exists()
+    assert refused.context["form"].errors["reviewer"] == [
+        "The team names this reviewer beyond the exclusions the call allows, and nobody has "
+        "ruled on it yet: confirm the conflict or dismiss the claim first."
+    ]
+    assert 'id="error_1_id_reviewer"' in text_of(refused)  # beside the reviewer
+    staff_client.post(board(call), {"action": "dismiss_claim", "claim": TeamClaim.objects.get().pk})
+    assert staff_client.post(board(call), data).status_code == 302
+    assert Assignment.objects.get().reviewer == rival
+
+
 # What the board reads
 
 
