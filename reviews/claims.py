@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from applications import audit
 from applications.models import Application, AuditSubject
+from common.permissions import require
 
 from .conflicts import ReviewerFacts, dossier_facts, established, named_by
 from .errors import ReviewError
@@ -146,6 +147,13 @@ def rule_on_claim(claim, actor, confirm, now=None):
             TeamClaim.objects.select_for_update()
             .select_related("application", "reviewer")
             .get(pk=claim.pk)
+        )
+        require(
+            actor,
+            "reviews.manage_assignments",
+            claim.application,
+            ReviewError,
+            _("Only the programme team can confirm or dismiss a conflict named by the team."),
         )
         if claim.state != ClaimState.PENDING:
             raise ReviewError(

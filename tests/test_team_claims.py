@@ -410,6 +410,23 @@ def test_a_hand_assignment_waits_for_staff_to_rule_on_the_claim(staff_client):
     assert Assignment.objects.get().reviewer == rival
 
 
+def test_only_staff_rule_on_a_claim_whoever_calls_the_service(programme_manager):
+    call = CallFactory(closed=True, max_excluded_reviewers=0)
+    rival = ReviewerFactory(email="rival@example.org")
+    application = in_review_application(call)
+    TeamMemberFactory(application=application, email=rival.email)
+    record_claims([application], programme_manager)
+    claim = TeamClaim.objects.get()
+
+    for person in (application.lead, rival):
+        with pytest.raises(ReviewError, match="Only the programme team can confirm or dismiss"):
+            rule_on_claim(claim, person, confirm=False)
+
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.PENDING
+    assert not claim_events(application, "claim_dismissed").exists()
+
+
 # What the board reads
 
 
