@@ -341,8 +341,8 @@ def test_the_ranking_has_a_fixed_number_of_queries(
     # base template's site settings (four queries on the first request, which creates them).
     # For a council member, what they may not deliberate on (reviews.ranking.withheld_from):
     # the leads' accounts, the members who joined, the teams, the excluded reviewers, the
-    # team's claims, the conflicts declared, the recusals (the seven of
-    # reviews.conflicts.dossier_facts) and the reviews they owe: eight more, at any size.
+    # team's claims, the conflicts declared with the recusals (the six of
+    # reviews.conflicts.dossier_facts) and the reviews they owe: seven more, at any size.
     with django_assert_max_num_queries(25):
         response = client.get(ranking_url(call))
 

@@ -227,7 +227,8 @@ def conflict_log(call):
 
 def council_recusals(call):
     """For each council member: the applications of the call on which they must not deliberate
-    (same institution, team member, excluded by the applicant, conflict declared)."""
+    (the lead or a member who joined, a claim of the team counted or confirmed, excluded by the
+    applicant, conflict declared: reviews.conflicts)."""
     applications = list(
         Application.objects.filter(call=call, state__in=ELIGIBLE_STATES).order_by("pk")
     )
