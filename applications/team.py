@@ -216,7 +216,9 @@ def _locked(token):
     if invitation is None:
         raise TeamInvitationError(str(NOT_FOUND))
     return (
-        TeamInvitation.objects.select_for_update()
+        # Only the invitation's row is locked: PostgreSQL locks no row of an outer join
+        # (accepted_by may be empty).
+        TeamInvitation.objects.select_for_update(of=("self",))
         .select_related("application__call", "application__lead", "accepted_by")
         .get(pk=invitation.pk)
     )

@@ -178,7 +178,7 @@ def reopen_consensus(report, actor):
     """Staff make a final consensus report editable again."""
     with transaction.atomic():
         report = (
-            ConsensusReport.objects.select_for_update()
+            ConsensusReport.objects.select_for_update(of=("self",))
             .select_related("application")
             .get(pk=report.pk)
         )
