@@ -1,5 +1,12 @@
-"""The platform's roles, kept as Django groups. Each app's migrations grant its own permissions."""
+"""The platform's roles, kept as Django groups. Each app's migrations grant its own permissions.
 
+The predicates below say who holds a role, from the model permissions the groups are granted.
+They are the only code that reads those raw permissions: every app's rules.py combines them with
+what the moment allows, and views, services and templates ask the rules (`applications.edit_draft`,
+`reviews.see_ranking`...), never a raw permission, so the two cannot be confused.
+"""
+
+import rules
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +41,36 @@ def grant(apps, role, permissions):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return group
+
+
+# Who holds which role (django-rules predicates)
+
+
+@rules.predicate
+def is_programme_staff(user):
+    return user.has_perm("calls.change_call")
+
+
+@rules.predicate
+def is_council_member(user):
+    return user.has_perm("reviews.view_ranking")
+
+
+@rules.predicate
+def is_reviewer(user):
+    return user.has_perm("reviews.review_applications")
+
+
+@rules.predicate
+def records_decisions(user):
+    return user.has_perm("decisions.record_decisions")
+
+
+@rules.predicate
+def reads_decisions(user):
+    return user.has_perm("decisions.read_decisions")
+
+
+@rules.predicate
+def manages_deliveries(user):
+    return user.has_perm("notifications.manage_deliveries")

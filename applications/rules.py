@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.roles import is_programme_staff
 from calls.models import CallPhase
 
 from .models import Application, ApplicationState
@@ -32,11 +33,6 @@ def is_team_member(user, application):
     from .models import TeamInvitation
 
     return TeamInvitation.objects.joined(user).filter(application=application).exists()
-
-
-@rules.predicate
-def is_programme_staff(user):
-    return user.has_perm("calls.change_call")
 
 
 # When

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.roles import records_decisions
 from applications import audit
 from applications.facts import application_and_call, application_facts
 from applications.receipts import network_name
@@ -36,7 +37,6 @@ from notifications.services import notify
 from reviews.confidentiality import comments_for_applicant, redact_reviewers
 
 from .models import Body, Decision, Letter, LetterTemplate, Outcome
-from .rules import records_decisions
 
 logger = logging.getLogger(__name__)
 

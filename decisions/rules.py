@@ -7,21 +7,12 @@ their own letters (decisions.views_letters).
 
 import rules
 
+from accounts.roles import reads_decisions, records_decisions
 from applications.models import ApplicationState
 from reviews.rules import deliberates
 
 # The states in which an application can be decided on (or its decision changed).
 DECIDABLE = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
-
-
-@rules.predicate
-def records_decisions(user):
-    return user.has_perm("decisions.record_decisions")
-
-
-@rules.predicate
-def reads_decisions(user):
-    return user.has_perm("decisions.read_decisions")
 
 
 @rules.predicate

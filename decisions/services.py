@@ -15,6 +15,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import records_decisions
 from applications import audit
 from applications.models import ApplicationState, AuditSubject
 from applications.services import ApplicationError, locked, transition
@@ -24,7 +25,6 @@ from common.permissions import require
 
 from .budget import ZERO, call_budget, call_year, closing_year, funded_decisions, requested_amounts
 from .models import PROPOSABLE, Body, Decision, Envelope, Outcome
-from .rules import records_decisions
 
 DECIDE = "decisions.decide"  # the rule of decisions.rules: who records decisions
 

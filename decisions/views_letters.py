@@ -36,7 +36,7 @@ from .letters import (
 )
 from .models import Decision, Letter
 
-RECORD = "decisions.record_decisions"
+RECORD = "decisions.decide"  # who records decisions (decisions.rules)
 
 
 def staff_application_or_404(user, pk):

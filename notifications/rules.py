@@ -9,6 +9,8 @@ import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.roles import manages_deliveries
+
 from .models import Message
 
 
@@ -20,11 +22,6 @@ def is_recipient(user, message):
         and message.user_id is not None
         and message.user_id == user.id
     )
-
-
-@rules.predicate
-def manages_deliveries(user):
-    return user.has_perm("notifications.manage_deliveries")
 
 
 rules.add_perm("notifications.read_message", is_recipient)

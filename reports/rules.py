@@ -13,15 +13,10 @@ import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from applications.rules import is_programme_staff
+from accounts.roles import is_programme_staff, reads_decisions
 
 from .governance.readers import BUILT_FOR_READER, withheld_in, withholds_all_they_may_not_read
 from .models import Report
-
-
-@rules.predicate
-def reads_decisions(user):
-    return user.has_perm("decisions.read_decisions")
 
 
 @rules.predicate

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications.rules import is_programme_staff
+from accounts.roles import is_programme_staff
 from applications.views_files import private
 from calls.models import Call, Programme
 from decisions.budget import closing_year

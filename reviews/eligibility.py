@@ -5,9 +5,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_programme_staff
 from applications.facts import application_facts
 from applications.models import ApplicationState
-from applications.rules import is_programme_staff
 from applications.services import locked, transition
 from common.permissions import require
 from notifications.events import Event

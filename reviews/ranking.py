@@ -22,8 +22,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import is_programme_staff
 from applications.models import Application, ApplicationState, BudgetLine
-from applications.rules import is_programme_staff
 from calls.models import TieBreak
 
 from .conflicts import ReviewerFacts, conflicts, dossier_facts

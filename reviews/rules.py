@@ -12,8 +12,9 @@ import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.roles import is_council_member, is_programme_staff, is_reviewer
 from applications.models import ApplicationState
-from applications.rules import is_lead, is_programme_staff, moment_of
+from applications.rules import is_lead, moment_of
 
 from .conflicts import conflicts_between
 from .models import AssignmentState
@@ -21,16 +22,6 @@ from .queries import reviews_owed_by
 
 # An application whose reviews and consensus report exist to be read.
 UNDER_REVIEW = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
-
-
-@rules.predicate
-def is_council_member(user):
-    return user.has_perm("reviews.view_ranking")
-
-
-@rules.predicate
-def is_reviewer(user):
-    return user.has_perm("reviews.review_applications")
 
 
 @rules.predicate

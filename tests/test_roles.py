@@ -77,3 +77,30 @@ def test_administrator_opens_the_users_list(client, administrator):
     response = client.get("/admin/users/")
     assert response.status_code == 200
     assert administrator.email in response.content.decode()
+
+
+def test_only_the_roles_read_the_permissions_that_make_a_role():
+    """Rules and raw permissions cannot be confused: the permissions a role is made of (read by
+    accounts/roles.py) appear nowhere else, neither in code nor in templates; everything else
+    asks the rules (`reviews.see_ranking`, not `reviews.view_ranking`)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    roles = (root / "accounts" / "roles.py").read_text(encoding="utf-8")
+    made_of = set(re.findall(r'has_perm\("([a-z_]+\.[a-z_]+)"\)', roles))
+    assert "reviews.view_ranking" in made_of and len(made_of) == 6
+    found = []
+    for path in [*root.glob("*/**/*.py"), *root.glob("templates/**/*.html")]:
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "tests/", "accounts/")) or "/migrations/" in relative:
+            continue
+        text = path.read_text(encoding="utf-8")
+        found += [
+            f"{relative}: {name}"
+            for name in made_of
+            if f'"{name}"' in text or f"perms.{name}" in text
+        ]
+    assert found == []

@@ -13,8 +13,8 @@ it is closed to them from then on, and they ask for a new one. Conflicts change 
 report stays as it was built: only the reader's conflicts of now say whether it may be read.
 """
 
+from accounts.roles import is_programme_staff
 from applications.models import Application
-from applications.rules import is_programme_staff
 from reviews.ranking import withheld_from
 
 from ..models import ReportKind
