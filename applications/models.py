@@ -4,6 +4,7 @@ State changes go through applications.services, never through a view writing `st
 """
 
 from decimal import Decimal
+from enum import nonmember
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -24,6 +25,14 @@ class ApplicationState(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     DECIDED = "decided", _("Decided")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Sets of states, named once (enum.nonmember: not states of their own).
+    # Screened eligible: its reviews, ranking and decision exist to be read and changed.
+    under_review = nonmember(("eligible", "in_review", "decided"))
+    # Its eligibility can be judged, or judged again, until it goes to review.
+    screenable = nonmember(("submitted", "eligible", "ineligible"))
+    # Reviewers can be assigned to it.
+    reviewable = nonmember(("eligible", "in_review"))
 
 
 class ApplicationQuerySet(models.QuerySet):

@@ -11,13 +11,10 @@ from accounts.roles import reads_decisions, records_decisions
 from applications.models import ApplicationState
 from reviews.rules import deliberates
 
-# The states in which an application can be decided on (or its decision changed).
-DECIDABLE = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
-
 
 @rules.predicate
 def is_decidable(user, application):
-    return application.state in DECIDABLE
+    return application.state in ApplicationState.under_review
 
 
 @rules.predicate

@@ -26,7 +26,6 @@ from .errors import ReviewError
 from .facts import assignment_facts, assignments_context
 from .matching import Candidate, Dossier, match_score, plan_assignments
 from .models import (
-    ACTIVE_STATES,
     Assignment,
     AssignmentProposal,
     AssignmentState,
@@ -36,8 +35,6 @@ from .models import (
 )
 
 DEFAULT_DELAY = dt.timedelta(weeks=3)
-# Applications that can receive reviewers.
-REVIEWABLE = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW)
 
 State = AssignmentState
 # action: (states it may start from, state it leads to)
@@ -107,10 +104,12 @@ def dossiers_for(call, facts=None):
     """Every reviewable application of `call`, with what it lacks and who was already asked;
     `facts`, their dossier_facts, when the caller has them already."""
     applications = list(
-        Application.objects.filter(call=call, state__in=REVIEWABLE)
+        Application.objects.filter(call=call, state__in=ApplicationState.reviewable)
         .only("pk", "lead_id", "title", "keywords", "call_id")
         .prefetch_related("disciplines")
-        .annotate(active=Count("assignments", filter=Q(assignments__state__in=ACTIVE_STATES)))
+        .annotate(
+            active=Count("assignments", filter=Q(assignments__state__in=AssignmentState.active))
+        )
     )
     if facts is None or not set(facts) >= {application.pk for application in applications}:
         facts = dossier_facts(applications)
@@ -137,7 +136,9 @@ def propose_assignments(call, actor):
     """Plan the missing places of every reviewable application; saved for staff to approve.
     The team's claims are recorded first: those that count are conflicts; the others are shown
     beside the reviewers proposed, for staff to confirm or dismiss (reviews.claims)."""
-    reviewable = Application.objects.filter(call=call, state__in=REVIEWABLE).only("pk")
+    reviewable = Application.objects.filter(call=call, state__in=ApplicationState.reviewable).only(
+        "pk"
+    )
     facts = dossier_facts(reviewable)
     if record_claims(reviewable, actor, facts=facts):
         facts = dossier_facts(reviewable)
@@ -167,7 +168,7 @@ def apply_proposal(proposal, actor, now=None):
         # assignment or another proposal on them waits, and what follows reads them as they are.
         reviewable = list(
             Application.objects.select_for_update()
-            .filter(call=call, state__in=REVIEWABLE)
+            .filter(call=call, state__in=ApplicationState.reviewable)
             .order_by("pk")
             .only("pk")
         )
@@ -271,7 +272,7 @@ def assign_reviewer(application, reviewer, actor, due_at=None, now=None):
     with transaction.atomic():
         application = locked(application)
         call = application.call
-        if application.state not in REVIEWABLE:
+        if application.state not in ApplicationState.reviewable:
             raise ReviewError(
                 _("Only an eligible application can be given reviewers; this one is %(state)s.")
                 % {"state": application.get_state_display().lower()}

@@ -5,6 +5,7 @@ reviewing, deliberation), never through a view writing a field.
 """
 
 import secrets
+from enum import nonmember
 
 from django.conf import settings
 from django.db import models
@@ -124,14 +125,15 @@ class AssignmentState(models.TextChoices):
     RECUSED = "recused", _("Conflict of interest")
     CANCELLED = "cancelled", _("Cancelled")
 
-
-# An assignment in one of these states counts towards coverage and load.
-ACTIVE_STATES = (AssignmentState.PENDING, AssignmentState.ACCEPTED)
+    # Counts towards coverage and load (enum.nonmember: a set of states, not a state).
+    active = nonmember(("pending", "accepted"))
+    # Over for the reviewer: answered no, or ended.
+    past = nonmember(("declined", "recused", "cancelled"))
 
 
 class AssignmentQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(state__in=ACTIVE_STATES)
+        return self.filter(state__in=AssignmentState.active)
 
 
 class Assignment(models.Model):
@@ -174,7 +176,7 @@ class Assignment(models.Model):
 
     @property
     def is_active(self):
-        return self.state in ACTIVE_STATES
+        return self.state in AssignmentState.active
 
 
 class ConflictDeclaration(models.Model):

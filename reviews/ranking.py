@@ -28,7 +28,7 @@ from calls.models import TieBreak
 
 from .conflicts import ReviewerFacts, conflicts, dossier_facts
 from .models import (
-    ACTIVE_STATES,
+    AssignmentState,
     ConsensusScore,
     Review,
     ReviewScore,
@@ -37,7 +37,6 @@ from .models import (
 from .queries import reviews_owed_by
 from .scoring import threshold_failures
 
-RANKED_STATES = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 IN_CONFLICT = gettext_lazy("Withheld: conflict of interest")
 REVIEW_OWED = gettext_lazy("Withheld until your review of it is submitted")
@@ -105,13 +104,13 @@ def call_ranking(call, reader=None, withheld=None):
     )
     submitted = Q(assignments__review__state=ReviewState.SUBMITTED)
     applications = (
-        Application.objects.filter(call=call, state__in=RANKED_STATES)
+        Application.objects.filter(call=call, state__in=ApplicationState.under_review)
         .select_related("lead", "consensus", "reply")
         .annotate(
             done=Count("assignments", filter=submitted),
             expected=Count(
                 "assignments",
-                filter=Q(assignments__state__in=ACTIVE_STATES) | submitted,
+                filter=Q(assignments__state__in=AssignmentState.active) | submitted,
             ),
             mean=Avg("assignments__review__weighted_score", filter=submitted),
             requested=Coalesce(

@@ -20,9 +20,6 @@ from .conflicts import conflicts_between
 from .models import AssignmentState
 from .queries import reviews_owed_by
 
-# An application whose reviews and consensus report exist to be read.
-UNDER_REVIEW = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
-
 
 @rules.predicate
 def is_assignee(user, assignment):
@@ -66,16 +63,12 @@ def reviews_accepted_dossier(user, application):
 
 @rules.predicate
 def is_under_review(user, application):
-    return application.state in UNDER_REVIEW
-
-
-# An application whose eligibility can be judged (again, until it goes to review).
-SCREENABLE = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE)
+    return application.state in ApplicationState.under_review
 
 
 @rules.predicate
 def is_screenable(user, application):
-    return application.state in SCREENABLE
+    return application.state in ApplicationState.screenable
 
 
 @rules.predicate

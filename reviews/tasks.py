@@ -14,7 +14,7 @@ from notifications.services import notify
 
 from .deliberation import open_reply_phases
 from .facts import assignments_context
-from .models import ACTIVE_STATES, Assignment, ReviewerProfile, ReviewState
+from .models import Assignment, AssignmentState, ReviewerProfile, ReviewState
 
 DUE_SOON = dt.timedelta(days=3)
 ONCE_A_DAY = dt.timedelta(days=1)
@@ -25,7 +25,7 @@ def reminders_due(now):
     of reviewers not reminded in the last day."""
     assignments = (
         Assignment.objects.filter(
-            state__in=ACTIVE_STATES,
+            state__in=AssignmentState.active,
             due_at__lte=now + DUE_SOON,
             application__state=ApplicationState.IN_REVIEW,
         )

@@ -16,12 +16,11 @@ from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Application
+from applications.models import Application, ApplicationState
 from calls.models import Call
 
 from . import matching
 from .assignments import (
-    REVIEWABLE,
     apply_proposal,
     assign_reviewer,
     call_loads,
@@ -130,7 +129,7 @@ def assignment_board(call, actor=None):
     The facts of the dossiers and the people are read once, for the claims and for the page;
     when no claim is new (every visit but the first), nothing is locked or written."""
     applications = list(
-        with_accounts(Application.objects.filter(call=call, state__in=REVIEWABLE))
+        with_accounts(Application.objects.filter(call=call, state__in=ApplicationState.reviewable))
         .prefetch_related(
             Prefetch(
                 "assignments",

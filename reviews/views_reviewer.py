@@ -46,7 +46,6 @@ from .rules import assignment_or_404
 
 ANSWER = "reviews.answer_assignment"
 OPEN = "reviews.open_dossier"
-PAST_STATES = (AssignmentState.DECLINED, AssignmentState.RECUSED, AssignmentState.CANCELLED)
 
 
 def reviewer_or_404(request):

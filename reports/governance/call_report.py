@@ -27,7 +27,6 @@ from reviews.models import Assignment, AssignmentState, ConflictDeclaration
 from reviews.ranking import call_ranking, tie_break_rule
 
 from .queries import (
-    ELIGIBLE_STATES,
     RECEIVED,
     ZERO,
     criterion_means,
@@ -143,7 +142,7 @@ def summary(received, rows, decisions, requested, hidden=frozenset()):
     funded = [d for d in decisions.values() if d.outcome == Outcome.FUNDED]
     return {
         "received": len(received),
-        "eligible": sum(states[state] for state in ELIGIBLE_STATES),
+        "eligible": sum(states[state] for state in ApplicationState.under_review),
         "ineligible": states[ApplicationState.INELIGIBLE],
         "withdrawn": states[ApplicationState.WITHDRAWN],
         "reviewed": sum(1 for row in rows if row.done),
@@ -167,7 +166,7 @@ def institution_lines(received, decisions, requested, institutions):
         name = institutions.get(application.pk) or _("Institution not given")
         line = lines.setdefault(name, InstitutionLine(name))
         line.received += 1
-        line.eligible += application.state in ELIGIBLE_STATES
+        line.eligible += application.state in ApplicationState.under_review
         line.requested += requested.get(application.pk, ZERO)
         decision = decisions.get(application.pk)
         if decision is not None and decision.outcome == Outcome.FUNDED:
@@ -230,7 +229,9 @@ def council_recusals(call):
     (the lead or a member who joined, a claim of the team counted or confirmed, excluded by the
     applicant, conflict declared: reviews.conflicts)."""
     applications = list(
-        Application.objects.filter(call=call, state__in=ELIGIBLE_STATES).order_by("pk")
+        Application.objects.filter(call=call, state__in=ApplicationState.under_review).order_by(
+            "pk"
+        )
     )
     if not applications:
         return []

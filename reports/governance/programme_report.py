@@ -10,14 +10,14 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from applications.models import Application, BudgetLine
+from applications.models import Application, ApplicationState, BudgetLine
 from calls.models import Call, CallKind
 from decisions.budget import closing_year, programme_year_budget, programme_year_budgets
 from decisions.models import Outcome
 
 from .charts import bar_chart
 from .formatting import money as format_money
-from .queries import ELIGIBLE_STATES, RECEIVED, ZERO, lead_institutions, requested_amounts, share
+from .queries import RECEIVED, ZERO, lead_institutions, requested_amounts, share
 
 PARIS = ZoneInfo("Europe/Paris")
 TOP_INSTITUTIONS = 15
@@ -41,7 +41,7 @@ class Figures:
 
     def add(self, application, requested):
         self.received += 1
-        self.eligible += application["state"] in ELIGIBLE_STATES
+        self.eligible += application["state"] in ApplicationState.under_review
         self.requested += requested
         if application["decision__outcome"] == Outcome.FUNDED:
             self.funded += 1
@@ -140,7 +140,7 @@ def programme_lines(year):
         .values("call__programme")
         .annotate(
             received=Count("pk"),
-            eligible=Count("pk", filter=Q(state__in=ELIGIBLE_STATES)),
+            eligible=Count("pk", filter=Q(state__in=ApplicationState.under_review)),
             funded=Count("pk", filter=Q(decision__outcome=Outcome.FUNDED)),
         )
     }

@@ -16,7 +16,6 @@ ZERO = Decimal("0.00")
 
 # Received: submitted at least once and not taken back to a draft by staff since.
 RECEIVED = Q(submitted_at__isnull=False) & ~Q(state=ApplicationState.DRAFT)
-ELIGIBLE_STATES = (ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW, ApplicationState.DECIDED)
 
 
 def lead_institutions(applications):
