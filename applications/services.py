@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call, CallPhase
+from common.errors import Refused
 from common.permissions import require
 
 from .facts import application_facts
@@ -44,7 +45,7 @@ TRANSITIONS = {
 }
 
 
-class ApplicationError(Exception):
+class ApplicationError(Refused):
     """A refused action, with a message for the user."""
 
 
@@ -56,8 +57,7 @@ class SubmissionRefused(ApplicationError):
     """Submission rules not met; `problems` maps a field ("answers.<id>", "team"...) to messages."""
 
     def __init__(self, problems):
-        super().__init__(_("The application cannot be submitted yet."))
-        self.problems = problems
+        super().__init__(_("The application cannot be submitted yet."), problems)
 
     @classmethod
     def of(cls, message):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.facts import person_facts
 from calls.facts import call_facts
+from common.errors import Refused
 from common.permissions import require
 
 from . import audit
@@ -46,7 +47,7 @@ from .rules import is_lead
 VALID_FOR = dt.timedelta(days=30)
 
 
-class TeamInvitationError(Exception):
+class TeamInvitationError(Refused):
     """A refused invitation, acceptance or refusal, with a message for the person."""
 
 

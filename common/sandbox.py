@@ -25,6 +25,7 @@ from django.template.defaulttags import ForNode, IfNode, do_for, do_if
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from .errors import Refused
 from .formats import money
 
 TAGS = ("if", "for")
@@ -73,13 +74,12 @@ FORLOOP = {
 CONSTANTS = {"True": True, "False": False, "None": None}
 
 
-class TemplateRefused(ValueError):
-    """A template uses something the sandbox does not allow; `problems` says what, for the
+class TemplateRefused(Refused, ValueError):
+    """A template uses something the sandbox does not allow; `problems` lists what, for the
     person who wrote it."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__(" ".join(self.problems))
+        super().__init__(problems=list(problems))
 
 
 # Plain values

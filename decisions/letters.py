@@ -29,6 +29,7 @@ from applications.facts import application_and_call, application_facts
 from applications.receipts import network_name
 from calls.facts import call_facts
 from common import sandbox
+from common.errors import Refused
 from common.formats import PARIS, euros_with_cents
 from common.permissions import require
 from notifications.events import Event
@@ -67,7 +68,7 @@ VARIABLES = (
 )
 
 
-class LetterError(Exception):
+class LetterError(Refused):
     """A letter cannot be written or sent; the message is for the user."""
 
 

@@ -20,6 +20,7 @@ from applications import audit
 from applications.models import ApplicationState, AuditSubject
 from applications.services import ApplicationError, locked, transition
 from calls.models import Call
+from common.errors import Refused
 from common.formats import euros
 from common.permissions import require
 
@@ -31,7 +32,7 @@ DECIDE = "decisions.decide"  # the rule of decisions.rules: who records decision
 # Applications a proposal or decision may concern.
 
 
-class DecisionError(Exception):
+class DecisionError(Refused):
     """A refused decision, with a message for the user."""
 
 

@@ -15,6 +15,7 @@ from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.errors import Refused
 from common.sandbox import plain, shape_problems
 
 from .events import ACCOUNT, REVIEWER_IDENTITY, RULES, Audience, Event, is_mandatory
@@ -26,11 +27,11 @@ from .sealing import placeholder, seal
 logger = logging.getLogger(__name__)
 
 
-class PreferenceRefused(Exception):
+class PreferenceRefused(Refused):
     """A mandatory kind of message cannot be turned off or deferred."""
 
 
-class ResendRefused(Exception):
+class ResendRefused(Refused):
     """The message cannot be sent again; the text says why, for the person who asked."""
 
 

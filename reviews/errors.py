@@ -1,6 +1,5 @@
-class ReviewError(Exception):
-    """A refused action, with a message for the user; `problems` maps fields to messages."""
+from common.errors import Refused
 
-    def __init__(self, message, problems=None):
-        super().__init__(message)
-        self.problems = problems or {}
+
+class ReviewError(Refused):
+    """A refused action, with a message for the user; `problems` maps fields to messages."""

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from applications.receipts import network_name
+from common.errors import Refused
 
 from .call_report import call_report_context
 from .dossier_book import dossier_book_context
@@ -21,7 +22,7 @@ TEMPLATES = {
 }
 
 
-class ReportSubjectMissing(ValueError):
+class ReportSubjectMissing(Refused, ValueError):
     """A call report without a call, a programme report without a year."""
 
 
