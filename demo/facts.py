@@ -1,4 +1,5 @@
-"""The demo's source of truth: demo/network.yaml, read once per run."""
+"""The demo's source of truth: demo/network.yaml (the network's facts), people.yaml,
+applications.yaml and reviews.yaml (the demo's content), read once per run."""
 
 import datetime as dt
 import uuid
@@ -18,6 +19,11 @@ BLOCK_NAMESPACE = uuid.UUID("5d1f3c1e-6a51-4c41-9c2a-0a7f2f0e6c11")
 def load_network(path=NETWORK_FILE):
     with open(path, encoding="utf-8") as stream:
         return yaml.safe_load(stream)
+
+
+def load_demo_file(name):
+    """One of the demo's YAML files, beside this module."""
+    return load_network(NETWORK_FILE.with_name(name))
 
 
 def block_id(*parts) -> str:

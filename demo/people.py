@@ -11,6 +11,8 @@ from accounts.encryption import decrypt
 from accounts.models import Institution, User
 from accounts.roles import Role
 
+from .facts import load_demo_file
+
 # For the demo only: every demo account shares this password. Never load the demo in production.
 DEMO_PASSWORD = "demo-collex-2026"
 # A fixed salt makes the demo password's hash the same on every run, so that a second run can
@@ -21,65 +23,34 @@ DEMO_SALT = "collexdemo2026"
 # their password; the demo's share this published key (base32, as authenticator apps take it).
 DEMO_TOTP_SECRET = "COLLEXPERSEEDEMOTOTPSECRETFORALL"
 
-DEMO_USERS = [
-    {
-        "email": "admin@example.org",
-        "first_name": "Alice",
-        "last_name": "Administratrice",
-        "role": Role.ADMINISTRATOR,
-        "is_staff": True,
-        "is_superuser": True,
-        "institution": "Persée",
-        "totp": True,
-    },
-    {
-        "email": "gestion@example.org",
-        "first_name": "Gabriel",
-        "last_name": "Gestionnaire",
-        "role": Role.PROGRAMME_MANAGER,
-        "is_staff": True,
-        "institution": "Persée",
-        "totp": True,
-    },
-    {
-        "email": "expert1@example.org",
-        "first_name": "Élise",
-        "last_name": "Experte",
-        "role": Role.REVIEWER,
-        "institution": "Centre national de la recherche scientifique",
-    },
-    {
-        "email": "expert2@example.org",
-        "first_name": "Étienne",
-        "last_name": "Expert",
-        "role": Role.REVIEWER,
-        "institution": "Université de Strasbourg",
-        "language": "en",
-    },
-    {
-        "email": "conseil@example.org",
-        "first_name": "Claire",
-        "last_name": "Conseillère",
-        "role": Role.COUNCIL_MEMBER,
-        "institution": "Bibliothèque nationale de France",
-        "totp": True,
-    },
-    {
-        "email": "porteuse@example.org",
-        "first_name": "Paule",
-        "last_name": "Porteuse",
-        "role": None,
-        "institution": "Sorbonne Université",
-    },
-    {
-        "email": "porteur@example.org",
-        "first_name": "Pierre",
-        "last_name": "Porteur",
-        "role": None,
-        "institution": "Université de Lille",
-        "language": "en",
-    },
-]
+DOMAIN = "example.org"
+
+
+def load_people():
+    """Everyone in the demo (people.yaml) by key, with the address the key makes and the Role
+    of their group (None for applicants and team members)."""
+    people = load_demo_file("people.yaml")["people"]
+    for key, person in people.items():
+        person["key"] = key
+        person["email"] = f"{key}@{DOMAIN}"
+        person["role"] = Role[person["role"].upper()] if person.get("role") else None
+    return people
+
+
+PEOPLE = load_people()
+# The demo accounts load_demo prints, one or two per role.
+DEMO_USERS = [person for person in PEOPLE.values() if person.get("account") == "listed"]
+
+
+def email_of(key):
+    return PEOPLE[key]["email"]
+
+
+def quiet_accounts(keys):
+    """The accounts that sign in without being printed, among the people of `keys`, each once,
+    in that order: the leads and reviewers of the demo's applications who are not demo
+    accounts."""
+    return [PEOPLE[key] for key in dict.fromkeys(keys) if PEOPLE[key].get("account") == "quiet"]
 
 
 def demo_password_hash():

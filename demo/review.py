@@ -25,18 +25,9 @@ from reviews.eligibility import screen_application
 from reviews.models import ClaimState, ReviewerProfile, TeamClaim
 from reviews.reviewing import save_review, submit_review
 
-from .dossiers import (
-    APPLICATIONS,
-    ELIGIBILITY_CHECKS,
-    EXTRA_APPLICANTS,
-    REPLY_CLOSES_IN_DAYS,
-    REPLY_OPENS_IN_DAYS,
-    REVIEW_SETTINGS,
-    REVIEWER_PROFILES,
-    REVIEWS_DUE_IN_DAYS,
-)
+from .dossiers import dossiers, leads_and_reviewers, review_settings
 from .facts import block_id, paris_day_at
-from .people import load_demo_users
+from .people import PEOPLE, email_of, load_demo_users, quiet_accounts
 from .publishing import publish
 
 REVIEW_CALL = "incubateur-archives-du-web"
@@ -59,12 +50,12 @@ def load_disciplines(facts):
     return {discipline.code: discipline for discipline in Discipline.objects.all()}
 
 
-def load_reviewer_profiles(disciplines):
-    """The demo reviewers' expertise, languages and maximum load."""
-    for email, facts in REVIEWER_PROFILES.items():
-        user = User.objects.get(email=email)
+def load_reviewer_profiles(disciplines, keys):
+    """The expertise, languages and maximum load of the reviewers of `keys` (people.yaml)."""
+    for key in keys:
+        facts = PEOPLE[key]["reviewer"]
         profile, _created = ReviewerProfile.objects.update_or_create(
-            user=user,
+            user=User.objects.get(email=email_of(key)),
             defaults={
                 "kind": facts["kind"],
                 "keywords": facts["keywords"],
@@ -78,33 +69,34 @@ def load_reviewer_profiles(disciplines):
 def load_review_stage(facts, password_hash, now):
     """Disciplines, reviewer profiles, the review settings of the incubator call and, once, its
     applications in every state of review. Returns the call. Call inside transaction.atomic."""
+    settings = review_settings(REVIEW_CALL)
     disciplines = load_disciplines(facts["disciplines"])
-    load_reviewer_profiles(disciplines)
-    load_demo_users(password_hash, EXTRA_APPLICANTS)
+    load_reviewer_profiles(disciplines, settings["reviewers"])
+    load_demo_users(password_hash, quiet_accounts(leads_and_reviewers(REVIEW_CALL)))
     call = Call.objects.get(slug=REVIEW_CALL)
-    set_review_settings(call, now)
+    set_review_settings(call, settings, now)
     if not call.applications.exists():
-        play_review(call, disciplines, now)
+        play_review(call, settings["reviewers"], disciplines, now)
     return call
 
 
-def set_review_settings(call, now):
+def set_review_settings(call, settings, now):
     """What staff set in the admin before screening, with a reply phase."""
-    call.reply_opens_at = paris_day_at(REPLY_OPENS_IN_DAYS, 9, now)
-    call.reply_closes_at = paris_day_at(REPLY_CLOSES_IN_DAYS, 18, now)
-    save_review_settings(call, REVIEW_SETTINGS, ELIGIBILITY_CHECKS, REVIEWS_DUE_IN_DAYS, now)
+    call.reply_opens_at = paris_day_at(settings["reply_opens_in_days"], 9, now)
+    call.reply_closes_at = paris_day_at(settings["reply_closes_in_days"], 18, now)
+    save_review_settings(call, settings, now)
 
 
-def save_review_settings(call, settings, checklist, due_in_days, now):
-    """A call's review settings, due date and eligibility checklist, saved and published like
-    any change staff make to the call in the admin."""
-    for name, value in settings.items():
+def save_review_settings(call, settings, now):
+    """A call's review settings (reviews.yaml), due date and eligibility checklist, saved and
+    published like any change staff make to the call in the admin."""
+    for name, value in settings["settings"].items():
         setattr(call, name, Decimal(value) if isinstance(value, str) else value)
-    call.reviews_due_at = paris_day_at(due_in_days, 18, now)
+    call.reviews_due_at = paris_day_at(settings["reviews_due_in_days"], 18, now)
     # Rows reused by label, so that screenings keep pointing at the same checklist points.
     existing = {check.label_fr: check for check in call.eligibility_checks.all()}
     checks = []
-    for position, facts in enumerate(checklist):
+    for position, facts in enumerate(settings["eligibility_checks"]):
         check = existing.get(facts["fr"]) or EligibilityCheck(label_fr=facts["fr"])
         check.label_en = facts["en"]
         check.sort_order = position
@@ -115,35 +107,44 @@ def save_review_settings(call, settings, checklist, due_in_days, now):
     publish(call)
 
 
-def play_review(call, disciplines, now):
+def play_review(call, reviewer_keys, disciplines, now):
     """Four applications submitted before the deadline, screened, assigned and reviewed."""
-    emails = {MANAGER, *REVIEWER_PROFILES, *(facts["lead"] for facts in APPLICATIONS)}
-    people = {
-        user.email: user
-        for user in User.objects.filter(email__in=emails).select_related("institution")
-    }
+    played = dossiers(REVIEW_CALL)
+    reviewers = [email_of(key) for key in reviewer_keys]
+    people = accounts_of([MANAGER, *reviewers, *(facts["lead"] for facts in played)])
     manager = people[MANAGER]
-    applications = [
-        apply(call, people[facts["lead"]], facts, disciplines) for facts in APPLICATIONS
-    ]
+    applications = [apply(call, people[facts["lead"]], facts, disciplines) for facts in played]
     checks = list(call.eligibility_checks.values_list("pk", flat=True))
-    for application, facts in zip(applications, APPLICATIONS, strict=True):
-        screening = facts["screening"]
-        screen_application(
-            application,
-            manager,
-            checks=dict(zip(checks, screening["met"], strict=True)),
-            eligible=all(screening["met"]),
-            reason=screening.get("reason", ""),
-        )
+    for application, facts in zip(applications, played, strict=True):
+        screen(application, facts, checks, manager)
     criteria = list(call.criteria.all())
-    for application, facts in zip(applications, APPLICATIONS, strict=True):
-        if all(facts["screening"]["met"]):
-            review(application, facts, criteria, people, manager, now)
+    for application, facts in zip(applications, played, strict=True):
+        if application.screening.eligible:
+            review_by = [people[email] for email in reviewers]
+            review(application, facts, criteria, review_by, manager, now)
     open_reply_phases(now)  # what the beat schedule does: each lead in review is told, once
-    for application, facts in zip(applications, APPLICATIONS, strict=True):
+    for application, facts in zip(applications, played, strict=True):
         if facts.get("reply"):
             save_reply(application, application.lead, facts["reply"], now)
+
+
+def accounts_of(emails):
+    """The accounts of `emails`, by e-mail, with their institutions."""
+    users = User.objects.filter(email__in=set(emails)).select_related("institution")
+    return {user.email: user for user in users}
+
+
+def screen(application, facts, checks, manager):
+    """Staff's screening: every check met unless the dossier says otherwise (reviews.yaml)."""
+    screening = facts.get("screening", {})
+    met = screening.get("met", [True] * len(checks))
+    screen_application(
+        application,
+        manager,
+        checks=dict(zip(checks, met, strict=True)),
+        eligible=all(met),
+        reason=screening.get("reason", ""),
+    )
 
 
 def apply(call, lead, facts, disciplines):
@@ -163,23 +164,15 @@ def apply(call, lead, facts, disciplines):
         disciplines=[disciplines[code] for code in facts["disciplines"]],
         team=[
             {
-                "name": name,
-                "email": email,
-                "institution_id": institutions[institution],
-                "role": role,
-                "is_lead": is_lead,
+                "name": row["name"],
+                "email": row["email"],
+                "institution_id": institutions[row["institution"]],
+                "role": row["role"],
+                "is_lead": row["is_lead"],
             }
-            for name, email, institution, role, is_lead in facts["team"]
+            for row in facts["team"]
         ],
-        budget=[
-            {
-                "category": category,
-                "description": description,
-                "amount_requested": Decimal(requested),
-                "cofunding": Decimal(cofunding),
-            }
-            for category, description, requested, cofunding in facts["budget"]
-        ],
+        budget=facts["budget"],
     )
     letter = SimpleUploadedFile(
         "lettre-de-soutien.pdf", support_letter(lead, facts["title"]), "application/pdf"
@@ -258,32 +251,32 @@ def text_pdf(lines):
     return bytes(pdf)
 
 
-def review(application, facts, criteria, people, manager, now):
+def review(application, facts, criteria, reviewers, manager, now):
     """Staff assign the demo reviewers without a conflict; they answer and review. The team's
     rows and the lead's profile name reviewers (reviews.claims): the manager, who knows them,
     confirms each claim."""
     record_claims([application], manager)
     for claim in TeamClaim.objects.filter(application=application, state=ClaimState.PENDING):
         rule_on_claim(claim, manager, confirm=True, now=now)
-    reviewers = [people[email] for email in REVIEWER_PROFILES]
     for reviewer in reviewers:
         if conflicts_between(reviewer, application):
             continue
         assignment = assign_reviewer(application, reviewer, manager, now=now)
-        if reviewer.email in facts.get("pending", ()):
+        if reviewer.email in facts["pending"]:
             continue
         accept_assignment(assignment, reviewer)
-        if reviewer.email in facts.get("reviews", {}):
+        if reviewer.email in facts["reviews"]:
             submit_review(
                 assignment, reviewer, review_data(facts["reviews"][reviewer.email], criteria)
             )
-        elif reviewer.email in facts.get("drafts", {}):
+        elif reviewer.email in facts["drafts"]:
             save_review(
                 assignment, reviewer, review_data(facts["drafts"][reviewer.email], criteria)
             )
     consensus = facts.get("consensus")
     if consensus:
-        set_rapporteur(application, people[consensus["rapporteur"]], manager)
+        rapporteur = next(user for user in reviewers if user.email == consensus["rapporteur"])
+        set_rapporteur(application, rapporteur, manager)
         save_consensus(
             application, manager, review_data(consensus, criteria), finalise=True, now=now
         )

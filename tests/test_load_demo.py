@@ -1,12 +1,20 @@
-"""The demo command: what it loads, that a second run changes nothing, that its accounts work."""
+"""The demo command: what it loads, that a second run changes nothing, that its accounts work.
 
+The demo is loaded once for the module (a few seconds), in a transaction rolled back at the end;
+each test runs in a savepoint inside it, as pytest-django's django_db does, and reads it. Only
+the second run and the large size load again, in their own tests."""
+
+from dataclasses import dataclass
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
+from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import Revision, Site
 
@@ -15,10 +23,11 @@ from accounts.roles import Role
 from applications.models import Application, ApplicationState, Attachment, Submission
 from calls.models import Call, CallCriterion, CallPhase, Programme
 from cms.models import HomePage, NetworkSettings, StandardPage
-from demo.decisions import DECIDED_APPLICATIONS, DECIDED_PEOPLE
-from demo.dossiers import APPLICATIONS, EXTRA_APPLICANTS
+from decisions.models import Decision
+from demo.decisions import DECIDED_APPLICATIONS, DECIDED_CALL, DECIDED_PEOPLE
+from demo.dossiers import dossiers, leads_and_reviewers
 from demo.facts import load_network
-from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
+from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, quiet_accounts
 from demo.review import REVIEW_CALL
 from reviews.conflicts import conflicts_between
 from reviews.models import (
@@ -37,12 +46,37 @@ pytestmark = pytest.mark.django_db
 
 FACTS = load_network()
 QUESTION_KINDS = {"section", "text", "long_text", "choice", "number", "date", "file"}
+APPLICATIONS = dossiers(REVIEW_CALL)
+EXTRA_APPLICANTS = quiet_accounts(leads_and_reviewers(REVIEW_CALL))
 
 
 def load_demo(*args):
     out = StringIO()
     call_command("load_demo", *args, stdout=out)
     return out.getvalue()
+
+
+@dataclass
+class LoadedDemo:
+    output: str  # what load_demo printed
+    emails: list  # the e-mails sent while it loaded, its on-commit callbacks run
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module's tests and rolled back after the last one."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # As a test case's own transaction: the tests' savepoints nest in it.
+        outer._from_testcase = True
+        with outer:
+            kept, mail.outbox = getattr(mail, "outbox", []), []
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                output = load_demo()
+            loaded = LoadedDemo(output, mail.outbox)
+            mail.outbox = kept
+            yield loaded
+            transaction.set_rollback(True)
 
 
 def snapshot():
@@ -73,8 +107,7 @@ def counts(queryset, field):
     return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by(field))
 
 
-def test_a_second_run_changes_nothing():
-    load_demo()
+def test_a_second_run_changes_nothing(demo):
     first = snapshot()
 
     load_demo()
@@ -87,8 +120,8 @@ def test_a_second_run_changes_nothing():
     assert first["programmes"] == [programme["code"] for programme in FACTS["programmes"]]
 
 
-def test_demo_accounts_sign_in_at_once_with_their_roles(client):
-    output = load_demo()
+def test_demo_accounts_sign_in_at_once_with_their_roles(client, demo):
+    output = demo.output
 
     assert DEMO_PASSWORD in output
     assert DEMO_TOTP_SECRET in output and "manage.py demo_totp gestion@example.org" in output
@@ -118,9 +151,7 @@ def test_demo_accounts_sign_in_at_once_with_their_roles(client):
         assert EmailAddress.objects.get(email=facts["email"]).verified
 
 
-def test_demo_calls_are_live_in_the_phase_the_file_gives():
-    load_demo()
-
+def test_demo_calls_are_live_in_the_phase_the_file_gives(demo):
     for spec in FACTS["example_calls"]:
         call = Call.objects.get(slug=spec["slug"])
         if spec["opens_in_days"] > 0:
@@ -140,9 +171,7 @@ def test_demo_calls_are_live_in_the_phase_the_file_gives():
         )
 
 
-def test_demo_calls_have_criteria_a_form_a_faq_and_the_call_text():
-    load_demo()
-
+def test_demo_calls_have_criteria_a_form_a_faq_and_the_call_text(demo):
     for call in Call.objects.all():
         criteria = list(call.criteria.all())
         assert 3 <= len(criteria) <= 5
@@ -154,9 +183,7 @@ def test_demo_calls_have_criteria_a_form_a_faq_and_the_call_text():
             assert pdf.read(5) == b"%PDF-"
 
 
-def test_the_site_shows_the_network_its_pages_and_institutions():
-    load_demo()
-
+def test_the_site_shows_the_network_its_pages_and_institutions(demo):
     site = Site.objects.get(is_default_site=True)
     settings = NetworkSettings.for_site(site)
     assert settings.name == FACTS["network"]["name"]
@@ -176,7 +203,7 @@ def test_the_site_shows_the_network_its_pages_and_institutions():
     assert operators.count() == len(FACTS["operators"])
 
 
-def test_the_large_size_adds_calls_applicants_and_reviewers_once():
+def test_the_large_size_adds_calls_applicants_and_reviewers_once(demo):
     load_demo("--size", "large")
     load_demo("--size", "large")
 
@@ -201,11 +228,8 @@ def test_the_large_size_adds_calls_applicants_and_reviewers_once():
     assert Application.objects.count() == len(APPLICATIONS) + len(DECIDED_APPLICATIONS)
 
 
-def test_the_incubator_call_is_in_review_with_every_state_on_show(
-    django_capture_on_commit_callbacks, mailoutbox
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        output = load_demo()
+def test_the_incubator_call_is_in_review_with_every_state_on_show(demo):
+    output = demo.output
 
     call = Call.objects.get(slug=REVIEW_CALL)
     assert call.phase == CallPhase.CLOSED
@@ -276,6 +300,52 @@ def test_the_incubator_call_is_in_review_with_every_state_on_show(
     # With the decided call's 7 applications, 14 assignments and 14 submitted reviews.
     assert "11 applications, 19 reviewer assignments, 18 reviews (17 submitted)" in output
     # Leads, reviewers and staff were told, as the services tell them; only demo addresses.
-    recipients = {address for message in mailoutbox for address in message.to}
+    recipients = {address for message in demo.emails for address in message.to}
     assert {"porteuse@example.org", "expert1@example.org", "gestion@example.org"} <= recipients
     assert all(address.endswith("@example.org") for address in recipients)
+
+
+def test_key_figures_of_the_demo(demo):
+    """What the demo shows, in figures: moving its data between files must not change them."""
+    by_state = Application.objects.values_list("call__slug", "state").annotate(n=Count("pk"))
+    assert sorted(by_state.order_by()) == [
+        (DECIDED_CALL, ApplicationState.DECIDED, 7),
+        (REVIEW_CALL, ApplicationState.IN_REVIEW, 3),
+        (REVIEW_CALL, ApplicationState.INELIGIBLE, 1),
+    ]
+    assert counts(Assignment.objects, "state") == {
+        AssignmentState.ACCEPTED: 18,
+        AssignmentState.PENDING: 1,
+    }
+    assert counts(Review.objects, "state") == {ReviewState.DRAFT: 1, ReviewState.SUBMITTED: 17}
+    assert counts(Decision.objects, "outcome") == {"funded": 4, "rejected": 1, "reserve": 2}
+    assert sorted(User.objects.values_list("email", flat=True)) == [
+        f"{name}@example.org"
+        for name in [
+            "admin",
+            "antoine.mercier",
+            "conseil",
+            "expert1",
+            "expert2",
+            "gestion",
+            "hugo.lambert",
+            "ines.moreau",
+            "louise.girard",
+            "lucie.fabre",
+            "marc.schneider",
+            "mathilde.roux",
+            "porteur",
+            "porteuse",
+            "yasmina.haddad",
+        ]
+    ]
+    listed = [line.split() for line in demo.output.splitlines() if "@example.org  " in line]
+    assert listed == [
+        ["admin@example.org", "Administrators"],
+        ["gestion@example.org", "Programme", "managers"],
+        ["expert1@example.org", "Reviewers"],
+        ["expert2@example.org", "Reviewers"],
+        ["conseil@example.org", "Council", "members"],
+        ["porteuse@example.org", "Applicant"],
+        ["porteur@example.org", "Applicant"],
+    ]
