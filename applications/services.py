@@ -1,6 +1,7 @@
-"""Everything that changes an application. Each state change is one function that locks the row,
-checks who and when, saves with update_fields, writes the audit entry and queues the messages,
-in one transaction. Views call these functions; they never write `state` themselves.
+"""Everything that changes an application. Its allowed moves are the table APPLICATION below;
+each state change is a function over common.transitions.perform, which locks the row, checks who
+and when, saves with update_fields, writes the audit entry and queues the messages, in one
+transaction. Views call these functions; they never write `state` themselves.
 """
 
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from calls.models import Call, CallPhase
 from common.errors import Refused
 from common.permissions import require
+from common.transitions import Move, Workflow, check, perform
 
 from .facts import application_facts
 from .models import (
@@ -30,19 +32,6 @@ from .snapshot import build_snapshot, fingerprint
 from .validation import paris, submission_problems
 
 State = ApplicationState
-
-# action: (states it may start from, state it leads to)
-TRANSITIONS = {
-    "submit": ({State.DRAFT}, State.SUBMITTED),
-    "withdraw": ({State.DRAFT, State.SUBMITTED}, State.WITHDRAWN),
-    "reopen": ({State.SUBMITTED}, State.DRAFT),
-    # Eligibility screening and review (reviews.eligibility, reviews.assignments).
-    "mark_eligible": ({State.SUBMITTED, State.INELIGIBLE}, State.ELIGIBLE),
-    "mark_ineligible": ({State.SUBMITTED, State.ELIGIBLE}, State.INELIGIBLE),
-    "start_review": ({State.ELIGIBLE}, State.IN_REVIEW),
-    # The deciding body's decision (decisions.services).
-    "decide": ({State.ELIGIBLE, State.IN_REVIEW}, State.DECIDED),
-}
 
 
 class ApplicationError(Refused):
@@ -66,7 +55,18 @@ class SubmissionRefused(ApplicationError):
 
 
 def why_not_submittable(application, user):
-    """Why `user` may not submit the draft `application` at the moment it is judged at."""
+    """Why `user` may not submit `application` at the moment it is judged at: a plain refusal
+    when it is no longer a draft, else a refusal shown at the top of its page."""
+    if application.state != State.DRAFT:
+        return ApplicationError(
+            _("This application was already submitted.")
+            if application.state == State.SUBMITTED
+            else _("Only a draft can be submitted.")
+        )
+    return SubmissionRefused.of(_why_not_submittable(application, user))
+
+
+def _why_not_submittable(application, user):
     if not is_lead(user, application):
         return _("Only the lead applicant can submit.")
     call = application.call
@@ -78,17 +78,9 @@ def why_not_submittable(application, user):
     ) % {"deadline": paris(call.closes_at)}
 
 
-def transition(application, actor, action, reason="", extra_fields=()):
-    """Move a locked application along TRANSITIONS and record it. Call inside transaction.atomic."""
-    sources, target = TRANSITIONS[action]
-    if application.state not in sources:
-        raise ApplicationError(REFUSED[action] % {"state": application.get_state_display().lower()})
-    previous = application.state
-    application.state = target
-    application.version = F("version") + 1
-    application.save(update_fields=["state", "version", "updated_at", *extra_fields])
-    application.refresh_from_db(fields=["version"])
-    ApplicationEvent.objects.create(
+def record_move(application, actor, action, previous, target, reason):
+    """An application's own move, in its audit trail."""
+    return ApplicationEvent.objects.create(
         application=application,
         actor=actor,
         action=action,
@@ -96,23 +88,11 @@ def transition(application, actor, action, reason="", extra_fields=()):
         to_state=target,
         reason=reason,
     )
-    return application
 
 
-def transition_many(application_ids, actor, action, reason=""):
-    """transition() for many applications at once: those among `application_ids` in a source
-    state move, with one audit row each, in two queries. Call inside transaction.atomic.
-    Returns the ids moved."""
-    sources, target = TRANSITIONS[action]
-    rows = list(
-        Application.objects.select_for_update()
-        .filter(pk__in=application_ids, state__in=sources)
-        .values_list("pk", "state")
-    )
-    Application.objects.filter(pk__in=[pk for pk, _state in rows]).update(
-        state=target, version=F("version") + 1, updated_at=timezone.now()
-    )
-    ApplicationEvent.objects.bulk_create(
+def record_moves(rows, actor, action, target, reason):
+    """record_move() for several applications, rows of (id, previous state), in one query."""
+    return ApplicationEvent.objects.bulk_create(
         ApplicationEvent(
             application_id=pk,
             actor=actor,
@@ -123,20 +103,64 @@ def transition_many(application_ids, actor, action, reason=""):
         )
         for pk, previous in rows
     )
-    return [pk for pk, _state in rows]
 
 
-REFUSED = {
-    "submit": gettext_lazy("An application that is %(state)s cannot be submitted."),
-    "withdraw": gettext_lazy("An application that is %(state)s cannot be withdrawn."),
-    "reopen": gettext_lazy("An application that is %(state)s cannot be reopened."),
-    "mark_eligible": gettext_lazy("An application that is %(state)s cannot be marked eligible."),
-    "mark_ineligible": gettext_lazy(
-        "An application that is %(state)s cannot be marked ineligible."
-    ),
-    "start_review": gettext_lazy("An application that is %(state)s cannot be sent to review."),
-    "decide": gettext_lazy("An application that is %(state)s cannot be decided on."),
-}
+# action: the states it may start from, the state it leads to, the rule that says who and when.
+APPLICATION = Workflow(
+    states=State,
+    initial={State.DRAFT},
+    moves={
+        "submit": Move(
+            {State.DRAFT},
+            State.SUBMITTED,
+            "applications.submit_application",
+            gettext_lazy("An application that is %(state)s cannot be submitted."),
+        ),
+        "withdraw": Move(
+            {State.DRAFT, State.SUBMITTED},
+            State.WITHDRAWN,
+            "applications.withdraw_application",
+            gettext_lazy("An application that is %(state)s cannot be withdrawn."),
+        ),
+        "reopen": Move(
+            {State.SUBMITTED},
+            State.DRAFT,
+            "applications.reopen_application",
+            gettext_lazy("An application that is %(state)s cannot be reopened."),
+        ),
+        # Eligibility screening and review (reviews.eligibility, reviews.assignments).
+        "mark_eligible": Move(
+            {State.SUBMITTED, State.INELIGIBLE},
+            State.ELIGIBLE,
+            "reviews.screen_application",
+            gettext_lazy("An application that is %(state)s cannot be marked eligible."),
+        ),
+        "mark_ineligible": Move(
+            {State.SUBMITTED, State.ELIGIBLE},
+            State.INELIGIBLE,
+            "reviews.screen_application",
+            gettext_lazy("An application that is %(state)s cannot be marked ineligible."),
+        ),
+        "start_review": Move(
+            {State.ELIGIBLE},
+            State.IN_REVIEW,
+            "reviews.manage_assignments",
+            gettext_lazy("An application that is %(state)s cannot be sent to review."),
+        ),
+        # The deciding body's decision (decisions.services).
+        "decide": Move(
+            {State.ELIGIBLE, State.IN_REVIEW},
+            State.DECIDED,
+            "decisions.decide_application",
+            gettext_lazy("An application that is %(state)s cannot be decided on."),
+        ),
+    },
+    error=ApplicationError,
+    record=record_move,
+    record_many=record_moves,
+    # Every move makes the copies of the draft loaded elsewhere stale (editing_draft).
+    changes=lambda: {"version": F("version") + 1, "updated_at": timezone.now()},
+)
 
 
 def locked(application):
@@ -307,19 +331,7 @@ def submit_application(application, actor, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         application = judged_at(locked(application), now)
-        if application.state != State.DRAFT:
-            raise ApplicationError(
-                _("This application was already submitted.")
-                if application.state == State.SUBMITTED
-                else _("Only a draft can be submitted.")
-            )
-        require(
-            actor,
-            "applications.submit_application",
-            application,
-            SubmissionRefused.of,
-            why_not_submittable(application, actor),
-        )
+        check(application, "submit", actor, APPLICATION, why_not_submittable)
         problems = submission_problems(application, now)
         if problems:
             raise SubmissionRefused(problems)
@@ -331,9 +343,15 @@ def submit_application(application, actor, now=None):
             content=content,
             fingerprint=fingerprint(content),
         )
-        application.submitted_at = now
-        transition(application, actor, "submit", extra_fields=["submitted_at"])
-        queue_receipt(submission)
+        perform(
+            application,
+            "submit",
+            actor,
+            APPLICATION,
+            changes={"submitted_at": now},
+            why_not=why_not_submittable,
+            notify=lambda _application: queue_receipt(submission),
+        )
     return submission
 
 
@@ -366,14 +384,16 @@ def withdraw_application(application, actor, now=None):
     (the rule applications.withdraw_application)."""
     with transaction.atomic():
         application = judged_at(locked(application), now)
-        if application.state == State.SUBMITTED and is_lead(actor, application):
-            message = _("The call has closed: a submitted application can no longer be withdrawn.")
-        elif is_lead(actor, application):
-            message = REFUSED["withdraw"] % {"state": application.get_state_display().lower()}
-        else:
-            message = _("Only the lead applicant can withdraw.")
-        require(actor, "applications.withdraw_application", application, ApplicationError, message)
-        return transition(application, actor, "withdraw")
+        return perform(application, "withdraw", actor, APPLICATION, why_not=why_not_withdrawn)
+
+
+def why_not_withdrawn(application, actor):
+    """Who may withdraw, then when; the table's message for any other state."""
+    if not is_lead(actor, application):
+        return _("Only the lead applicant can withdraw.")
+    if application.state == State.SUBMITTED:
+        return _("The call has closed: a submitted application can no longer be withdrawn.")
+    return None
 
 
 def reopen_application(application, actor, reason):
@@ -386,22 +406,17 @@ def reopen_application(application, actor, reason):
     from notifications.services import notify
 
     with transaction.atomic():
-        application = locked(application)
-        require(
+        return perform(
+            locked(application),
+            "reopen",
             actor,
-            "applications.reopen_application",
-            application,
-            ApplicationError,
-            REFUSED["reopen"] % {"state": application.get_state_display().lower()},
+            APPLICATION,
+            reason=reason.strip(),
+            changes={"submitted_at": None},
+            notify=lambda application: notify(
+                Event.APPLICATION_REOPENED,
+                [application.lead],
+                {"application": application_facts(application), "reason": reason.strip()},
+                url=reverse("applications:edit", args=[application.pk]),
+            ),
         )
-        application.submitted_at = None
-        transition(
-            application, actor, "reopen", reason=reason.strip(), extra_fields=["submitted_at"]
-        )
-        notify(
-            Event.APPLICATION_REOPENED,
-            [application.lead],
-            {"application": application_facts(application), "reason": reason.strip()},
-            url=reverse("applications:edit", args=[application.pk]),
-        )
-        return application

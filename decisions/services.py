@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from accounts.roles import records_decisions
 from applications import audit
 from applications.models import ApplicationState, AuditSubject
-from applications.services import ApplicationError, locked, transition
+from applications.services import APPLICATION, locked
 from calls.models import Call
 from common.errors import Refused
 from common.formats import euros
 from common.permissions import require
+from common.transitions import perform
 
 from .budget import ZERO, call_budget, call_year, closing_year, funded_decisions, requested_amounts
 from .models import PROPOSABLE, Body, Decision, Envelope, Outcome
@@ -168,10 +169,14 @@ def _decide(call, application, actor, *, outcome, override_reason="", now=None, 
     decision.override_reason = override_reason if excesses else ""
     decision.save()
     if application.state != ApplicationState.DECIDED:
-        try:
-            transition(application, actor, "decide", reason=decision.motivation)
-        except ApplicationError as error:
-            raise DecisionError(str(error)) from error
+        perform(
+            application,
+            "decide",
+            actor,
+            APPLICATION,
+            reason=decision.motivation,
+            error=DecisionError,
+        )
     action = "decide" if not previous else "change_decision"
     audit.record(
         application, actor, AuditSubject.DECISION, action, previous, outcome, decision.motivation

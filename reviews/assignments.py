@@ -1,5 +1,6 @@
 """Assigning reviewers: by hand, or by an automatic proposal that staff approve; reviewers accept,
-decline or declare a conflict of interest. One function per change."""
+decline or declare a conflict of interest. One function per change; an assignment's state moves
+only along the table ASSIGNMENT, through common.transitions.perform."""
 
 import datetime as dt
 
@@ -16,7 +17,8 @@ from accounts.roles import Role
 from applications import audit
 from applications.facts import application_facts
 from applications.models import Application, ApplicationState, AuditSubject
-from applications.services import locked, transition, transition_many
+from applications.services import APPLICATION, locked
+from common.transitions import Move, Workflow, perform, perform_many
 from notifications.events import Event
 from notifications.services import notify
 
@@ -37,13 +39,39 @@ from .models import (
 DEFAULT_DELAY = dt.timedelta(weeks=3)
 
 State = AssignmentState
-# action: (states it may start from, state it leads to)
-TRANSITIONS = {
-    "accept": ({State.PENDING}, State.ACCEPTED),
-    "decline": ({State.PENDING}, State.DECLINED),
-    "recuse": ({State.PENDING, State.ACCEPTED}, State.RECUSED),
-    "cancel": ({State.PENDING, State.ACCEPTED}, State.CANCELLED),
-}
+
+
+def record_move(assignment, actor, action, previous, target, reason):
+    """An assignment's move in its application's trail; the row names the reviewer when someone
+    else made it (staff cancelling)."""
+    if getattr(actor, "pk", None) != assignment.reviewer_id:
+        reason = audit.about_reviewer(assignment.reviewer, reason)
+    return audit.record(
+        assignment.application_id, actor, AuditSubject.ASSIGNMENT, action, previous, target, reason
+    )
+
+
+CANNOT_MOVE = gettext_lazy("This assignment is %(state)s: it cannot change this way.")
+# action: the states it may start from, the state it leads to, the rule that says who and when.
+ASSIGNMENT = Workflow(
+    states=State,
+    initial={State.PENDING},
+    moves={
+        "accept": Move({State.PENDING}, State.ACCEPTED, "reviews.answer_assignment", CANNOT_MOVE),
+        "decline": Move({State.PENDING}, State.DECLINED, "reviews.answer_assignment", CANNOT_MOVE),
+        # Its own reviewer only (declare_conflict), before the review is submitted.
+        "recuse": Move({State.PENDING, State.ACCEPTED}, State.RECUSED, None, CANNOT_MOVE),
+        "cancel": Move(
+            {State.PENDING, State.ACCEPTED},
+            State.CANCELLED,
+            "reviews.manage_assignments",
+            CANNOT_MOVE,
+        ),
+    },
+    error=ReviewError,
+    record=record_move,
+    changes=lambda: {"responded_at": timezone.now()},
+)
 
 # Why a reviewer is not assigned, by hand or from a proposal, while a claim on them waits.
 AWAITS_RULING = gettext_lazy(
@@ -241,7 +269,7 @@ def record_assigned(assignments, actor, action):
 
 def start_reviews(application_ids, actor):
     """Eligible applications that received a reviewer move to "in review"."""
-    transition_many(application_ids, actor, "start_review")
+    perform_many(Application, application_ids, "start_review", actor, APPLICATION)
 
 
 def tell_reviewers(assignments):
@@ -333,41 +361,18 @@ def assign_reviewer(application, reviewer, actor, due_at=None, now=None):
             reason=audit.person(reviewer),
         )
         if application.state == ApplicationState.ELIGIBLE:
-            transition(application, actor, "start_review")
+            perform(application, "start_review", actor, APPLICATION)
         tell_reviewers([assignment])
     return assignment
 
 
-def _move(assignment, action, actor, note="", now=None):
-    """Move a locked assignment along TRANSITIONS and record it. Call inside
-    transaction.atomic. The row names the reviewer when `actor` is someone else."""
-    sources, target = TRANSITIONS[action]
-    if assignment.state not in sources:
-        raise ReviewError(
-            _("This assignment is %(state)s: it cannot change this way.")
-            % {"state": assignment.get_state_display().lower()}
-        )
-    previous = assignment.state
-    assignment.state = target
-    assignment.responded_at = now or timezone.now()
-    fields = ["state", "responded_at"]
-    if note:
-        assignment.note = note
-        fields.append("note")
-    assignment.save(update_fields=fields)
-    reason = (note or "").strip()
-    if getattr(actor, "pk", None) != assignment.reviewer_id:
-        reason = audit.about_reviewer(assignment.reviewer, reason)
-    audit.record(
-        assignment.application_id,
-        actor,
-        AuditSubject.ASSIGNMENT,
-        action,
-        previous,
-        target,
-        reason,
+def move_assignment(assignment, action, actor, note=""):
+    """Move an assignment along ASSIGNMENT; `note`, the reviewer's or staff's reason, is kept on
+    the assignment and in the audit row."""
+    note = (note or "").strip()
+    return perform(
+        assignment, action, actor, ASSIGNMENT, reason=note, changes={"note": note} if note else {}
     )
-    return assignment
 
 
 def _locked_assignment(assignment):
@@ -383,7 +388,7 @@ def accept_assignment(assignment, reviewer):
     with transaction.atomic():
         assignment = _locked_assignment(assignment)
         _own(assignment, reviewer)
-        _move(assignment, "accept", reviewer)
+        move_assignment(assignment, "accept", reviewer)
         ConflictDeclaration.objects.create(assignment=assignment, has_conflict=False)
     return assignment
 
@@ -393,7 +398,7 @@ def decline_assignment(assignment, reviewer, reason=""):
     with transaction.atomic():
         assignment = _locked_assignment(assignment)
         _own(assignment, reviewer)
-        _move(assignment, "decline", reviewer, note=(reason or "").strip())
+        move_assignment(assignment, "decline", reviewer, note=reason)
     return assignment
 
 
@@ -410,7 +415,7 @@ def declare_conflict(assignment, reviewer, reason):
         _own(assignment, reviewer)
         if hasattr(assignment, "review") and assignment.review.is_submitted:
             raise ReviewError(_("Your review is submitted: ask the programme team."))
-        _move(assignment, "recuse", reviewer, note=reason)
+        move_assignment(assignment, "recuse", reviewer, note=reason)
         ConflictDeclaration.objects.create(assignment=assignment, has_conflict=True, reason=reason)
         application = assignment.application
         notify(
@@ -433,7 +438,7 @@ def cancel_assignment(assignment, actor, reason=""):
         assignment = _locked_assignment(assignment)
         if hasattr(assignment, "review") and assignment.review.is_submitted:
             raise ReviewError(_("The review is submitted: reopen it instead of cancelling."))
-        _move(assignment, "cancel", actor, note=(reason or "").strip())
+        move_assignment(assignment, "cancel", actor, note=reason)
     return assignment
 
 

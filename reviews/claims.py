@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from applications import audit
 from applications.models import Application, AuditSubject
-from common.permissions import require
+from common.transitions import Move, Workflow, perform
 
 from .conflicts import ReviewerFacts, dossier_facts, established, named_by
 from .errors import ReviewError
@@ -136,10 +137,48 @@ def described(claim):
     }
 
 
+def record_ruling(claim, actor, action, previous, target, reason):
+    """Staff's ruling in the application's trail, naming the reviewer and the claim."""
+    return audit.record(
+        claim.application,
+        actor,
+        AuditSubject.ASSIGNMENT,
+        action,
+        reason=audit.about_reviewer(claim.reviewer, described(claim)),
+    )
+
+
+RULED = gettext_lazy("This claim was already ruled on: %(state)s.")
+# action: the states it may start from, the state it leads to, the rule that says who and when.
+# A claim is created counted or pending (record_claims); staff rule on a pending one.
+CLAIM = Workflow(
+    states=ClaimState,
+    initial={ClaimState.COUNTED, ClaimState.PENDING},
+    moves={
+        "claim_confirmed": Move(
+            {ClaimState.PENDING}, ClaimState.CONFIRMED, "reviews.manage_assignments", RULED
+        ),
+        "claim_dismissed": Move(
+            {ClaimState.PENDING}, ClaimState.DISMISSED, "reviews.manage_assignments", RULED
+        ),
+    },
+    error=ReviewError,
+    record=record_ruling,
+    rule_object=lambda claim: claim.application,
+)
+
+
+def why_not_ruled(claim, actor):
+    """Who may rule first; the table's message when the claim is no longer pending."""
+    if actor is None or not actor.has_perm("reviews.manage_assignments", claim.application):
+        return _("Only the programme team can confirm or dismiss a conflict named by the team.")
+    return None
+
+
 def rule_on_claim(claim, actor, confirm, now=None):
     """Staff confirm a pending claim (the reviewer is then in conflict: an assignment of theirs
     on it that has no submitted review is cancelled) or dismiss it (no obstacle)."""
-    from .assignments import _move
+    from .assignments import move_assignment
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -148,28 +187,13 @@ def rule_on_claim(claim, actor, confirm, now=None):
             .select_related("application", "reviewer")
             .get(pk=claim.pk)
         )
-        require(
-            actor,
-            "reviews.manage_assignments",
-            claim.application,
-            ReviewError,
-            _("Only the programme team can confirm or dismiss a conflict named by the team."),
-        )
-        if claim.state != ClaimState.PENDING:
-            raise ReviewError(
-                _("This claim was already ruled on: %(state)s.")
-                % {"state": str(ClaimState(claim.state).label).lower()}
-            )
-        claim.state = ClaimState.CONFIRMED if confirm else ClaimState.DISMISSED
-        claim.ruled_by = actor
-        claim.ruled_at = now
-        claim.save(update_fields=["state", "ruled_by", "ruled_at"])
-        audit.record(
-            claim.application,
-            actor,
-            AuditSubject.ASSIGNMENT,
+        perform(
+            claim,
             "claim_confirmed" if confirm else "claim_dismissed",
-            reason=audit.about_reviewer(claim.reviewer, described(claim)),
+            actor,
+            CLAIM,
+            changes={"ruled_by": actor, "ruled_at": now},
+            why_not=why_not_ruled,
         )
         if confirm:
             for assignment in (
@@ -179,7 +203,9 @@ def rule_on_claim(claim, actor, confirm, now=None):
                 .filter(reviewer=claim.reviewer)
             ):
                 if not getattr(getattr(assignment, "review", None), "is_submitted", False):
-                    _move(assignment, "cancel", actor, _("Conflict named by the team confirmed."))
+                    move_assignment(
+                        assignment, "cancel", actor, _("Conflict named by the team confirmed.")
+                    )
     return claim
 
 

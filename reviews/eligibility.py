@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_programme_staff
 from applications.facts import application_facts
 from applications.models import ApplicationState
-from applications.services import locked, transition
+from applications.services import APPLICATION, locked
 from common.permissions import require
+from common.transitions import perform
 from notifications.events import Event
 from notifications.services import notify
 
@@ -61,8 +62,12 @@ def screen_application(application, actor, *, checks, eligible, reason=""):
         target = ApplicationState.ELIGIBLE if eligible else ApplicationState.INELIGIBLE
         if application.state == target:
             return application
-        transition(
-            application, actor, "mark_eligible" if eligible else "mark_ineligible", reason=reason
+        perform(
+            application,
+            "mark_eligible" if eligible else "mark_ineligible",
+            actor,
+            APPLICATION,
+            reason=reason,
         )
         notify(
             Event.ELIGIBILITY_RESULT,

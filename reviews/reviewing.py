@@ -1,15 +1,18 @@
-"""A reviewer's review: saved as a draft, submitted (then locked), reopened by staff."""
+"""A reviewer's review: saved as a draft, submitted (then locked), reopened by staff; its state
+moves only along the table REVIEW, through common.transitions.perform."""
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.facts import person_facts
 from applications import audit
 from applications.facts import application_and_call, application_facts
 from applications.models import AuditSubject
 from common.permissions import require
+from common.transitions import Move, Workflow, perform
 from notifications.events import Event
 from notifications.services import notify
 
@@ -18,6 +21,45 @@ from .errors import ReviewError
 from .facts import assignment_facts
 from .models import Assignment, AssignmentState, Review, ReviewScore, ReviewState
 from .scoring import parse_scores, weighted_score
+
+
+def record_move(review, actor, action, previous, target, reason):
+    """A review's move in its application's trail; the row names the reviewer when someone else
+    made it (staff reopening)."""
+    assignment = review.assignment
+    if getattr(actor, "pk", None) != assignment.reviewer_id:
+        reason = audit.about_reviewer(assignment.reviewer, reason)
+    return audit.record(
+        assignment.application_id, actor, AuditSubject.REVIEW, action, previous, target, reason
+    )
+
+
+LOCKED = gettext_lazy("This review is submitted and locked. Ask the programme team to reopen it.")
+# action: the states it may start from, the state it leads to, the rule that says who and when
+# (asked about the review's assignment).
+REVIEW = Workflow(
+    states=ReviewState,
+    initial={ReviewState.DRAFT},
+    moves={
+        "submit": Move(
+            {ReviewState.DRAFT},
+            ReviewState.SUBMITTED,
+            "reviews.write_review",
+            LOCKED,
+        ),
+        # Staff, from the assignments board (its view asks reviews.manage_assignments).
+        "reopen": Move(
+            {ReviewState.SUBMITTED},
+            ReviewState.DRAFT,
+            None,
+            gettext_lazy("Only a submitted review can be reopened."),
+        ),
+    },
+    error=ReviewError,
+    record=record_move,
+    changes=lambda: {"updated_at": timezone.now()},
+    rule_object=lambda review: review.assignment,
+)
 
 
 def review_of(assignment):
@@ -82,31 +124,34 @@ def submit_review(assignment, reviewer, data, now=None):
         if not review.recommendation:
             problems["recommendation"] = [_("Choose a recommendation.")]
         if not problems:
-            review.state = ReviewState.SUBMITTED
-            review.submitted_at = now or timezone.now()
-            review.save(update_fields=["state", "submitted_at", "updated_at"])
-            application = assignment.application
-            audit.record(
-                application,
-                reviewer,
-                AuditSubject.REVIEW,
+            review.assignment = assignment  # the one the rule read, with its review
+            perform(
+                review,
                 "submit",
-                ReviewState.DRAFT,
-                ReviewState.SUBMITTED,
-            )
-            notify(
-                Event.REVIEW_SUBMITTED,
-                staff_to_tell(assignment),
-                {
-                    "assignment": assignment_facts(assignment),
-                    "application": application_facts(application),
-                    "reviewer": person_facts(reviewer),
-                },
-                url=reverse("reviews:dossier", args=[application.pk]),
+                reviewer,
+                REVIEW,
+                changes={"submitted_at": now or timezone.now()},
+                why_not=lambda review, reviewer: why_not(review.assignment, reviewer),
+                notify=lambda review: tell_staff(review.assignment, reviewer),
             )
     if problems:  # the draft is saved; only the submission is refused
         raise ReviewIncomplete(problems, review)
     return review
+
+
+def tell_staff(assignment, reviewer):
+    """Who assigned the review learns that it is in."""
+    application = assignment.application
+    notify(
+        Event.REVIEW_SUBMITTED,
+        staff_to_tell(assignment),
+        {
+            "assignment": assignment_facts(assignment),
+            "application": application_facts(application),
+            "reviewer": person_facts(reviewer),
+        },
+        url=reverse("reviews:dossier", args=[application.pk]),
+    )
 
 
 class ReviewIncomplete(ReviewError):
@@ -154,36 +199,31 @@ def reopen_review(review, actor, reason):
             _("Say why the review is reopened."), {"reason": [_("This field is required.")]}
         )
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review.pk)
-        if not review.is_submitted:
-            raise ReviewError(_("Only a submitted review can be reopened."))
-        review.state = ReviewState.DRAFT
-        review.reopened_at = timezone.now()
-        review.reopen_reason = reason
-        review.reopened_by = actor
-        review.save(
-            update_fields=["state", "reopened_at", "reopened_by", "reopen_reason", "updated_at"]
+        review = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("assignment__reviewer", "assignment__application__call")
+            .get(pk=review.pk)
         )
-        assignment = Assignment.objects.select_related("reviewer", "application__call").get(
-            pk=review.assignment_id
-        )
-        audit.record(
-            assignment.application,
-            actor,
-            AuditSubject.REVIEW,
+        return perform(
+            review,
             "reopen",
-            ReviewState.SUBMITTED,
-            ReviewState.DRAFT,
-            audit.about_reviewer(assignment.reviewer, reason),
+            actor,
+            REVIEW,
+            reason=reason,
+            changes={"reopened_at": timezone.now(), "reopen_reason": reason, "reopened_by": actor},
+            notify=lambda review: tell_reviewer(review.assignment, reason),
         )
-        notify(
-            Event.REVIEW_REOPENED,
-            [assignment.reviewer],
-            {
-                "assignment": assignment_facts(assignment),
-                **application_and_call(assignment.application),
-                "reason": reason,
-            },
-            url=reverse("reviews:assignment", args=[assignment.pk]),
-        )
-    return review
+
+
+def tell_reviewer(assignment, reason):
+    """The reviewer learns that their review is open again, and why."""
+    notify(
+        Event.REVIEW_REOPENED,
+        [assignment.reviewer],
+        {
+            "assignment": assignment_facts(assignment),
+            **application_and_call(assignment.application),
+            "reason": reason,
+        },
+        url=reverse("reviews:assignment", args=[assignment.pk]),
+    )
