@@ -99,6 +99,35 @@ class Application(models.Model):
     def is_draft(self):
         return self.state == ApplicationState.DRAFT
 
+    # What templates ask, so that they name no state by its string.
+    @property
+    def is_submitted(self):
+        return self.state == ApplicationState.SUBMITTED
+
+    @property
+    def is_eligible(self):
+        return self.state == ApplicationState.ELIGIBLE
+
+    @property
+    def is_ineligible(self):
+        return self.state == ApplicationState.INELIGIBLE
+
+    @property
+    def is_in_review(self):
+        return self.state == ApplicationState.IN_REVIEW
+
+    @property
+    def is_decided(self):
+        return self.state == ApplicationState.DECIDED
+
+    @property
+    def is_withdrawn(self):
+        return self.state == ApplicationState.WITHDRAWN
+
+    @property
+    def is_screenable(self):
+        return self.state in ApplicationState.screenable
+
     def budget_totals(self):
         totals = self.budget_lines.aggregate(
             requested=Sum("amount_requested"), cofunding=Sum("cofunding")

@@ -284,6 +284,31 @@ class RowInvitation:
     member: str = ""
     can_invite: bool = False
 
+    # What the page asks, so that the template names no state by its string.
+    @property
+    def is_lead(self):
+        return self.state == "lead"
+
+    @property
+    def is_unsent(self):
+        return self.state == "none"
+
+    @property
+    def is_invited(self):
+        return self.state == "invited"
+
+    @property
+    def is_expired(self):
+        return self.state == "expired"
+
+    @property
+    def is_accepted(self):
+        return self.state == "accepted"
+
+    @property
+    def is_declined(self):
+        return self.state == "declined"
+
 
 def row_invitations(application, user, now=None):
     """{address in lower case: RowInvitation} for the saved team rows, in two queries."""

@@ -35,6 +35,15 @@ class CallPhase(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     DECIDED = "decided", _("Decided")
 
+    # What templates ask of a phase (a heading, a reason), so that they name none by its string.
+    @property
+    def is_open(self):
+        return self == CallPhase.OPEN
+
+    @property
+    def is_upcoming(self):
+        return self == CallPhase.UPCOMING
+
 
 def phase_at(opens_at, closes_at, now) -> CallPhase:
     """The phase a call is in at `now`: open from opening (included) to closing (excluded)."""

@@ -146,6 +146,10 @@ class Decision(models.Model):
     def is_funded(self):
         return self.outcome == Outcome.FUNDED
 
+    @property
+    def is_on_reserve_list(self):
+        return self.outcome == Outcome.RESERVE
+
 
 class Envelope(models.Model):
     """The network's money for a programme (or for cross-programme calls) in one year; each call

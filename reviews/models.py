@@ -178,6 +178,14 @@ class Assignment(models.Model):
     def is_active(self):
         return self.state in AssignmentState.active
 
+    @property
+    def is_declined(self):
+        return self.state == AssignmentState.DECLINED
+
+    @property
+    def is_recused(self):
+        return self.state == AssignmentState.RECUSED
+
 
 class ConflictDeclaration(models.Model):
     """A reviewer's declaration on an assigned dossier: no conflict, or one; kept for minutes."""
@@ -274,6 +282,10 @@ class TeamClaim(models.Model):
     @property
     def is_pending(self):
         return self.state == ClaimState.PENDING
+
+    @property
+    def is_dismissed(self):
+        return self.state == ClaimState.DISMISSED
 
     @property
     def basis_labels(self):
