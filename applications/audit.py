@@ -1,5 +1,5 @@
 """The audit trail of an application: its one writer for what is not an application's own
-transition (those are written by services.transition): assignments, reviews, consensus reports and
+transition (those are written by services.record_move): assignments, reviews, consensus reports and
 decisions record their state changes here, against the application they belong to. And its
 reading: each row in words (states and actions by their labels) and as CSV, for staff only.
 
