@@ -4,95 +4,22 @@ Drafts are lenient: answers are kept as typed (a number or a date that does not 
 string); the strict rules are checked at submission (applications.validation).
 """
 
-import datetime as dt
-import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.html import format_html
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.forms import OrcidField
 from accounts.models import Discipline, Institution
 
+# The number and date widgets are also imported from here by the staff's forms.
+from calls.blocks import SPACES, ValidDateInput, ValidNumberInput, count_words  # noqa: F401
+
 from .models import Application, BudgetLine, ExcludedReviewer, TeamMember
-from .validation import count_words
-
-SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def in_language(value, key):
-    """The English variant of a block's text when the page is in English and it is filled."""
-    if (get_language() or "fr").startswith("en") and value.get(f"{key}_en"):
-        return value[f"{key}_en"]
-    return value.get(key, "")
-
-
-# Beyond 15 significant digits or this magnitude, a JSON number would not keep the number typed.
-JSON_DIGITS = 15
-
-
-def parse_number(raw):
-    """A JSON number when the text is one that JSON keeps exactly ("12", "3,5"), else the text:
-    as written with a dot ("1e309", "0,1234567890123456789") or as typed (not a number)."""
-    text = SPACES.sub("", raw).replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return raw
-    if not number.is_finite():
-        return raw
-    if (
-        abs(number.adjusted()) > JSON_DIGITS
-        or len(number.normalize().as_tuple().digits) > JSON_DIGITS
-    ):
-        return text  # never int("1e999999999"): the answer stays text, checked at submission
-    if number == number.to_integral_value():
-        return int(number)
-    return float(number) if Decimal(repr(float(number))) == number else text
-
-
-def parse_date(raw):
-    """An ISO date when the text is one (or a French dd/mm/yyyy date), else the text as typed."""
-    for parse in (dt.date.fromisoformat, lambda text: dt.datetime.strptime(text, "%d/%m/%Y")):
-        try:
-            parsed = parse(raw.strip())
-            # isoformat(): strftime("%Y") writes the year 1 as "1", which no longer parses.
-            return (parsed.date() if isinstance(parsed, dt.datetime) else parsed).isoformat()
-        except ValueError:
-            continue
-    return raw
-
-
-# What HTML allows in the value of a number field and of a date field.
-VALID_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
-VALID_DATE = re.compile(r"\d{4,}-\d{2}-\d{2}")
-
-
-class ValidNumberInput(forms.NumberInput):
-    """A number field that leaves out of value= what is no number (an answer kept as typed, a
-    word sent back with its error): HTML forbids it there and browsers empty the field anyway."""
-
-    def format_value(self, value):
-        value = super().format_value(value)
-        return value if isinstance(value, str) and VALID_NUMBER.fullmatch(value) else None
-
-
-class ValidDateInput(forms.DateInput):
-    """A date field that likewise leaves out what is no ISO date."""
-
-    def format_value(self, value):
-        value = super().format_value(value)
-        return value if isinstance(value, str) and VALID_DATE.fullmatch(value) else None
-
-
-class Section:
-    """A group of questions under a section block's title (the first may have no title)."""
-
-    def __init__(self, block_id="", title="", intro=""):
-        self.id, self.title, self.intro, self.items = block_id, title, intro, []
+from .snapshot import Section, answer_sections
 
 
 class ApplicationForm(forms.Form):
@@ -104,34 +31,34 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
-        self.kinds = {}
+        self.questions = {}  # {block id: the block of its kind}, for the questions typed here
         self.labels = {"title": _("Project title")}
         self.fields["title"].label = format_html(
             '{}<span class="asteriskField">*</span>', self.labels["title"]
         )
         self.sections = [Section()]
         for block in call.questions:
-            value = block.value
-            if block.block_type == "section":
+            kind, value = block.block, block.value
+            if kind.is_section:
                 self.sections.append(
-                    Section(f"section-{block.id}", in_language(value, "title"), value["intro"])
+                    Section(f"section-{block.id}", kind.title_text(value), value["intro"])
                 )
-                continue
-            self.kinds[block.id] = block.block_type
-            if block.block_type == "file":
+            elif kind.is_file:
                 self.sections[-1].items.append(FileQuestion(block))
-                continue
-            self.fields[block.id] = self.question_field(block)
-            self.sections[-1].items.append(self[block.id])
+            else:
+                self.questions[block.id] = kind
+                self.fields[block.id] = self.question_field(block)
+                self.sections[-1].items.append(self[block.id])
         self.sections = [section for section in self.sections if section.items or section.title]
-        for name, kind in self.kinds.items():
-            if kind == "long_text":
+        for name in self.questions:
+            if "data-max-words" in self.fields[name].widget.attrs:
                 self.add_word_counter(self[name])
 
     def add_word_counter(self, field):
         """ "N / max words" under a long text, counted here and kept up to date by word-count.js;
         being part of the help text, it is announced with the field (aria-describedby)."""
         widget = field.field.widget
+        widget.attrs["data-word-counter"] = f"{field.auto_id}_words"
         template = _("%(count)s / %(max)s words")
         limit = widget.attrs["data-max-words"]
         value = field.value() if isinstance(field.value(), str) else ""
@@ -144,61 +71,25 @@ class ApplicationForm(forms.Form):
         )
 
     def question_field(self, block):
-        value, kind = block.value, block.block_type
-        label = in_language(value, "label")
+        """The field its kind of question asks with, labelled in the page's language."""
+        value = block.value
+        label = block.block.label_text(value)
         self.labels[block.id] = label
         if value["required"]:  # shown as required, checked only at submission
             label = format_html('{}<span class="asteriskField">*</span>', label)
-        options = {
-            "label": label,
-            "help_text": value.get("help_text", ""),
-            "required": False,  # checked at submission, never when saving a draft
-        }
-        if kind == "text":
-            return forms.CharField(
-                widget=forms.TextInput(attrs={"maxlength": value["max_length"]}), **options
-            )
-        if kind == "long_text":
-            counter = f"id_{block.id}_words"
-            return forms.CharField(
-                widget=forms.Textarea(
-                    attrs={
-                        "rows": 8,
-                        "data-max-words": value["max_words"],
-                        "data-word-counter": counter,
-                    }
-                ),
-                **options,
-            )
-        if kind == "choice":
-            choices = [(choice, choice) for choice in value["choices"]]
-            if value["multiple"]:
-                return forms.MultipleChoiceField(
-                    choices=choices, widget=forms.CheckboxSelectMultiple, **options
-                )
-            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
-        if kind == "number":
-            attrs = {"step": "any"}
-            for bound, attr in (("min_value", "min"), ("max_value", "max")):
-                if value[bound] is not None:
-                    attrs[attr] = value[bound]
-            return forms.CharField(widget=ValidNumberInput(attrs=attrs), **options)
-        if kind == "date":
-            return forms.CharField(widget=ValidDateInput(attrs={"type": "date"}), **options)
-        raise ValueError(f"unknown question kind {kind}")
+        return block.block.form_field(
+            value,
+            label=label,
+            help_text=value.get("help_text") or "",
+            required=False,  # checked at submission, never when saving a draft
+        )
 
     def answers(self):
         """The answers as they are stored: numbers and dates parsed when they parse."""
         answers = {}
-        for name, kind in self.kinds.items():
-            if kind == "file":
-                continue
+        for name, kind in self.questions.items():
             value = self.cleaned_data.get(name)
-            if kind == "number" and value:
-                value = parse_number(value)
-            elif kind == "date" and value:
-                value = parse_date(value)
-            answers[name] = value if value is not None else ""
+            answers[name] = "" if value is None else kind.parse(value)
         return answers
 
     @classmethod
@@ -210,20 +101,25 @@ class ApplicationForm(forms.Form):
 
 
 def readable_answers(form):
-    """The sections of the form with each answer as text, for the read-only page."""
-    sections = []
-    for section in form.sections:
-        items = []
-        for item in section.items:
-            if getattr(item, "is_file", False):
-                items.append({"label": item.label, "file": item})
-                continue
-            value = form.initial.get(item.name, "")
-            if isinstance(value, list):
-                value = ", ".join(value)
-            items.append({"label": form.labels[item.name], "value": value})
-        sections.append((section, items))
-    return sections
+    """The sections of the form with each answer as it reads (the same reading as the receipt
+    and the reviewer's dossier, applications.snapshot.answer_sections), each file question with
+    its attachments, for the read-only page."""
+    files = {
+        item.id: item
+        for section in form.sections
+        for item in section.items
+        if getattr(item, "is_file", False)
+    }
+    return [
+        (section, [readable(item) for item in section.items])
+        for section in answer_sections(form.call.questions.raw_data, form.initial, files)
+    ]
+
+
+def readable(answer):
+    if answer.is_file:
+        return {"label": answer.label, "file": answer.files}
+    return {"label": answer.label, "value": answer.value}
 
 
 class FileQuestion:
@@ -233,7 +129,7 @@ class FileQuestion:
 
     def __init__(self, block):
         self.id = block.id
-        self.label = in_language(block.value, "label")
+        self.label = block.block.label_text(block.value)
         self.help_text = block.value.get("help_text", "")
         self.required = block.value["required"]
         self.accepted_types = block.value["accepted_types"]

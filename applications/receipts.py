@@ -4,9 +4,7 @@ Nothing here reads the draft tables: a receipt rendered years later shows exactl
 received, whatever happened to the draft since.
 """
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
@@ -14,9 +12,11 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from .models import BudgetCategory, Submission, TeamRole
+from common.formats import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
+from .models import BudgetCategory, Submission, TeamRole
+from .snapshot import submitted_sections
+
 DEFAULT_NETWORK_NAME = "CollEx-Persée"
 
 
@@ -77,7 +77,7 @@ def receipt_context(submission) -> dict:
         "lead": content.get("lead") or {},
         "received_date": formats.date_format(received_at, "DATE_FORMAT"),
         "received_time": received_at.strftime("%H:%M:%S"),
-        "sections": form_sections(content, attachments, pick),
+        "sections": submitted_sections(content, files_by_question(attachments)),
         "team": [
             {**member, "role_label": label(TeamRole, member.get("role"))}
             for member in content.get("team") or []
@@ -98,43 +98,11 @@ def receipt_context(submission) -> dict:
     }
 
 
-def form_sections(content, attachments, pick) -> list[dict]:
-    """The questions as submitted, grouped by section, each with its answer or its files."""
-    answers = content.get("answers") or {}
+def files_by_question(attachments) -> dict[str, list]:
     files = {}
     for attachment in attachments:
         files.setdefault(attachment.get("question_id"), []).append(attachment)
-    sections = [{"title": "", "items": []}]
-    for block in content.get("questions") or []:
-        kind, value = block.get("type"), block.get("value") or {}
-        if kind == "section":
-            sections.append({"title": pick(value.get("title"), value.get("title_en")), "items": []})
-            continue
-        item = {"label": pick(value.get("label"), value.get("label_en")), "kind": kind}
-        if kind == "file":
-            item["files"] = files.get(block.get("id"), [])
-        else:
-            item["answer"] = format_answer(kind, answers.get(block.get("id")))
-        sections[-1]["items"].append(item)
-    return [section for section in sections if section["title"] or section["items"]]
-
-
-def format_answer(kind, value) -> str:
-    if value in (None, "", []):
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if kind == "date":
-        try:
-            return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
-        except ValueError:
-            return str(value)
-    if kind == "number":
-        try:
-            return formats.number_format(Decimal(str(value)), force_grouping=True)
-        except InvalidOperation:
-            return str(value)
-    return str(value)
+    return files
 
 
 def label(choices, value) -> str:

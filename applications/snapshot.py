@@ -1,8 +1,12 @@
-"""The frozen content of a submission and its SHA-256 fingerprint."""
+"""The frozen content of a submission, its SHA-256 fingerprint, and the one reading of its
+answers that every page and document showing them shares."""
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from calls.blocks import frozen_question
 
 
 def canonical_json(content) -> bytes:
@@ -93,3 +97,55 @@ def build_snapshot(application, received_at) -> dict:
             for person in excluded
         ],
     }
+
+
+@dataclass
+class Section:
+    """A group of questions under a section block's title (the first may have no title)."""
+
+    id: str = ""
+    title: str = ""
+    intro: str = ""
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    """One question and its answer as it reads; for a file question, `files` is whatever the
+    caller gave for the question's files (submitted file names, stored attachments)."""
+
+    id: str
+    label: str
+    value: str = ""
+    files: list = field(default_factory=list)
+    is_file: bool = False
+
+
+def answer_sections(questions, answers, files=None) -> list[Section]:
+    """The questions (raw StreamField data, as a snapshot freezes them) grouped by section,
+    each with its answer as the active language writes it (a date "1 mai 2026" / "May 1, 2026",
+    a number "12 500,5" / "12,500.5") or its files. The receipt, the reviewer's dossier, the
+    dossier book and the read-only application pages all read answers here, so that an answer
+    reads the same in all of them."""
+    answers, files = answers or {}, files or {}
+    sections = [Section()]
+    for question in questions or []:
+        kind, value = frozen_question(question)
+        block_id = question.get("id") or ""
+        if kind.is_section:
+            title, intro = kind.title_text(value), value.get("intro") or ""
+            sections.append(Section(f"section-{block_id}", title, intro))
+        elif kind.is_file:
+            label = kind.label_text(value)
+            sections[-1].items.append(
+                Answer(block_id, label, files=files.get(block_id, []), is_file=True)
+            )
+        else:
+            text = kind.answer_text(value, answers.get(block_id))
+            sections[-1].items.append(Answer(block_id, kind.label_text(value), text))
+    return [section for section in sections if section.items or section.title]
+
+
+def submitted_sections(content, files=None) -> list[Section]:
+    """The answers of a submission's frozen content, read against its frozen questions."""
+    return answer_sections(content.get("questions"), content.get("answers"), files)

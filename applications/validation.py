@@ -4,21 +4,11 @@ Returns every problem, keyed by where it belongs ("title", "answers.<question id
 "budget", "attachments", "__all__"), so the form can show each one next to its field.
 """
 
-import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
-
 from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .models import DOCUMENTATION_ROLES, TeamRole
-
-WORD = re.compile(r"\S+")
-
-
-def count_words(text) -> int:
-    return len(WORD.findall(text or ""))
 
 
 def paris(moment):
@@ -36,17 +26,17 @@ def submission_problems(application, now) -> dict[str, list[str]]:
         add("title", _("Give your project a title."))
 
     attachments = list(application.attachments.all())
-    answered_files = {attachment.question_id for attachment in attachments}
+    attached = {}
+    for attachment in attachments:
+        attached.setdefault(attachment.question_id, []).append(attachment)
     for block in call.questions:
-        if block.block_type == "section":
+        kind = block.block
+        if kind.is_section:
             continue
-        key = f"answers.{block.id}"
-        if block.block_type == "file":
-            if block.value["required"] and block.id not in answered_files:
-                add(key, _("Attach the requested file."))
-            continue
-        for message in answer_problems(block, application.answers.get(block.id)):
-            add(key, message)
+        # A file question is answered by its files, any other by the answer typed in the form.
+        answer = attached.get(block.id, []) if kind.is_file else application.answers.get(block.id)
+        for message in kind.answer_problems(block.value, answer):
+            add(f"answers.{block.id}", message)
 
     team_problems(application, add)
     budget_problems(application, add)
@@ -63,47 +53,8 @@ def submission_problems(application, now) -> dict[str, list[str]]:
 
 
 def answer_problems(block, value):
-    """Problems with one answer to a question of the form."""
-    question = block.value
-    empty = value in (None, "", [])
-    if empty:
-        return [_("This answer is required.")] if question["required"] else []
-    kind = block.block_type
-    if kind in ("text", "long_text") and not isinstance(value, str):
-        return [_("Enter a text.")]
-    if kind == "text" and len(str(value)) > question["max_length"]:
-        return [
-            _("At most %(limit)s characters (this answer has %(count)s).")
-            % {"limit": question["max_length"], "count": len(str(value))}
-        ]
-    if kind == "long_text" and count_words(value) > question["max_words"]:
-        return [
-            _("At most %(limit)s words (this answer has %(count)s).")
-            % {"limit": question["max_words"], "count": count_words(value)}
-        ]
-    if kind == "choice":
-        chosen = value if isinstance(value, list) else [value]
-        if not question["multiple"] and len(chosen) > 1:
-            return [_("Choose only one answer.")]
-        if any(item not in question["choices"] for item in chosen):
-            return [_("Choose among the proposed answers.")]
-    if kind == "number":
-        try:
-            number = Decimal(str(value))
-        except (InvalidOperation, ValueError):  # ValueError: an integer too long to write
-            return [_("Enter a number.")]
-        if not number.is_finite():  # "NaN", "Infinity": no bound can be checked against them
-            return [_("Enter a number.")]
-        if question["min_value"] is not None and number < question["min_value"]:
-            return [_("At least %(limit)s.") % {"limit": question["min_value"]}]
-        if question["max_value"] is not None and number > question["max_value"]:
-            return [_("At most %(limit)s.") % {"limit": question["max_value"]}]
-    if kind == "date":
-        try:
-            dt.date.fromisoformat(str(value))
-        except ValueError:
-            return [_("Enter a valid date.")]
-    return []
+    """Problems with one answer to a question of the form (a live StreamField block)."""
+    return block.block.answer_problems(block.value, value)
 
 
 def team_problems(application, add):

@@ -25,7 +25,6 @@ import io
 import json
 import re
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
@@ -52,11 +51,12 @@ from accounts.models import Institution
 from applications.exports import neutralise
 from applications.filters import lead_members
 from applications.models import Application, ApplicationState
+from calls.blocks import question_kind
 from calls.models import Call, Programme
+from common.formats import PARIS
 from decisions.budget import closing_year
 from decisions.models import Decision
 
-PARIS = ZoneInfo("Europe/Paris")
 CURRENCY = "EUR"
 LICENCE = {
     "name": "Licence Ouverte 2.0 / Etalab",
@@ -82,14 +82,13 @@ COLUMNS = (
     "decided_on",
 )
 
-SUMMARY_QUESTION_TYPES = ("text", "long_text")
 SUMMARY_LABEL = re.compile(r"\b(résumé|summary|abstract)\b", re.IGNORECASE)
 
 
 def summary_question(questions) -> str | None:
     """The block id of the form's summary question (raw StreamField data), or None."""
     for block in questions:
-        if block.get("type") not in SUMMARY_QUESTION_TYPES:
+        if not question_kind(block.get("type")).is_text:
             continue
         value = block.get("value") or {}
         labels = f"{value.get('label', '')} {value.get('label_en', '')}"

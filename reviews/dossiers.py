@@ -4,19 +4,11 @@ Only the parts a reviewer needs are read from the snapshot (the form, the team, 
 files); anything else it holds (such as the people the applicant asked to exclude) is never shown.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from applications.forms import in_language
 from applications.models import BudgetCategory, Submission, TeamRole
-
-
-@dataclass
-class Section:
-    id: str = ""
-    title: str = ""
-    intro: str = ""
-    items: list = field(default_factory=list)
+from applications.snapshot import submitted_sections
 
 
 @dataclass
@@ -53,7 +45,7 @@ def submitted_dossier(application):
         submission=submission,
         title=content.get("title", ""),
         lead_name=(content.get("lead") or {}).get("name", ""),
-        sections=form_sections(content, stored_files(application, content)),
+        sections=submitted_sections(content, stored_files(application, content)),
         team=[team_row(member) for member in content.get("team") or []],
         budget_lines=[budget_row(line) for line in budget.get("lines") or []],
         total_requested=amount(budget.get("total_requested")),
@@ -78,30 +70,6 @@ def stored_files(application, content):
             )
         )
     return files
-
-
-def form_sections(content, files):
-    """The questions as they were when submitted, each with its answer as text or its files."""
-    answers = content.get("answers") or {}
-    sections = [Section()]
-    for block in content.get("questions") or []:
-        kind, value, block_id = block.get("type"), block.get("value") or {}, block.get("id", "")
-        if kind == "section":
-            sections.append(
-                Section(f"section-{block_id}", in_language(value, "title"), value.get("intro", ""))
-            )
-            continue
-        label = in_language(value, "label")
-        if kind == "file":
-            sections[-1].items.append(
-                {"label": label, "is_file": True, "files": files.get(block_id, [])}
-            )
-            continue
-        answer = answers.get(block_id, "")
-        if isinstance(answer, list):
-            answer = ", ".join(str(choice) for choice in answer)
-        sections[-1].items.append({"label": label, "value": "" if answer is None else str(answer)})
-    return [section for section in sections if section.items or section.title]
 
 
 def team_row(member):

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 
 from applications.models import Application, ApplicationState, Submission
+from applications.snapshot import submitted_sections
 from decisions.models import Decision
-from reviews.dossiers import SubmittedFile, amount, budget_row, form_sections, team_row
+from reviews.dossiers import SubmittedFile, amount, budget_row, team_row
 from reviews.models import Assignment, ConsensusScore, ReviewScore, ReviewState
 from reviews.ranking import LETTERS, call_ranking, withheld_from
 
@@ -118,7 +119,7 @@ def snapshot_view(content):
         "title": content.get("title", ""),
         "received_at": content.get("received_at", ""),
         "lead_name": (content.get("lead") or {}).get("name", ""),
-        "sections": form_sections(content, files),
+        "sections": submitted_sections(content, files),
         "team": [team_row(member) for member in content.get("team") or []],
         "budget_lines": [budget_row(line) for line in budget.get("lines") or []],
         "total_requested": amount(budget.get("total_requested")),
