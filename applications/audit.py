@@ -11,15 +11,14 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from common.formats import PARIS
+
 from .exports import neutralise
 from .models import ApplicationEvent, ApplicationState, AuditSubject
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def record(application, actor, subject, action, from_state="", to_state="", reason=""):

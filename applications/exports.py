@@ -7,7 +7,6 @@ in CSV, a value starting with =, +, -, @, a tab or a carriage return is prefixed
 
 import csv
 import io
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-PARIS = ZoneInfo("Europe/Paris")
+from common.formats import PARIS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EURO_FORMAT = '#,##0.00\\ "€"'
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

@@ -4,8 +4,6 @@ Each view finds the application with the permission it needs (404 otherwise, so 
 that someone else's application exists), calls one function of applications.services, renders.
 """
 
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from calls.models import Call, CallPhase
+from common.formats import PARIS
 
 from . import services, team
 from .forms import DraftForms, readable_answers, rows
@@ -23,8 +22,6 @@ from .models import Application, ApplicationState
 from .rules import application_or_404, call_is_open
 from .services import AlreadyApplied, ApplicationError, StaleDraft, SubmissionRefused
 from .throttle import throttled
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def is_fetch(request):

@@ -1,4 +1,5 @@
-"""Money and dates as the person reading them writes them, in the active language."""
+"""Money, rates, scores and dates as the person reading them writes them, in the active
+language; PARIS, the time zone of every deadline. Template tag libraries only register these."""
 
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -11,9 +12,13 @@ PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\xa0"
 
 
+def english():
+    return (get_language() or "fr").startswith("en")
+
+
 def in_euros(amount, places):
     number = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
-    if (get_language() or "fr").startswith("en"):
+    if english():
         return f"€{number}"
     return f"{number}{NBSP}€"
 
@@ -42,6 +47,29 @@ def money(value):
         return euros_with_cents(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
+
+
+def money_or_dash(value):
+    """An amount to the cent, or a dash when there is none, as reports print their tables."""
+    return "—" if value is None or value == "" else euros_with_cents(value)
+
+
+def percent(value):
+    """A rate with one decimal: "42,5 %" in French, "42.5%" in English; a dash when None."""
+    if value is None:
+        return "—"
+    number = formats.number_format(Decimal(value), 1, use_l10n=True)
+    return f"{number}%" if english() else f"{number}{NBSP}%"
+
+
+def score(value):
+    """A score without trailing zeros, with the language's decimal separator: 14.50 -> "14,5"
+    in French, "14.5" in English; "" when None."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value).quantize(Decimal("0.01")).normalize()
+    places = max(-number.as_tuple().exponent, 0)
+    return formats.number_format(number, decimal_pos=places, use_l10n=True)
 
 
 def paris_datetime(value):

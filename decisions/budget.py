@@ -8,17 +8,16 @@ closed, in Paris time.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from applications.models import Application, BudgetLine
 from calls.models import Call, Programme
+from common.formats import PARIS
 
 from .models import Decision, Envelope, Outcome
 
-PARIS = ZoneInfo("Europe/Paris")
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 

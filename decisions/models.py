@@ -7,7 +7,6 @@ writing these fields; every change is in the application's audit trail.
 """
 
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from wagtail.models import PreviewableMixin
 
 from applications.models import Application
 from calls.models import MONEY, CallKind, Programme
+from common.formats import PARIS
 
 
 class Body(models.TextChoices):
@@ -39,8 +39,6 @@ class Outcome(models.TextChoices):
 
 # What the scientific council may propose and a body may decide.
 PROPOSABLE = (Outcome.FUNDED, Outcome.RESERVE, Outcome.REJECTED)
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class DecisionQuerySet(models.QuerySet):

@@ -4,14 +4,14 @@ applications.yaml and reviews.yaml (the demo's content), read once per run."""
 import datetime as dt
 import uuid
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 from django.utils import timezone
 from django.utils.html import escape
 
+from common.formats import PARIS
+
 NETWORK_FILE = Path(__file__).with_name("network.yaml")
-PARIS = ZoneInfo("Europe/Paris")
 # Block ids of StreamFields are derived from this namespace so that a second run keeps them.
 BLOCK_NAMESPACE = uuid.UUID("5d1f3c1e-6a51-4c41-9c2a-0a7f2f0e6c11")
 

@@ -14,7 +14,6 @@ import io
 import re
 import unicodedata
 import zipfile
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import formats, timezone
@@ -25,12 +24,10 @@ from applications import audit
 from applications.exports import neutralise
 from applications.models import private_storage
 from applications.receipts import render_receipt
-from common.formats import euros, paris_datetime
+from common.formats import PARIS, euros, paris_datetime, score
 from decisions.models import Decision, Letter
 from reviews.models import ConsensusReport, Reply, Review, ReviewScore, ReviewState
-from reviews.templatetags.deliberation_tags import score
 
-PARIS = ZoneInfo("Europe/Paris")
 CHUNK = 1024 * 1024
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -7,7 +7,6 @@ it was built for.
 """
 
 import uuid
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -16,8 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Programme
-
-PARIS = ZoneInfo("Europe/Paris")
+from common.formats import PARIS
 
 
 class ReportKind(models.TextChoices):

@@ -5,14 +5,13 @@ reviews.assignments, whose refusals are shown on the form.
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import ValidDateInput
+from common.formats import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 # A due date typed as a day means the end of that day, in Paris.
 END_OF_DAY = dt.time(23, 59)
 

@@ -1,15 +1,14 @@
 """A call's phase is derived from its dates: open from opening (included) to closing (excluded)."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from calls.models import Call, CallPhase, phase_at
+from common.formats import PARIS
 
 from .factories import CallFactory
 
-PARIS = ZoneInfo("Europe/Paris")
 SECOND = dt.timedelta(seconds=1)
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import json
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Institution
 from applications.models import ApplicationEvent, ApplicationState
+from common.formats import PARIS
 from decisions import services
 from decisions.letters import send_letter
 from decisions.models import Decision
@@ -23,7 +23,6 @@ from .factories import CallFactory, in_review_application
 
 pytestmark = pytest.mark.django_db
 
-PARIS = ZoneInfo("Europe/Paris")
 TITLE = "Herbiers de Lamarck numérisés"
 INSTITUTION = "Muséum d'histoire naturelle de Grenoble"
 CALL_TITLE = "Appel Herbiers et muséums"

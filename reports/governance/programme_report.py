@@ -4,7 +4,6 @@ with bar charts. Without a programme: every call of the year, cross-programme on
 
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -12,14 +11,13 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationState, BudgetLine
 from calls.models import Call, CallKind
+from common.formats import money_or_dash as format_money
 from decisions.budget import closing_year, programme_year_budget, programme_year_budgets
 from decisions.models import Outcome
 
 from .charts import bar_chart
-from .formatting import money as format_money
 from .queries import RECEIVED, ZERO, lead_institutions, requested_amounts, share
 
-PARIS = ZoneInfo("Europe/Paris")
 TOP_INSTITUTIONS = 15
 
 

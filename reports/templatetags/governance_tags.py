@@ -2,16 +2,9 @@
 
 from django import template
 
-from reports.governance import formatting
+from common.formats import money_or_dash, percent
 
 register = template.Library()
 
-
-@register.filter
-def money(value):
-    return formatting.money(value)
-
-
-@register.filter
-def percent(value):
-    return formatting.percent(value)
+register.filter("money", money_or_dash)
+register.filter("percent", percent)
