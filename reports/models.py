@@ -133,18 +133,23 @@ class Report(models.Model):
         return self.state in UNFINISHED
 
     @property
+    def report_type(self):
+        """What its kind needs and how it is built (reports.governance.registry)."""
+        # Imported here: the registry imports this module (for ReportKind).
+        from .governance.registry import report_type
+
+        return report_type(self.kind)
+
+    @property
     def subject(self):
         """What the report is about, as the pages and the PDF name it."""
-        if self.kind == ReportKind.PROGRAMME:
+        if self.report_type.needs_year:
             programme = self.programme or _("Every programme")
             return f"{programme} – {self.year}"
         return str(self.call) if self.call_id else ""
 
     def download_name(self):
-        prefix = {"call": "rapport-appel", "dossiers": "cahier-dossiers"}.get(
-            self.kind, "rapport-programme"
-        )
-        if self.kind == ReportKind.PROGRAMME:
+        if self.report_type.needs_year:
             about = f"{self.programme.code if self.programme_id else 'tous'}-{self.year}"
         else:
             about = self.call.slug
@@ -152,4 +157,4 @@ class Report(models.Model):
             stamp = self.data_date.astimezone(PARIS).strftime("%Y%m%d-%H%M")
         else:
             stamp = str(self.pk)
-        return f"{prefix}-{about}-{self.language}-{stamp}.pdf"
+        return f"{self.report_type.file_prefix}-{about}-{self.language}-{stamp}.pdf"

@@ -15,14 +15,14 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import is_programme_staff, reads_decisions
 
-from .governance.readers import BUILT_FOR_READER, withheld_in, withholds_all_they_may_not_read
+from .governance.readers import withheld_in, withholds_all_they_may_not_read
 from .models import Report
 
 
 @rules.predicate
 def is_built_for_reader(user, report):
     """A call report or a dossier book: what it shows depends on whom it was made for."""
-    return report.kind in BUILT_FOR_READER
+    return report.report_type.built_for_reader
 
 
 @rules.predicate

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import is_programme_staff
 from applications.views_files import private
 from calls.models import Call, Programme
+from common.formats import PARIS
 from decisions.budget import closing_year
 
 from .governance.jobs import request_report
-from .governance.programme_report import PARIS
-from .models import Report, ReportKind
+from .governance.registry import kinds_about_a_call, kinds_about_a_year
+from .models import Report
 from .rules import report_or_404
 
 REQUEST = "reports.request_reports"
@@ -26,19 +27,33 @@ READ = "reports.read_report"
 LISTED = 100  # the latest reports a page lists
 
 
-class CallReportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Report"),
-        choices=[
-            (ReportKind.CALL, ReportKind.CALL.label),
-            (ReportKind.DOSSIERS, ReportKind.DOSSIERS.label),
-        ],
-        widget=forms.RadioSelect,
-    )
+class ReportRequestForm(forms.Form):
+    """Asks for one of the kinds of report that a page offers (`kinds`, from the registry): a
+    choice when there are several; with one, nothing to choose."""
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        if len(kinds) > 1:
+            self.fields["kind"] = forms.ChoiceField(
+                label=_("Report"),
+                choices=[(kind, kind.label) for kind in kinds],
+                widget=forms.RadioSelect,
+            )
+            self.order_fields(["kind"])
+
+    def kind(self):
+        return self.cleaned_data.get("kind", self.kinds[0])
+
+
+class CallReportForm(ReportRequestForm):
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, kinds=kinds_about_a_call(), **kwargs)
 
-class ProgrammeReportForm(forms.Form):
+
+class ProgrammeReportForm(ReportRequestForm):
     programme = forms.ModelChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.all(),
@@ -49,7 +64,7 @@ class ProgrammeReportForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, kinds=kinds_about_a_year(), **kwargs)
         years = set(
             Call.objects.annotate(closing_year=closing_year())
             .values_list("closing_year", flat=True)
@@ -69,12 +84,12 @@ def call_reports(request, slug):
     call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
     if not request.user.has_perm(REQUEST):
         raise Http404
-    initial = {"kind": ReportKind.CALL, "language": get_language()}
+    initial = {"kind": kinds_about_a_call()[0], "language": get_language()}
     form = CallReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         report = request_report(
             request.user,
-            form.cleaned_data["kind"],
+            form.kind(),
             call=call,
             language=form.cleaned_data["language"],
         )
@@ -100,13 +115,13 @@ def programme_reports(request):
         data = form.cleaned_data
         report = request_report(
             request.user,
-            ReportKind.PROGRAMME,
+            form.kind(),
             programme=data["programme"],
             year=data["year"],
             language=data["language"],
         )
         return redirect("reports:progress", report.pk)
-    reports = Report.objects.filter(kind=ReportKind.PROGRAMME).select_related(
+    reports = Report.objects.filter(kind__in=kinds_about_a_year()).select_related(
         "programme", "requested_by"
     )[:LISTED]
     return render(

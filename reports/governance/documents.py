@@ -8,22 +8,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from applications.receipts import network_name
-from common.errors import Refused
 
-from .call_report import call_report_context
-from .dossier_book import dossier_book_context
-from .programme_report import programme_report_context
 from .readers import withheld_in
+from .registry import ReportSubjectMissing, Subject, report_type
 
-TEMPLATES = {
-    "call": "reports/pdf/call.html",
-    "programme": "reports/pdf/programme.html",
-    "dossiers": "reports/pdf/dossiers.html",
-}
-
-
-class ReportSubjectMissing(Refused, ValueError):
-    """A call report without a call, a programme report without a year."""
+__all__ = ["Document", "ReportSubjectMissing", "build_document", "render_pdf"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +38,7 @@ def build_document(
     reader=None,
     progress=no_progress,
 ) -> Document:
-    """The report of `kind` ("call", "programme", "dossiers") as PDF.
+    """The report of `kind` (a ReportKind, reports.governance.registry) as PDF.
 
     reader: the person the call report or the dossier book is made for. For a council member,
     the dossiers they may not read (conflict of interest, own review not submitted yet) are left
@@ -57,29 +46,22 @@ def build_document(
     the command line (reader None), hold them all. The document says which it withheld.
     """
     data_date = timezone.now()
-    withheld = {}
+    entry = report_type(kind)
+    entry.check(call=call, year=year)
+    # Asked once: what is withheld is what the report says it withheld.
+    withheld = withheld_in(call, reader) if entry.built_for_reader else {}
     with translation.override(language):
-        if kind in ("call", "dossiers") and call is None:
-            raise ReportSubjectMissing("a call is needed")
-        if kind in ("call", "dossiers"):
-            withheld = withheld_in(call, reader)  # asked once: what is withheld is what is said
-        if kind == "call":
-            context = call_report_context(call, reader, withheld)
-        elif kind == "dossiers":
-            context = dossier_book_context(call, reader, withheld)
-        elif kind == "programme":
-            if not year:
-                raise ReportSubjectMissing("a year is needed")
-            context = programme_report_context(programme, int(year))
-        else:
-            raise ReportSubjectMissing(f"unknown report kind {kind!r}")
+        subject = Subject(
+            call=call, programme=programme, year=year, reader=reader, withheld=withheld
+        )
+        context = entry.context(subject)
         progress(30)
         context.update(
             network_name=network_name(),
             language=language,
             data_date=data_date,
         )
-        html = render_to_string(TEMPLATES[kind], context)
+        html = render_to_string(entry.template, context)
     progress(40)
     return Document(*render_pdf(html, progress), data_date=data_date, withheld=frozenset(withheld))
 

@@ -22,7 +22,7 @@ from notifications.services import notify
 
 from ..models import Report, ReportKind, ReportState
 from .documents import build_document
-from .readers import BUILT_FOR_READER
+from .registry import report_type
 
 logger = logging.getLogger(__name__)
 ERROR_LENGTH = 2000
@@ -30,7 +30,9 @@ ERROR_LENGTH = 2000
 
 def request_report(user, kind, *, call=None, programme=None, year=None, language):
     """Queue a report; the same report still waiting or being built is returned instead of a
-    second one. The task starts once the current transaction commits."""
+    second one. The task starts once the current transaction commits. Raises
+    ReportSubjectMissing when the kind needs a call or a year that is not given."""
+    report_type(kind).check(call=call, year=year)
     same = Report.objects.filter(
         kind=kind,
         call=call,
@@ -118,7 +120,7 @@ def build(report_id):
     )
     # A call report or a dossier book is built for the person who asked: what they may not
     # read is left out or withheld, and recorded (reports.governance.readers).
-    reader = report.requested_by if report.kind in BUILT_FOR_READER else None
+    reader = report.requested_by if report.report_type.built_for_reader else None
     try:
         document = build_document(
             report.kind,
@@ -168,7 +170,7 @@ def tell_requester(report):
                 "programme": in_language(lambda: str(report.programme))
                 if report.programme
                 else None,
-                "year": report.year if report.kind == ReportKind.PROGRAMME else None,
+                "year": report.year if report.report_type.needs_year else None,
                 "pages": report.pages,
             },
         },

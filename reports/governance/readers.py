@@ -17,11 +17,7 @@ from accounts.roles import is_programme_staff
 from applications.models import Application
 from reviews.ranking import withheld_from
 
-from ..models import ReportKind
 from .dossier_book import BOOK_STATES
-
-# Reports built for the person who asked; the others (a programme report) show no dossier.
-BUILT_FOR_READER = (ReportKind.CALL, ReportKind.DOSSIERS)
 
 
 def withheld_in(call, reader):

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from calls.models import Call, Programme
 from reports.governance import build_document
+from reports.governance.registry import REPORT_TYPES
 
 EVERY_PROGRAMME = "all"
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     help = "Build a governance report (call, programme and year, dossier book) as a PDF file."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["call", "programme", "dossiers"])
+        parser.add_argument("kind", choices=[kind.value for kind in REPORT_TYPES])
         parser.add_argument(
             "subject", help=f"the call's slug, or the programme's code ('{EVERY_PROGRAMME}': all)"
         )
@@ -37,24 +38,36 @@ class Command(BaseCommand):
         target = Path(out)
         if not target.parent.is_dir():
             raise CommandError(f"No such folder: {target.parent}")
-        call = programme = None
-        if kind in ("call", "dossiers"):
-            call = Call.objects.select_related("programme").filter(slug=subject).first()
-            if call is None:
-                raise CommandError(f"No call with the slug {subject!r}.")
-        else:
+        entry = REPORT_TYPES[kind]
+        call = find_call(subject) if entry.needs_call else None
+        programme = None
+        if entry.needs_year:
             if year is None:
-                raise CommandError("A programme report needs --year YYYY.")
-            if subject != EVERY_PROGRAMME:
-                programme = Programme.objects.filter(code=subject).first()
-                if programme is None:
-                    codes = ", ".join(Programme.objects.values_list("code", flat=True))
-                    raise CommandError(
-                        f"No programme with the code {subject!r} (known: {codes or 'none'};"
-                        f" '{EVERY_PROGRAMME}' for every programme)."
-                    )
+                raise CommandError(f"A {kind} report needs --year YYYY.")
+            programme = find_programme(subject)
         document = build_document(
             kind, call=call, programme=programme, year=year, language=language
         )
         target.write_bytes(document.pdf)
         self.stdout.write(f"{target}: {document.pages} pages, {len(document.pdf):,} bytes.")
+
+
+def find_call(slug):
+    call = Call.objects.select_related("programme").filter(slug=slug).first()
+    if call is None:
+        raise CommandError(f"No call with the slug {slug!r}.")
+    return call
+
+
+def find_programme(code):
+    """The programme of `code`; None for every programme."""
+    if code == EVERY_PROGRAMME:
+        return None
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        codes = ", ".join(Programme.objects.values_list("code", flat=True))
+        raise CommandError(
+            f"No programme with the code {code!r} (known: {codes or 'none'};"
+            f" '{EVERY_PROGRAMME}' for every programme)."
+        )
+    return programme
