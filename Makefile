@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+# manage.py, like every entry point, falls back on the production settings (config/settings/
+# __init__.py): here, unless the environment names a module, the commands run on the dev ones.
+# pytest always uses config.settings.test (pyproject.toml).
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 PYTEST_ARGS ?= -n auto
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=check-deploy-only-$$(date +%s)-a8f5f167f44f4964e6c998dee827110c-long-enough \
@@ -119,8 +123,9 @@ test-faults: messages
 
 # Benchmarks against gunicorn on 127.0.0.1 (../shared/BENCH.md): bench/results.json and
 # docs/performance.md. Uses DATABASE_URL when set (a scratch database!), else a SQLite file in /tmp.
+# BENCH_ARGS="--size 50" for a quick run, written elsewhere (tests/test_bench_smoke.py runs one).
 bench: messages
-	$(BIN)/python -m bench.run
+	DJANGO_SETTINGS_MODULE=bench.settings $(MANAGE) bench $(BENCH_ARGS)
 
 lint: install
 	$(MAKE) --no-print-directory check-lock

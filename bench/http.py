@@ -10,6 +10,12 @@ from urllib.parse import urlencode
 HOST, PORT = "127.0.0.1", 8099
 
 
+def serve_at(host, port):
+    """Serve and send the benchmark's requests elsewhere on loopback (the smoke test's port)."""
+    global HOST, PORT
+    HOST, PORT = host, port
+
+
 class Browser:
     """One client with its cookies (session, CSRF), like a logged-in user's browser."""
 

@@ -1,4 +1,6 @@
-"""Benchmark data: a call and applicants with complete drafts, made through the site's services."""
+"""Benchmark data: a call and applicants with complete drafts, made through the site's services
+(the call saved and published as staff do in the admin, the drafts saved as the applicant's
+page saves them)."""
 
 import datetime as dt
 import string
@@ -13,9 +15,9 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import User
 from accounts.second_factor import SESSION_KEY as SECOND_FACTOR_KEY
-from applications.models import BudgetLine, TeamMember
 from applications.services import save_draft, start_application
-from calls.models import Call, CallKind, Programme
+from calls.models import Call, CallCriterion, CallKind, Programme
+from demo.publishing import publish
 from demo.volume import BENCH_DOMAIN
 
 QUESTIONS = [
@@ -60,11 +62,13 @@ def session_cookies(user):
     return {"sessionid": session.session_key, "csrftoken": csrf}
 
 
-def open_bench_call(title, slug, open_for, **fields):
-    """A published call, open from yesterday for `open_for`, named with the time it was made."""
+def open_bench_call(title, slug, open_for, criteria=(), **fields):
+    """A call open from yesterday for `open_for`, named with the time it was made, with
+    `criteria` as (name, weight, top of the scale): saved and published as staff do in the
+    admin."""
     now = timezone.now()
     stamp = now.strftime("%Y%m%d%H%M%S")
-    return Call.objects.create(
+    call = Call(
         title_fr=f"{title} {stamp}",
         slug=f"{slug}-{stamp}",
         kind=CallKind.PROJECTS,
@@ -75,8 +79,49 @@ def open_bench_call(title, slug, open_for, **fields):
         envelope=Decimal("5000000"),
         max_amount=Decimal("60000"),
         questions=QUESTIONS,
-        live=True,
         **fields,
+    )
+    call.criteria = [
+        CallCriterion(sort_order=position, name_fr=name, weight=Decimal(weight), scale_max=top)
+        for position, (name, weight, top) in enumerate(criteria)
+    ]
+    call.full_clean()
+    call.save()
+    publish(call)
+    return call
+
+
+def complete_draft(application, title, answers, team_member, requested, **parts):
+    """What the applicant's page saves: the title and answers, the lead as a researcher and
+    `team_member` (name, e-mail, role), one budget line of `requested` euros; `parts` the
+    other fields save_draft takes (keywords, disciplines)."""
+    lead = application.lead
+    name, email, role = team_member
+    return save_draft(
+        application,
+        application.version,
+        actor=lead,
+        title=title,
+        answers=answers,
+        team=[
+            {
+                "name": lead.get_full_name() or lead.email,
+                "email": lead.email,
+                "institution_id": lead.institution_id,
+                "role": "researcher",
+                "is_lead": True,
+            },
+            {"name": name, "email": email, "institution_id": None, "role": role, "is_lead": False},
+        ],
+        budget=[
+            {
+                "category": "staff",
+                "description": "Vacations",
+                "amount_requested": Decimal(requested),
+                "cofunding": Decimal(parts.pop("cofunding", 0)),
+            }
+        ],
+        **parts,
     )
 
 
@@ -96,27 +141,13 @@ def prepare_applicants(rush, submitters):
     applications = []
     for number, lead in enumerate(leads):
         application = start_application(lead, call)
-        save_draft(
+        complete_draft(
             application,
-            application.version,
-            actor=lead,
-            title=f"Projet {number}",
-            answers={acronym: f"P{number}", summary: SUMMARY},
-        )
-        application.team.update(role="researcher")
-        TeamMember.objects.create(
-            application=application,
-            name="Bibliothécaire",
-            email=f"bib-{number}@example.org",
-            role="documentation_professional",
-            position=1,
-        )
-        BudgetLine.objects.create(
-            application=application,
-            category="staff",
-            description="Vacations",
-            amount_requested=Decimal("42000.00"),
-            cofunding=Decimal("8000.00"),
+            f"Projet {number}",
+            {acronym: f"P{number}", summary: SUMMARY},
+            ("Bibliothécaire", f"bib-{number}@example.org", "documentation_professional"),
+            "42000.00",
+            cofunding="8000.00",
         )
         applications.append(application)
     demo_call = Call.objects.published().filter(slug="aap-numerisation-enrichie-2027").first()

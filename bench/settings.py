@@ -1,8 +1,17 @@
-"""Settings for `make bench`: the development settings, DEBUG off, plus a baseline hello view."""
+"""Settings for `make bench` (`manage.py bench`): the development settings, DEBUG off, the bench
+app (its command) and a baseline hello view. The database of DATABASE_URL (a scratch one!), else
+a throw-away SQLite file in /tmp; media in /tmp too."""
 
-from config.settings.dev import *  # noqa: F403
-from config.settings.dev import env
+import os
 
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/collex-bench.sqlite3")
+os.environ.setdefault("MEDIA_ROOT", "/tmp/collex-bench-media")
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", "/tmp/collex-bench-private")
+
+from config.settings.dev import *  # noqa: E402, F403
+from config.settings.dev import INSTALLED_APPS, env  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -90,16 +90,17 @@ def load_volume_calls(facts, programmes, now=None):
     return [load_call(spec, facts, programmes, now=now, with_document=False) for spec in specs]
 
 
-def load_volume_accounts(password_hash):
-    """2,000 applicants and 200 reviewers, verified, in batches. Returns the numbers created."""
+def load_volume_accounts(password_hash, applicants=APPLICANTS, reviewers=REVIEWERS):
+    """2,000 applicants and 200 reviewers (fewer for a quick benchmark), verified, in batches.
+    Returns the numbers created."""
     institution_ids = list(Institution.objects.order_by("name").values_list("pk", flat=True))
     applicants = [
         bench_user(f"porteur-{number:04d}@{BENCH_DOMAIN}", number, institution_ids, password_hash)
-        for number in range(1, APPLICANTS + 1)
+        for number in range(1, applicants + 1)
     ]
     reviewers = [
         bench_user(f"expert-{number:03d}@{BENCH_DOMAIN}", number, institution_ids, password_hash)
-        for number in range(1, REVIEWERS + 1)
+        for number in range(1, reviewers + 1)
     ]
     created_applicants = create_missing(applicants)
     created_reviewers = create_missing(reviewers)

@@ -1,10 +1,6 @@
-"""`make bench`: measures the platform served by gunicorn, as ../shared/BENCH.md describes.
-
-Runs on the database of DATABASE_URL (a scratch PostgreSQL database, say) or on a throw-away
-SQLite file, loads the large demo, prepares applicants with complete drafts through the same
-services as the site, then measures against gunicorn on 127.0.0.1 only, every loop bounded in
-requests and time. Writes bench/results.json and docs/performance.md.
-"""
+"""What `manage.py bench` measures over HTTP and in process, and how it writes the results
+(../shared/BENCH.md): gunicorn on 127.0.0.1 (or the smoke test's server), every loop bounded in
+requests and time by the plan."""
 
 import datetime as dt
 import json
@@ -16,31 +12,15 @@ import threading
 import time
 from pathlib import Path
 
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench import http
+from bench.http import Browser, form_fields, p50, percentile, throughput
+from bench.prepare import session_cookies
+
 ROOT = Path(__file__).resolve().parent.parent
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/collex-bench.sqlite3")
-os.environ.setdefault("MEDIA_ROOT", "/tmp/collex-bench-media")
-os.environ.setdefault("PRIVATE_MEDIA_ROOT", "/tmp/collex-bench-private")
-sys.path.insert(0, str(ROOT))
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from bench.http import HOST, PORT, Browser, p50, percentile, throughput  # noqa: E402
-from bench.pages import measure_pages  # noqa: E402
-from bench.prepare import prepare_applicants, session_cookies  # noqa: E402
-from bench.reports import measure_reports  # noqa: E402
-from bench.review import prepare_review_call  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results.json"
-REPORT = ROOT / "docs" / "performance.md"
-RUSH_CLIENTS = 200
 
 
 def log(message):
@@ -54,7 +34,7 @@ def start_gunicorn():
         "--workers",
         "2",
         "--bind",
-        f"{HOST}:{PORT}",
+        f"{http.HOST}:{http.PORT}",
         "--timeout",
         "120",
         "--backlog",
@@ -83,7 +63,7 @@ def metric(value, unit, note):
     }
 
 
-def measure_public(results, call_slug):
+def measure_public(results, call_slug, plan):
     pages = {
         "baseline.django_hello.rps": "/bench/hello/",
         "public.home.rps": "/",
@@ -91,13 +71,13 @@ def measure_public(results, call_slug):
         "public.call_page.rps": f"/appels/{call_slug}/",
     }
     for key, path in pages.items():
-        rps, failures = throughput(path)
+        rps, failures = throughput(path, max_requests=plan.requests, max_seconds=plan.seconds)
         log(f"{key}: {rps:.0f} req/s ({len(failures)} failures)")
         results[key] = metric(
             rps,
             "req/s",
-            f"GET {path}, 16 connections, at most 3000 "
-            f"requests or 8 s; {len(failures)} non-200 answers",
+            f"GET {path}, 16 connections, at most {plan.requests} "
+            f"requests or {plan.seconds:g} s; {len(failures)} non-200 answers",
         )
     results["public.calls.ratio"] = metric(
         results["public.calls.rps"]["value"] / results["baseline.django_hello.rps"]["value"],
@@ -105,24 +85,22 @@ def measure_public(results, call_slug):
         "public.calls.rps / baseline.django_hello.rps, same run",
     )
     with CaptureQueriesContext(connection) as queries:
-        response = Client().get("/appels/", HTTP_HOST=HOST)
+        response = Client().get("/appels/", HTTP_HOST=http.HOST)
     assert response.status_code == 200, response.status_code
     results["public.calls.queries"] = metric(
         len(queries), "queries", "database queries to render the call list at the large size"
     )
 
 
-def measure_applicant(results, bench):
+def measure_applicant(results, bench, plan):
     saver = bench["saver"]
     browser = Browser(session_cookies(saver.lead))
     edit = f"/candidatures/{saver.pk}/"
     status, _location, page, _ms = browser.request("GET", edit)
     assert status == 200, f"the draft page answered {status}"
-    from bench.http import form_fields
-
     fields = form_fields(page)
     timings = []
-    for number in range(40):
+    for number in range(plan.saves):
         fields = [(k, v) for k, v in fields if k != "title"] + [("title", f"Projet {number}")]
         status, _location, body, ms = browser.request(
             "POST", edit, fields, headers={"X-Requested-With": "fetch"}
@@ -132,7 +110,9 @@ def measure_applicant(results, bench):
         fields = [(k, version if k == "version" else v) for k, v in fields]
         timings.append(ms)
     results["applicant.save_draft.p50_ms"] = metric(
-        p50(timings), "ms", "p50 of 40 automatic saves of a complete draft by one applicant"
+        p50(timings),
+        "ms",
+        f"p50 of {plan.saves} automatic saves of a complete draft by one applicant",
     )
     log(f"save draft p50 {p50(timings):.1f} ms")
 
@@ -258,16 +238,20 @@ def machine():
     }
 
 
-def write(results, about):
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+def write(results, about, results_file, report_file):
+    """results.json, and the same figures as a table in performance.md."""
+    results_file.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     lines = [
         "# Performance",
         "",
-        "Measured by `make bench` (see `bench/run.py`): gunicorn with 2 sync workers on 127.0.0.1,",
-        "the large demo data (`load_demo --size large`), loads generated by Python threads on the",
-        "same machine (so client and server share the cores). Speed figures are given beside a",
-        "minimal Django view served the same way in the same run.",
+        "Measured by `make bench` (`manage.py bench`, in `bench/management/commands/`):",
+        "gunicorn with 2 sync workers on 127.0.0.1, the large demo data (`load_demo --size",
+        "large`), benchmark calls prepared through the services users go through, loads",
+        "generated by Python threads on the same machine (so client and server share the cores).",
+        "Speed figures are given beside a minimal Django view served the same way in the same run.",
         "",
+        f"- Size: {about['size']} applications in the review call"
+        + ("" if about["full"] else " (reduced: not comparable with full runs)"),
         f"- Machine: {about['cores']} cores, {about['memory_gib']} GiB, Python {about['python']}",
         f"- Database: {about['database']}"
         + (
@@ -282,41 +266,4 @@ def write(results, about):
     ]
     for key, item in sorted(results.items()):
         lines.append(f"| `{key}` | {item['value']} | {item['unit']} | {item['note']} |")
-    REPORT.write_text("\n".join(lines) + "\n")
-
-
-def main():
-    about = machine()
-    log(f"database: {about['database']}; migrating and loading the large demo")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_demo", size="large", verbosity=0)
-    bench = prepare_applicants(rush=RUSH_CLIENTS, submitters=30)
-    log(f"prepared {RUSH_CLIENTS + 31} complete drafts on call {bench['call'].slug}")
-    review_call = prepare_review_call(log=log)
-    connection.close()
-    server = start_gunicorn()
-    results = {}
-    try:
-        measure_public(results, bench["demo_call_slug"])
-        measure_applicant(results, bench)
-        deadline_rush(results, bench)
-        reviews = measure_auto_assign(results, review_call)
-        measure_pages(results, metric, bench, review_call, reviews, log=log)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        # Runs on the same database stay comparable: the benchmark call leaves the public lists.
-        bench["call"].live = False
-        bench["call"].save(update_fields=["live"])
-    measure_reports(results, metric, log=log)
-    write(results, about)
-    log(f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
-    rush_ok = (
-        results["deadline_rush.stored"]["value"] == results["deadline_rush.acknowledged"]["value"]
-        and results["deadline_rush.errors_5xx"]["value"] == 0
-    )
-    return 0 if rush_ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    report_file.write_text("\n".join(lines) + "\n")
