@@ -1,10 +1,11 @@
 #!/usr/bin/env python
-import os
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from config.settings import use_default_settings
+
+    use_default_settings()  # production, as every entry point: development names its module
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

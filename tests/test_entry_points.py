@@ -1,4 +1,5 @@
-"""The web processes and the Celery worker read the same settings when none is named."""
+"""Every entry point (manage.py, the web processes, the Celery worker) reads the same settings
+when none is named; pytest reads the test settings whatever the environment names."""
 
 import os
 import subprocess
@@ -17,30 +18,52 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp+tls://guichet:secret@smtp.example.org:587",
     "MFA_ENCRYPTION_KEY": "Y2hlY2stZGVwbG95LW9ubHktbm90LWEtcmVhbC1rZXk=",
 }
+SHOW_SETTINGS = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
 ENTRY_POINTS = {
-    "gunicorn config.wsgi": "import config.wsgi",
-    "an ASGI server on config.asgi": "import config.asgi",
-    "celery -A config worker": "from config.celery import app; app.loader.import_default_modules()",
+    "gunicorn config.wsgi": ["-c", f"import config.wsgi; {SHOW_SETTINGS}"],
+    "an ASGI server on config.asgi": ["-c", f"import config.asgi; {SHOW_SETTINGS}"],
+    "celery -A config worker": [
+        "-c",
+        f"from config.celery import app; app.loader.import_default_modules(); {SHOW_SETTINGS}",
+    ],
+    "manage.py": ["manage.py", "shell", "--verbosity", "0", "-c", SHOW_SETTINGS],
 }
 
 
-@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
-def test_every_entry_point_defaults_to_the_production_settings(entry_point):
+def environment_naming_no_settings(**variables):
+    """This process's environment without the DJANGO_* variables (nor production's), and these."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_") and key not in PRODUCTION_ENV
     }
-    environment.update(PRODUCTION_ENV)
-    code = f"{ENTRY_POINTS[entry_point]}; from django.conf import settings; "
-    code += "print(settings.SETTINGS_MODULE, settings.DEBUG)"
+    return {**environment, **variables}
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+def test_every_entry_point_defaults_to_the_production_settings(entry_point):
     result = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *ENTRY_POINTS[entry_point]],
         cwd=BASE_DIR,
-        env=environment,
+        env=environment_naming_no_settings(**PRODUCTION_ENV),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["config.settings.production", "False"]
+
+
+def test_pytest_reads_the_test_settings_whatever_the_environment_names():
+    """A developer's shell may export the development settings (the Makefile does): pytest's own
+    option wins, so the suite never runs on them (nor on production's, which would refuse)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-p", "no:xdist", __file__],
+        cwd=BASE_DIR,
+        env=environment_naming_no_settings(DJANGO_SETTINGS_MODULE="config.settings.production"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "settings: config.settings.test (from option)" in result.stdout

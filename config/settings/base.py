@@ -6,16 +6,16 @@ Production sets DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, SECRET_KEY and ALLOW
 
 from pathlib import Path
 
-import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.csp import policy as csp_policy
+from config.environment import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+env = Env()
+Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str(
