@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import is_programme_staff
 from applications.models import Application, ApplicationState, BudgetLine
 from calls.models import TieBreak
+from common.anonymity import anonymous_letter
 
 from .conflicts import ReviewerFacts, conflicts, dossier_facts
 from .models import (
@@ -37,7 +38,6 @@ from .models import (
 from .queries import reviews_owed_by
 from .scoring import threshold_failures
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 IN_CONFLICT = gettext_lazy("Withheld: conflict of interest")
 REVIEW_OWED = gettext_lazy("Withheld until your review of it is submitted")
 
@@ -223,7 +223,9 @@ def _quantize(value):
 def _marks(reviews, gap):
     """Anonymous marks; a review disagrees when further than `gap` from the others' mean."""
     marks = [
-        ReviewMark(letter=LETTERS[i % 26], score=r.weighted_score, recommendation=r.recommendation)
+        ReviewMark(
+            letter=anonymous_letter(i), score=r.weighted_score, recommendation=r.recommendation
+        )
         for i, r in enumerate(reviews)
         if r.weighted_score is not None
     ]

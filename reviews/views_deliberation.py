@@ -19,6 +19,7 @@ from applications.filters import INSTITUTION_LABEL
 from applications.models import Application, TeamMember
 from applications.rules import application_or_404, judged_at
 from calls.models import Call
+from common.anonymity import anonymous_letter
 
 from .confidentiality import comments_for_applicant
 from .deliberation import (
@@ -31,7 +32,7 @@ from .deliberation import (
 )
 from .errors import ReviewError
 from .models import Assignment, Recommendation, Reply, ReviewScore
-from .ranking import LETTERS, call_ranking, tie_break_rule
+from .ranking import call_ranking, tie_break_rule
 from .scoring import format_score, threshold_failures
 
 READ = "reviews.read_reviews"
@@ -102,7 +103,7 @@ def submitted_letters(assignments):
         (a for a in assignments if a.found_review and a.found_review.is_submitted),
         key=lambda a: (a.found_review.submitted_at, a.found_review.pk),
     )
-    return {a.pk: LETTERS[i % 26] for i, a in enumerate(submitted)}
+    return {a.pk: anonymous_letter(i) for i, a in enumerate(submitted)}
 
 
 def reviews_of(application):

@@ -6,7 +6,6 @@ which dossiers exist. A pending assignment shows what is needed to judge a confl
 reviewer has accepted and declared no conflict.
 """
 
-import string
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.models import Attachment
 from applications.views_files import serve_attachment
+from common.anonymity import anonymous_letter
 from common.formats import paris_datetime
 
 from .assignments import accept_assignment, declare_conflict, decline_assignment
@@ -309,13 +309,8 @@ def other_reviews(assignment):
         )
     )
     for index, review in enumerate(reviews):
-        review.label = _("Reviewer %(letter)s") % {"letter": letter(index)}
+        review.label = _("Reviewer %(letter)s") % {"letter": anonymous_letter(index)}
     return reviews
-
-
-def letter(index):
-    letters = string.ascii_uppercase
-    return letters[index] if index < len(letters) else f"{letters[index % 26]}{index // 26}"
 
 
 @login_required

@@ -15,10 +15,11 @@ from django.db.models import OuterRef, Subquery
 
 from applications.models import Application, ApplicationState, Submission
 from applications.snapshot import submitted_sections
+from common.anonymity import anonymous_letter
 from decisions.models import Decision
 from reviews.dossiers import SubmittedFile, amount, budget_row, team_row
 from reviews.models import Assignment, ConsensusScore, ReviewScore, ReviewState
-from reviews.ranking import LETTERS, call_ranking, withheld_from
+from reviews.ranking import call_ranking, withheld_from
 
 # Submitted and not set aside: what the council may be asked to read.
 BOOK_STATES = (
@@ -140,7 +141,7 @@ def reviews_by_application(call, criteria):
     for assignment in assignments:
         review = assignment.review
         review.reviewer = assignment.reviewer
-        review.letter = LETTERS[len(by_application[assignment.application_id]) % 26]
+        review.letter = anonymous_letter(len(by_application[assignment.application_id]))
         by_application[assignment.application_id].append(review)
         reviews[review.pk] = review
     scores = defaultdict(dict)
