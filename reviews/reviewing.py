@@ -41,12 +41,7 @@ REVIEW = Workflow(
     states=ReviewState,
     initial={ReviewState.DRAFT},
     moves={
-        "submit": Move(
-            {ReviewState.DRAFT},
-            ReviewState.SUBMITTED,
-            "reviews.write_review",
-            LOCKED,
-        ),
+        "submit": Move({ReviewState.DRAFT}, ReviewState.SUBMITTED, "reviews.write_review", LOCKED),
         # Staff, from the assignments board (its view asks reviews.manage_assignments).
         "reopen": Move(
             {ReviewState.SUBMITTED},

@@ -22,8 +22,9 @@ from .factories import ApplicationFactory, AssignmentFactory, CallFactory, in_re
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
-# Kept out of the search: tests, migrations and demo data may write a state to set a scene.
-NOT_SEARCHED = {".venv", "tests", "migrations", "demo", "node_modules"}
+# Kept out of the search: tests and migrations may write a state to set a scene (the demo does
+# not: it goes through the services).
+NOT_SEARCHED = {"tests", "migrations", "node_modules", "static", "locale"}
 # States that are no workflow: an outbox's delivery attempts and a report's build job, moved by
 # their workers with no rule to ask and no audit trail to write.
 BOOKKEEPING = {"notifications/delivery.py", "reports/governance/jobs.py"}
@@ -43,7 +44,9 @@ def trail(application):
 def source_files():
     """The project's own Python files, outside NOT_SEARCHED."""
     for folder, subfolders, files in os.walk(ROOT):
-        subfolders[:] = [name for name in subfolders if name not in NOT_SEARCHED]
+        subfolders[:] = [
+            name for name in subfolders if name not in NOT_SEARCHED and not name.startswith(".")
+        ]
         for name in files:
             if name.endswith(".py"):
                 yield (Path(folder) / name).relative_to(ROOT)
