@@ -24,8 +24,8 @@ LOCK_EXTRAS_base :=
 LOCK_EXTRAS_dev := --extra dev
 LOCK_EXTRAS_e2e := --extra dev --extra e2e
 
-.PHONY: install messages translations demo serve test test-e2e test-faults lint format check-deploy \
-	bench clean lock upgrade check-lock
+.PHONY: install messages translations demo serve test test-unit test-e2e test-faults lint format \
+	check-deploy bench clean lock upgrade check-lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,10 @@ serve: messages
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The pure modules' rules (matching, scoring, the funding line) in seconds: no test database.
+test-unit: install
+	$(BIN)/pytest -m unit -p no:xdist
 
 # Browser journeys in Debian's Chromium (apt-get install chromium), axe-core and the Nu HTML
 # checker (needs Java), against a server started by the tests.
