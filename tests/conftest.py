@@ -137,6 +137,26 @@ def french_by_default():
     translation.activate("fr")
 
 
+@pytest.fixture
+def in_english(french_by_default):
+    """The test reads the English source strings (and /en/ addresses); French comes back after
+    it. A module asks for it with pytestmark = pytest.mark.usefixtures("in_english")."""
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture
+def empty_private_folder():
+    """The test starts with no applicant's file stored (PRIVATE_MEDIA_ROOT emptied)."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    shutil.rmtree(Path(settings.PRIVATE_MEDIA_ROOT), ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Rate-limit counters live in the cache: each test starts with none."""

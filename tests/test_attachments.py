@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from applications.attachments import add_attachment
 from applications.models import Attachment
@@ -24,6 +23,8 @@ from applications.services import (
 from calls.models import Call
 
 from .factories import ApplicationFactory, CallFactory, joined_member
+
+pytestmark = pytest.mark.usefixtures("in_english", "empty_private_folder")
 
 MB = 1024 * 1024
 QUESTION = "q-letter"
@@ -54,16 +55,6 @@ def draft(applicant, accepted=("pdf",), max_size_mb=10, total_mb=30):
         attachments_max_total_mb=total_mb,
     )
     return ApplicationFactory(call=call, lead=applicant, complete=True)
-
-
-@pytest.fixture(autouse=True)
-def in_english_with_an_empty_private_folder():
-    """Messages are checked in English (the source language); each test starts with no file."""
-    root = Path(settings.PRIVATE_MEDIA_ROOT)
-    if root.exists():
-        shutil.rmtree(root)
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,12 @@ manifest with its SHA-256; for programme staff only."""
 import csv
 import hashlib
 import io
-import shutil
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from applications.attachments import add_attachment
 from applications.models import Application, ApplicationState
@@ -32,7 +28,7 @@ from .factories import (
     ReviewerFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "empty_private_folder")]
 
 QUESTION = "q-letter"
 UPLOADED_NAME = "../../Lettre de soutien (signée).pdf"
@@ -47,14 +43,6 @@ NAMES = [
     "historique.csv",
     "manifeste.csv",
 ]
-
-
-@pytest.fixture(autouse=True)
-def in_english_with_an_empty_private_folder(french_by_default):
-    root = Path(settings.PRIVATE_MEDIA_ROOT)
-    if root.exists():
-        shutil.rmtree(root)
-    translation.activate("en")
 
 
 @pytest.fixture(scope="module")

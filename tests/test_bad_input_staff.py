@@ -5,7 +5,6 @@ refused with a message beside the field, and nothing recorded."""
 # ruff: noqa: F811 (the fixtures of the decision and reviewer pages' tests are imported and used)
 
 import pytest
-from django.utils import translation
 
 from decisions.models import Decision
 from reviews.models import Review, ReviewState
@@ -23,7 +22,7 @@ from .test_review_reviewer_pages import (  # noqa: F401 (fixtures)
     review_post,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 NUMBERS = [
     "NaN",
@@ -45,12 +44,6 @@ NUMBERS = [
     "3\x00",
     "٣",
 ]
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize("action", ["save", "submit"])

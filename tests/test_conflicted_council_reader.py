@@ -4,8 +4,6 @@ with its rank and a "withheld" mark; programme staff see everything. The call re
 for the person who asked, and a council member in conflict reads only their own."""
 
 import datetime as dt
-import html
-import io
 import re
 from decimal import Decimal
 
@@ -14,8 +12,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
-from pypdf import PdfReader
+from django.utils import timezone
 
 from accounts.models import Institution
 from accounts.roles import Role
@@ -40,8 +37,9 @@ from .factories import (
     UserFactory,
     in_review_application,
 )
+from .reading import flat, plain_pdf_pages, text_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 captured_commits = TestCase.captureOnCommitCallbacks
 
 WITHHELD = "Withheld: conflict of interest"
@@ -60,11 +58,6 @@ CONFLICT_MOTIVATION = "Proposition : herbier lacunaire, méthode à revoir."
 # pages' and the report's formats (and the raw one of the funding line's script).
 CLEAR_PROPOSED, CONFLICT_PROPOSED = Decimal("8000"), Decimal("7350")
 CONFLICT_AMOUNTS = ["7,350", "7350", "15,350", "15350", "84,650", "84650"]
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
 
 
 @pytest.fixture
@@ -141,10 +134,6 @@ def dossiers(call, grenoble, programme_manager, member):
             application, programme_manager, outcome="funded", amount=amount, motivation=motivation
         )
     return clear, conflicted
-
-
-def text_of(response):
-    return html.unescape(response.content.decode())
 
 
 def row_of(page, application):
@@ -314,13 +303,6 @@ def test_the_reserve_promotion_does_not_name_a_withheld_proposal(
 # The call report
 
 
-def pdf_text(pdf):
-    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
-    text = "\n".join(re.sub(r"[\u00a0\u202f\u2009]", " ", page) for page in pages)
-    text = re.sub(r"[-\u2010]\n", "", text)  # words hyphenated in narrow cells
-    return " ".join(text.split())  # lines wrapped in narrow cells
-
-
 def call_report(client, user, call, kind=ReportKind.CALL):
     """Ask for the call report (or the dossier book) in English as `user` (built once the
     request commits, by eager Celery), then download it."""
@@ -332,7 +314,7 @@ def call_report(client, user, call, kind=ReportKind.CALL):
     report = Report.objects.filter(requested_by=user, kind=kind).latest("pk")
     response = client.get(reverse("reports:download", args=[report.pk]))
     assert response.status_code == 200
-    return report, pdf_text(b"".join(response.streaming_content))
+    return report, flat("\n".join(plain_pdf_pages(b"".join(response.streaming_content))))
 
 
 def test_the_call_report_is_built_for_the_member_without_the_conflicted_scores(
@@ -558,7 +540,7 @@ def test_withholding_costs_the_same_queries_at_any_size(client, member, call, do
             sizes.append(len(queries))
         with CaptureQueriesContext(connection) as queries:
             document = build_document("call", call=call, language="en", reader=member)
-        assert WITHHELD in pdf_text(document.pdf)
+        assert WITHHELD in flat("\n".join(plain_pdf_pages(document.pdf)))
         sizes.append(len(queries))
         counts.append(sizes)
     assert counts[0] == counts[1]

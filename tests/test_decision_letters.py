@@ -40,6 +40,7 @@ from .factories import (
     UserFactory,
     in_review_application,
 )
+from .reading import flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -50,15 +51,6 @@ SECOND_REVIEWER = {"first_name": "Hervé", "last_name": "Quéméner", "email": "
 COMMENT = "Le corpus est bien choisi ; le calendrier est serré. Camille Verdier"
 SECOND_COMMENT = "Méthode solide (voir Quéméner 2019), contact : hq@example.org"
 CONFIDENTIAL = "Confidentiel : équipe fragile, à surveiller"
-
-
-def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def flat(text):
-    """Spaces of every kind as one plain space, for assertions on formatted text."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 @pytest.fixture

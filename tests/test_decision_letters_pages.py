@@ -1,15 +1,11 @@
 """Decision letter pages: the staff's preview and sending (one application, a call's batch), the
 applicant's sent letters, who may open each, and the letter templates in the Wagtail admin."""
 
-import html as markup
-import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
-from pypdf import PdfReader
 
 from accounts.roles import Role
 from calls.models import CallKind
@@ -24,22 +20,9 @@ from .factories import (
     decided_application,
     joined_member,
 )
+from .reading import pdf_text, text_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    """The pages in English (/en/ addresses): their French is merged into the catalogue later."""
-    translation.activate("en")
-
-
-def text_of(response):
-    return markup.unescape(response.content.decode())
-
-
-def pdf_text(content):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 ranking, one application's decision, the reserve promotion, budgets; and who may see them."""
 
 import datetime as dt
-import html
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
@@ -23,15 +22,11 @@ from .factories import (
     UserFactory,
     in_review_application,
 )
+from .reading import text_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 MEETING = "2026-11-20"
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
 
 
 @pytest.fixture
@@ -65,10 +60,6 @@ def four(call):
 def page_url(call, **query):
     url = reverse("decisions:call", args=[call.slug])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-
-
-def text_of(response):
-    return html.unescape(response.content.decode())
 
 
 def batch(client, call, **fields):

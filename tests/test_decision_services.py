@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from accounts.roles import Role
 from applications.models import ApplicationEvent, ApplicationState
@@ -22,14 +21,9 @@ from .factories import (
     in_review_application,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 MEETING = dt.date(2026, 11, 20)
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
 
 
 @pytest.fixture

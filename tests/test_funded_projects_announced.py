@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Institution
 from applications.models import ApplicationEvent, ApplicationState
@@ -21,16 +21,11 @@ from decisions.models import Decision
 
 from .factories import CallFactory, in_review_application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 TITLE = "Herbiers de Lamarck numérisés"
 INSTITUTION = "Muséum d'histoire naturelle de Grenoble"
 CALL_TITLE = "Appel Herbiers et muséums"
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
 
 
 @pytest.fixture

@@ -6,19 +6,13 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from calls.models import CallKind
 from decisions.models import Decision, Letter, LetterTemplate, Outcome
 
 from .factories import ApplicationFactory, CallFactory, decided_application, totp_code
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def time_passes(client, minutes):

@@ -52,7 +52,8 @@ needs_pdftotext = pytest.mark.skipif(
 )
 
 
-def pdf_text(pdf: bytes) -> str:
+def layout_text(pdf: bytes) -> str:
+    """The PDF's text laid out as on the page (poppler's pdftotext -layout)."""
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
@@ -104,7 +105,7 @@ def test_the_receipt_shows_the_submitted_content_and_its_fingerprint(
     application, submission = submitted(applicant, capture=django_capture_on_commit_callbacks)
     [(_, pdf, _)] = mail.outbox[0].attachments
 
-    text = pdf_text(pdf)
+    text = layout_text(pdf)
     assert "Photographies d'Afrique" in text
     assert application.reference in text
     assert submission.fingerprint in compact(text)
@@ -137,7 +138,7 @@ def test_the_snapshot_and_its_receipt_do_not_follow_later_changes(applicant, pro
     assert submission.content["title"] == "Photographies d'Afrique"
     assert submission.content["answers"] == ANSWERS
     assert submission.fingerprint == old_fingerprint == fingerprint(submission.content)
-    text = pdf_text(render_receipt(submission, "fr"))
+    text = layout_text(render_receipt(submission, "fr"))
     assert "Photographies d'Afrique" in text and "NUMAFRIQ" in text and "Chercheuse" in text
     assert "Titre réécrit" not in text
     assert "NOUVEAU" not in text
@@ -178,7 +179,7 @@ def test_a_lead_who_reads_english_gets_the_receipt_in_english(
     assert message.subject == f"[CollEx-Persée] Application {application.reference} received"
     assert "We have received your application" in message.body
     [(_, pdf, _)] = message.attachments
-    text = pdf_text(pdf)
+    text = layout_text(pdf)
     assert "Receipt of submission" in text
     assert "(Paris time)" in text
     assert "Project acronym" in text and "The project" in text  # the questions' English labels

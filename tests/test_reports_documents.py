@@ -2,7 +2,6 @@
 table of contents; and the number of queries, the same for 4 or 40 applications."""
 
 import datetime as dt
-import io
 import re
 from decimal import Decimal
 
@@ -10,7 +9,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.utils import timezone
-from pypdf import PdfReader
 
 from accounts.roles import Role
 from applications.models import (
@@ -43,6 +41,7 @@ from .factories import (
     ReviewerFactory,
     UserFactory,
 )
+from .reading import plain_pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +52,6 @@ QUERIES = {"call": 31, "dossiers": 20, "programme": 20}
 
 REQUESTED = Decimal("12500.00")
 GRANTED = Decimal("10000.00")
-
-
-def pdf_text(pdf):
-    """Every page's text, with the spaces French typography uses made plain and the words
-    hyphenated in narrow columns joined again."""
-    reader = PdfReader(io.BytesIO(pdf))
-    pages = [page.extract_text() or "" for page in reader.pages]
-    pages = [re.sub(r"[\u00a0\u202f\u2009]", " ", text) for text in pages]
-    return [re.sub(r"[-\u2010]\n", "", text) for text in pages]  # words hyphenated in narrow cells
 
 
 def snapshot(application, institution):
@@ -203,7 +193,7 @@ def test_the_call_report_shows_the_figures_in_french():
 
     document = build_document("call", call=call, language="fr")
 
-    pages = pdf_text(document.pdf)
+    pages = plain_pdf_pages(document.pdf)
     text = "\n".join(pages)
     assert len(pages) == document.pages == 8  # cover, contents, six chapters of one page
     assert "CollEx-Persée" in pages[0]
@@ -234,7 +224,7 @@ def test_the_call_report_lists_the_council_members_who_must_leave_the_room(progr
     for claim in TeamClaim.objects.filter(reviewer=irene):
         rule_on_claim(claim, programme_manager, confirm=True)
 
-    text = "\n".join(pdf_text(build_document("call", call=call, language="en").pdf))
+    text = "\n".join(plain_pdf_pages(build_document("call", call=call, language="en").pdf))
 
     assert "Irène Conseil" in text
     assert "Odile Neutre" not in text
@@ -243,7 +233,7 @@ def test_the_call_report_lists_the_council_members_who_must_leave_the_room(progr
 def test_the_table_of_contents_gives_the_page_of_each_chapter():
     call = reviewed_call(4)
     document = build_document("call", call=call, language="en")
-    pages = pdf_text(document.pdf)
+    pages = plain_pdf_pages(document.pdf)
     assert "Contents" in pages[1]
     chapters = re.findall(r"^([A-Z][^.\n]+?) ?\.{3,} ?(\d+)$", pages[1], re.MULTILINE)
     assert [title for title, _page in chapters] == [
@@ -265,7 +255,7 @@ def test_the_table_of_contents_gives_the_page_of_each_chapter():
 def test_the_dossier_book_holds_every_dossier_with_its_reviews():
     call = reviewed_call(5)
     document = build_document("dossiers", call=call, language="fr")
-    text = "\n".join(pdf_text(document.pdf))
+    text = "\n".join(plain_pdf_pages(document.pdf))
     for application in call.applications.all():
         assert f"Carnets d'Évariste {application.title[-1]}" in text
         assert f"carnets de terrain n° {application.pk}." in text
@@ -283,7 +273,7 @@ def test_a_council_members_book_leaves_out_the_dossiers_they_are_in_conflict_wit
     conflicted.groups.add(Group.objects.get(name=Role.COUNCIL_MEMBER.value))
     first, *others = call.applications.order_by("pk")
 
-    text = "\n".join(pdf_text(build_document("dossiers", call=call, reader=conflicted).pdf))
+    text = "\n".join(plain_pdf_pages(build_document("dossiers", call=call, reader=conflicted).pdf))
 
     assert f"carnets de terrain n° {first.pk}." not in text
     for application in others:
@@ -300,7 +290,7 @@ def test_the_programme_report_gives_the_amounts_by_call_kind_and_institution():
 
     document = build_document("programme", programme=call.programme, year=year, language="fr")
 
-    pages = pdf_text(document.pdf)
+    pages = plain_pdf_pages(document.pdf)
     text = "\n".join(pages)
     assert "Archives scientifiques – " + str(year) in pages[0]
     assert "112 500,00 €" in text  # 9 applications x 12 500,00 € requested

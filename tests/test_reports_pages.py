@@ -4,7 +4,7 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from notifications.models import Message
@@ -18,15 +18,9 @@ from .factories import (
     in_review_application,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 PDF = b"%PDF-1.7\n% a report\n"
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    """English pages and /en/ addresses: their French is merged into the catalogue later."""
-    translation.activate("en")
 
 
 @pytest.fixture

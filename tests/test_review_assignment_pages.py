@@ -2,12 +2,11 @@
 hand, the automatic proposal shown before it takes effect, cancelling and reopening."""
 
 import datetime as dt
-import html as markup
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
@@ -32,14 +31,9 @@ from .factories import (
     UserFactory,
     in_review_application,
 )
+from .reading import text_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    """The pages in English (/en/ addresses): their French is merged into the catalogue later."""
-    translation.activate("en")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
@@ -60,11 +54,6 @@ def as_user(client, user):
     if user is not None:
         client.force_login(user)
     return client
-
-
-def text_of(response):
-    """The page's HTML with its entities decoded, for assertions on what a user reads."""
-    return markup.unescape(response.content.decode())
 
 
 def submitted_review(assignment, score="4"):

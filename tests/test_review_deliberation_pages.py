@@ -2,13 +2,12 @@
 report, the rapporteur's form, and the applicant's reply."""
 
 import datetime as dt
-import html as markup
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.models import Application, ApplicationState, TeamMember
@@ -37,14 +36,9 @@ from .factories import (
     in_review_application,
     joined_member,
 )
+from .reading import text_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    """The pages in English (/en/ addresses): their French is merged into the catalogue later."""
-    translation.activate("en")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
@@ -72,11 +66,6 @@ def as_user(client, user):
     if user is not None:
         client.force_login(user)
     return client
-
-
-def text_of(response):
-    """The page's HTML with its entities decoded, for assertions on what a user reads."""
-    return markup.unescape(response.content.decode())
 
 
 def submit(assignment, scores, *, confidential="Équipe reconnue.", comment="Un projet solide."):

@@ -3,16 +3,12 @@ dossier and its files, the review form, the other reviews; and what everybody el
 
 import datetime as dt
 import hashlib
-import re
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from applications.models import Application, Attachment, Submission
@@ -41,8 +37,9 @@ from .factories import (
     UserFactory,
     in_review_application,
 )
+from .reading import visible_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "empty_private_folder")]
 
 SUMMARY = "q-summary"
 LETTER = "q-letter"
@@ -50,16 +47,6 @@ ANSWER_TEXT = "Un corpus de lettres inédites de Marceline Desbordes-Valmore."
 FILE_NAME = "lettre-de-soutien.pdf"
 FILE_BYTES = b"%PDF-1.4 lettre de soutien"
 SECRET_EXCLUDED = "Rival Redouté"
-
-
-@pytest.fixture(autouse=True)
-def in_english_with_an_empty_private_folder():
-    """Pages are read in English (the source language); each test starts with no file."""
-    root = Path(settings.PRIVATE_MEDIA_ROOT)
-    if root.exists():
-        shutil.rmtree(root)
-    with translation.override("en"):
-        yield
 
 
 def questions():
@@ -183,13 +170,6 @@ def signed_in(client, user):
     return client
 
 
-def text_of(response):
-    """The page's visible text, whitespace collapsed, for assertions on what a user reads."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 def review_post(call, scores, action="save", **fields):
     data = {"action": action}
     for criterion, score in zip(call.criteria.order_by("sort_order"), scores, strict=True):
@@ -308,7 +288,7 @@ def test_the_dashboard_groups_only_the_reviewers_own_assignments(client, call, e
     response = signed_in(client, expert).get(reverse("reviews:dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
-    text = text_of(response)
+    text = visible_text(response)
     assert "Le dossier d'un autre" not in text
 
     def section(css):
@@ -333,7 +313,7 @@ def test_due_dates_are_shown_in_paris_time(client, pending, expert):
     Assignment.objects.filter(pk=pending.pk).update(
         due_at=dt.datetime(2031, 1, 15, 22, 30, tzinfo=dt.UTC)
     )
-    text = text_of(signed_in(client, expert).get(reverse("reviews:dashboard")))
+    text = visible_text(signed_in(client, expert).get(reverse("reviews:dashboard")))
     assert "23:30" in text
 
 
@@ -378,7 +358,7 @@ def test_the_dashboard_costs_the_same_few_queries_at_10_and_1000_assignments(
         response = client.get(reverse("reviews:dashboard"))
     assert response.status_code == 200
     assert response.content.decode().count('href="' + reverse("reviews:dashboard")) >= 1
-    assert text_of(response).count("/20") >= count // 6
+    assert visible_text(response).count("/20") >= count // 6
 
 
 # An invitation
@@ -400,7 +380,7 @@ def test_an_invitation_tells_a_visitor_who_invites_why_and_how_to_sign_up(
 ):
     response = client.get(reverse("reviews:invitation", args=[invitation.token]))
     assert response.status_code == 200
-    text = text_of(response)
+    text = visible_text(response)
     assert programme_manager.get_full_name() in text
     assert invitation.call.title in text
     assert "Votre regard sur les fonds sonores" in text
@@ -420,15 +400,15 @@ def test_accepting_an_invitation_makes_a_reviewer_and_leads_to_the_profile(clien
     newcomer = UserFactory(email="nouvelle@example.org")
     signed_in(client, newcomer)
     url = reverse("reviews:invitation", args=[invitation.token])
-    assert "Accept" in text_of(client.get(url))
+    assert "Accept" in visible_text(client.get(url))
     response = client.post(url, follow=True)
     assert response.redirect_chain[-1][0] == reverse("reviews:profile")
-    assert "Welcome among the reviewers" in text_of(response)
+    assert "Welcome among the reviewers" in visible_text(response)
     assert newcomer.groups.filter(name=Role.REVIEWER.value).exists()
     assert ReviewerProfile.objects.filter(user=newcomer).exists()
     invitation.refresh_from_db()
     assert invitation.accepted_by == newcomer
-    assert "You have accepted this invitation" in text_of(client.get(url))
+    assert "You have accepted this invitation" in visible_text(client.get(url))
 
 
 def test_an_invitation_is_refused_clearly_to_another_address_when_expired_or_used(
@@ -436,24 +416,24 @@ def test_an_invitation_is_refused_clearly_to_another_address_when_expired_or_use
 ):
     url = reverse("reviews:invitation", args=[invitation.token])
     signed_in(client, UserFactory(email="quelquun@example.org"))
-    text = text_of(client.get(url))
+    text = visible_text(client.get(url))
     assert "This invitation was sent to nouvelle@example.org" in text
     response = client.post(url, follow=True)
-    assert "This invitation was sent to nouvelle@example.org" in text_of(response)
+    assert "This invitation was sent to nouvelle@example.org" in visible_text(response)
     assert not Invitation.objects.get(pk=invitation.pk).accepted_at
 
     Invitation.objects.filter(pk=invitation.pk).update(
         created_at=timezone.now() - dt.timedelta(days=31)
     )
     signed_in(client, UserFactory(email="nouvelle@example.org"))
-    assert "This invitation has expired" in text_of(client.get(url))
+    assert "This invitation has expired" in visible_text(client.get(url))
 
     Invitation.objects.filter(pk=invitation.pk).update(
         created_at=timezone.now(), accepted_at=timezone.now(), accepted_by=UserFactory()
     )
-    assert "already been accepted" in text_of(client.get(url))
+    assert "already been accepted" in visible_text(client.get(url))
     client.logout()
-    assert "already been accepted" in text_of(client.get(url))
+    assert "already been accepted" in visible_text(client.get(url))
 
 
 # The profile
@@ -467,7 +447,7 @@ def test_the_profile_shows_the_kind_read_only_and_saves_expertise_and_institutio
     signed_in(client, expert)
     response = client.get(reverse("reviews:profile"))
     page = response.content.decode()
-    assert "Member of the scientific council" in text_of(response)
+    assert "Member of the scientific council" in visible_text(response)
     assert 'name="kind"' not in page
     assert page.count("<fieldset") == 2  # disciplines and languages, each with its legend
     for code in ("fr", "en", "de", "es", "it"):
@@ -517,7 +497,7 @@ def test_a_pending_assignment_shows_what_is_needed_to_judge_a_conflict_not_the_d
 ):
     response = signed_in(client, expert).get(page_url(pending))
     assert response.status_code == 200
-    text = text_of(response)
+    text = visible_text(response)
     assert call.title in text
     assert pending.application.title in text
     assert "Aurore Lebrun" in text and "Université de Lille" in text
@@ -536,7 +516,7 @@ def test_accepting_needs_the_declaration_then_opens_the_dossier_and_its_files(
     signed_in(client, expert)
     response = client.post(answer_url(pending), {"action": "accept"})
     assert response.status_code == 400
-    assert "Tick the declaration to accept" in text_of(response)
+    assert "Tick the declaration to accept" in visible_text(response)
     pending.refresh_from_db()
     assert pending.state == AssignmentState.PENDING
 
@@ -548,7 +528,7 @@ def test_accepting_needs_the_declaration_then_opens_the_dossier_and_its_files(
     assert ConflictDeclaration.objects.get(assignment=pending).has_conflict is False
 
     response = client.get(page_url(pending))
-    text = text_of(response)
+    text = visible_text(response)
     assert "Thank you. The dossier is open below" in text
     assert ANSWER_TEXT in text and "Project summary" in text
     assert FILE_NAME in text
@@ -569,7 +549,7 @@ def test_the_dossier_is_the_latest_submission_and_never_shows_the_excluded_peopl
     snapshot(application)
     application.answers = {SUMMARY: "Brouillon jamais soumis."}
     application.save(update_fields=["answers"])
-    text = text_of(signed_in(client, expert).get(page_url(accepted)))
+    text = visible_text(signed_in(client, expert).get(page_url(accepted)))
     assert "Version revue et corrigée." in text
     assert ANSWER_TEXT not in text
     assert "Brouillon jamais soumis." not in text
@@ -592,7 +572,7 @@ def test_declaring_a_conflict_frees_the_assignment_keeps_it_and_tells_the_assign
     signed_in(client, expert)
     response = client.post(answer_url(pending), {"action": "conflict", "conflict-reason": " "})
     assert response.status_code == 400
-    assert "Describe the conflict of interest" in text_of(response)
+    assert "Describe the conflict of interest" in visible_text(response)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             answer_url(pending),
@@ -608,7 +588,7 @@ def test_declaring_a_conflict_frees_the_assignment_keeps_it_and_tells_the_assign
     assert programme_manager.email in recipients
     assert applicant.email not in recipients and expert.email not in recipients
     assert client.get(page_url(pending)).status_code == 404
-    assert "You declared a conflict of interest" in text_of(
+    assert "You declared a conflict of interest" in visible_text(
         client.get(reverse("reviews:dashboard"))
     )
 
@@ -621,7 +601,7 @@ def test_a_conflict_discovered_in_the_dossier_withdraws_it(
     assert "I have discovered a conflict of interest" in page
     response = client.post(answer_url(accepted), {"action": "conflict", "conflict-reason": ""})
     assert response.status_code == 400
-    assert ANSWER_TEXT in text_of(response)  # the dossier page again, with the message
+    assert ANSWER_TEXT in visible_text(response)  # the dossier page again, with the message
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             answer_url(accepted),
@@ -661,7 +641,7 @@ def test_a_draft_keeps_half_points_when_the_call_allows_them(client, expert):
     page = client.get(page_url(assignment)).content.decode()
     assert 'step="0.5"' in page and 'min="0"' in page and 'max="5"' in page
     response = client.post(page_url(assignment), review_post(call, ["3.5", ""]), follow=True)
-    assert "Draft saved" in text_of(response)
+    assert "Draft saved" in visible_text(response)
     review = Review.objects.get(assignment=assignment)
     assert review.state == ReviewState.DRAFT
     assert [row.score for row in review.scores.all()] == [Decimal("3.5"), None]
@@ -675,7 +655,7 @@ def test_half_points_are_refused_clearly_when_the_call_does_not_allow_them(
     data = review_post(call, ["3.5", "4"], **COMPLETE)
     response = client.post(page_url(accepted), data)
     assert response.status_code == 400
-    text = text_of(response)
+    text = visible_text(response)
     assert "The review was not saved" in text
     assert "Whole points only." in text
     page = response.content.decode()
@@ -695,11 +675,13 @@ def test_the_weighted_score_is_computed_on_each_criterions_scale(client, expert)
     )
     signed_in(client, expert)
     page = client.get(page_url(assignment)).content.decode()
-    assert 'max="10"' in page and "Weight 2 (67% of the total), scored from 0 to 5." in text_of(
-        client.get(page_url(assignment))
+    assert (
+        'max="10"' in page
+        and "Weight 2 (67% of the total), scored from 0 to 5."
+        in visible_text(client.get(page_url(assignment)))
     )
     response = client.post(page_url(assignment), review_post(call, ["4", "5"]), follow=True)
-    text = text_of(response)
+    text = visible_text(response)
     # (2 × 4/5 + 1 × 5/10) / 3 × 20 = 14
     assert "Its score is 14.00/20" in text
     assert "Weighted score of the saved draft: 14.00/20" in text
@@ -719,7 +701,7 @@ def test_an_incomplete_submission_saves_the_draft_and_points_at_what_is_missing(
     data = review_post(call, ["4", ""], action="submit", recommendation="reserve")
     response = client.post(page_url(accepted), data)
     assert response.status_code == 400
-    text = text_of(response)
+    text = visible_text(response)
     assert "saved but not submitted" in text
     assert "Score this criterion." in text
     assert "Write a comment for the applicant." in text
@@ -751,7 +733,7 @@ def test_a_submitted_review_is_locked_and_a_later_post_changes_nothing(
 
     response = client.get(page_url(accepted))
     page = response.content.decode()
-    text = text_of(response)
+    text = visible_text(response)
     assert "It is locked" in text and "can reopen it" in text
     assert 'name="score_' not in page and 'value="submit"' not in page
     assert "I have discovered a conflict of interest" not in text
@@ -760,7 +742,7 @@ def test_a_submitted_review_is_locked_and_a_later_post_changes_nothing(
     response = client.post(
         page_url(accepted), review_post(call, ["1", "1"], **COMPLETE), follow=True
     )
-    assert "This review is submitted and locked" in text_of(response)
+    assert "This review is submitted and locked" in visible_text(response)
     review.refresh_from_db()
     assert review.weighted_score == Decimal("14.00")
     assert [row.score for row in review.scores.all()] == [Decimal("4"), Decimal("3")]
@@ -768,7 +750,7 @@ def test_a_submitted_review_is_locked_and_a_later_post_changes_nothing(
     response = client.post(
         answer_url(accepted), {"action": "conflict", "conflict-reason": "Trop tard."}, follow=True
     )
-    assert "Your review is submitted" in text_of(response)
+    assert "Your review is submitted" in visible_text(response)
     accepted.refresh_from_db()
     assert accepted.state == AssignmentState.ACCEPTED
 
@@ -805,13 +787,13 @@ def test_other_reviews_appear_only_after_submitting_and_without_names(
     client, accepted, expert, call, colleague, django_capture_on_commit_callbacks
 ):
     signed_in(client, expert)
-    text = text_of(client.get(page_url(accepted)))
+    text = visible_text(client.get(page_url(accepted)))
     assert "Méthode trop vague" not in text
     assert "The other reviews" not in text
     with django_capture_on_commit_callbacks(execute=True):
         client.post(page_url(accepted), review_post(call, ["4", "4"], action="submit", **COMPLETE))
     response = client.get(page_url(accepted))
-    text = text_of(response)
+    text = visible_text(response)
     assert "The other reviews" in text
     assert "Reviewer A" in text
     assert "Méthode trop vague pour un corpus de cette taille." in text
@@ -830,7 +812,7 @@ def test_other_reviews_stay_hidden_when_the_call_says_so(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(page_url(accepted), review_post(call, ["4", "4"], action="submit", **COMPLETE))
     assert Review.objects.get(assignment=accepted).is_submitted
-    text = text_of(client.get(page_url(accepted)))
+    text = visible_text(client.get(page_url(accepted)))
     assert "Méthode trop vague" not in text
     assert "Reviewer A" not in text
 
@@ -841,6 +823,6 @@ def test_the_applicants_reply_is_shown_to_the_reviewer(client, accepted, expert,
         author=applicant,
         text="Le corpus compte 4 000 lettres, et non 400.",
     )
-    text = text_of(signed_in(client, expert).get(page_url(accepted)))
+    text = visible_text(signed_in(client, expert).get(page_url(accepted)))
     assert "The applicant's reply" in text
     assert "Le corpus compte 4 000 lettres, et non 400." in text

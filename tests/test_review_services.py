@@ -36,16 +36,7 @@ from .factories import (
     joined_member,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Refusals are matched on their English words."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def review_data(call, score="4", recommendation="fund"):

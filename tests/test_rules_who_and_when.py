@@ -9,7 +9,7 @@ refused at the wrong moment even when called directly, as a script or a forgotte
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from applications.models import ApplicationState
 from applications.rules import judged_at
@@ -35,15 +35,9 @@ from .factories import (
     in_review_application,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 NOW = timezone.now()
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
 
 
 def close(call):

@@ -27,17 +27,12 @@ from .factories import (
     totp_code,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 REFUSED = {
     "en": "Two-factor authentication required",
     "fr": "Authentification à deux facteurs requise",
 }
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
 
 
 def person(email, roles=(), **kwargs):

@@ -7,19 +7,13 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from .factories import ApplicationFactory, CallFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 CLOCK = "accounts_staff_seen"
 SIGNED_OUT = "You were signed out after 30 minutes without activity"
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
 
 
 def time_passes(client, minutes):

@@ -2,12 +2,9 @@
 institution matches a reviewer is a claim: the first ones count toward the call's limit of
 exclusions, the others are shown to staff, who confirm or dismiss them; every step is logged."""
 
-import html
-
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.roles import Role
 from applications.models import ApplicationEvent, ExcludedReviewer
@@ -33,13 +30,9 @@ from .factories import (
     in_review_application,
     joined_member,
 )
+from .reading import text_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
@@ -50,10 +43,6 @@ def staff_client(client, programme_manager):
 
 def board(call):
     return reverse("reviews:assignments", kwargs={"slug": call.slug})
-
-
-def text_of(response):
-    return html.unescape(response.content.decode())
 
 
 def claim_events(application, action):

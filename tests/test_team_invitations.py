@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from applications.models import (
     ApplicationEvent,
@@ -31,15 +31,10 @@ from .factories import (
     decided_application,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 FILE_BYTES = b"%PDF-1.4 lettre de soutien de l'equipe 41c8"
 TITLE = "Herbiers numérisés de Montpellier"
-
-
-@pytest.fixture(autouse=True)
-def in_english(french_by_default):
-    translation.activate("en")
 
 
 @pytest.fixture
