@@ -28,7 +28,7 @@ are thin functions over perform, and stay the ones that views call.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -73,7 +73,7 @@ class Workflow:
     error: type = MoveRefused
     record_many: Callable | None = None
     changes: Callable = dict
-    rule_object: Callable = field(default=lambda obj: obj)
+    rule_object: Callable = lambda obj: obj
     field: str = "state"
 
     def reachable(self):
