@@ -62,21 +62,25 @@ def screen_application(application, actor, *, checks, eligible, reason=""):
         target = ApplicationState.ELIGIBLE if eligible else ApplicationState.INELIGIBLE
         if application.state == target:
             return application
-        perform(
+        return perform(
             application,
             "mark_eligible" if eligible else "mark_ineligible",
             actor,
             APPLICATION,
             reason=reason,
+            notify=lambda application: tell_lead(application, eligible, reason),
         )
-        notify(
-            Event.ELIGIBILITY_RESULT,
-            [application.lead],
-            {
-                "application": application_facts(application),
-                "eligible": eligible,
-                "reason": redact_reviewers(application, reason),
-            },
-            url=reverse("applications:edit", args=[application.pk]),
-        )
-    return application
+
+
+def tell_lead(application, eligible, reason):
+    """The lead reads the result, and why when ineligible, with no reviewer named."""
+    notify(
+        Event.ELIGIBILITY_RESULT,
+        [application.lead],
+        {
+            "application": application_facts(application),
+            "eligible": eligible,
+            "reason": redact_reviewers(application, reason),
+        },
+        url=reverse("applications:edit", args=[application.pk]),
+    )
