@@ -8,7 +8,9 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Institution, InstitutionKind, User
+from applications.models import ApplicationState
 from calls.models import Call, CallCriterion, CallKind, Programme
+from reviews.models import AssignmentState
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 # The key of the authenticator app that staff and council accounts get (base32, as apps show it).
@@ -137,7 +139,11 @@ class CallCriterionFactory(factory.django.DjangoModelFactory):
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
-    """A draft by a lead on an open call; `complete=True` adds a team and a budget that pass."""
+    """A draft by a lead on an open call; `complete=True` adds a team and a budget that pass.
+
+    Traits for the states reviewing starts from: ApplicationFactory(submitted=True), (eligible=True)
+    or (in_review=True), each complete and received the day before its call closed. Tests of the
+    moves themselves go through the services."""
 
     class Meta:
         model = "applications.Application"
@@ -147,14 +153,32 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     lead = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Projet {n}")
 
-    @factory.post_generation
-    def complete(self, create, extracted, **kwargs):
-        if create and extracted:
-            TeamMemberFactory(application=self, name="Chercheuse", role="researcher", is_lead=True)
-            TeamMemberFactory(
-                application=self, name="Bibliothécaire", role="documentation_professional"
-            )
-            BudgetLineFactory(application=self, amount_requested=Decimal("10000.00"))
+    class Params:
+        complete = False
+        submitted = factory.Trait(
+            complete=True,
+            state=ApplicationState.SUBMITTED,
+            submitted_at=factory.LazyAttribute(lambda o: o.call.closes_at - dt.timedelta(days=1)),
+        )
+        eligible = factory.Trait(submitted=True, state=ApplicationState.ELIGIBLE)
+        in_review = factory.Trait(submitted=True, state=ApplicationState.IN_REVIEW)
+
+    # A parameter, not a post_generation hook, so that the traits below can ask for it.
+    team_and_budget = factory.Maybe(
+        "complete",
+        yes_declaration=factory.PostGeneration(
+            lambda app, create, *_, **__: create and completed(app)
+        ),
+    )
+
+
+def completed(application):
+    """A team and a budget that pass the submission checks (ApplicationFactory(complete=True))."""
+    TeamMemberFactory(application=application, name="Chercheuse", role="researcher", is_lead=True)
+    TeamMemberFactory(
+        application=application, name="Bibliothécaire", role="documentation_professional"
+    )
+    BudgetLineFactory(application=application, amount_requested=Decimal("10000.00"))
 
 
 class TeamMemberFactory(factory.django.DjangoModelFactory):
@@ -190,14 +214,9 @@ class DisciplineFactory(factory.django.DjangoModelFactory):
 
 
 def in_review_application(call=None, **kwargs):
-    """A complete application, submitted and screened eligible (what reviewers receive)."""
-    from applications.models import ApplicationState
-
-    application = ApplicationFactory(call=call or CallFactory(closed=True), complete=True, **kwargs)
-    application.state = ApplicationState.ELIGIBLE
-    application.submitted_at = application.call.closes_at - dt.timedelta(days=1)
-    application.save(update_fields=["state", "submitted_at"])
-    return application
+    """A complete application, submitted and screened eligible (what reviewers receive), on a
+    closed call unless one is given."""
+    return ApplicationFactory(call=call or CallFactory(closed=True), eligible=True, **kwargs)
 
 
 class ReviewerFactory(UserFactory):
@@ -231,7 +250,7 @@ class ReviewerProfileFactory(factory.django.DjangoModelFactory):
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
-    """An assignment (pending by default; state="accepted" for an open dossier)."""
+    """An assignment, pending by default; AssignmentFactory(accepted=True) for an open dossier."""
 
     class Meta:
         model = "reviews.Assignment"
@@ -239,6 +258,9 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     application = factory.LazyFunction(in_review_application)
     reviewer = factory.SubFactory(ReviewerFactory)
     due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+    class Params:
+        accepted = factory.Trait(state=AssignmentState.ACCEPTED)
 
 
 def decided_application(call=None, outcome="funded", amount=Decimal("8000.00"), **kwargs):

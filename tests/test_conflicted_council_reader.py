@@ -31,11 +31,11 @@ from reviews.models import (
 )
 
 from .factories import (
+    ApplicationFactory,
     CallCriterionFactory,
     CallFactory,
     ReviewerFactory,
     UserFactory,
-    in_review_application,
 )
 from .reading import flat, plain_pdf_pages, text_of
 
@@ -83,9 +83,7 @@ def call():
 
 def reviewed(call, title, reviews, **kwargs):
     """An application in review with these submitted reviews (bulk: no notification)."""
-    application = in_review_application(call, title=title, **kwargs)
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.IN_REVIEW)
-    application.refresh_from_db()
+    application = ApplicationFactory(call=call, title=title, in_review=True, **kwargs)
     quality, feasibility = call.criteria.order_by("sort_order")
     for weighted, *scores in (map(Decimal, review) for review in reviews):
         assignment = Assignment.objects.create(

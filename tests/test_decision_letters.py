@@ -14,7 +14,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from accounts.models import User
-from applications.models import Application, ApplicationEvent, ApplicationState
+from applications.models import ApplicationEvent
 from calls.models import CallKind
 from decisions import services
 from decisions.letters import (
@@ -32,13 +32,13 @@ from reviews.confidentiality import redact
 from reviews.models import AssignmentState
 
 from .factories import (
+    ApplicationFactory,
     AssignmentFactory,
     BudgetLineFactory,
     CallCriterionFactory,
     CallFactory,
     ReviewerFactory,
     UserFactory,
-    in_review_application,
 )
 from .reading import flat, pdf_text
 
@@ -79,10 +79,8 @@ def lead(language="fr", **fields):
 def reviewed(call, lead_user, *, title=TITLE):
     """An application in review with two submitted reviews: one signed by its reviewer, one
     quoting the other's name and address; both with a confidential comment."""
-    application = in_review_application(call, lead=lead_user, title=title)
+    application = ApplicationFactory(call=call, lead=lead_user, title=title, in_review=True)
     BudgetLineFactory(application=application, amount_requested=Decimal("5000.00"))  # 15,000
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.IN_REVIEW)
-    application.refresh_from_db()
     for person, comment in ((REVIEWER, COMMENT), (SECOND_REVIEWER, SECOND_COMMENT)):
         reviewer = User.objects.filter(email=person["email"]).first() or ReviewerFactory(**person)
         assignment = AssignmentFactory(

@@ -9,18 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from applications.models import Application, ApplicationState
+from applications.models import Application
 from decisions import services
 from decisions.models import Decision, Outcome
-from reviews.models import AssignmentState, Review, ReviewState
+from reviews.models import Review, ReviewState
 
 from .factories import (
+    ApplicationFactory,
     AssignmentFactory,
     BudgetLineFactory,
     CallFactory,
     EnvelopeFactory,
     UserFactory,
-    in_review_application,
 )
 from .reading import text_of
 
@@ -37,10 +37,11 @@ def call():
 def scored(call, score, amount=Decimal("8000"), title=None):
     """An application in review with one submitted review scoring `score`/20, requesting
     `amount`."""
-    application = in_review_application(call, title=title or f"Projet noté {score}")
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.IN_REVIEW)
+    application = ApplicationFactory(
+        call=call, title=title or f"Projet noté {score}", in_review=True
+    )
     application.budget_lines.update(amount_requested=amount)
-    assignment = AssignmentFactory(application=application, state=AssignmentState.ACCEPTED)
+    assignment = AssignmentFactory(application=application, accepted=True)
     Review.objects.create(
         assignment=assignment,
         state=ReviewState.SUBMITTED,

@@ -57,10 +57,7 @@ def as_user(client, user):
 
 
 def submitted_review(assignment, score="4"):
-    """Accept the assignment and submit a complete review through the services."""
-    if assignment.state != AssignmentState.ACCEPTED:
-        Assignment.objects.filter(pk=assignment.pk).update(state=AssignmentState.ACCEPTED)
-        assignment.refresh_from_db()
+    """Submit a complete review of an accepted assignment through the services."""
     call = assignment.application.call
     return reviewing.submit_review(
         assignment,
@@ -374,7 +371,9 @@ def test_the_board_has_a_fixed_number_of_queries(
     for _ in range(count):
         application = in_review_application(call)
         AssignmentFactory(application=application, reviewer=experts[0])
-        submitted_review(AssignmentFactory(application=application, reviewer=experts[1]))
+        submitted_review(
+            AssignmentFactory(application=application, reviewer=experts[1], accepted=True)
+        )
         TeamMemberFactory(application=application, email=experts[2].email)  # a claim
 
     # On the first visit, the claims found are recorded: the dossiers locked and read again,

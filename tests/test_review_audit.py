@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from applications.models import Application, ApplicationState
+from applications.models import ApplicationState
 from reviews import assignments, deliberation, reviewing
 from reviews.claims import record_claims, rule_on_claim
-from reviews.models import Assignment, AssignmentState, TeamClaim
+from reviews.models import TeamClaim
 
 from .factories import (
+    ApplicationFactory,
     AssignmentFactory,
     CallCriterionFactory,
     CallFactory,
@@ -32,14 +33,8 @@ def call():
     return call
 
 
-def accept(assignment):
-    Assignment.objects.filter(pk=assignment.pk).update(state=AssignmentState.ACCEPTED)
-    assignment.refresh_from_db()
-    return assignment
-
-
 def submit(assignment):
-    accept(assignment)
+    """Submit a review of an accepted assignment through the services."""
     criterion = assignment.application.call.criteria.get()
     return reviewing.submit_review(
         assignment,
@@ -54,10 +49,8 @@ def submit(assignment):
 
 
 def in_review(call):
-    application = in_review_application(call)
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.IN_REVIEW)
-    application.refresh_from_db()
-    submit(AssignmentFactory(application=application))
+    application = ApplicationFactory(call=call, in_review=True)
+    submit(AssignmentFactory(application=application, accepted=True))
     return application
 
 
@@ -70,7 +63,7 @@ def pages(application):
 
 def test_a_rapporteur_who_declares_a_conflict_loses_the_dossier(client, call, programme_manager):
     application = in_review(call)
-    rapporteur = accept(AssignmentFactory(application=application))
+    rapporteur = AssignmentFactory(application=application, accepted=True)
     submit(rapporteur)
     # Staff choose them; they can read and write.
     deliberation.set_rapporteur(application, rapporteur.reviewer, programme_manager)
@@ -109,7 +102,7 @@ def test_a_council_member_who_reviews_the_dossier_reads_the_others_once_theirs_i
     page too."""
     application = in_review(call)
     both = ReviewerFactory(roles=[Role.REVIEWER, Role.COUNCIL_MEMBER])
-    assignment = accept(AssignmentFactory(application=application, reviewer=both))
+    assignment = AssignmentFactory(application=application, reviewer=both, accepted=True)
 
     client.force_login(both)
     assert client.get(pages(application)[0]).status_code == 404
@@ -124,8 +117,7 @@ def test_a_council_member_who_reviews_the_dossier_reads_the_others_once_theirs_i
 def test_the_reviews_page_of_an_application_not_in_review_is_not_found(
     client, council_member, programme_manager, call, state
 ):
-    application = in_review_application(call, title="Brouillon secret")
-    Application.objects.filter(pk=application.pk).update(state=state)
+    application = in_review_application(call, title="Brouillon secret", state=state)
 
     for person in (council_member, programme_manager):
         client.force_login(person)

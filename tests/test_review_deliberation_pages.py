@@ -27,13 +27,13 @@ from reviews.models import (
 )
 
 from .factories import (
+    ApplicationFactory,
     AssignmentFactory,
     CallCriterionFactory,
     CallFactory,
     InstitutionFactory,
     ReviewerFactory,
     UserFactory,
-    in_review_application,
     joined_member,
 )
 from .reading import text_of
@@ -69,9 +69,7 @@ def as_user(client, user):
 
 
 def submit(assignment, scores, *, confidential="Équipe reconnue.", comment="Un projet solide."):
-    """Accept and submit a review with one score per criterion, through the services."""
-    Assignment.objects.filter(pk=assignment.pk).update(state=AssignmentState.ACCEPTED)
-    assignment.refresh_from_db()
+    """Submit a review of an accepted assignment, one score per criterion, through the services."""
     call = assignment.application.call
     return reviewing.submit_review(
         assignment,
@@ -89,11 +87,9 @@ def submit(assignment, scores, *, confidential="Équipe reconnue.", comment="Un 
 
 def reviewed(call, *score_lists, title="Projet", **kwargs):
     """An application with one submitted review per list of scores, the application in review."""
-    application = in_review_application(call, title=title, **kwargs)
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.IN_REVIEW)
-    application.refresh_from_db()
+    application = ApplicationFactory(call=call, title=title, in_review=True, **kwargs)
     for scores in score_lists:
-        submit(AssignmentFactory(application=application), scores)
+        submit(AssignmentFactory(application=application, accepted=True), scores)
     return application
 
 
@@ -358,9 +354,9 @@ def dossier_case(call):
     application = reviewed(call, title="Corpus d'archives")
     first = ReviewerFactory(first_name="Alice", last_name="Premier")
     second = ReviewerFactory(first_name="Bruno", last_name="Second")
-    submit(AssignmentFactory(application=application, reviewer=first), ["4", "3"])
+    submit(AssignmentFactory(application=application, reviewer=first, accepted=True), ["4", "3"])
     submit(
-        AssignmentFactory(application=application, reviewer=second),
+        AssignmentFactory(application=application, reviewer=second, accepted=True),
         ["2", "2"],
         confidential="Je connais mal ce domaine.",
         comment="Le calendrier paraît serré.",
@@ -621,12 +617,16 @@ def reply_case(call):
     application = reviewed(call, title="Projet en réponse")
     named = ReviewerFactory(first_name="Zéphyrin", last_name="Confidentiel")
     submit(
-        AssignmentFactory(application=application, reviewer=named),
+        AssignmentFactory(application=application, reviewer=named, accepted=True),
         ["4", "3"],
         confidential="Remarque réservée au conseil.",
         comment="Le budget de numérisation est sous-estimé.",
     )
-    submit(AssignmentFactory(application=application), ["3", "3"], comment="Bonne équipe.")
+    submit(
+        AssignmentFactory(application=application, accepted=True),
+        ["3", "3"],
+        comment="Bonne équipe.",
+    )
     return application, named
 
 
@@ -669,7 +669,7 @@ def test_a_reviewers_name_quoted_in_a_comment_is_blacked_out_on_the_reply_page(c
     application, named = reply_case
     quoting = ReviewerFactory(first_name="Ombeline", last_name="Sous-Silence")
     submit(
-        AssignmentFactory(application=application, reviewer=quoting),
+        AssignmentFactory(application=application, reviewer=quoting, accepted=True),
         ["3", "3"],
         comment=f"Comme Zéphyrin Confidentiel ({named.email}), je trouve le calendrier serré.",
     )

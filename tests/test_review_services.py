@@ -321,8 +321,7 @@ def test_reminders_go_once_a_day_to_reviewers_with_reviews_due_soon_or_late(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     now = timezone.now()
-    late = AssignmentFactory(due_at=now - dt.timedelta(days=1))
-    Assignment.objects.filter(pk=late.pk).update(state=AssignmentState.ACCEPTED)
+    late = AssignmentFactory(due_at=now - dt.timedelta(days=1), accepted=True)
     soon = AssignmentFactory(due_at=now + dt.timedelta(days=2))
     AssignmentFactory(due_at=now + dt.timedelta(days=20))  # not yet
     done = AssignmentFactory(due_at=now - dt.timedelta(days=1))

@@ -32,8 +32,10 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-def make_application(call, amount, *, title="Projet", institution=None, typed="", state=None):
-    application = ApplicationFactory(call=call, title=title)
+def make_application(
+    call, amount, *, title="Projet", institution=None, typed="", state=ApplicationState.DRAFT
+):
+    application = ApplicationFactory(call=call, title=title, state=state)
     TeamMemberFactory(
         application=application,
         is_lead=True,
@@ -41,8 +43,6 @@ def make_application(call, amount, *, title="Projet", institution=None, typed=""
         institution_name=typed,
     )
     BudgetLineFactory(application=application, amount_requested=Decimal(amount))
-    if state:
-        Application.objects.filter(pk=application.pk).update(state=state)
     return application
 
 
