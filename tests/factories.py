@@ -17,6 +17,22 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 
+def support_letter_question(question_id="q-letter", required=False):
+    """A call's question asking for a support letter in PDF, as a call's StreamField stores it."""
+    return {
+        "type": "file",
+        "id": question_id,
+        "value": {
+            "label": "Lettre de soutien",
+            "label_en": "Support letter",
+            "help_text": "",
+            "required": required,
+            "accepted_types": ["pdf"],
+            "max_size_mb": 10,
+        },
+    }
+
+
 def totp_code(secret=TOTP_SECRET, step=0):
     """The code an authenticator app with `secret` shows now (step=1: the next 30 seconds', which
     allauth accepts with MFA_TOTP_TOLERANCE=1; a code is accepted once per window)."""

@@ -26,6 +26,7 @@ from .factories import (
     CallFactory,
     DecisionFactory,
     ReviewerFactory,
+    support_letter_question,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "empty_private_folder")]
@@ -52,26 +53,13 @@ def support_letter():
     return HTML(string="<h1>Lettre de soutien</h1><p>Nous soutenons ce projet.</p>").write_pdf()
 
 
-def file_question():
-    return {
-        "type": "file",
-        "id": QUESTION,
-        "value": {
-            "label": "Lettre de soutien",
-            "label_en": "Support letter",
-            "help_text": "",
-            "required": True,
-            "accepted_types": ["pdf"],
-            "max_size_mb": 10,
-        },
-    }
-
-
 @pytest.fixture
 def dossier(applicant, programme_manager, support_letter):
     """A submitted application, reviewed, with a final consensus, a reply, a decision and its
     letter."""
-    call = CallFactory(questions=[file_question()], reviewers_per_application=1)
+    call = CallFactory(
+        questions=[support_letter_question(QUESTION, required=True)], reviewers_per_application=1
+    )
     CallCriterionFactory(call=call, name_en="Quality", name_fr="Qualité", scale_max=5)
     application = ApplicationFactory(
         call=call, lead=applicant, title="Photographies d'Afrique", complete=True

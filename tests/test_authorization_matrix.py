@@ -55,6 +55,7 @@ from .factories import (
     decided_application,
     in_review_application,
     invited_to_team,
+    support_letter_question,
 )
 
 PERSONAS = (
@@ -273,21 +274,6 @@ MAY_READ = {
 REVIEWER_PERSONAS = ("reviewer", "pending_reviewer", "recused_reviewer", "unassigned_reviewer")
 
 
-def file_question():
-    return {
-        "type": "file",
-        "id": QUESTION,
-        "value": {
-            "label": "Lettre de soutien",
-            "label_en": "Support letter",
-            "help_text": "",
-            "required": False,
-            "accepted_types": ["pdf"],
-            "max_size_mb": 10,
-        },
-    }
-
-
 def template_author():
     """Someone given a group that edits the templates of messages and letters, nothing else."""
     from allauth.mfa.totp.internal.auth import TOTP
@@ -346,7 +332,7 @@ def build_scenario():
         people[persona].save(update_fields=["institution"])
     call = CallFactory(
         closed=True,
-        questions=[file_question()],
+        questions=[support_letter_question(QUESTION)],
         reply_opens_at=now - dt.timedelta(days=1),
         reply_closes_at=now + dt.timedelta(days=5),
     )

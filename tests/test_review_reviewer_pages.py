@@ -36,6 +36,7 @@ from .factories import (
     TeamMemberFactory,
     UserFactory,
     in_review_application,
+    support_letter_question,
 )
 from .reading import visible_text
 
@@ -62,18 +63,7 @@ def questions():
                 "max_length": 255,
             },
         },
-        {
-            "type": "file",
-            "id": LETTER,
-            "value": {
-                "label": "Lettre de soutien",
-                "label_en": "Support letter",
-                "help_text": "",
-                "required": False,
-                "accepted_types": ["pdf"],
-                "max_size_mb": 10,
-            },
-        },
+        support_letter_question(LETTER),
     ]
 
 
