@@ -5,13 +5,13 @@ staff gets a 404, as for every other page about an application.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.files import private, private_content
+
 from . import audit
 from .rules import application_or_404
-from .views_files import private
 
 PERMISSION = "applications.read_audit_trail"
 
@@ -37,8 +37,8 @@ def history(request, pk):
 @require_GET
 def history_csv(request, pk):
     application = application_or_404(request.user, pk, PERMISSION)
-    response = HttpResponse(
-        audit.as_csv(audit.trail(application)), content_type="text/csv; charset=utf-8"
+    return private_content(
+        audit.as_csv(audit.trail(application)),
+        audit.csv_filename(application),
+        "text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{audit.csv_filename(application)}"'
-    return private(response)

@@ -3,18 +3,17 @@
 Someone who may not read an application gets 404, never 403, so nobody learns that it exists.
 """
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from common.files import private_content, stored_file
 
 from .attachments import add_attachment, delete_attachment
 from .models import Submission
@@ -22,8 +21,6 @@ from .receipts import receipt_filename, render_receipt
 from .rules import application_or_404
 from .services import ApplicationError, StaleDraft
 from .throttle import throttled
-
-logger = logging.getLogger(__name__)
 
 
 def wants_json(request):
@@ -137,28 +134,7 @@ def delete(request, pk, attachment_id):
 def download(request, pk, attachment_id):
     application = application_or_404(request.user, pk, "applications.download_attachment")
     attachment = get_object_or_404(application.attachments, pk=attachment_id)
-    return serve_attachment(attachment)
-
-
-def serve_attachment(attachment):
-    """An attachment as a private download, once the caller has checked who asks; 404 when
-    its file is missing from storage. Also used by the reviewers' pages."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        logger.error(
-            "Attachment %s of application %s is missing from storage",
-            attachment.pk,
-            attachment.application_id,
-        )
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    return private(response)
+    return stored_file(attachment.file, attachment.original_name, attachment.content_type)
 
 
 @login_required
@@ -168,13 +144,4 @@ def receipt(request, pk, number):
     submission = get_object_or_404(Submission, application=application, number=number)
     submission.application = application
     pdf = render_receipt(submission, get_language())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(submission)}"'
-    return private(response)
-
-
-def private(response):
-    """A personal file: never sniffed into another type, never kept by a shared cache."""
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return private_content(pdf, receipt_filename(submission), "application/pdf")

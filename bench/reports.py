@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import User
+from applications.queries import lead_institutions
 from decisions.models import Outcome
 from decisions.services import record_decision, record_proposal
 from reports.governance import build_document
 from reports.governance.documents import render_pdf
-from reports.governance.queries import lead_institutions, requested_amounts
+from reports.governance.queries import requested_amounts
 from reviews.ranking import call_ranking
 
 from .review import auto_assign, prepare_review_call, submit_all_reviews

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.reauthentication import recent_authentication_required
 from applications.audit import trail
 from applications.models import Application, AuditSubject
+from applications.queries import lead_institutions
 from calls.models import Call
 from reviews.ranking import call_ranking, tie_break_rule
-from reviews.views_deliberation import lead_institutions
 
 from . import services
 from .budget import (
@@ -79,7 +79,7 @@ def call_decisions(request, slug):
         if form.is_valid() and record_batch(request, form.cleaned_data, line, order):
             return redirect(f"{reverse('decisions:call', args=[call.slug])}?line={line.line}")
     page = Paginator(line.rows, PER_PAGE).get_page(request.GET.get("page"))
-    institutions = lead_institutions(call)
+    institutions = lead_institutions(call.applications.all())
     for line_row in page.object_list:
         line_row.institution = institutions.get(line_row.application.pk, "")
     envelope = programme_envelope(call)

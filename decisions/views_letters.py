@@ -8,7 +8,7 @@ learns what exists.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.reauthentication import recent_authentication_required
 from applications.models import Application
 from applications.rules import application_or_404
-from applications.views_files import private
 from calls.models import Call
+from common.files import private_content
 
 from .letters import (
     LetterError,
@@ -60,10 +60,9 @@ def paper_of(letter):
 
 
 def pdf_response(letter, *, inline=False):
-    response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{letter_filename(letter)}"'
-    return private(response)
+    return private_content(
+        letter_pdf(letter), letter_filename(letter), "application/pdf", inline=inline
+    )
 
 
 # Staff

@@ -8,13 +8,12 @@ import tempfile
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.reauthentication import recent_authentication_required
 from applications.rules import application_or_404
-from applications.views_files import private
+from common.files import private_file
 
 from .dossier_zip import write_dossier, zip_filename
 
@@ -26,7 +25,7 @@ PERMISSION = "applications.read_audit_trail"
 @require_GET
 def dossier_zip(request, pk):
     application = application_or_404(request.user, pk, PERMISSION)
-    # Left open on purpose: FileResponse streams it, then closes it (and the disk space goes).
+    # Left open on purpose: the response streams it, then closes it (and the disk space goes).
     handle = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
     try:
         write_dossier(application, handle, get_language())
@@ -34,10 +33,4 @@ def dossier_zip(request, pk):
     except BaseException:
         handle.close()
         raise
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=zip_filename(application),
-        content_type="application/zip",
-    )
-    return private(response)
+    return private_file(handle, zip_filename(application), "application/zip")

@@ -4,7 +4,7 @@ and its download. Staff and council members only (reports.rules); anyone else ge
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import is_programme_staff
-from applications.views_files import private
 from calls.models import Call, Programme
+from common.files import stored_file
 from common.formats import PARIS
 from decisions.budget import closing_year
 
@@ -149,11 +149,4 @@ def download(request, pk):
     report = report_or_404(request.user, pk)
     if not report.is_done or not report.file:
         raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=report.download_name(), content_type="application/pdf"
-    )
-    return private(response)
+    return stored_file(report.file, report.download_name(), "application/pdf")

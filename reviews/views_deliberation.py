@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.filters import INSTITUTION_LABEL
-from applications.models import Application, TeamMember
+from applications.models import Application
+from applications.queries import lead_institutions
 from applications.rules import application_or_404, judged_at
 from calls.models import Call
 from common.anonymity import anonymous_letter
@@ -57,7 +57,7 @@ def ranking(request, slug):
     # Every row: ranks depend on all of them; those the reader may not deliberate on withheld.
     rows = call_ranking(call, request.user)
     page = Paginator(rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
-    institutions = lead_institutions(call)
+    institutions = lead_institutions(call.applications.all())
     for row in page.object_list:
         row.institution = institutions.get(row.application.pk, "")
     return render(
@@ -73,19 +73,6 @@ def ranking(request, slug):
             "withheld_count": sum(1 for row in rows if row.withheld),
         },
     )
-
-
-def lead_institutions(call):
-    """{application id: the institution of the team member who leads it}, in one query."""
-    labels = {}
-    for application_id, label in (
-        TeamMember.objects.filter(application__call=call, is_lead=True)
-        .annotate(label=INSTITUTION_LABEL)
-        .order_by("application_id", "-position", "-pk")
-        .values_list("application_id", "label")
-    ):
-        labels[application_id] = label  # the first lead (by position) is written last
-    return labels
 
 
 # A dossier's reviews and consensus report

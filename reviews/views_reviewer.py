@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.models import Attachment
-from applications.views_files import serve_attachment
 from common.anonymity import anonymous_letter
+from common.files import stored_file
 from common.formats import paris_datetime
 
 from .assignments import accept_assignment, declare_conflict, decline_assignment
@@ -396,4 +396,4 @@ def attachment(request, pk, attachment_id):
     attachment = get_object_or_404(
         Attachment, application_id=assignment.application_id, pk=attachment_id
     )
-    return serve_attachment(attachment)
+    return stored_file(attachment.file, attachment.original_name, attachment.content_type)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
+from applications.queries import lead_institutions
 from decisions.budget import call_budget, call_year, programme_year_budget
 from decisions.models import Outcome
 from reviews.conflicts import ReviewerFacts, conflicts, dossier_facts
@@ -31,7 +32,6 @@ from .queries import (
     ZERO,
     criterion_means,
     decisions_of,
-    lead_institutions,
     requested_amounts,
     share,
 )

@@ -10,13 +10,14 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationState, BudgetLine
+from applications.queries import lead_institutions
 from calls.models import Call, CallKind
 from common.formats import money_or_dash as format_money
 from decisions.budget import closing_year, programme_year_budget, programme_year_budgets
 from decisions.models import Outcome
 
 from .charts import bar_chart
-from .queries import RECEIVED, ZERO, lead_institutions, requested_amounts, share
+from .queries import RECEIVED, ZERO, requested_amounts, share
 
 TOP_INSTITUTIONS = 15
 

@@ -7,8 +7,7 @@ from decimal import Decimal
 from django.db.models import Avg, Q, Sum
 from django.db.models.functions import Coalesce
 
-from applications.filters import INSTITUTION_LABEL
-from applications.models import ApplicationState, BudgetLine, TeamMember
+from applications.models import ApplicationState, BudgetLine
 from decisions.models import Decision
 from reviews.models import ReviewScore, ReviewState
 
@@ -16,20 +15,6 @@ ZERO = Decimal("0.00")
 
 # Received: submitted at least once and not taken back to a draft by staff since.
 RECEIVED = Q(submitted_at__isnull=False) & ~Q(state=ApplicationState.DRAFT)
-
-
-def lead_institutions(applications):
-    """{application id: the institution of the team member who leads it} (applications: a
-    queryset or ids), in one query."""
-    labels = {}
-    for application_id, label in (
-        TeamMember.objects.filter(application__in=applications, is_lead=True)
-        .annotate(label=INSTITUTION_LABEL)
-        .order_by("application_id", "-position", "-pk")
-        .values_list("application_id", "label")
-    ):
-        labels[application_id] = label or ""  # the first lead (by position) is written last
-    return labels
 
 
 def requested_amounts(applications):
