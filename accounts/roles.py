@@ -3,7 +3,7 @@
 The predicates below say who holds a role, from the model permissions the groups are granted.
 They are the only code that reads those raw permissions: every app's rules.py combines them with
 what the moment allows, and views, services and templates ask the rules (`applications.edit_draft`,
-`reviews.see_ranking`...), never a raw permission, so the two cannot be confused.
+`reviews.open_ranking`...), never a raw permission, so the two cannot be confused.
 """
 
 import rules

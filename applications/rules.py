@@ -75,7 +75,7 @@ def moment_of(application):
 # The staff check is cheap (cached permissions); the team query only for everyone else.
 can_read = is_lead | is_programme_staff | is_team_member
 
-rules.add_perm("applications.read_application", can_read)
+rules.add_perm("applications.open_application", can_read)
 rules.add_perm("applications.download_attachment", can_read)
 # The draft (its answers, team, budget and files) changes only before the deadline.
 rules.add_perm("applications.edit_draft", is_lead & is_draft & call_is_open)
@@ -93,7 +93,7 @@ rules.add_perm("applications.list_call_applications", is_programme_staff)
 rules.add_perm("applications.read_audit_trail", is_programme_staff)
 
 
-def application_or_404(user, pk, permission="applications.read_application"):
+def application_or_404(user, pk, permission="applications.open_application"):
     """The application with its call and lead if `user` has `permission` on it; 404 otherwise,
     whoever asks, so that nobody learns that someone else's application exists."""
     application = get_object_or_404(Application.objects.select_related("call", "lead"), pk=pk)

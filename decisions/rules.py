@@ -36,8 +36,8 @@ rules.add_perm("decisions.decide_application", records_decisions & is_decidable)
 rules.add_perm("decisions.send_letter", records_decisions & is_decided)
 # A publication date makes a funded project public before its letter is sent.
 rules.add_perm("decisions.publish_project", records_decisions & is_funded)
-rules.add_perm("decisions.see_decisions", reads_decisions | records_decisions)
+rules.add_perm("decisions.open_decisions", reads_decisions | records_decisions)
 # One application's decision page shows its proposal and motivation: as its dossier, closed to a
 # council member in conflict with it or who owes a review of it.
-rules.add_perm("decisions.see_decision", records_decisions | (reads_decisions & deliberates))
+rules.add_perm("decisions.open_decision", records_decisions | (reads_decisions & deliberates))
 rules.add_perm("decisions.see_budgets", reads_decisions | records_decisions)

@@ -39,7 +39,7 @@ from .letters import decisions_without_letter
 from .models import Body, Decision, Outcome
 
 DECIDE = "decisions.decide"
-SEE = "decisions.see_decisions"
+SEE = "decisions.open_decisions"
 PER_PAGE = 100
 
 
@@ -184,7 +184,7 @@ def application_decision(request, pk):
         Application.objects.select_related("call__programme", "lead"), pk=pk
     )
     user = request.user
-    if not user.has_perm("decisions.see_decision", application):
+    if not user.has_perm("decisions.open_decision", application):
         raise Http404
     can_decide = user.has_perm(DECIDE, application)
     decision = Decision.objects.filter(application=application).first()

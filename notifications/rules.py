@@ -24,12 +24,12 @@ def is_recipient(user, message):
     )
 
 
-rules.add_perm("notifications.read_message", is_recipient)
+rules.add_perm("notifications.open_message", is_recipient)
 rules.add_perm("notifications.read_delivery_log", manages_deliveries)
 rules.add_perm("notifications.resend_message", manages_deliveries)
 
 
-def message_or_404(user, pk, permission="notifications.read_message"):
+def message_or_404(user, pk, permission="notifications.open_message"):
     """The message if `user` has `permission` on it; 404 otherwise, whoever asks."""
     message = get_object_or_404(Message, pk=pk)
     if not user.has_perm(permission, message):

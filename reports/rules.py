@@ -37,7 +37,7 @@ def withholds_what_they_may_not_read(user, report):
 
 rules.add_perm("reports.request_reports", reads_decisions)
 rules.add_perm(
-    "reports.read_report",
+    "reports.open_report",
     reads_decisions
     & (~is_built_for_reader | is_programme_staff | withholds_what_they_may_not_read),
 )
@@ -48,6 +48,6 @@ def report_or_404(user, pk):
     report = get_object_or_404(
         Report.objects.select_related("call", "programme", "requested_by"), pk=pk
     )
-    if not user.has_perm("reports.read_report", report):
+    if not user.has_perm("reports.open_report", report):
         raise Http404
     return report

@@ -23,7 +23,7 @@ from .models import Report
 from .rules import report_or_404
 
 REQUEST = "reports.request_reports"
-READ = "reports.read_report"
+READ = "reports.open_report"
 LISTED = 100  # the latest reports a page lists
 
 

@@ -109,7 +109,7 @@ rules.add_perm("reviews.screen_applications", is_programme_staff)
 rules.add_perm("reviews.screen_application", is_programme_staff & is_screenable)
 rules.add_perm("reviews.manage_assignments", is_programme_staff)
 rules.add_perm("reviews.manage_reviewers", is_programme_staff)
-rules.add_perm("reviews.see_ranking", is_programme_staff | is_council_member)
+rules.add_perm("reviews.open_ranking", is_programme_staff | is_council_member)
 # The rapporteur reads the dossier's reviews to write its consensus report.
 rules.add_perm(
     "reviews.read_reviews",
@@ -136,10 +136,10 @@ rules.add_perm(
 )
 # Replies: the lead writes while the phase is open; staff, the council and the dossier's
 # reviewers read.
-rules.add_perm("reviews.reply", is_lead)
+rules.add_perm("reviews.answer_reviews", is_lead)
 rules.add_perm("reviews.write_reply", is_lead & is_in_review & reply_phase_is_open)
 rules.add_perm(
-    "reviews.read_reply", is_programme_staff | is_council_member | reviews_accepted_dossier
+    "reviews.open_reply", is_programme_staff | is_council_member | reviews_accepted_dossier
 )
 
 

@@ -39,7 +39,7 @@ READ = "reviews.read_reviews"
 PREPARE = "reviews.prepare_consensus"
 WRITE = "reviews.write_consensus"
 STAFF = "reviews.manage_assignments"  # programme staff: choose the rapporteur, reopen a report
-NAMES = "reviews.see_ranking"  # staff and the council may know who reviewed
+NAMES = "reviews.open_ranking"  # staff and the council may know who reviewed
 
 
 # The ranking
@@ -52,7 +52,7 @@ RANKING_PER_PAGE = 100
 @login_required
 def ranking(request, slug):
     call = get_object_or_404(Call.objects.select_related("programme"), slug=slug)
-    if not request.user.has_perm("reviews.see_ranking", call):
+    if not request.user.has_perm("reviews.open_ranking", call):
         raise Http404
     # Every row: ranks depend on all of them; those the reader may not deliberate on withheld.
     rows = call_ranking(call, request.user)
@@ -162,7 +162,7 @@ def dossier(request, pk):
             "criteria": criteria,
             "submitted": submitted,
             "others": others,
-            "reply": reply if user.has_perm("reviews.read_reply", application) else None,
+            "reply": reply if user.has_perm("reviews.open_reply", application) else None,
             "show_names": user.has_perm(NAMES),
             "can_write": user.has_perm(WRITE, application),
             "can_choose_rapporteur": can_choose,
@@ -334,7 +334,7 @@ def consensus(request, pk):
 
 @login_required
 def reply(request, pk):
-    application = application_or_404(request.user, pk, "reviews.reply")
+    application = application_or_404(request.user, pk, "reviews.answer_reviews")
     call = application.call
     now = timezone.now()
     phase_open = request.user.has_perm("reviews.write_reply", judged_at(application, now))

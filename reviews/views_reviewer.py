@@ -257,7 +257,7 @@ def dossier_page(request, assignment, *, form=None, problems=(), conflict_form=N
     context["show_other_reviews"] = user.has_perm("reviews.see_other_reviews", assignment)
     if context["show_other_reviews"]:
         context["other_reviews"] = other_reviews(assignment)
-    if user.has_perm("reviews.read_reply", application):
+    if user.has_perm("reviews.open_reply", application):
         context["reply"] = Reply.objects.filter(application=application).exclude(text="").first()
     return render(request, "reviews/reviewer/dossier.html", context, status=status)
 

@@ -82,7 +82,7 @@ def test_administrator_opens_the_users_list(client, administrator):
 def test_only_the_roles_read_the_permissions_that_make_a_role():
     """Rules and raw permissions cannot be confused: the permissions a role is made of (read by
     accounts/roles.py) appear nowhere else, neither in code nor in templates; everything else
-    asks the rules (`reviews.see_ranking`, not `reviews.view_ranking`)."""
+    asks the rules (`reviews.open_ranking`, not `reviews.view_ranking`)."""
     import re
     from pathlib import Path
 

@@ -101,7 +101,7 @@ def test_a_reply_is_written_by_the_lead_while_the_phase_is_open(applicant, other
     application.state = ApplicationState.IN_REVIEW
     application.save(update_fields=["state"])
 
-    assert applicant.has_perm("reviews.reply", application)  # the page, with its dates
+    assert applicant.has_perm("reviews.answer_reviews", application)  # the page, with its dates
     assert not applicant.has_perm("reviews.write_reply", application)  # not yet
     with pytest.raises(ReviewError, match="not open"):
         deliberation.save_reply(application, applicant, "Trop tôt.")
