@@ -63,11 +63,14 @@ def session_cookies(user):
 
 
 def open_bench_call(title, slug, open_for, criteria=(), **fields):
-    """A call open from yesterday for `open_for`, named with the time it was made, with
-    `criteria` as (name, weight, top of the scale): saved and published as staff do in the
-    admin."""
+    """A call open from yesterday for `open_for`, named with the time it was made (and a
+    number when the bench made another in the same second), with `criteria` as (name,
+    weight, top of the scale): saved and published as staff do in the admin."""
     now = timezone.now()
     stamp = now.strftime("%Y%m%d%H%M%S")
+    same_second = Call.objects.filter(slug__startswith=f"{slug}-{stamp}").count()
+    if same_second:
+        stamp = f"{stamp}-{same_second + 1}"
     call = Call(
         title_fr=f"{title} {stamp}",
         slug=f"{slug}-{stamp}",
