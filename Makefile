@@ -24,7 +24,7 @@ LOCK_EXTRAS_base :=
 LOCK_EXTRAS_dev := --extra dev
 LOCK_EXTRAS_e2e := --extra dev --extra e2e
 
-.PHONY: install messages translations demo serve test test-unit test-e2e test-faults lint format \
+.PHONY: install messages translations demo serve totp test test-unit test-e2e test-faults lint format \
 	check-deploy bench clean lock upgrade check-lock
 
 $(BIN)/python:
@@ -106,6 +106,11 @@ demo: messages
 
 serve: messages
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+# The current second-factor code of a demo account (EMAIL=conseil@example.org for another).
+EMAIL ?= gestion@example.org
+totp: install
+	@$(MANAGE) demo_totp $(EMAIL)
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -124,7 +124,7 @@ def test_demo_accounts_sign_in_at_once_with_their_roles(client, demo):
     output = demo.output
 
     assert DEMO_PASSWORD in output
-    assert DEMO_TOTP_SECRET in output and "manage.py demo_totp gestion@example.org" in output
+    assert DEMO_TOTP_SECRET in output and "make totp EMAIL=gestion@example.org" in output
     for facts in DEMO_USERS:
         assert facts["email"] in output
         response = client.post(

@@ -138,7 +138,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{second} also type a code from an authenticator app after the password: add the "
             f"key {DEMO_TOTP_SECRET} to one (FreeOTP, Aegis, Google Authenticator...), or get "
-            "the current code with: .venv/bin/python manage.py demo_totp gestion@example.org"
+            "the current code with: make totp EMAIL=gestion@example.org"
         )
 
 
