@@ -153,6 +153,19 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.to}: {self.message.subject}"
 
+    # What the delivery log asks, so that it names no state by its string.
+    @property
+    def is_pending(self):
+        return self.state == DeliveryState.PENDING
+
+    @property
+    def is_sent(self):
+        return self.state == DeliveryState.SENT
+
+    @property
+    def is_failed(self):
+        return self.state == DeliveryState.FAILED
+
 
 class Preference(models.Model):
     """How one user wants one kind of message by e-mail; without a row, at once."""

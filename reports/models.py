@@ -7,6 +7,7 @@ it was built for.
 """
 
 import uuid
+from enum import nonmember
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -30,9 +31,8 @@ class ReportState(models.TextChoices):
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
 
-
-# A report in one of these states is still being worked on: its page refreshes itself.
-UNFINISHED = (ReportState.QUEUED, ReportState.RUNNING)
+    # Still being worked on: its page refreshes itself (enum.nonmember: not a state).
+    unfinished = nonmember(("queued", "running"))
 
 
 def private_storage():
@@ -129,8 +129,12 @@ class Report(models.Model):
         return self.state == ReportState.DONE
 
     @property
+    def is_queued(self):
+        return self.state == ReportState.QUEUED
+
+    @property
     def is_unfinished(self):
-        return self.state in UNFINISHED
+        return self.state in ReportState.unfinished
 
     @property
     def report_type(self):
