@@ -136,7 +136,7 @@ def prepare_applicants(rush, submitters):
         dt.timedelta(minutes=30),
         requires_co_construction=True,
     )
-    acronym, summary = (block.id for block in call.questions if block.block_type != "section")
+    acronym, summary = (block.id for block in call.questions if not block.block.is_section)
     leads = User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}", email__startswith="porteur-")
     leads = list(leads.order_by("email")[: rush + submitters + 1])
     if len(leads) < rush + submitters + 1:

@@ -42,7 +42,7 @@ def prepare_review_call(applications=1000, log=print):
         half_points=True,
         total_threshold=Decimal("10"),
     )
-    acronym, summary = (block.id for block in call.questions if block.block_type != "section")
+    acronym, summary = (block.id for block in call.questions if not block.block.is_section)
     leads = list(
         User.objects.filter(email__startswith="porteur-", email__endswith=f"@{BENCH_DOMAIN}")
         .select_related("institution")

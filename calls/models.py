@@ -337,7 +337,7 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
 
     def file_questions(self):
         """The file questions of the form, by block id: label, accepted types, size limit."""
-        return {block.id: block.value for block in self.questions if block.block_type == "file"}
+        return {block.id: block.value for block in self.questions if block.block.is_file}
 
     def get_preview_template(self, request, mode_name):
         return "calls/call_preview.html"
