@@ -124,11 +124,13 @@ class Decision(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(outcome="funded", amount_granted__isnull=False) | ~Q(outcome="funded"),
+                condition=Q(outcome=Outcome.FUNDED, amount_granted__isnull=False)
+                | ~Q(outcome=Outcome.FUNDED),
                 name="funded_has_amount",
             ),
             models.CheckConstraint(
-                condition=Q(outcome="reserve", reserve_rank__isnull=False) | ~Q(outcome="reserve"),
+                condition=Q(outcome=Outcome.RESERVE, reserve_rank__isnull=False)
+                | ~Q(outcome=Outcome.RESERVE),
                 name="reserve_has_rank",
             ),
         ]

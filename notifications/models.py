@@ -144,7 +144,7 @@ class Delivery(models.Model):
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],
-                condition=models.Q(state="pending"),
+                condition=models.Q(state=DeliveryState.PENDING),
                 name="notif_delivery_due",
             ),
             models.Index(fields=["state", "-created_at"], name="notif_delivery_state"),

@@ -146,7 +146,7 @@ def programme_lines(year):
     requested = dict(
         BudgetLine.objects.filter(application__call__in=calls)
         .filter(application__submitted_at__isnull=False)
-        .exclude(application__state="draft")
+        .exclude(application__state=ApplicationState.DRAFT)
         .values("application__call__programme")
         .annotate(total=Coalesce(Sum("amount_requested"), ZERO))
         .values_list("application__call__programme", "total")
