@@ -5,6 +5,7 @@ translates it); French pages are checked for content, dates and amounts.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -338,3 +339,15 @@ def test_a_missing_or_draft_call_gets_a_helpful_page_in_the_site_layout(client):
     assert f'href="{url("fr", "calls:list")}"' in response.text
     assert "Page not found" in english.text
     assert draft.title_fr not in response.text
+
+
+def test_every_page_names_the_site_icon_and_it_is_served(client):
+    """Tabs and bookmarks show the network's icon, not the browser's blank page."""
+    content = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', content)
+    assert icon, "the page names no icon"
+
+    response = client.get(icon.group(1))
+
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
