@@ -429,6 +429,8 @@ def test_a_proposal_is_shown_and_nothing_changes_until_it_is_applied(
     assert len(page.context["load_rows"]) == 3
     assert all(row["after"] <= row["max"] for row in page.context["load_rows"])
     assert 'value="apply"' in html
+    # Staff create assignments; "Apply" ("Candidater") is the applicant's word for a call.
+    assert ">Create these assignments</button>" in html and ">Apply</button>" not in html
 
     with django_capture_on_commit_callbacks(execute=True):
         applied = staff_client.post(response["Location"], {"action": "apply"})
