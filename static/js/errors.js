@@ -1,0 +1,48 @@
+/* What a page refused, where the person is looking (RGAA 11.10, 11.11). On load, the focus moves
+   to the first field marked aria-invalid="true" (its label and message are read with it), or to
+   the error summary when no field is marked. A link of the summary moves the focus to its field,
+   not only the scroll. */
+(function () {
+  "use strict";
+
+  var FIELDS = "input, select, textarea";
+
+  function focusable(target) {
+    if (target.matches(FIELDS)) {
+      return target;
+    }
+    return target.querySelector('[aria-invalid="true"]') || target.querySelector(FIELDS) || target;
+  }
+
+  function focusOn(target) {
+    if (!target.matches(FIELDS) && !target.hasAttribute("tabindex")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  }
+
+  var invalid = Array.prototype.filter.call(
+    document.querySelectorAll('[aria-invalid="true"]'),
+    function (field) {
+      return !field.disabled && field.getClientRects().length > 0;
+    }
+  );
+  var summary = document.querySelector("[data-error-summary]");
+  if (invalid.length) {
+    focusOn(invalid[0]);
+  } else if (summary) {
+    focusOn(summary);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-summary] a[href^='#']");
+    var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    history.replaceState(null, "", link.hash);
+    focusOn(focusable(target));
+  });
+})();
