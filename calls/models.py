@@ -303,9 +303,12 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
     @property
     def phase(self) -> CallPhase:
         annotated = getattr(self, "current_phase", None)
-        if annotated:
-            return CallPhase(annotated)
-        return phase_at(self.opens_at, self.closes_at, timezone.now())
+        phase = CallPhase(annotated) if annotated else self.phase_at(timezone.now())
+        # After closing, how far its applications went (reviews.queries.with_progress).
+        progress = getattr(self, "progress", "")
+        if progress and phase == CallPhase.CLOSED:
+            return CallPhase(progress)
+        return phase
 
     def phase_at(self, now) -> CallPhase:
         return phase_at(self.opens_at, self.closes_at, now)

@@ -110,6 +110,8 @@ rules.add_perm("reviews.screen_application", is_programme_staff & is_screenable)
 rules.add_perm("reviews.manage_assignments", is_programme_staff)
 rules.add_perm("reviews.manage_reviewers", is_programme_staff)
 rules.add_perm("reviews.open_ranking", is_programme_staff | is_council_member)
+# Their list of the calls they run, the way into each call's pages.
+rules.add_perm("reviews.open_management", is_programme_staff | is_council_member)
 # The rapporteur reads the dossier's reviews to write its consensus report.
 rules.add_perm(
     "reviews.read_reviews",

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views_assign, views_deliberation, views_reviewer, views_screening
+from . import views_assign, views_deliberation, views_management, views_reviewer, views_screening
 
 app_name = "reviews"
 urlpatterns = [
@@ -28,6 +28,8 @@ urlpatterns = [
         views_reviewer.attachment,
         name="attachment",
     ),
+    # Programme staff and the council: the calls they run.
+    path(pgettext_lazy("URL", "manage/calls/"), views_management.calls, name="management"),
     # Programme staff: screening, reviewers, assignments.
     path(
         pgettext_lazy("URL", "manage/calls/<slug:slug>/eligibility/"),

@@ -134,6 +134,8 @@ EXPECTED = {
     "POST reviews:cancel_assignment":               "log  404  404  404  404  404  404  404  302  404  404  404",
     "GET reviews:reopen_review":                    "log  405  405  405  405  405  405  405  405  405  405  405",
     "POST reviews:reopen_review":                   "log  404  404  404  404  404  404  404  302  404  404  404",
+    # The calls staff and the council run, the way into each call's pages.
+    "GET reviews:management":                       "log  404  404  404  404  404  404  200  200  200  404  404",
     # Deliberation: staff and the council.
     "GET reviews:ranking":                          "log  404  404  404  404  404  404  200  200  200  404  404",
     "GET reviews:dossier":                          "log  404  404  404  404  404  404  200  200  404  404  404",
