@@ -16,7 +16,8 @@ from accounts.forms import OrcidField
 from accounts.models import Discipline, Institution
 
 # The number and date widgets are also imported from here by the staff's forms.
-from calls.blocks import SPACES, ValidDateInput, ValidNumberInput, count_words  # noqa: F401
+from calls.blocks import ValidDateInput, ValidNumberInput, count_words  # noqa: F401
+from common.forms import DecimalField
 
 from .models import Application, BudgetLine, ExcludedReviewer, TeamMember
 from .snapshot import Section, answer_sections
@@ -95,9 +96,8 @@ class ApplicationForm(forms.Form):
     @classmethod
     def initial_for(cls, application):
         initial = {"version": application.version, "title": application.title}
-        for key, value in application.answers.items():
-            initial[key] = str(value) if isinstance(value, int | float) else value
-        return initial
+        # Numbers stay numbers: their field shows them in the page's language.
+        return initial | application.answers
 
 
 def readable_answers(form):
@@ -182,18 +182,9 @@ class TeamMemberForm(RowForm):
         return super().row() | {"institution_id": self.cleaned_data["institution"]}
 
 
-class EuroField(forms.DecimalField):
-    """Euros as typed in French or English: "1 500,50", "1500.50", "1500 €"."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def widget_attrs(self, widget):
-        return {}  # no min/step: they belong to number inputs
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = SPACES.sub("", value).replace("€", "").replace(",", ".")
-        return super().to_python(value)
+class EuroField(DecimalField):
+    """Euros as typed in French or English ("1 500,50", "1,500.50", "1500 €"), shown to the
+    cent in the page's language."""
 
 
 class BudgetLineForm(RowForm):

@@ -18,8 +18,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from common.forms import DecimalInput, parse_decimal
+
 WORD = re.compile(r"\S+")
-SPACES = re.compile(r"[\s\u00a0\u202f]")
 # Beyond 15 significant digits or this magnitude, a JSON number would not keep the number typed.
 JSON_DIGITS = 15
 # What HTML allows in the value of a number field and of a date field.
@@ -63,23 +64,21 @@ def as_date(answer):
 
 
 def parse_number(raw):
-    """A JSON number when the text is one that JSON keeps exactly ("12", "3,5"), else the text:
-    as written with a dot ("1e309", "0,1234567890123456789") or as typed (not a number)."""
-    text = SPACES.sub("", raw).replace(",", ".")
+    """A JSON number when the text is one that JSON keeps exactly ("12", "3,5", "45 000"), else
+    the text: written with a dot when it is a number JSON cannot hold, as typed otherwise (not
+    a number, or one with an exponent such as "1e309"). Read as common.forms reads numbers."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return raw
-    if not number.is_finite():
+        number = parse_decimal(raw)
+    except ValueError:
         return raw
     if (
         abs(number.adjusted()) > JSON_DIGITS
         or len(number.normalize().as_tuple().digits) > JSON_DIGITS
     ):
-        return text  # never int("1e999999999"): the answer stays text, checked at submission
+        return f"{number:f}"  # the answer stays text, checked at submission
     if number == number.to_integral_value():
         return int(number)
-    return float(number) if Decimal(repr(float(number))) == number else text
+    return float(number) if Decimal(repr(float(number))) == number else f"{number:f}"
 
 
 def parse_date(raw):
@@ -261,11 +260,8 @@ class NumberQuestionBlock(QuestionBlock):
         label = _("Number")
 
     def form_field(self, value, **options):
-        attrs = {"step": "any"}
-        for bound, attr in (("min_value", "min"), ("max_value", "max")):
-            if value[bound] is not None:
-                attrs[attr] = value[bound]
-        return forms.CharField(widget=ValidNumberInput(attrs=attrs), **options)
+        # A text field (see common.forms): kept as typed in a draft, read at submission.
+        return forms.CharField(widget=DecimalInput(), **options)
 
     def parse(self, typed):
         return parse_number(typed) if typed else typed

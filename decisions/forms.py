@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import ValidDateInput, ValidNumberInput
+from common.forms import DecimalField
 
 from .models import PROPOSABLE, Body
 
@@ -20,13 +21,9 @@ class DateInput(ValidDateInput):
 
 
 def money_field(label, **kwargs):
-    return forms.DecimalField(
-        label=label,
-        min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
-        widget=ValidNumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-        **kwargs,
+    """Euros as staff type them in French or English, shown to the cent in the page's language."""
+    return DecimalField(
+        label=label, min_value=Decimal("0"), max_digits=12, decimal_places=2, **kwargs
     )
 
 

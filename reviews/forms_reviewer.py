@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Discipline, Institution
 from applications.forms import ValidNumberInput
+from common.forms import DecimalInput
 
 from .models import Recommendation, ReviewerProfile
 from .scoring import format_score
@@ -167,21 +168,14 @@ class ReviewForm(MarksInvalid, forms.Form):
             kwargs["initial"] = initial_of(review)
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        step = "0.5" if half_points else "1"
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.CharField(
                 label=_("Score"),
                 help_text=scale_text(criterion, half_points),
                 required=False,
-                widget=ValidNumberInput(
-                    attrs={
-                        "class": "form-control score-input",
-                        "step": step,
-                        "min": criterion.scale_min,
-                        "max": criterion.scale_max,
-                        "inputmode": "decimal",
-                    }
-                ),
+                # Text, read by reviews.scoring: a browser set to English turned "3,5" typed
+                # in a number input into 35.
+                widget=DecimalInput(attrs={"class": "form-control score-input"}),
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on this criterion"),

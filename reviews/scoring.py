@@ -1,24 +1,25 @@
 """Scores: each criterion on its own scale, the weighted total on /20, thresholds."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+
+from common.formats import score
+from common.forms import parse_decimal
 
 OUT_OF = Decimal("20")
 CENTS = Decimal("0.01")
 
 
 def parse_score(raw):
-    """A score typed as "3", "3.5" or "3,5"; None when empty; ValueError when not a number."""
+    """A score typed as "3", "3.5" or "3,5" (common.forms reads it whatever the page's
+    language); None when empty; ValueError when not a number."""
     if raw is None or str(raw).strip() == "":
         return None
     try:
-        score = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
-        score = None
-    if score is None or not score.is_finite():  # "NaN" cannot be compared with the scale
-        raise ValueError(_("Type a number, such as 3 or 3.5."))
-    return score
+        return parse_decimal(raw)
+    except ValueError:  # nor "NaN", which cannot be compared with the scale
+        raise ValueError(_("Type a number, such as 3 or 3.5.")) from None
 
 
 def parse_scores(call, criteria, typed):
@@ -51,8 +52,8 @@ def score_problem(criterion, value, half_points):
         return None
     if not criterion.scale_min <= value <= criterion.scale_max:
         return _("Give a score from %(min)s to %(max)s.") % {
-            "min": criterion.scale_min,
-            "max": criterion.scale_max,
+            "min": format_score(criterion.scale_min),
+            "max": format_score(criterion.scale_max),
         }
     step = Decimal("0.5") if half_points else Decimal("1")
     # quantize(CENTS), exact, first: 1e-999999999 % 1 underflows to 0 and looked whole.
@@ -105,8 +106,6 @@ def threshold_failures(call, criteria, scores, total):
 
 
 def format_score(value):
-    """3.50 -> "3.5", 4.00 -> "4", 13.25 -> "13.25" (the locale's separator is the template's)."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value).normalize():f}"
-    return text
+    """3.50 -> "3,5" in French, "3.5" in English; 4.00 -> "4"; "" when None. What the person
+    reads back in a score field or a message, as common.formats writes scores."""
+    return score(value)

@@ -272,7 +272,7 @@ def test_the_form_is_the_calls_questions_grouped_in_sections(client, applicant, 
     assert 'data-max-words="5"' in content and "0 / 5 words" in content
     assert re.search(r'type="radio"[^>]*name="field" value="SHS"', content)
     assert re.search(r'type="checkbox"[^>]*name="tags" value="IA"', content)
-    assert 'type="number" name="months"' in content
+    assert 'type="text" name="months" inputmode="decimal"' in content
     assert 'type="date" name="start"' in content
     upload = en("applications:upload", draft.pk, "letter")
     assert f'action="{upload}"' in content and 'enctype="multipart/form-data"' in content
