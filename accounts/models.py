@@ -57,7 +57,8 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = []
+    # createsuperuser asks them: an account made by a command is named like one signed up for.
+    REQUIRED_FIELDS = ["first_name", "last_name"]
 
     objects = UserManager()
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
@@ -5,10 +6,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import second_factor
-from .forms import ProfileForm
+from .adapter import in_language
+from .forms import NamesForm, ProfileForm
 
 
 @login_required
@@ -20,6 +23,34 @@ def profile(request):
         return redirect(translate_url(request.path, user.language))
     context = {"form": form, "needs_two_factor": needs_two_factor(request.user)}
     return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def names(request):
+    """The names an account made before sign-up asked for them must give once (accounts.names),
+    then on to the page it was going to, in the language of this page."""
+    asked = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+    next_url = safe_next(request, asked)
+    onward = in_language(next_url or settings.LOGIN_REDIRECT_URL, get_language())
+    user = request.user
+    if request.method != "POST" and user.first_name.strip() and user.last_name.strip():
+        return redirect(onward)
+    form = NamesForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Thank you, %(name)s: your name is saved.") % {"name": user})
+        return redirect(onward)
+    context = {"form": form, "next_url": next_url}
+    return render(request, "accounts/names.html", context)
+
+
+def safe_next(request, url):
+    """`url` if it leads to this site, else ""."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
 
 
 def needs_two_factor(user):
@@ -42,11 +73,7 @@ def admin_login(request):
     Visitors sign in through allauth (with two-factor authentication); signed-in people without
     access to the admin are told so, instead of bouncing between the admin and the login page.
     """
-    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = safe_next(request, request.GET.get(REDIRECT_FIELD_NAME, ""))
     if not request.user.is_authenticated:
         return redirect_to_login(next_url or "/admin/", login_url=reverse("account_login"))
     if request.user.has_perm("wagtailadmin.access_admin"):

@@ -101,7 +101,13 @@ def test_staff_change_their_password_and_address_through_allauth_not_the_admin(c
 def test_sign_up_refuses_an_8_character_password_beside_the_field(client, prefix, message):
     response = client.post(
         f"{prefix}/accounts/signup/",
-        {"email": "nouvelle@example.org", "password1": SHORT_PASSWORD, "password2": SHORT_PASSWORD},
+        {
+            "first_name": "Nina",
+            "last_name": "Nouvelle",
+            "email": "nouvelle@example.org",
+            "password1": SHORT_PASSWORD,
+            "password2": SHORT_PASSWORD,
+        },
     )
 
     html = response.content.decode()
@@ -137,7 +143,13 @@ def test_password_change_refuses_an_8_character_password_beside_the_field(client
 def test_a_twelve_character_password_is_accepted(client):
     response = client.post(
         "/accounts/signup/",
-        {"email": "nouvelle@example.org", "password1": "Vq7#kLm2pX9t", "password2": "Vq7#kLm2pX9t"},
+        {
+            "first_name": "Nina",
+            "last_name": "Nouvelle",
+            "email": "nouvelle@example.org",
+            "password1": "Vq7#kLm2pX9t",
+            "password2": "Vq7#kLm2pX9t",
+        },
     )
 
     assert response.status_code == 302

@@ -36,7 +36,13 @@ def verified_user(email="lectrice@example.org", **kwargs):
 def sign_up(client, email="nouvelle@example.org", prefix=""):
     return client.post(
         f"{prefix}/accounts/signup/",
-        {"email": email, "password1": DEFAULT_PASSWORD, "password2": DEFAULT_PASSWORD},
+        {
+            "first_name": "Nina",
+            "last_name": "Nouvelle",
+            "email": email,
+            "password1": DEFAULT_PASSWORD,
+            "password2": DEFAULT_PASSWORD,
+        },
     )
 
 

@@ -202,6 +202,9 @@ EXPECTED = {
     "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200  200  200  200",
     "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200  200  200  200",
     "GET accounts:admin_login":                     "log  403  403  403  403  403  403  403  302  403  403  302",
+    # The names page: everyone here has a name, so it goes straight on; a form without one is refused.
+    "GET accounts:names":                           "log  302  302  302  302  302  302  302  302  302  302  302",
+    "POST accounts:names":                          "log  200  200  200  200  200  200  200  200  200  200  200",
     # Wagtail's admin: a few representative pages; its login sends to ours.
     "GET admin/login/":                             "log  log  log  log  log  log  log  log  log  log  log  log",
     "GET wagtailadmin_home":                        "log  log  log  log  log  log  log  log  200  log  log  200",
@@ -543,6 +546,7 @@ POSTED = {
     "reviews:cancel_assignment": {"reason": "Pour voir."},
     "reviews:reopen_review": {"reason": "Pour voir."},
     "reviews:reviewers": {"email": "pas-une-adresse"},
+    "accounts:names": {"first_name": "Sans", "last_name": ""},
     "decisions:application": {"step": "withdraw", "withdraw-reason": ""},
 }
 

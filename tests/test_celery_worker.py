@@ -94,6 +94,8 @@ def test_signup_verification_email_arrives_through_the_worker(client, celery_wor
     response = client.post(
         "/en/accounts/signup/",
         {
+            "first_name": "Wanda",
+            "last_name": "Worker",
             "email": "worker@example.org",
             "password1": "correct horse battery staple",
             "password2": "correct horse battery staple",

@@ -318,6 +318,8 @@ def test_with_the_broker_down_signing_up_still_sends_the_confirmation_later(
         response = client.post(
             "/accounts/signup/",
             {
+                "first_name": "Paul",
+                "last_name": "Panne",
                 "email": "panne@example.org",
                 "password1": "correct horse battery staple",
                 "password2": "correct horse battery staple",

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff and council: the second factor, re-authentication in the admin, the idle timeout.
     "accounts.middleware.StaffSessionMiddleware",
+    # Accounts without a name give it once before going on (accounts/names.py).
+    "accounts.names.NamesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -165,6 +167,8 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/admin/"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Before them, the person's given and family names: pages, mails and receipts name people by them.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNamesForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
