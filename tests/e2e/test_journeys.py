@@ -184,6 +184,8 @@ def applicant_signs_up(personas, language, live_server):
     applicant.goto(path(language, "account_signup"))
     applicant.see("sign up")
     page = applicant.page
+    page.locator("input[name=first_name]").fill("Claire")
+    page.locator("input[name=last_name]").fill("Dupont")
     page.locator("input[name=email]").fill(APPLICANT_EMAIL)
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
@@ -194,6 +196,7 @@ def applicant_signs_up(personas, language, live_server):
     message = next(m for m in mail.outbox if APPLICANT_EMAIL in m.to)
     link = re.search(r"https?://\S+/confirm-email/\S+/", message.body).group(0)
     applicant.page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
+    expect(page.locator("main")).to_contain_text("Claire Dupont")  # not the address itself
     applicant.see("confirm the e-mail")
     submit_button(page).click()
     expect(page.get_by_role("button", name=t(language, "Log out"))).to_be_visible()
@@ -235,7 +238,7 @@ def applicant_comes_back_and_submits(applicant, call):
 
     page.locator("[name=abstract]").fill("Numériser et décrire les plaques autochromes du fonds.")
     lead = page.locator("fieldset.team-member").first
-    lead.locator("[name$=-name]").fill("Claire Dupont")
+    expect(lead.locator("[name$=-name]")).to_have_value("Claire Dupont")  # from the account
     lead.locator("[name$=-role]").select_option("researcher")
     lead.locator("[name$=-institution_name]").fill("Université Lumière Lyon 2")
     team = page.locator("fieldset.team-member").last
@@ -265,7 +268,10 @@ def applicant_comes_back_and_submits(applicant, call):
     with page.expect_download() as download:
         receipt.click()
     application = Application.objects.get(lead__email=APPLICANT_EMAIL)
-    assert application.reference in pdf_text(download.value)
+    receipt_text = pdf_text(download.value)
+    assert application.reference in receipt_text
+    lead_named = rf"Claire\s+Dupont\s+\({re.escape(APPLICANT_EMAIL)}\)"  # by name, not address
+    assert re.search(lead_named, receipt_text)
     assert application.state == ApplicationState.SUBMITTED
     return application
 
