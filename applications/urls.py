@@ -10,6 +10,11 @@ urlpatterns = [
     path(pgettext_lazy("URL", "calls/<slug:slug>/apply/"), views_applicant.start, name="start"),
     path(pgettext_lazy("URL", "applications/<int:pk>/"), views_applicant.edit, name="edit"),
     path(
+        pgettext_lazy("URL", "applications/<int:pk>/summary/"),
+        views_applicant.summary,
+        name="summary",
+    ),
+    path(
         pgettext_lazy("URL", "applications/<int:pk>/submit/"),
         views_applicant.submit,
         name="submit",

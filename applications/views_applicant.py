@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from calls.models import Call, CallPhase
 from common.formats import PARIS
@@ -19,9 +19,11 @@ from common.formats import PARIS
 from . import services, team
 from .forms import DraftForms, readable_answers, rows
 from .models import Application, ApplicationState
+from .progress import draft_parts, problem_links
 from .rules import application_or_404, call_is_open
 from .services import AlreadyApplied, ApplicationError, StaleDraft, SubmissionRefused
 from .throttle import throttled
+from .validation import submission_problems
 
 
 def is_fetch(request):
@@ -34,6 +36,10 @@ def clock(moment):
 
 def page_url(application):
     return reverse("applications:edit", args=[application.pk])
+
+
+def summary_url(application):
+    return reverse("applications:summary", args=[application.pk])
 
 
 @login_required
@@ -74,6 +80,10 @@ def is_editable(request, application):
 def edit(request, pk):
     application = application_or_404(request.user, pk)
     if request.method != "POST":
+        if request.GET.get("check") and is_editable(request, application):
+            # From the summary's list of what is missing: each problem beside its field.
+            problems = submission_problems(application, timezone.now())
+            return render_page(request, application, problems=problems)
         return render_page(request, application)
     if not is_editable(request, application):
         return refuse(request, application, services.why_not_editable(application, request.user))
@@ -160,9 +170,36 @@ def refuse(request, application, message):
 
 
 @login_required
+@require_GET
+def summary(request, pk):
+    """Before submitting: what will be sent, what is missing, and the button that confirms."""
+    application = application_or_404(request.user, pk)
+    if not request.user.has_perm("applications.submit_application", application):
+        refusal = services.why_not_submittable(application, request.user)
+        messages.error(request, refusal.messages[-1])  # the reason, not "cannot be submitted"
+        return redirect(page_url(application))
+    drafts = DraftForms(application)
+    problems = submission_problems(application, timezone.now())
+    context = {
+        "application": application,
+        "call": application.call,
+        "answers": readable_answers(drafts.form),
+        "budget_lines": application.budget_lines.all(),
+        "totals": application.budget_totals(),
+        "excluded_reviewers": application.excluded_reviewers.all(),
+        "missing": problem_links(drafts, problems),
+        "section_problems": {},
+        "team": application.team.select_related("institution"),  # without invitations to send
+    }
+    return render(request, "applications/summary.html", context)
+
+
+@login_required
 @require_POST
 @throttled("submit")
 def submit(request, pk):
+    """The draft page's Submit button saves the page and leads to the summary; the summary's
+    button (no page, the version it showed) submits."""
     now = timezone.now()  # the server's clock when the request arrived decides
     application = application_or_404(request.user, pk)
     if "version" in request.POST and is_editable(request, application):
@@ -175,6 +212,18 @@ def submit(request, pk):
             message = _("The application was not submitted.") + " " + unsaved
             drafts = DraftForms(application, with_version(request.POST, saved))
             return render_page(request, application, drafts, error=message, status=400)
+        return redirect(summary_url(application))
+    shown = request.POST.get("confirm")
+    if (
+        shown is not None
+        and shown != str(application.version)
+        and is_editable(request, application)
+    ):
+        messages.warning(
+            request,
+            _("The draft changed since this summary was shown: read it again, then confirm."),
+        )
+        return redirect(summary_url(application))
     try:
         submission = services.submit_application(application, request.user, now=now)
     except SubmissionRefused as refused:
@@ -236,7 +285,10 @@ def render_page(request, application, drafts=None, *, error="", problems=None, s
         "can_withdraw": user.has_perm("applications.withdraw_application", application),
         "closed_draft": state == ApplicationState.DRAFT and not call_is_open(user, application),
     }
-    if not editable:
+    if editable:
+        progress = submission_problems(application, timezone.now())
+        context["progress"] = draft_parts(application, drafts, progress)
+    else:
         context["answers"] = readable_answers(drafts.form)
         context["team"] = application.team.select_related("institution")
         context["budget_lines"] = application.budget_lines.all()

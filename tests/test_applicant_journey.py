@@ -452,8 +452,11 @@ def test_submit_from_the_page_saves_what_it_shows_first(
     client.force_login(applicant)
     data = draft_data(1, team=TEAM, budget=BUDGET)
 
+    response = client.post(en("applications:submit", application.pk), data)
+    assert response.url == en("applications:summary", application.pk)  # not submitted yet
+    assert not Submission.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(en("applications:submit", application.pk), data)
+        response = client.post(en("applications:submit", application.pk), {"confirm": "2"})
 
     assert response.status_code == 302
     submission = Submission.objects.get(application=application)
@@ -518,7 +521,8 @@ def test_every_problem_is_shown_next_to_its_field(client, applicant, draft):
     assert 'id="id_acronym_error"' in content
     assert 'aria-describedby="id_acronym_error"' in content
     assert '<a href="#team">Team</a>: Add the members of the team.' in content
-    assert '<a href="#budget">Budget</a>: Enter the budget you request.' in content
+    # The link goes to the amount to type, marked invalid and described by the budget's message.
+    assert '<a href="#id_budget-0-amount_requested">Budget</a>: Enter the budget' in content
 
 
 def test_co_construction_is_required_with_its_message_by_the_team(client, applicant):

@@ -98,6 +98,9 @@ EXPECTED = {
     "POST applications:start":                      "log  302  302  302  302  302  302  302  302  302  302  302",
     "GET applications:edit":                        "log  200  404  404  404  404  404  404  200  404  404  404",
     "POST applications:edit":                       "log  302  404  404  404  404  404  404  302  404  404  404",
+    # The summary before submitting: the application is no longer a draft, back to its page.
+    "GET applications:summary":                     "log  302  404  404  404  404  404  404  302  404  404  404",
+    "POST applications:summary":                    "log  405  405  405  405  405  405  405  405  405  405  405",
     "GET applications:submit":                      "log  405  405  405  405  405  405  405  405  405  405  405",
     "POST applications:submit":                     "log  302  404  404  404  404  404  404  302  404  404  404",
     "GET applications:withdraw":                    "log  405  405  405  405  405  405  405  405  405  405  405",
@@ -522,7 +525,7 @@ def address(key, scenario, persona):
         "mfa_edit_webauthn": lambda: {"pk": 999999},
     }
     filled["applications:team_invitation"] = lambda: {"token": invited_to_team(application)}
-    for name_ in ("edit", "submit", "withdraw", "reopen", "invite_member"):
+    for name_ in ("edit", "summary", "submit", "withdraw", "reopen", "invite_member"):
         filled[f"applications:{name_}"] = lambda: pk
     for name_ in ("screen", "dossier", "consensus", "reply"):
         filled[f"reviews:{name_}"] = lambda: pk
