@@ -17,7 +17,7 @@ from accounts.models import Discipline, Institution
 
 # The number and date widgets are also imported from here by the staff's forms.
 from calls.blocks import ValidDateInput, ValidNumberInput, count_words  # noqa: F401
-from common.forms import DecimalField
+from common.forms import DecimalField, error_summary
 
 from .models import Application, BudgetLine, ExcludedReviewer, TeamMember
 from .snapshot import Section, answer_sections
@@ -359,6 +359,11 @@ def budget_initial(application):
     ]
 
 
+# The session key of a file refused by its own form: {question id: [message]}, shown once
+# beside the file field when the page comes back.
+REFUSED_FILE = "refused_file"
+
+
 class DraftForms:
     """The parts of the draft page, bound together to the same data: the form, its disciplines
     and keywords, the team, the budget and the people to exclude as reviewers."""
@@ -401,6 +406,11 @@ class DraftForms:
         form_valid = self.form.is_valid()
         return self.matching.is_valid() and form_valid
 
+    def typed_errors(self):
+        """What was refused in what the page sent, for the summary: (anchor, label, message)."""
+        parts = (self.form, self.matching, self.team, self.budget, self.excluded)
+        return error_summary(*parts)
+
     def show_problems(self, problems):
         """Put the problems of a refused submission next to their fields; returns the summary:
         (anchor, label, message) for the list at the top of the page."""
@@ -429,8 +439,26 @@ class DraftForms:
                 anchor, label = f"id_{name}{suffix}", form.labels[name]
             elif name in self.file_questions:
                 self.file_questions[name].errors.extend(messages)
-                anchor, label = f"question-{name}", self.file_questions[name].label
+                anchor, label = f"upload-{name}-file", self.file_questions[name].label
+            elif key == "budget" and self.budget is not None:
+                anchor, label = self.mark_amounts(), labels["budget"]
             else:
                 anchor, label = (key if key != "__all__" else ""), labels.get(key, key)
             summary.extend((anchor, label, message) for message in messages)
         return summary
+
+    def mark_amounts(self):
+        """The budget's problems are about the total requested (missing, or above the call's
+        maximum): the amounts it adds up are marked invalid and described by the message shown
+        above the lines (#budget-problems). Returns the id of the first, for the summary."""
+        lines = [
+            form for form in self.budget if form["amount_requested"].value() not in (None, "")
+        ] or self.budget.forms[:1]
+        marks = {
+            "class": "is-invalid",
+            "aria-invalid": "true",
+            "aria-describedby": "budget-problems",
+        }
+        for form in lines:
+            form.fields["amount_requested"].widget.attrs.update(marks)
+        return lines[0]["amount_requested"].auto_id if lines else "budget"

@@ -17,7 +17,7 @@ from calls.models import Call, CallPhase
 from common.formats import PARIS
 
 from . import services, team
-from .forms import DraftForms, readable_answers, rows
+from .forms import REFUSED_FILE, DraftForms, readable_answers, rows
 from .models import Application, ApplicationState
 from .progress import draft_parts, problem_links
 from .rules import application_or_404, call_is_open
@@ -265,7 +265,9 @@ def render_page(request, application, drafts=None, *, error="", problems=None, s
     """The draft form when it can be changed, its content read-only otherwise."""
     editable = is_editable(request, application)
     drafts = drafts or DraftForms(application)
-    summary = drafts.show_problems(problems or {})
+    summary = drafts.show_problems(problems or {}) or drafts.typed_errors()
+    # A file refused by its own form comes back once, beside its field.
+    summary += drafts.show_problems(request.session.pop(REFUSED_FILE, {}))
     user = request.user
     state = application.state
     context = {
@@ -275,6 +277,7 @@ def render_page(request, application, drafts=None, *, error="", problems=None, s
         "editable": editable,
         "error": error,
         "problems": summary,
+        "submission_refused": bool(problems) and request.method == "POST",
         "general_problems": (problems or {}).get("__all__", []),
         "section_problems": {
             key: (problems or {}).get(key, []) for key in ("team", "budget", "attachments")

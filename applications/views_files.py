@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.files import private_content, stored_file
 
 from .attachments import add_attachment, delete_attachment
+from .forms import REFUSED_FILE
 from .models import Submission
 from .receipts import receipt_filename, render_receipt
 from .rules import application_or_404
@@ -41,7 +42,11 @@ def answer(request, application, question_id, *, error=None, success=None, data=
             status = 409 if (data or {}).get("stale") else 400
             return JsonResponse({"ok": False, "error": error, **(data or {})}, status=status)
         return JsonResponse({"ok": True, "message": success, **(data or {})})
-    if error:
+    if error and question_id and request.user.has_perm("applications.edit_draft", application):
+        # Beside the file field, which the page focuses, not at the top out of sight (a page
+        # that can no longer be changed has no file field: the refusal goes at its top).
+        request.session[REFUSED_FILE] = {question_id: [error]}
+    elif error:
         messages.error(request, error)
     else:
         messages.success(request, success)

@@ -133,7 +133,9 @@ def error_summary(*forms_and_formsets):
             summary.extend(error_summary(*item.forms))
             continue
         summary.extend(("", "", message) for message in item.non_field_errors())
+        labels = getattr(item, "summary_labels", {})  # where a label alone says too little
         for bound_field in item:
+            label = labels.get(bound_field.name) or field_label(bound_field)
             for message in bound_field.errors:
-                summary.append((field_anchor(bound_field), field_label(bound_field), message))
+                summary.append((field_anchor(bound_field), label, message))
     return summary

@@ -168,6 +168,7 @@ class ReviewForm(MarksInvalid, forms.Form):
             kwargs["initial"] = initial_of(review)
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
+        self.summary_labels = {}  # "Score: …" alone would not say which criterion
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.CharField(
                 label=_("Score"),
@@ -177,6 +178,9 @@ class ReviewForm(MarksInvalid, forms.Form):
                 # in a number input into 35.
                 widget=DecimalInput(attrs={"class": "form-control score-input"}),
             )
+            self.summary_labels[f"score_{criterion.pk}"] = _("Score on “%(criterion)s”") % {
+                "criterion": criterion.name
+            }
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on this criterion"),
                 required=False,

@@ -24,6 +24,7 @@ from applications.models import Attachment
 from common.anonymity import anonymous_letter
 from common.files import stored_file
 from common.formats import paris_datetime
+from common.forms import error_summary
 
 from .assignments import accept_assignment, declare_conflict, decline_assignment
 from .conflicts import conflicts_between
@@ -244,6 +245,9 @@ def dossier_page(request, assignment, *, form=None, problems=(), conflict_form=N
         "review": review,
         "criteria": criteria,
         "problems": problems,
+        # Under the first problem, the others and each field's refusal, linked to the field.
+        "problem_list": [("", "", message) for message in problems[1:]]
+        + (error_summary(form) if form is not None else []),
         "conflict_form": conflict_form or ConflictForm(),
     }
     if review.is_submitted:

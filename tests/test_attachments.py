@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from applications.attachments import add_attachment
 from applications.models import Attachment
@@ -23,6 +25,7 @@ from applications.services import (
 from calls.models import Call
 
 from .factories import ApplicationFactory, CallFactory, joined_member
+from .reading import flat, text_of
 
 pytestmark = pytest.mark.usefixtures("in_english", "empty_private_folder")
 
@@ -108,6 +111,23 @@ def shown_messages(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def refusal_beside_the_field(client, response, question=QUESTION):
+    """The refusal as the page shows it: not at the top, but beside the file field, which is
+    marked invalid and described by it; listed in the summary with a link to the field."""
+    assert response.status_code == 302
+    assert response.url.endswith(f"#question-{question}")
+    at_the_top = " ".join(shown_messages(response))
+    page = text_of(client.get(response.url))
+    field = re.search(rf'<input type="file"[^>]*id="upload-{question}-file"[^>]*>', page).group()
+    assert 'aria-invalid="true"' in field and f"upload-{question}-error" in field
+    beside = re.search(rf'id="upload-{question}-error">(.*?)</div>', page, re.S).group(1)
+    summary = re.search(r'id="problems".*?</div>', page, re.S).group()
+    assert f'href="#upload-{question}-file"' in summary
+    message = flat(strip_tags(beside))
+    assert message in flat(strip_tags(summary)) and message not in flat(at_the_top)
+    return message
+
+
 def stored_files():
     root = Path(settings.PRIVATE_MEDIA_ROOT)
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
@@ -142,7 +162,7 @@ def test_a_renamed_program_is_refused_with_the_accepted_types(client, applicant,
 
     response = upload(client, application, data, name)
 
-    [message] = shown_messages(response)
+    message = refusal_beside_the_field(client, response)
     assert f"“{name}” is not a file of an accepted type" in message
     assert "Accepted types: PDF." in message
     assert not Attachment.objects.exists()
@@ -153,7 +173,7 @@ def test_a_png_named_pdf_is_judged_by_its_content(client, applicant):
     pdf_only = draft(applicant)
     client.force_login(applicant)
     response = upload(client, pdf_only, PNG, "scan.pdf")
-    assert "Accepted types: PDF." in shown_messages(response)[0]
+    assert "Accepted types: PDF." in refusal_beside_the_field(client, response)
     assert not pdf_only.attachments.exists()
 
     images_too = draft(applicant, accepted=("pdf", "png"))
@@ -168,7 +188,7 @@ def test_docx_accepted_but_a_plain_zip_renamed_docx_refused(client, applicant):
     client.force_login(applicant)
 
     refused = upload(client, application, plain_zip_bytes(), "annexe.docx")
-    assert "Accepted types: Word (docx)." in shown_messages(refused)[0]
+    assert "Accepted types: Word (docx)." in refusal_beside_the_field(client, refused)
     assert not application.attachments.exists()
 
     application.refresh_from_db()
@@ -186,8 +206,8 @@ def test_an_oversize_file_is_refused_and_nothing_is_stored(client, applicant):
     big = b"%PDF-1.4\n" + b"0" * int(1.2 * MB)
     response = upload(client, application, big, "gros.pdf")
 
-    [message] = shown_messages(response)
-    assert "“gros.pdf” is 1.2\xa0MB" in message
+    message = refusal_beside_the_field(client, response)
+    assert "“gros.pdf” is 1.2 MB" in message
     assert "may not exceed 1 MB" in message
     assert not Attachment.objects.exists()
     assert stored_files() == []
@@ -204,7 +224,8 @@ def test_all_files_together_are_limited(client, applicant):
     application.refresh_from_db()
     response = upload(client, application, part, "second.pdf", question=OTHER_QUESTION)
 
-    assert "more than the 1 MB allowed" in shown_messages(response)[-1]
+    refusal = refusal_beside_the_field(client, response, OTHER_QUESTION)
+    assert "more than the 1 MB allowed" in refusal
     assert [a.original_name for a in application.attachments.all()] == ["premier.pdf"]
     assert len(stored_files()) == 1
 
@@ -308,7 +329,7 @@ def test_a_stale_version_is_refused(client, applicant, real_pdf):
 
     response = upload(client, application, real_pdf, "lettre.pdf", version=loaded_version)
 
-    assert "This draft was changed elsewhere" in shown_messages(response)[0]
+    assert "This draft was changed elsewhere" in refusal_beside_the_field(client, response)
     assert not Attachment.objects.exists()
     assert stored_files() == []
 

@@ -1,6 +1,7 @@
 /* What a page refused, where the person is looking (RGAA 11.10, 11.11). On load, the focus moves
    to the first field marked aria-invalid="true" (its label and message are read with it), or to
-   the error summary when no field is marked. A link of the summary moves the focus to its field,
+   the error summary when no field is marked, or to the field the address names (#question-...)
+   when the page came back for it. A link of the summary moves the focus to its field,
    not only the scroll. */
 (function () {
   "use strict";
@@ -29,7 +30,11 @@
     }
   );
   var summary = document.querySelector("[data-error-summary]");
-  if (invalid.length) {
+  // A link to one field of the page (#question-...) is followed: the page came back for it.
+  var wanted = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (wanted && (invalid.length || summary)) {
+    focusOn(focusable(wanted));
+  } else if (invalid.length) {
     focusOn(invalid[0]);
   } else if (summary) {
     focusOn(summary);
