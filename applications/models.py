@@ -134,6 +134,26 @@ class Application(models.Model):
         )
         return {key: value or Decimal("0") for key, value in totals.items()}
 
+    def budget_by_category(self):
+        """Every budget category in its order, with the sums of its saved lines (zero when it has
+        none): the rows of the budget's totals, which the draft page's script keeps up to date."""
+        sums = {
+            row["category"]: row
+            for row in self.budget_lines.order_by()
+            .values("category")
+            .annotate(requested=Sum("amount_requested"), cofunding=Sum("cofunding"))
+        }
+        return [
+            {
+                "value": category.value,
+                "label": category.label,
+                "requested": sums.get(category, {}).get("requested") or Decimal("0"),
+                "cofunding": sums.get(category, {}).get("cofunding") or Decimal("0"),
+                "used": category in sums,
+            }
+            for category in BudgetCategory
+        ]
+
 
 class TeamRole(models.TextChoices):
     RESEARCHER = "researcher", _("Researcher")
