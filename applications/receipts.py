@@ -75,6 +75,11 @@ def receipt_context(submission) -> dict:
         "title": content.get("title", ""),
         "call_title": pick(call.get("title_fr", ""), call.get("title_en", "")),
         "lead": content.get("lead") or {},
+        "disciplines": [
+            pick(discipline.get("name_fr", ""), discipline.get("name_en", ""))
+            for discipline in content.get("disciplines") or []
+        ],
+        "keywords": content.get("keywords", ""),
         "received_date": formats.date_format(received_at, "DATE_FORMAT"),
         "received_time": received_at.strftime("%H:%M:%S"),
         "sections": submitted_sections(content, files_by_question(attachments)),
