@@ -154,3 +154,21 @@ def test_a_score_with_a_decimal_comma_is_kept_in_either_language(client, review_
     first, second = (tag(page, f"id_score_{criterion.pk}") for criterion in criteria)
     half, four_and_a_half = ("3,5", "4,5") if language == "fr" else ("3.5", "4.5")
     assert f'value="{half}"' in first and f'value="{four_and_a_half}"' in second
+
+
+def test_a_submitted_application_reads_dates_and_numbers_as_its_receipt_does(client, applicant):
+    questions = [
+        {"type": "date", "id": "start", "value": {"label": "Début", "required": True}},
+        {"type": "number", "id": "pages", "value": {"label": "Pages", "required": True}},
+    ]
+    call = CallFactory(questions=questions)
+    application = ApplicationFactory(call=call, lead=applicant, submitted=True)
+    application.answers = {"start": "2027-03-01", "pages": 45000}
+    application.save(update_fields=["answers"])
+    client.force_login(applicant)
+
+    french = flat(text_of(client.get(url("applications:edit", application.pk))))
+    english = flat(text_of(client.get(url("applications:edit", application.pk, language="en"))))
+
+    assert "1 mars 2027" in french and "45 000" in french and "2027-03-01" not in french
+    assert "March 1, 2027" in english and "45,000" in english
