@@ -122,14 +122,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 def in_language(url, language):
-    """`url` translated into `language`. The address is read in the page's language, else in the
-    default one (LOGIN_REDIRECT_URL, "/", is the French home page)."""
-    for reading in dict.fromkeys([get_language(), settings.LANGUAGE_CODE]):
-        with translation.override(reading):
-            translated = translate_url(url, language)
-        if translated != url:
-            return translated
-    return url
+    """`url` translated into `language`. The address is read in the language its prefix names,
+    else in the default one ("/", LOGIN_REDIRECT_URL, is the French home page): read in another,
+    "/en/candidatures/" would be a page of the CMS, and lead to "/en/en/candidatures/"."""
+    reading = translation.get_language_from_path(urlsplit(url).path) or settings.LANGUAGE_CODE
+    with translation.override(reading):
+        return translate_url(url, language)
 
 
 def language_or_default(code):

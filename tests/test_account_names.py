@@ -148,20 +148,22 @@ def test_a_nameless_account_is_asked_once_then_goes_where_it_was_going(client):
     assert client.get(reverse("accounts:names")).status_code == 302  # not asked again
 
 
-def test_the_names_page_speaks_english_and_goes_on_in_english(client):
-    """The language link of the names page keeps `next`, a French address, which is then
-    followed in English."""
+@pytest.mark.parametrize("asked_in", ["fr", "en"])
+def test_the_names_page_speaks_english_and_goes_on_in_english(client, asked_in):
+    """`next` is the address asked for, French or English (the language link of the names page
+    keeps it): it is followed in the language of the page."""
     client.force_login(nameless())
-    mine = reverse("applications:mine")
+    with translation.override(asked_in):
+        asked = reverse("applications:mine")
     with translation.override("en"):
         names_page, english_mine = reverse("accounts:names"), reverse("applications:mine")
 
-    page = text_of(client.get(f"{names_page}?next={mine}"))
+    page = text_of(client.get(f"{names_page}?next={asked}"))
 
     assert '<html lang="en"' in page
     assert "Given name" in page and "Family name" in page
-    saved = client.post(names_page, {**NAMES, "next": mine})
-    assert saved.url == english_mine != mine
+    saved = client.post(names_page, {**NAMES, "next": asked})
+    assert saved.url == english_mine == "/en/applications/"
 
 
 def test_the_names_page_never_sends_elsewhere_than_this_site(client):
