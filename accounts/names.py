@@ -13,6 +13,7 @@ reads the user that the session loaded: no query.
 from urllib.parse import urlencode
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.dispatch import Signal
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -22,6 +23,10 @@ OPEN_ACCOUNT_PAGES = {"names", "admin_login"}
 OPEN_URL_NAMES = {"wagtailadmin_login", "wagtailadmin_logout"}
 OPEN_PACKAGES = {"allauth"}
 OPEN_MODULES = {"django.views.static"}  # images and files served by runserver (DEBUG)
+
+# Sent with `user` when an account gives its names on the names page: what copied its address
+# in their place (the lead's row of its drafts) can put them there.
+names_given = Signal()
 
 
 def lacks_name(user):

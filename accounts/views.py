@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from . import second_factor
 from .adapter import in_language
 from .forms import NamesForm, ProfileForm
+from .names import names_given
 
 
 @login_required
@@ -38,6 +39,7 @@ def names(request):
     form = NamesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        names_given.send(sender=type(user), user=user)
         messages.success(request, _("Thank you, %(name)s: your name is saved.") % {"name": user})
         return redirect(onward)
     context = {"form": form, "next_url": next_url}

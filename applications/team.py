@@ -341,6 +341,18 @@ def row_invitations(application, user, now=None):
     return found
 
 
+def name_the_lead_rows(sender, user, **kwargs):
+    """An account gave its names at last (accounts.names): the lead's row of its drafts, which
+    start_application filled with the address for want of a name, shows the name. The draft's
+    version is left alone: a tab open on it saves its rows as they are."""
+    TeamMember.objects.filter(
+        application__lead=user,
+        application__state=ApplicationState.DRAFT,
+        is_lead=True,
+        name__iexact=user.email,
+    ).update(name=user.get_full_name())
+
+
 def joined_applications(user):
     """The applications `user` joined as a team member (and is still in the team of)."""
     return Application.objects.filter(

@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from applications.models import TeamMember
 from applications.receipts import render_receipt
-from applications.services import submit_application
+from applications.services import start_application, submit_application
 
 from .factories import DEFAULT_PASSWORD, ApplicationFactory, InstitutionFactory, UserFactory
 from .reading import pdf_text, text_of
@@ -164,6 +164,25 @@ def test_the_names_page_speaks_english_and_goes_on_in_english(client, asked_in):
     assert "Given name" in page and "Family name" in page
     saved = client.post(names_page, {**NAMES, "next": asked})
     assert saved.url == english_mine == "/en/applications/"
+
+
+def test_giving_the_names_puts_them_in_the_lead_row_of_a_draft(client, open_call):
+    """A draft started before the account had a name: its lead row shows the address."""
+    user = nameless()
+    client.force_login(user)
+    row = start_application(user, open_call).team.get()
+    assert row.name == user.email
+    submitted = ApplicationFactory(lead=user, submitted=True)
+    frozen = TeamMember.objects.create(
+        application=submitted, name=user.email, email=user.email, role="other", is_lead=True
+    )
+
+    client.post(reverse("accounts:names"), NAMES)
+
+    row.refresh_from_db()
+    frozen.refresh_from_db()
+    assert row.name == "Nina Nouvelle-Lebrun"
+    assert frozen.name == user.email  # a submitted application is not changed behind staff
 
 
 def test_the_names_page_never_sends_elsewhere_than_this_site(client):
