@@ -24,6 +24,21 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 # axe-core's rules for WCAG 2.0 and 2.1, levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
+# A phone's width: no page may scroll sideways there (RGAA 10.11, WCAG 1.4.10).
+PHONE_WIDTH = 375
+
+
+def page_width(page, width):
+    """How wide the page is (its scrolling width, in CSS pixels) in a window `width` wide; the
+    window and the scroll position are put back as they were."""
+    viewport = page.viewport_size
+    scrolled = page.evaluate("[window.scrollX, window.scrollY]")
+    page.set_viewport_size({"width": width, "height": viewport["height"]})
+    try:
+        return page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size(viewport)
+        page.evaluate("([x, y]) => window.scrollTo(x, y)", scrolled)
 
 
 def carry_serialized_contents(before):
@@ -93,13 +108,21 @@ class AxeReport:
                     f"{violation['help']} – {'; '.join(targets)}"
                 )
 
+    def check_width(self, page, label, width=PHONE_WIDTH):
+        """The page fits a phone's screen: nothing makes it scroll sideways."""
+        scroll_width = page_width(page, width)
+        if scroll_width > width:
+            self.problems.append(
+                f"{label} ({page.url}): {scroll_width} px wide at {width} px, it scrolls sideways"
+            )
+
     def write_summary(self, name):
         SCREENSHOTS.mkdir(exist_ok=True)
         lines = [f"{len(self.checked)} pages checked"] + self.checked + ["", "Violations:"]
         (SCREENSHOTS / f"axe-{name}.txt").write_text("\n".join(lines + self.seen) + "\n")
 
     def assert_clean(self):
-        assert not self.problems, "axe-core found serious or critical violations:\n" + "\n".join(
+        assert not self.problems, "serious or critical violations (axe-core, width):\n" + "\n".join(
             self.problems
         )
 
@@ -195,8 +218,9 @@ class Persona:
         return response
 
     def see(self, step):
-        """Screenshot the page and check it with axe-core (WCAG 2.1 A and AA). The page must be
-        in the persona's language: a redirect that drops it is a bug a user notices."""
+        """Screenshot the page, check it with axe-core (WCAG 2.1 A and AA) and at a phone's
+        width (no sideways scroll). The page must be in the persona's language: a redirect that
+        drops it is a bug a user notices."""
         self.shots += 1
         lang = self.page.locator("html").get_attribute("lang")
         assert lang == self.language, f"{self.name}: {step} is in {lang!r} ({self.page.url})"
@@ -207,6 +231,7 @@ class Persona:
             full_page=True,
         )
         self.axe_report.check(self.page, f"[{self.language}] {self.name}: {step}")
+        self.axe_report.check_width(self.page, f"[{self.language}] {self.name}: {step}")
 
     def close(self):
         self.context.close()
