@@ -20,7 +20,7 @@
       target.setAttribute("tabindex", "-1");
     }
     target.focus({ preventScroll: true });
-    target.scrollIntoView({ block: "center" });
+    target.scrollIntoView({ block: "center", behavior: "instant" }); // not smooth: seen at once
   }
 
   var invalid = Array.prototype.filter.call(
@@ -32,12 +32,25 @@
   var summary = document.querySelector("[data-error-summary]");
   // A link to one field of the page (#question-...) is followed: the page came back for it.
   var wanted = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  var first = null;
   if (wanted && (invalid.length || summary)) {
-    focusOn(focusable(wanted));
+    first = focusable(wanted);
   } else if (invalid.length) {
-    focusOn(invalid[0]);
+    first = invalid[0];
   } else if (summary) {
-    focusOn(summary);
+    first = summary;
+  }
+  if (first) {
+    focusOn(first);
+    // Going to the address's #fragment, once the page is loaded, moves the focus to the
+    // fragment's element or to the page itself: take it back for the field.
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        if (document.activeElement !== first) {
+          focusOn(first);
+        }
+      }, 0);
+    });
   }
 
   document.addEventListener("click", function (event) {
