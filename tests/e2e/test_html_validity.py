@@ -210,6 +210,7 @@ def extra_requests():
     for outcome in ("reserve", "rejected"):
         pk = {"pk": lambda s, outcome=outcome: s["states"][outcome].pk}
         yield Request("GET", "staff", reversed_("decisions:application", **pk))
+    yield Request("GET", "owner", reversed_("applications:summary", **draft))
     yield Request("POST", "owner", reversed_("applications:edit", **draft), {})
     edit = reversed_("applications:edit", **draft)
     yield Request("POST", "owner", edit, lambda s: wrong_draft(s["draft"], answers=True))

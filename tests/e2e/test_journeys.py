@@ -262,6 +262,12 @@ def applicant_comes_back_and_submits(applicant, call):
     applicant.see("letter uploaded")
 
     page.get_by_role("button", name=t(language, "Submit the application")).click()
+    expect(page.locator("h1")).to_have_text(
+        t(language, "Before submitting: check your application")
+    )
+    expect(page.locator("main")).to_contain_text("lettre-de-soutien.pdf")
+    applicant.see("summary before submitting")
+    page.get_by_role("button", name=t(language, "Confirm and submit")).click()
     receipt = page.locator("#submissions a[href$='.pdf']")
     expect(receipt).to_be_visible()
     applicant.see("submitted")

@@ -142,6 +142,9 @@ def test_a_visitor_skips_to_the_content_finds_a_call_signs_in_and_applies_and_su
     submit = page.get_by_role("button", name=t("Submit the application"))
     keys.tab_to(submit, backwards=True)  # near the end of the page: Shift+Tab is quicker
     page.keyboard.press("Space")
+    confirm = page.get_by_role("button", name=t("Confirm and submit"))  # the summary first
+    keys.tab_to(confirm)
+    page.keyboard.press("Enter")
     expect(page.locator("#submissions")).to_be_visible()
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
