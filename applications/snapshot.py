@@ -107,6 +107,8 @@ class Section:
     title: str = ""
     intro: str = ""
     items: list = field(default_factory=list)
+    # The language of the title and intro ("fr" when the call has no English title).
+    language: str = "fr"
 
 
 @dataclass
@@ -119,6 +121,10 @@ class Answer:
     value: str = ""
     files: list = field(default_factory=list)
     is_file: bool = False
+    # The language of the label, and of the value when known (an option staff wrote in French);
+    # templates mark them with lang="..." where it differs from the page's (lang_attr).
+    label_language: str = "fr"
+    value_language: str | None = None
 
 
 def answer_sections(questions, answers, files=None) -> list[Section]:
@@ -134,15 +140,30 @@ def answer_sections(questions, answers, files=None) -> list[Section]:
         block_id = question.get("id") or ""
         if kind.is_section:
             title, intro = kind.title_text(value), value.get("intro") or ""
-            sections.append(Section(f"section-{block_id}", title, intro))
+            language = kind.title_language(value)
+            sections.append(Section(f"section-{block_id}", title, intro, language=language))
         elif kind.is_file:
             label = kind.label_text(value)
             sections[-1].items.append(
-                Answer(block_id, label, files=files.get(block_id, []), is_file=True)
+                Answer(
+                    block_id,
+                    label,
+                    files=files.get(block_id, []),
+                    is_file=True,
+                    label_language=kind.label_language(value),
+                )
             )
         else:
             text = kind.answer_text(value, answers.get(block_id))
-            sections[-1].items.append(Answer(block_id, kind.label_text(value), text))
+            sections[-1].items.append(
+                Answer(
+                    block_id,
+                    kind.label_text(value),
+                    text,
+                    label_language=kind.label_language(value),
+                    value_language=kind.answer_language,
+                )
+            )
     return [section for section in sections if section.items or section.title]
 
 

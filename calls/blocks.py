@@ -20,6 +20,8 @@ from wagtail import blocks
 
 from common.forms import DecimalInput, parse_decimal
 
+from .translated import CONTENT_LANGUAGE
+
 WORD = re.compile(r"\S+")
 # Beyond 15 significant digits or this magnitude, a JSON number would not keep the number typed.
 JSON_DIGITS = 15
@@ -35,9 +37,16 @@ def count_words(text) -> int:
 
 def in_language(value, key):
     """The English variant of a block's text when the page is in English and it is filled."""
-    if (get_language() or "fr").startswith("en") and value.get(f"{key}_en"):
+    if language_in(value, key) == "en":
         return value[f"{key}_en"]
     return value.get(key) or ""
+
+
+def language_in(value, key):
+    """The language of what in_language(value, key) returns: "en" or "fr"."""
+    if (get_language() or "fr").startswith("en") and value.get(f"{key}_en"):
+        return "en"
+    return CONTENT_LANGUAGE
 
 
 def is_empty(answer) -> bool:
@@ -130,6 +139,13 @@ class QuestionBlock(blocks.StructBlock):
     def label_text(self, value) -> str:
         return in_language(value, "label")
 
+    def label_language(self, value) -> str:
+        return language_in(value, "label")
+
+    # The language of an answer as it reads: None for the applicant's own words (any language),
+    # the content's for answers chosen among what staff wrote (in French only).
+    answer_language = None
+
     def form_field(self, value, **options):
         """The draft form's field that asks the question; `options` are the form's (label, help
         text, required)."""
@@ -172,6 +188,9 @@ class SectionBlock(blocks.StructBlock):
 
     def title_text(self, value) -> str:
         return in_language(value, "title")
+
+    def title_language(self, value) -> str:
+        return language_in(value, "title")
 
 
 class TextQuestionBlock(QuestionBlock):
@@ -229,6 +248,8 @@ class ChoiceQuestionBlock(QuestionBlock):
         blocks.CharBlock(label=_("Choice"), max_length=255), label=_("Choices"), min_num=2
     )
     multiple = blocks.BooleanBlock(label=_("Several choices allowed"), required=False)
+
+    answer_language = CONTENT_LANGUAGE
 
     class Meta:
         icon = "list-ul"

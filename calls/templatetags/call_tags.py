@@ -5,8 +5,11 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from common.formats import PARIS, euros, paris_date, paris_datetime
+
+from ..translated import page_language
 
 register = template.Library()
 
@@ -14,6 +17,17 @@ register = template.Library()
 register.filter("euros", euros)
 register.filter("paris_datetime", paris_datetime)
 register.filter("paris_date", paris_date)
+
+
+@register.filter
+def lang_attr(language):
+    """` lang="fr"` for content in another language than the page's (French text on an English
+    page, where a call has no English version), so that screen readers read it in its language;
+    nothing when it is the page's. {{ criterion.name_language|lang_attr }}, {{ "fr"|lang_attr }}
+    for what staff write in French only (a description, a help text)."""
+    if language and language != page_language():
+        return format_html(' lang="{}"', language)
+    return ""
 
 
 @register.filter

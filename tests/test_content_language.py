@@ -1,0 +1,98 @@
+"""French content on an English page is marked lang="fr" (RGAA 8.7), so that a screen reader
+reads it in French: a call with no English text, its criteria's descriptions, the questions'
+options chosen in an answer. Nothing is marked where the content is in the page's language."""
+
+import re
+
+import pytest
+from django.utils import translation
+
+from applications.snapshot import answer_sections
+from calls.templatetags.call_tags import lang_attr
+
+from .factories import CallCriterionFactory, CallFactory
+from .reading import text_of
+
+pytestmark = pytest.mark.django_db
+
+DESCRIPTION = "Originalité de la démarche et solidité du corpus."
+
+
+@pytest.fixture
+def call(db):
+    call = CallFactory(
+        title_fr="Numériser les fonds d'archives", title_en="", summary_en="", slug="archives"
+    )
+    CallCriterionFactory(
+        call=call, name_fr="Qualité scientifique", name_en="", description=DESCRIPTION
+    )
+    CallCriterionFactory(call=call, name_fr="Faisabilité", name_en="Feasibility")
+    return call
+
+
+def element_around(page, text):
+    """The opening tag of the innermost element that holds `text`, in the page's main part."""
+    main = page.index("<main")
+    before = page[: page.index(text, main)]
+    return before[before.rindex("<") :]
+
+
+def test_an_english_page_marks_the_french_description_of_a_criterion(client, call):
+    page = text_of(client.get("/en/calls/archives/"))
+    assert 'lang="fr"' in element_around(page, DESCRIPTION)
+    assert 'lang="fr"' in element_around(page, "Qualité scientifique")
+    assert 'lang="fr"' in element_around(page, "Numériser les fonds d'archives")  # the h1
+    # The criterion that has an English name is in the page's language: nothing to mark.
+    assert "lang=" not in element_around(page, "Feasibility")
+
+
+def test_a_french_page_marks_none_of_it(client, call):
+    page = text_of(client.get("/appels/archives/"))
+    main = page[page.index("<main") : page.index("</main>")]
+    assert not re.search(r"lang=", main)
+    assert "lang=" not in element_around(page, DESCRIPTION)
+
+
+def test_a_translated_field_says_which_language_it_returned(call):
+    criterion = call.criteria.get(name_en="Feasibility")
+    with translation.override("en"):
+        assert (call.title, call.title_language) == ("Numériser les fonds d'archives", "fr")
+        assert (criterion.name, criterion.name_language) == ("Feasibility", "en")
+    assert (criterion.name, criterion.name_language) == ("Faisabilité", "fr")
+
+
+def test_the_attribute_is_written_only_where_the_language_differs():
+    with translation.override("en"):
+        assert lang_attr("fr") == ' lang="fr"'
+        assert lang_attr("en") == ""
+        assert lang_attr(None) == ""
+    assert lang_attr("en") == ' lang="en"'
+    assert lang_attr("fr") == ""
+
+
+def test_an_answer_chosen_among_french_options_is_french_on_an_english_page():
+    questions = [
+        {
+            "type": "choice",
+            "id": "field",
+            "value": {
+                "label": "Domaine",
+                "label_en": "Field",
+                "help_text": "",
+                "required": True,
+                "choices": ["Histoire", "Sciences"],
+                "multiple": False,
+            },
+        },
+        {
+            "type": "text",
+            "id": "acronym",
+            "value": {"label": "Acronyme", "help_text": "", "required": True, "max_length": 20},
+        },
+    ]
+    with translation.override("en"):
+        [section] = answer_sections(questions, {"field": "Histoire", "acronym": "LUMIERE"})
+    choice, text = section.items
+    assert (choice.label_language, choice.value_language) == ("en", "fr")
+    # No English label: French; the applicant's own words: no language claimed.
+    assert (text.label_language, text.value_language) == ("fr", None)
