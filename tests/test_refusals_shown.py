@@ -172,3 +172,14 @@ def test_a_submitted_application_reads_dates_and_numbers_as_its_receipt_does(cli
 
     assert "1 mars 2027" in french and "45 000" in french and "2027-03-01" not in french
     assert "March 1, 2027" in english and "45,000" in english
+
+
+def test_a_form_crispy_renders_whole_opens_with_its_summary(client, applicant):
+    """Sign-in, profile, decisions...: every {{ form|crispy }} lists what it refused on top."""
+    response = client.post(url("account_login"), {"login": applicant.email, "password": "faux"})
+
+    page = text_of(response)
+    summary = summary_of(page)
+    assert "Veuillez corriger les points suivants" in summary
+    assert "mot de passe" in flat(summary)
+    assert 'id="form-errors"' in summary and "data-error-summary" in summary
