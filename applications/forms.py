@@ -116,6 +116,19 @@ def readable_answers(form):
     ]
 
 
+def read_only_context(application, drafts=None):
+    """What the read-only rendering of an application shows (applications/partials/read_only.html):
+    its answers by section, team, budget and people to exclude, as saved. The summary before
+    submitting and the staff's screening page show it alike."""
+    return {
+        "answers": readable_answers((drafts or DraftForms(application)).form),
+        "team": application.team.select_related("institution"),
+        "budget_lines": application.budget_lines.all(),
+        "totals": application.budget_totals(),
+        "excluded_reviewers": application.excluded_reviewers.all(),
+    }
+
+
 def readable(answer):
     if answer.is_file:
         return {"label": answer.label, "file": answer.files}

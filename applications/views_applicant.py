@@ -17,7 +17,7 @@ from calls.models import Call, CallPhase
 from common.formats import PARIS
 
 from . import services, team
-from .forms import REFUSED_FILE, DraftForms, readable_answers, rows
+from .forms import REFUSED_FILE, DraftForms, read_only_context, readable_answers, rows
 from .models import Application, ApplicationState
 from .progress import draft_parts, problem_links
 from .rules import application_or_404, call_is_open
@@ -183,13 +183,8 @@ def summary(request, pk):
     context = {
         "application": application,
         "call": application.call,
-        "answers": readable_answers(drafts.form),
-        "budget_lines": application.budget_lines.all(),
-        "totals": application.budget_totals(),
-        "excluded_reviewers": application.excluded_reviewers.all(),
         "missing": problem_links(drafts, problems),
-        "section_problems": {},
-        "team": application.team.select_related("institution"),  # without invitations to send
+        **read_only_context(application, drafts),  # as staff read it; no invitation to send
     }
     return render(request, "applications/summary.html", context)
 

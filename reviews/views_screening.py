@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.forms import DraftForms, readable_answers
+from applications.forms import read_only_context
 from applications.models import Application, ApplicationState
 from calls.models import Call
 
@@ -149,18 +149,6 @@ def screening_list(request, slug):
     )
 
 
-def summary_context(application):
-    """The read-only rendering of the application, as its lead and staff read it."""
-    drafts = DraftForms(application)
-    return {
-        "answers": readable_answers(drafts.form),
-        "team": application.team.select_related("institution"),
-        "budget_lines": application.budget_lines.all(),
-        "totals": application.budget_totals(),
-        "excluded_reviewers": application.excluded_reviewers.all(),
-    }
-
-
 @login_required
 def screen(request, pk):
     application = get_object_or_404(Application.objects.select_related("call", "lead"), pk=pk)
@@ -205,7 +193,7 @@ def screen(request, pk):
         "screening": screening,
         "screenable": request.user.has_perm("reviews.screen_application", application),
         "error": error,
-        **summary_context(application),
+        **read_only_context(application),
     }
     return render(request, "reviews/screening/screen.html", context, status=status)
 
