@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution
 from calls.models import Programme
+from common import forms as typed
 
-from .forms import ValidNumberInput
 from .models import MONEY, Application, ApplicationState, BudgetLine, TeamMember
 
 
@@ -109,8 +109,13 @@ def select():
     return forms.Select(attrs={"class": "form-select"})
 
 
-def amount_input():
-    return ValidNumberInput(attrs={"class": "form-control", "min": "0", "step": "0.01"})
+class AmountFilter(django_filters.NumberFilter):
+    """An amount typed as staff write it, in French or English ("20 000,50", "20,000.50")."""
+
+    field_class = typed.DecimalField
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=typed.DecimalInput(attrs={"class": "form-control"}), **kwargs)
 
 
 class StaffApplicationFilter(django_filters.FilterSet):
@@ -135,17 +140,11 @@ class StaffApplicationFilter(django_filters.FilterSet):
         empty_label=_("All programmes"),
         widget=select(),
     )
-    amount_min = django_filters.NumberFilter(
-        label=_("Amount requested from (EUR)"),
-        field_name="requested_total",
-        lookup_expr="gte",
-        widget=amount_input(),
+    amount_min = AmountFilter(
+        label=_("Amount requested from (EUR)"), field_name="requested_total", lookup_expr="gte"
     )
-    amount_max = django_filters.NumberFilter(
-        label=_("Amount requested up to (EUR)"),
-        field_name="requested_total",
-        lookup_expr="lte",
-        widget=amount_input(),
+    amount_max = AmountFilter(
+        label=_("Amount requested up to (EUR)"), field_name="requested_total", lookup_expr="lte"
     )
 
     class Meta:

@@ -185,6 +185,9 @@ def test_filter_by_amount_range_with_applications_without_budget_at_zero(staff_c
     assert shown(amount_min="1000", amount_max="20000") == {middle.reference}
     assert shown(amount_min="20000.01") == {large.reference}
     assert shown(amount_max="500") == {small.reference, empty.reference}
+    # Typed as the French page writes amounts, with a decimal comma and grouped thousands.
+    assert shown(amount_min="20\u202f000,01") == {large.reference}
+    assert shown(amount_min="1 000", amount_max="20 000,00") == {middle.reference}
 
 
 def test_the_filter_form_has_labels_and_works_without_javascript(staff_client, call):
