@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .validation import submission_problems
+
 
 @dataclass
 class Part:
@@ -30,6 +32,21 @@ class Part:
     @property
     def is_optional(self):
         return self.optional and not self.filled
+
+    @property
+    def state(self):
+        """Complete, optional or incomplete: said in words (state_text), not by colour alone."""
+        if self.is_complete:
+            return "complete"
+        return "optional" if self.is_optional else "incomplete"
+
+    @property
+    def state_text(self):
+        return {
+            "complete": pgettext("part of an application", "Complete"),
+            "optional": pgettext("part of an application", "Optional"),
+            "incomplete": pgettext("part of an application", "To complete"),
+        }[self.state]
 
 
 def item_key(item):
@@ -68,6 +85,16 @@ def draft_parts(application, drafts, problems):
         keys = ["attachments", *(f"answers.{question}" for question in files)]
         parts.append(Part(f"question-{files[0]}", _("Attachments"), found(*keys)))
     return parts
+
+
+def part_states(application, drafts, now):
+    """{anchor: {"state", "text"}} of each part, as the draft page's script updates its list
+    after an autosave."""
+    problems = submission_problems(application, now)
+    return {
+        part.anchor: {"state": part.state, "text": part.state_text}
+        for part in draft_parts(application, drafts, problems)
+    }
 
 
 def section_anchor(section):

@@ -19,7 +19,7 @@ from common.formats import PARIS
 from . import services, team
 from .forms import REFUSED_FILE, DraftForms, read_only_context, readable_answers, rows
 from .models import Application, ApplicationState
-from .progress import draft_parts, problem_links
+from .progress import draft_parts, part_states, problem_links
 from .rules import application_or_404, call_is_open
 from .services import AlreadyApplied, ApplicationError, StaleDraft, SubmissionRefused
 from .throttle import throttled
@@ -95,7 +95,10 @@ def edit(request, pk):
     saved_at = clock(application.updated_at)
     unsaved = unsaved_parts(drafts)
     if is_fetch(request):
-        return JsonResponse({"version": saved, "saved_at": saved_at, "warning": unsaved})
+        progress = part_states(application, drafts, timezone.now())
+        return JsonResponse(
+            {"version": saved, "saved_at": saved_at, "warning": unsaved, "progress": progress}
+        )
     if unsaved:
         return render_page(
             request,

@@ -109,6 +109,23 @@ def test_the_attachments_part_follows_the_file_questions(client, applicant, in_e
     assert '<a href="#question-q-letter">Attachments</a>' in page
 
 
+def test_an_autosave_says_where_each_part_stands_now(client, applicant, call, in_english):
+    application = ApplicationFactory(call=call, lead=applicant, title="")
+    client.force_login(applicant)
+
+    response = client.post(
+        en("applications:edit", application.pk),
+        draft_data(1, title="Projet", team=TEAM),
+        headers={"X-Requested-With": "fetch"},
+    )
+
+    progress = response.json()["progress"]
+    assert progress["id_title"] == {"state": "complete", "text": "Complete"}
+    assert progress["team"]["state"] == "complete"  # the rows just saved
+    assert progress["budget"] == {"state": "incomplete", "text": "To complete"}
+    assert progress["matching"]["state"] == "optional"
+
+
 # The summary before submitting --------------------------------------------------------------
 
 

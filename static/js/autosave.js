@@ -3,7 +3,9 @@
    answers {"version": n, "saved_at": "14:05", "warning": ""} or an error {"error": message} (409 when
    the draft was changed elsewhere: autosave then stops, so nothing is overwritten). The new version
    goes into every input.draft-version of the page (the draft form and the attachment forms).
-   Without JavaScript the Save button does the same. All texts come translated from data-*-text. */
+   Without JavaScript the Save button does the same. All texts come translated from data-*-text.
+   The answer also says where each part of the application stands ("progress": {anchor: {state,
+   text}}), which the progress list ([data-part]) shows at once. */
 (function () {
   "use strict";
 
@@ -33,6 +35,23 @@
   function setVersion(version) {
     document.querySelectorAll("input.draft-version").forEach(function (input) {
       input.value = String(version);
+    });
+  }
+
+  var STATE_CLASSES = {
+    complete: "text-bg-success",
+    optional: "text-bg-light border",
+    incomplete: "text-bg-warning",
+  };
+
+  function showProgress(progress) {
+    Object.keys(progress || {}).forEach(function (anchor) {
+      var part = document.querySelector('[data-part="' + CSS.escape(anchor) + '"]');
+      var badge = part && part.querySelector(".progress-state");
+      if (badge) {
+        badge.className = "badge progress-state " + STATE_CLASSES[progress[anchor].state];
+        badge.textContent = progress[anchor].text;
+      }
     });
   }
 
@@ -67,6 +86,7 @@
       .then(function (result) {
         if (result.ok) {
           setVersion(result.body.version);
+          showProgress(result.body.progress);
           var text = fill(form.dataset.savedText, { time: result.body.saved_at });
           say(result.body.warning ? text + " " + result.body.warning : text);
           return true;

@@ -73,7 +73,10 @@ def test_rows_totals_and_the_summary_before_submitting(personas, axe_report, dra
     )
     applicant.see("draft page")
 
-    # A member added without a save; autosave keeps it.
+    team_part = progress.locator("li", has_text=t(language, "Team"))
+    expect(team_part).to_contain_text(t(language, "To complete", "part of an application"))
+
+    # A member added without a save; autosave keeps it, and the team is now complete.
     team = page.locator("#team")
     team.get_by_role("button", name=t(language, "Add another member")).click()
     expect(team.locator("[data-rows-status]")).to_have_text(t(language, "Member added."))
@@ -87,6 +90,8 @@ def test_rows_totals_and_the_summary_before_submitting(personas, axe_report, dra
         t(language, "Saved at %%(time)s.").split("%")[0].strip()
     )
     assert Application.objects.get(pk=draft.pk).team.filter(name="Bruno Petit").exists()
+    expect(team_part).to_contain_text(t(language, "Complete", "part of an application"))
+    expect(team_part.locator(".progress-state")).to_have_class(re.compile("text-bg-success"))
 
     # A budget line added, the totals follow what is typed.
     budget = page.locator("#budget")
