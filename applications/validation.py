@@ -8,6 +8,8 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from common.formats import euros_with_cents
+
 from .models import DOCUMENTATION_ROLES, TeamRole
 
 
@@ -88,11 +90,11 @@ def budget_problems(application, add):
         add(
             "budget",
             _(
-                "The amount requested (%(requested)s €) exceeds the maximum of this call "
-                "(%(maximum)s €)."
+                "The amount requested (%(requested)s) exceeds the maximum of this call "
+                "(%(maximum)s)."
             )
             % {
-                "requested": formats.number_format(requested, 2, force_grouping=True),
-                "maximum": formats.number_format(call.max_amount, 2, force_grouping=True),
+                "requested": euros_with_cents(requested),
+                "maximum": euros_with_cents(call.max_amount),
             },
         )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.models import Attachment
 from common.anonymity import anonymous_letter
 from common.files import stored_file
-from common.formats import paris_datetime
+from common.formats import paris_datetime, score
 from common.forms import error_summary
 
 from .assignments import accept_assignment, declare_conflict, decline_assignment
@@ -293,7 +293,7 @@ def post_review(request, assignment):
     elif review.weighted_score is not None:
         messages.success(
             request,
-            _("Draft saved. Its score is %(score)s/20.") % {"score": review.weighted_score},
+            _("Draft saved. Its score is %(score)s/20.") % {"score": score(review.weighted_score)},
         )
     else:
         messages.success(request, _("Draft saved. Score every criterion to see the total."))

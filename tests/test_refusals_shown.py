@@ -63,7 +63,7 @@ def test_a_budget_over_the_maximum_marks_the_amounts_themselves(client, applican
         assert "is-invalid" in amount
     assert "aria-invalid" not in tag(page, "id_budget-1-cofunding")
     problem = re.search(r'id="budget-problems">(.*?)</div>', page, re.S)[1]
-    assert "dépasse le maximum de cet appel" in problem
+    assert "Le montant demandé (75 000,00 €) dépasse le maximum de cet appel" in flat(problem)
     assert '<a href="#id_budget-0-amount_requested">Budget</a>' in summary_of(page)
 
 
