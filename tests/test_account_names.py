@@ -40,6 +40,10 @@ def error_beside(page, field):
     return page.split(f'id="id_{field}_error"', 1)[1].split("</div>", 1)[0]
 
 
+def input_tag(page, name):
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+
 def nameless(email="sans-nom@example.org", **kwargs):
     """An account from before sign-up asked for names, its address verified."""
     user = UserFactory(email=email, first_name="", last_name="", **kwargs)
@@ -69,10 +73,9 @@ def test_sign_up_asks_the_names_first(client, prefix, given, family):
     ]
     assert re.search(rf'<label[^>]*for="id_first_name"[^>]*>\s*{given}', page)
     assert re.search(rf'<label[^>]*for="id_last_name"[^>]*>\s*{family}', page)
-    assert re.search(r'name="first_name"[^>]*autocomplete="given-name"', page) or re.search(
-        r'autocomplete="given-name"[^>]*name="first_name"', page
-    )
-    assert 'autocomplete="family-name"' in page
+    given_input, family_input = input_tag(page, "first_name"), input_tag(page, "last_name")
+    assert 'autocomplete="given-name"' in given_input and "required" in given_input
+    assert 'autocomplete="family-name"' in family_input and "required" in family_input
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
