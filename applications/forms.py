@@ -17,6 +17,7 @@ from accounts.models import Discipline, Institution
 
 # The number and date widgets are also imported from here by the staff's forms.
 from calls.blocks import ValidDateInput, ValidNumberInput, count_words  # noqa: F401
+from calls.translated import CONTENT_LANGUAGE, in_its_language
 from common.forms import DecimalField, error_summary
 
 from .models import Application, BudgetLine, ExcludedReviewer, TeamMember
@@ -76,12 +77,14 @@ class ApplicationForm(forms.Form):
         value = block.value
         label = block.block.label_text(value)
         self.labels[block.id] = label
+        # Marked lang="fr" on an English page when the call has no English (calls.translated).
+        label = in_its_language(label, block.block.label_language(value))
         if value["required"]:  # shown as required, checked only at submission
             label = format_html('{}<span class="asteriskField">*</span>', label)
         return block.block.form_field(
             value,
             label=label,
-            help_text=value.get("help_text") or "",
+            help_text=in_its_language(value.get("help_text") or "", CONTENT_LANGUAGE),
             required=False,  # checked at submission, never when saving a draft
         )
 
@@ -130,9 +133,10 @@ def read_only_context(application, drafts=None):
 
 
 def readable(answer):
+    languages = {"label_language": answer.label_language, "value_language": answer.value_language}
     if answer.is_file:
-        return {"label": answer.label, "file": answer.files}
-    return {"label": answer.label, "value": answer.value}
+        return {"label": answer.label, "file": answer.files, **languages}
+    return {"label": answer.label, "value": answer.value, **languages}
 
 
 class FileQuestion:
@@ -143,6 +147,7 @@ class FileQuestion:
     def __init__(self, block):
         self.id = block.id
         self.label = block.block.label_text(block.value)
+        self.label_language = block.block.label_language(block.value)
         self.help_text = block.value.get("help_text", "")
         self.required = block.value["required"]
         self.accepted_types = block.value["accepted_types"]

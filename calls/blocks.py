@@ -20,7 +20,7 @@ from wagtail import blocks
 
 from common.forms import DecimalInput, parse_decimal
 
-from .translated import CONTENT_LANGUAGE
+from .translated import CONTENT_LANGUAGE, in_its_language
 
 WORD = re.compile(r"\S+")
 # Beyond 15 significant digits or this magnitude, a JSON number would not keep the number typed.
@@ -256,7 +256,10 @@ class ChoiceQuestionBlock(QuestionBlock):
         label = _("Choice")
 
     def form_field(self, value, **options):
-        choices = [(choice, choice) for choice in value["choices"]]
+        # The options, written in French only, say so on an English page.
+        choices = [
+            (choice, in_its_language(choice, self.answer_language)) for choice in value["choices"]
+        ]
         if value["multiple"]:
             return forms.MultipleChoiceField(
                 choices=choices, widget=forms.CheckboxSelectMultiple, **options

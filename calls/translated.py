@@ -6,6 +6,7 @@ also says which language it returned (`title_language`), and the `lang_attr` fil
 (calls.templatetags.call_tags) writes lang="fr" where it differs from the page's.
 """
 
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 # The language staff write in; the content's language when it has no English version.
@@ -15,6 +16,20 @@ CONTENT_LANGUAGE = "fr"
 def page_language() -> str:
     """The active language as the pages name it: "en" or "fr"."""
     return "en" if (get_language() or "").startswith("en") else CONTENT_LANGUAGE
+
+
+def lang_attribute(language) -> str:
+    """` lang="fr"` for content in another language than the page's, nothing otherwise."""
+    if language and language != page_language():
+        return format_html(' lang="{}"', language)
+    return ""
+
+
+def in_its_language(text, language):
+    """`text` in a span that says its language when it is not the page's (a label, a help text
+    or an option that forms render as they are)."""
+    attribute = lang_attribute(language)
+    return format_html("<span{}>{}</span>", attribute, text) if attribute and text else text
 
 
 class TranslatedField:

@@ -5,12 +5,13 @@ options chosen in an answer. Nothing is marked where the content is in the page'
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from applications.snapshot import answer_sections
 from calls.templatetags.call_tags import lang_attr
 
-from .factories import CallCriterionFactory, CallFactory
+from .factories import ApplicationFactory, CallCriterionFactory, CallFactory
 from .reading import text_of
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,39 @@ def test_an_answer_chosen_among_french_options_is_french_on_an_english_page():
     assert (choice.label_language, choice.value_language) == ("en", "fr")
     # No English label: French; the applicant's own words: no language claimed.
     assert (text.label_language, text.value_language) == ("fr", None)
+
+
+def test_an_english_draft_marks_the_french_questions_help_and_options(client, applicant):
+    questions = [
+        {
+            "type": "choice",
+            "id": "field",
+            "value": {
+                "label": "Domaine de recherche",
+                "help_text": "Choisissez le domaine principal.",
+                "required": True,
+                "choices": ["Histoire", "Sciences"],
+                "multiple": False,
+            },
+        },
+        {
+            "type": "text",
+            "id": "acronym",
+            "value": {
+                "label": "Acronyme",
+                "label_en": "Acronym",
+                "help_text": "",
+                "required": True,
+                "max_length": 20,
+            },
+        },
+    ]
+    application = ApplicationFactory(call=CallFactory(questions=questions), lead=applicant)
+    client.force_login(applicant)
+    with translation.override("en"):
+        address = reverse("applications:edit", args=[application.pk])
+    page = text_of(client.get(address))
+    assert 'lang="fr"' in element_around(page, "Domaine de recherche")
+    assert 'lang="fr"' in element_around(page, "Choisissez le domaine principal.")
+    assert 'lang="fr"' in element_around(page, ">Sciences<")
+    assert "lang=" not in element_around(page, "Acronym")

@@ -5,11 +5,10 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from common.formats import PARIS, euros, paris_date, paris_datetime
 
-from ..translated import page_language
+from ..translated import lang_attribute
 
 register = template.Library()
 
@@ -25,9 +24,7 @@ def lang_attr(language):
     page, where a call has no English version), so that screen readers read it in its language;
     nothing when it is the page's. {{ criterion.name_language|lang_attr }}, {{ "fr"|lang_attr }}
     for what staff write in French only (a description, a help text)."""
-    if language and language != page_language():
-        return format_html(' lang="{}"', language)
-    return ""
+    return lang_attribute(language)
 
 
 @register.filter
