@@ -87,6 +87,7 @@ def look(page, axe_report, label):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"refusals-{label}.png")
     axe_report.check(page, label)
+    axe_report.check_width(page, label)  # nor wider than a phone's screen
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
