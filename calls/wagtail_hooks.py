@@ -1,4 +1,6 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -10,7 +12,13 @@ from wagtail.admin.panels import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from common.forms import DecimalField
+
 from .models import Call, Programme
+
+# Amounts, weights and thresholds typed by editors in the admin, read as people write them
+# ("60 000", "1,5") and shown in the admin's language, as in the site's own forms.
+register_form_field_override(models.DecimalField, override={"form_class": DecimalField})
 
 
 class CallViewSet(SnippetViewSet):

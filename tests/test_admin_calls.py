@@ -214,3 +214,18 @@ def test_the_admin_refuses_a_maximum_above_the_envelope(manager_client, envelope
     assert response.status_code == 200
     assert not Call.objects.filter(slug="trop-cher").exists()
     assert "ne peut pas dépasser l’enveloppe" in response.text
+
+
+@pytest.mark.django_db
+def test_amounts_and_weights_are_typed_as_people_write_them(manager_client):
+    """Editors in French type "400 000" and "1,5": the admin reads them, whatever the browser."""
+    programme = ProgrammeFactory(code="digitisation")
+    data = complete_call_form(programme, envelope="400 000", max_amount="60\u202f000,50")
+    data["criteria-0-weight"] = "1,5"
+
+    response = manager_client.post(reverse(ADD_URL), data)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    call = Call.objects.get(slug="numerisation-2027")
+    assert (call.envelope, call.max_amount) == (Decimal("400000"), Decimal("60000.50"))
+    assert call.criteria.first().weight == Decimal("1.5")
