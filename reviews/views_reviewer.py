@@ -16,14 +16,14 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.models import Attachment
 from common.anonymity import anonymous_letter
 from common.files import stored_file
-from common.formats import paris_datetime, score
+from common.formats import paris_datetime
 from common.forms import error_summary
 
 from .assignments import accept_assignment, declare_conflict, decline_assignment
@@ -293,7 +293,8 @@ def post_review(request, assignment):
     elif review.weighted_score is not None:
         messages.success(
             request,
-            _("Draft saved. Its score is %(score)s/20.") % {"score": score(review.weighted_score)},
+            _("Draft saved. Its score is %(score)s/20.")
+            % {"score": formats.number_format(review.weighted_score, 2, use_l10n=True)},
         )
     else:
         messages.success(request, _("Draft saved. Score every criterion to see the total."))
