@@ -35,6 +35,12 @@ def posted_version(request):
         return None
 
 
+def beside_its_field(request, application, question_id):
+    return question_id in application.call.file_questions() and request.user.has_perm(
+        "applications.edit_draft", application
+    )
+
+
 def answer(request, application, question_id, *, error=None, success=None, data=None):
     """Back to the question on the form with a message, or JSON for the form's script."""
     if wants_json(request):
@@ -42,9 +48,10 @@ def answer(request, application, question_id, *, error=None, success=None, data=
             status = 409 if (data or {}).get("stale") else 400
             return JsonResponse({"ok": False, "error": error, **(data or {})}, status=status)
         return JsonResponse({"ok": True, "message": success, **(data or {})})
-    if error and question_id and request.user.has_perm("applications.edit_draft", application):
+    if error and beside_its_field(request, application, question_id):
         # Beside the file field, which the page focuses, not at the top out of sight (a page
-        # that can no longer be changed has no file field: the refusal goes at its top).
+        # that can no longer be changed, or a question that takes no file, has no file field:
+        # the refusal goes at its top).
         request.session[REFUSED_FILE] = {question_id: [error]}
     elif error:
         messages.error(request, error)

@@ -9,6 +9,7 @@ from a file name before the server sees it, and an attacker's client does not.
 """
 
 import io
+import re
 import struct
 import tracemalloc
 import zipfile
@@ -22,7 +23,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -32,6 +33,7 @@ from applications.attachments import AttachmentRefused, add_attachment
 from applications.models import Attachment
 
 from .factories import ApplicationFactory, CallFactory
+from .reading import flat
 
 pytestmark = pytest.mark.django_db
 
@@ -116,13 +118,18 @@ def upload(client, application, data, name, question=QUESTION):
     )
 
 
-def shown(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
+def shown(client, response):
+    """The refusals the person reads after the redirect: at the top of the page, or beside the
+    file field (where a refused file is shown)."""
+    top = [str(message) for message in get_messages(response.wsgi_request)]
+    page = client.get(response.url).content.decode()
+    beside = re.findall(r'id="upload-[^"]+-error">(.*?)</div>', page, re.S)
+    return top + [flat(strip_tags(message)) for message in beside]
 
 
-def assert_refused_and_nothing_stored(response, application, version, expected):
+def assert_refused_and_nothing_stored(client, response, application, version, expected):
     assert response.status_code == 302
-    [message] = shown(response)
+    [message] = shown(client, response)
     assert expected in message
     assert not Attachment.objects.filter(application=application).exists()
     assert stored_files() == []
@@ -173,7 +180,9 @@ def test_a_file_whose_bytes_are_not_an_accepted_type_is_refused(client, applican
 
     response = upload(client, application, data, name)
 
-    assert_refused_and_nothing_stored(response, application, application.version, REFUSED_TYPE)
+    assert_refused_and_nothing_stored(
+        client, response, application, application.version, REFUSED_TYPE
+    )
 
 
 @pytest.mark.parametrize(
@@ -284,7 +293,7 @@ def test_zip_bombs_and_climbing_entries_are_never_inflated_nor_extracted(
     if bomb == "workbook":  # a spreadsheet where a Word file is expected
         assert attachment.content_type.endswith("spreadsheetml.sheet")
     if attachment is None:
-        assert REFUSED_TYPE in shown(response)[0]
+        assert REFUSED_TYPE in shown(client, response)[0]
         assert stored_files() == []
     else:
         assert Path(attachment.file.path).read_bytes() == data  # kept as sent, never unpacked
@@ -354,7 +363,7 @@ def test_a_broken_office_container_is_refused_with_a_message(client, applicant, 
 
     response = upload(client, application, data, "annexe.docx")
 
-    assert_refused_and_nothing_stored(response, application, version, REFUSED_TYPE)
+    assert_refused_and_nothing_stored(client, response, application, version, REFUSED_TYPE)
 
 
 # File names ----------------------------------------------------------------------------------
@@ -412,7 +421,7 @@ def test_any_file_name_is_stored_under_the_servers_name_and_shown_clean(client, 
     assert response.status_code == 302
     attachment = application.attachments.first()
     if attachment is None:  # a name with nothing left in it: the browser "sent no file"
-        assert shown(response)[-1] == "Choisissez un fichier à envoyer."
+        assert shown(client, response)[-1] == "Choisissez un fichier à envoyer."
         assert stored_files() == []
         return
     assert_stored_safely(client, application, attachment, "pdf")
@@ -459,7 +468,7 @@ def test_an_upload_to_a_question_that_does_not_exist_is_refused(client, applican
     assert response.status_code in (302, 404)
     if response.status_code == 302:
         assert "\n" not in response["Location"]
-        assert shown(response) == ["Cette question n’accepte pas de fichier."]
+        assert shown(client, response) == ["Cette question n’accepte pas de fichier."]
     assert not Attachment.objects.exists()
     assert stored_files() == []
     application.refresh_from_db()
@@ -475,7 +484,9 @@ def test_a_file_of_exactly_the_limit_is_taken_and_one_byte_more_refused(client, 
     version = application.version
 
     response = upload(client, application, PDF + b"0" * (MB + 1 - len(PDF)), "gros.pdf")
-    assert_refused_and_nothing_stored(response, application, version, "ne peuvent pas dépasser 1")
+    assert_refused_and_nothing_stored(
+        client, response, application, version, "ne peuvent pas dépasser 1"
+    )
 
     upload(client, application, PDF + b"0" * (MB - len(PDF)), "juste.pdf")
     assert application.attachments.get().size == MB
