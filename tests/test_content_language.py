@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.snapshot import answer_sections
-from calls.templatetags.call_tags import lang_attr
+from calls.translated import lang_attribute
 
 from .factories import ApplicationFactory, CallCriterionFactory, CallFactory
 from .reading import text_of
@@ -64,11 +64,11 @@ def test_a_translated_field_says_which_language_it_returned(call):
 
 def test_the_attribute_is_written_only_where_the_language_differs():
     with translation.override("en"):
-        assert lang_attr("fr") == ' lang="fr"'
-        assert lang_attr("en") == ""
-        assert lang_attr(None) == ""
-    assert lang_attr("en") == ' lang="en"'
-    assert lang_attr("fr") == ""
+        assert lang_attribute("fr") == ' lang="fr"'
+        assert lang_attribute("en") == ""
+        assert lang_attribute(None) == ""
+    assert lang_attribute("en") == ' lang="en"'
+    assert lang_attribute("fr") == ""
 
 
 def test_an_answer_chosen_among_french_options_is_french_on_an_english_page():
