@@ -14,8 +14,10 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.dispatch import Signal
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 NAMES_PAGE = "accounts:names"
 OPEN_NAMESPACES = {"api", "opendata", "wagtaildocs"}
@@ -57,6 +59,11 @@ class NamesMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not lacks_name(request.user) or waits_for_no_name(view_func, request.resolver_match):
             return None
+        if request.headers.get("X-Requested-With"):
+            # A page's script (the draft's autosave) from a session opened before names were
+            # asked: it says why it was not saved, and the page keeps what was typed.
+            message = _("Give your name first: reload the page, then save again.")
+            return JsonResponse({"error": message}, status=403)
         return redirect(names_page(request))
 
 

@@ -188,6 +188,25 @@ def test_giving_the_names_puts_them_in_the_lead_row_of_a_draft(client, open_call
     assert frozen.name == user.email  # a submitted application is not changed behind staff
 
 
+def test_an_autosave_from_a_nameless_session_says_why_and_changes_nothing(client, open_call):
+    """A draft page opened before names were asked keeps saving by script: it gets a reason it
+    can show, not the names page as if it were the draft's answer."""
+    user = nameless()
+    application = start_application(user, open_call)
+    client.force_login(user)
+
+    response = client.post(
+        reverse("applications:edit", args=[application.pk]),
+        {"version": application.version, "title": "Changé en douce"},
+        headers={"X-Requested-With": "fetch"},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"].startswith("Donnez d’abord votre nom")
+    application.refresh_from_db()
+    assert application.title != "Changé en douce"
+
+
 def test_the_names_page_never_sends_elsewhere_than_this_site(client):
     client.force_login(nameless())
 
