@@ -1,0 +1,115 @@
+"""Whether what the database and the private storage hold is still what was received: every
+submission's snapshot against its SHA-256 fingerprint, every stored file against its hash (or,
+for the files that keep none, against its presence). Read by `manage.py verify_integrity`, after
+a restore above all (docs/operations.md).
+
+Rows are streamed (`iterator()`), files read in chunks, through the storage the fields name, so
+that a large database or a bucket is checked without holding it in memory."""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from applications.models import Attachment, Submission
+from applications.snapshot import fingerprint
+
+from .models import Report
+
+CHUNK = 1024 * 1024
+ROWS = 500
+
+
+@dataclass
+class Finding:
+    kind: str  # "mismatch" or "missing"
+    what: str  # "submission", "attachment", "report"
+    text: str
+
+    def __str__(self):
+        return f"{self.kind.upper()} {self.what} {self.text}"
+
+
+@dataclass
+class Verification:
+    checked: dict = field(default_factory=lambda: {"submissions": 0, "files": 0})
+    findings: list = field(default_factory=list)
+
+    @property
+    def intact(self):
+        return not self.findings
+
+    def count(self, kind):
+        return sum(1 for finding in self.findings if finding.kind == kind)
+
+    def summary(self):
+        return (
+            f"Checked {self.checked['submissions']} submissions and {self.checked['files']}"
+            f" stored files: {self.count('mismatch')} mismatches, {self.count('missing')} missing."
+        )
+
+
+def file_digest(field_file):
+    """The SHA-256 of a stored file, read in chunks; None when storage has no such file."""
+    digest = hashlib.sha256()
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except FileNotFoundError:
+        return None
+    with handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def submission_findings(verification):
+    rows = Submission.objects.select_related("application").only(
+        "number", "content", "fingerprint", "application__call"
+    )
+    for submission in rows.iterator(chunk_size=ROWS):
+        verification.checked["submissions"] += 1
+        computed = fingerprint(submission.content)
+        if computed != submission.fingerprint:
+            yield Finding(
+                "mismatch",
+                "submission",
+                f"{submission.application.reference} #{submission.number}: recorded"
+                f" {submission.fingerprint}, content gives {computed}",
+            )
+
+
+def attachment_findings(verification):
+    rows = Attachment.objects.select_related("application").only(
+        "file", "sha256", "original_name", "application__call"
+    )
+    for attachment in rows.iterator(chunk_size=ROWS):
+        verification.checked["files"] += 1
+        application = attachment.application.reference
+        where = f"{attachment.file.name} ({attachment.original_name}, {application})"
+        computed = file_digest(attachment.file)
+        if computed is None:
+            yield Finding("missing", "attachment", where)
+        elif computed != attachment.sha256:
+            yield Finding(
+                "mismatch",
+                "attachment",
+                f"{where}: recorded {attachment.sha256}, file gives {computed}",
+            )
+
+
+def report_findings(verification):
+    """Reports keep no hash: a finished one whose file is gone is missing."""
+    rows = Report.objects.exclude(file="").only("file", "kind")
+    for report in rows.iterator(chunk_size=ROWS):
+        verification.checked["files"] += 1
+        if not report.file.storage.exists(report.file.name):
+            yield Finding("missing", "report", f"{report.file.name} ({report.kind} #{report.pk})")
+
+
+def verify_integrity(on_finding=None):
+    """Every check, in turn; `on_finding` hears each problem as it is found."""
+    verification = Verification()
+    for check in (submission_findings, attachment_findings, report_findings):
+        for finding in check(verification):
+            verification.findings.append(finding)
+            if on_finding:
+                on_finding(finding)
+    return verification

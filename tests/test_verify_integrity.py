@@ -1,0 +1,172 @@
+"""`manage.py verify_integrity`: every submission against its fingerprint, every stored file
+against its hash; what was tampered with is named, and a restored copy of the database is found
+intact (the restore drill of docs/operations.md)."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from applications.attachments import add_attachment
+from applications.models import Attachment, Submission
+from applications.services import submit_application
+
+from .factories import ApplicationFactory, CallFactory, support_letter_question
+
+pytestmark = pytest.mark.usefixtures("empty_private_folder")
+
+BASE_DIR = Path(settings.BASE_DIR)
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\nLettre de soutien\n%%EOF\n"
+
+
+def submitted_with_letter(call, letter=PDF):
+    """An application submitted with a support letter, through the services as users do."""
+    application = ApplicationFactory(call=call, complete=True)
+    add_attachment(
+        application,
+        "q-letter",
+        SimpleUploadedFile("lettre.pdf", letter, content_type="application/pdf"),
+        application.lead,
+        application.version,
+    )
+    submit_application(application, application.lead)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def two_submitted(db):
+    call = CallFactory(questions=[support_letter_question()])
+    return [submitted_with_letter(call), submitted_with_letter(call, PDF + b"% annexe\n")]
+
+
+def verify():
+    """The command's output and whether it reported a problem (exit status 1)."""
+    out = StringIO()
+    try:
+        call_command("verify_integrity", stdout=out)
+    except CommandError as error:
+        return out.getvalue() + str(error), error.returncode
+    return out.getvalue(), 0
+
+
+def test_everything_submitted_is_found_intact(two_submitted):
+    output, status = verify()
+
+    assert status == 0
+    assert output.strip() == ("Checked 2 submissions and 2 stored files: 0 mismatches, 0 missing.")
+
+
+def test_a_changed_snapshot_is_named_by_its_reference(two_submitted):
+    changed, intact = two_submitted
+    submission = Submission.objects.get(application=changed)
+    content = {**submission.content, "title": "Un autre titre"}
+    Submission.objects.filter(pk=submission.pk).update(content=content)
+
+    output, status = verify()
+
+    assert status == 1
+    assert f"MISMATCH submission {changed.reference} #1" in output
+    assert intact.reference not in output
+    assert "1 mismatches, 0 missing." in output
+
+
+def test_a_missing_file_and_a_changed_file_are_listed(two_submitted):
+    first, second = two_submitted
+    removed = Attachment.objects.get(application=first)
+    Path(removed.file.path).unlink()
+    changed = Attachment.objects.get(application=second)
+    Path(changed.file.path).write_bytes(b"%PDF-1.4\nune autre lettre\n")
+
+    output, status = verify()
+
+    assert status == 1
+    assert f"MISSING attachment {removed.file.name} (lettre.pdf, {first.reference})" in output
+    assert f"MISMATCH attachment {changed.file.name} (lettre.pdf, {second.reference})" in output
+    assert "Checked 2 submissions and 2 stored files: 1 mismatches, 1 missing." in output
+
+
+def verify_in_subprocess(database_url):
+    """`manage.py verify_integrity` as an operator runs it, on another database and the same
+    private files."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "verify_integrity"],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DATABASE_URL": database_url,
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_drill_on_postgresql(tmp_path):
+    """pg_dump -Fc of a database with submitted applications, pg_restore into a new database:
+    verify_integrity finds it intact there."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The PostgreSQL drill needs DATABASE_URL on PostgreSQL (CI's second run).")
+    call = CallFactory(questions=[support_letter_question()])
+    submitted_with_letter(call)
+    submitted_with_letter(call, PDF + b"% 2\n")
+    db = connection.settings_dict
+    server = ["-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432)]
+    server += ["-U", db["USER"]] if db["USER"] else []
+    env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
+    dump = tmp_path / "collex.dump"
+    restored = f"restore_drill_{uuid.uuid4().hex[:12]}"
+
+    def run(*command):
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
+
+    run("pg_dump", "-Fc", *server, "-f", str(dump), db["NAME"])
+    run("createdb", *server, restored)
+    try:
+        run("pg_restore", "--no-owner", *server, "-d", restored, str(dump))
+        user = f"{db['USER']}:{db['PASSWORD'] or ''}@" if db["USER"] else ""
+        url = f"postgres://{user}{server[1]}:{server[3]}/{restored}"
+        result = verify_in_subprocess(url)
+    finally:
+        run("dropdb", "--if-exists", *server, restored)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Checked 2 submissions and 2 stored files: 0 mismatches, 0 missing." in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_drill_on_sqlite(tmp_path):
+    """The demo's backup (SQLite's online backup, as `.backup` does) verified on its copy."""
+    if connection.vendor != "sqlite":
+        pytest.skip("The SQLite drill runs when the suite does on SQLite (the first CI run).")
+    call = CallFactory(questions=[support_letter_question()])
+    first = submitted_with_letter(call)
+    submitted_with_letter(call, PDF + b"% 2\n")
+    copy = tmp_path / "backup.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(copy) as target:
+        connection.connection.backup(target)
+    target.close()
+
+    result = verify_in_subprocess(f"sqlite:///{copy}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Checked 2 submissions and 2 stored files: 0 mismatches, 0 missing." in result.stdout
+
+    # The same copy, with the first letter gone from the files: the drill would say so.
+    Path(Attachment.objects.get(application=first).file.path).unlink()
+    result = verify_in_subprocess(f"sqlite:///{copy}")
+    assert result.returncode == 1
+    assert "MISSING attachment" in result.stdout
+    assert first.reference in result.stdout
