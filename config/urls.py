@@ -16,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # The open data API: no language prefix, so that its addresses never change.
     path("api/v1/", include("reports.api.urls")),
+    # For load balancers: no language prefix, no session, never cached (config/health.py).
+    path("", include("config.health")),
 ]
 
 if settings.DEBUG:

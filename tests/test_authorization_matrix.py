@@ -201,6 +201,9 @@ EXPECTED = {
     "GET api:project-list":                         "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:project-detail":                       "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:schema":                               "200  200  200  200  200  200  200  200  200  200  200  200",
+    # For load balancers: the process answers, the services it needs are reachable.
+    "GET health:live":                              "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET health:ready":                             "200  200  200  200  200  200  200  200  200  200  200  200",
     # Accounts (ours).
     "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200  200  200  200",
     "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200  200  200  200",
