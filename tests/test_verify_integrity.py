@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from applications.attachments import add_attachment
 from applications.models import Attachment, Submission
 from applications.services import submit_application
+from reports.models import Report, ReportKind, ReportState
 
 from .factories import ApplicationFactory, CallFactory, support_letter_question
 
@@ -93,6 +96,32 @@ def test_a_missing_file_and_a_changed_file_are_listed(two_submitted):
     assert f"MISSING attachment {removed.file.name} (lettre.pdf, {first.reference})" in output
     assert f"MISMATCH attachment {changed.file.name} (lettre.pdf, {second.reference})" in output
     assert "Checked 2 submissions and 2 stored files: 1 mismatches, 1 missing." in output
+
+
+def test_a_report_whose_file_is_gone_is_missing(two_submitted):
+    """Reports keep no hash: the command checks that their file is there."""
+    call = two_submitted[0].call
+    kept, lost = (
+        Report.objects.create(
+            kind=ReportKind.CALL,
+            call=call,
+            language="fr",
+            state=ReportState.DONE,
+            data_date=timezone.now(),
+            finished_at=timezone.now(),
+        )
+        for _ in range(2)
+    )
+    for report in (kept, lost):
+        report.file.save("report.pdf", ContentFile(PDF), save=True)
+    Path(lost.file.path).unlink()
+
+    output, status = verify()
+
+    assert status == 1
+    assert f"MISSING report {lost.file.name} (call #{lost.pk})" in output
+    assert kept.file.name not in output
+    assert "Checked 2 submissions and 4 stored files: 0 mismatches, 1 missing." in output
 
 
 def verify_in_subprocess(database_url):
