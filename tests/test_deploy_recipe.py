@@ -3,6 +3,7 @@ agree with the settings, and the units start commands that exist in this project
 
 import configparser
 import importlib
+import json
 import os
 import re
 import secrets
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.management import call_command
 
 from calls.blocks import FileQuestionBlock
 
@@ -221,3 +223,17 @@ def test_celery_units_start_the_projects_celery_app(name, role):
         schedule = arguments[arguments.index("--schedule") + 1]
         state = unit(name)["Service"]["StateDirectory"]
         assert schedule.startswith(f"/var/lib/{state}/")
+
+
+def test_collectstatic_builds_the_manifest_that_production_serves(tmp_path, settings):
+    """Step 4 of the recipe: every reference in the static files (a vendored file's source map)
+    must resolve, or collectstatic stops and production has no static files."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert "vendor/bootstrap/bootstrap.bundle.min.js" in paths
+    assert "css/site.css" in paths
