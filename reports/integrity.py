@@ -41,9 +41,11 @@ class Verification:
         return sum(1 for finding in self.findings if finding.kind == kind)
 
     def summary(self):
+        mismatches = self.count("mismatch")
         return (
             f"Checked {self.checked['submissions']} submissions and {self.checked['files']}"
-            f" stored files: {self.count('mismatch')} mismatches, {self.count('missing')} missing."
+            f" stored files: {mismatches} mismatch{'' if mismatches == 1 else 'es'},"
+            f" {self.count('missing')} missing."
         )
 
 

@@ -80,7 +80,7 @@ def test_a_changed_snapshot_is_named_by_its_reference(two_submitted):
     assert status == 1
     assert f"MISMATCH submission {changed.reference} #1" in output
     assert intact.reference not in output
-    assert "1 mismatches, 0 missing." in output
+    assert "1 mismatch, 0 missing." in output
 
 
 def test_a_missing_file_and_a_changed_file_are_listed(two_submitted):
@@ -95,7 +95,7 @@ def test_a_missing_file_and_a_changed_file_are_listed(two_submitted):
     assert status == 1
     assert f"MISSING attachment {removed.file.name} (lettre.pdf, {first.reference})" in output
     assert f"MISMATCH attachment {changed.file.name} (lettre.pdf, {second.reference})" in output
-    assert "Checked 2 submissions and 2 stored files: 1 mismatches, 1 missing." in output
+    assert "Checked 2 submissions and 2 stored files: 1 mismatch, 1 missing." in output
 
 
 def test_a_report_whose_file_is_gone_is_missing(two_submitted):
