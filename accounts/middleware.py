@@ -10,7 +10,7 @@ from .views import second_factor_required
 
 # What anyone may open without a second factor: the public site and the open data, and the
 # account's own pages (sign-in and sign-out, e-mail, password, the second factor itself).
-PUBLIC_NAMESPACES = {"calls", "opendata", "api", "accounts"}
+PUBLIC_NAMESPACES = {"calls", "opendata", "api", "accounts", "health"}
 PUBLIC_URL_NAMES = {
     "wagtail_serve",
     "wagtailcore_login",

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 NAMES_PAGE = "accounts:names"
-OPEN_NAMESPACES = {"api", "opendata", "wagtaildocs"}
+OPEN_NAMESPACES = {"api", "opendata", "wagtaildocs", "health"}
 OPEN_ACCOUNT_PAGES = {"names", "admin_login"}
 OPEN_URL_NAMES = {"wagtailadmin_login", "wagtailadmin_logout"}
 OPEN_PACKAGES = {"allauth"}

@@ -19,7 +19,10 @@ import pytest
 from django.db import OperationalError, connections
 from django.test import RequestFactory
 
+from accounts.roles import Role
 from config.observability import JSONFormatter, scrub
+
+from .factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +63,20 @@ def test_readyz_answers_200_with_every_check_ok(client, settings):
         "status": "ok",
         "checks": {"database": "ok", "cache": "ok", "migrations": "ok"},
     }
+
+
+@pytest.mark.django_db
+def test_a_browser_signed_in_halfway_still_reads_the_probes(client, settings):
+    """Staff who have not set up their second factor, an account without a name: the probes
+    answer them as anyone, instead of sending them to those pages."""
+    settings.CELERY_BROKER_URL = ""
+    for person in (
+        UserFactory(roles=[Role.PROGRAMME_MANAGER], without_second_factor=True),
+        UserFactory(first_name="", last_name=""),
+    ):
+        client.force_login(person)
+        assert client.get("/healthz").status_code == 200
+        assert readiness(client)[0].status_code == 200
 
 
 @pytest.mark.django_db
