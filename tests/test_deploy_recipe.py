@@ -237,3 +237,26 @@ def test_collectstatic_builds_the_manifest_that_production_serves(tmp_path, sett
     paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     assert "vendor/bootstrap/bootstrap.bundle.min.js" in paths
     assert "css/site.css" in paths
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
+)
+def test_systemd_accepts_the_units(tmp_path):
+    """systemd's own reading: an unknown or misspelt key is only a warning to it, so any output
+    fails. The units name /srv/collex/app, here this checkout."""
+    for source in (DEPLOY / "systemd").iterdir():
+        text = source.read_text().replace(
+            "/srv/collex/app/.venv/bin", str(Path(sys.executable).parent)
+        )
+        (tmp_path / source.name).write_text(text.replace("/srv/collex/app", str(BASE_DIR)))
+    names = sorted(f"./{path.name}" for path in tmp_path.iterdir())
+    result = subprocess.run(
+        ["systemd-analyze", "verify", *names],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout + result.stderr == ""
