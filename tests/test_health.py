@@ -102,10 +102,15 @@ def test_readyz_names_the_database_when_it_cannot_be_reached(client, settings, m
 
 
 @pytest.mark.django_db
-def test_readyz_names_the_broker_when_it_does_not_answer(client, settings, closed_port):
+def test_readyz_names_the_broker_when_it_does_not_answer(client, settings, closed_port, caplog):
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
 
-    response, body = readiness(client)
+    with caplog.at_level(logging.WARNING):
+        response, body = readiness(client)
+
+    # The reason is logged once, as a warning for the operator, not as an error at each probe.
+    assert [(r.name, r.levelname) for r in caplog.records] == [("config.health", "WARNING")]
+    assert "Connection refused" in caplog.text
 
     assert response.status_code == 503
     assert body["checks"] == {
