@@ -1,13 +1,18 @@
-"""Whether what the database and the private storage hold is still what was received: every
+"""Whether what the database and the storages hold is still what was received: every
 submission's snapshot against its SHA-256 fingerprint, every stored file against its hash (or,
-for the files that keep none, against its presence). Read by `manage.py verify_integrity`, after
-a restore above all (docs/operations.md).
+for the files that keep none, against its presence): applicants' attachments and reports in
+private storage, the CMS's documents and images (Wagtail keeps their SHA-1) in public media.
+Read by `manage.py verify_integrity`, after a restore above all (docs/operations.md).
 
 Rows are streamed (`iterator()`), files read in chunks, through the storage the fields name, so
 that a large database or a bucket is checked without holding it in memory."""
 
 import hashlib
 from dataclasses import dataclass, field
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.utils.file import hash_filelike
 
 from applications.models import Attachment, Submission
 from applications.snapshot import fingerprint
@@ -106,10 +111,31 @@ def report_findings(verification):
             yield Finding("missing", "report", f"{report.file.name} ({report.kind} #{report.pk})")
 
 
+def cms_file_findings(verification):
+    """Documents and images uploaded in Wagtail, against the SHA-1 it recorded (Wagtail's own
+    function); one uploaded without a hash is checked for presence."""
+    for model in (get_document_model(), get_image_model()):
+        what = model._meta.model_name
+        for item in model.objects.only("file", "file_hash", "title").iterator(chunk_size=ROWS):
+            verification.checked["files"] += 1
+            where = f"{item.file.name} ({item.title})"
+            try:
+                with item.file.storage.open(item.file.name, "rb") as handle:
+                    computed = hash_filelike(handle) if item.file_hash else item.file_hash
+            except FileNotFoundError:
+                yield Finding("missing", what, where)
+                continue
+            if computed != item.file_hash:
+                yield Finding(
+                    "mismatch", what, f"{where}: recorded {item.file_hash}, file gives {computed}"
+                )
+
+
 def verify_integrity(on_finding=None):
     """Every check, in turn; `on_finding` hears each problem as it is found."""
     verification = Verification()
-    for check in (submission_findings, attachment_findings, report_findings):
+    checks = (submission_findings, attachment_findings, report_findings, cms_file_findings)
+    for check in checks:
         for finding in check(verification):
             verification.findings.append(finding)
             if on_finding:

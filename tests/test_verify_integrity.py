@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
+from wagtail.documents.models import Document
 
 from applications.attachments import add_attachment
 from applications.models import Attachment, Submission
@@ -124,9 +125,29 @@ def test_a_report_whose_file_is_gone_is_missing(two_submitted):
     assert "Checked 2 submissions and 4 stored files: 0 mismatches, 1 missing." in output
 
 
+def test_cms_documents_against_the_hash_wagtail_recorded(db):
+    """Public files are restored too: a CMS document changed or gone is listed."""
+    changed, lost = (
+        Document.objects.create(title=title, file=ContentFile(PDF, name=f"{title}.pdf"))
+        for title in ("reglement", "calendrier")
+    )
+    for document in (changed, lost):
+        document._set_file_hash()
+        document.save(update_fields=["file_hash"])
+    assert verify() == ("Checked 0 submissions and 2 stored files: 0 mismatches, 0 missing.\n", 0)
+    Path(changed.file.path).write_bytes(PDF + b"% autre version\n")
+    Path(lost.file.path).unlink()
+
+    output, status = verify()
+
+    assert status == 1
+    assert f"MISMATCH document {changed.file.name} (reglement): recorded" in output
+    assert f"MISSING document {lost.file.name} (calendrier)" in output
+
+
 def verify_in_subprocess(database_url):
     """`manage.py verify_integrity` as an operator runs it, on another database and the same
-    private files."""
+    files."""
     return subprocess.run(
         [sys.executable, "manage.py", "verify_integrity"],
         cwd=BASE_DIR,
@@ -135,6 +156,7 @@ def verify_in_subprocess(database_url):
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
             "DATABASE_URL": database_url,
             "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         },
         capture_output=True,
         text=True,
