@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "decisions",
     "reports",
     "notifications",
+    "privacy",
     "common",
     "demo",
     # Wagtail
@@ -290,6 +291,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),
     },
+}
+
+# Personal data: how long each kind is kept before the daily retention run anonymises it (the
+# register, privacy/register.py, says what each period covers; docs/personal-data.md lists it).
+PERSONAL_DATA_RETENTION = {
+    "NOT_FUNDED_YEARS": env.int("RETENTION_NOT_FUNDED_YEARS", default=5),
+    "FUNDED_YEARS": env.int("RETENTION_FUNDED_YEARS", default=10),
+    "ABANDONED_DRAFT_YEARS": env.int("RETENTION_ABANDONED_DRAFT_YEARS", default=2),
+    "INACTIVE_ACCOUNT_YEARS": env.int("RETENTION_INACTIVE_ACCOUNT_YEARS", default=3),
+    "DELIVERY_LOG_DAYS": env.int("RETENTION_DELIVERY_LOG_DAYS", default=365),
 }
 
 # A report still waiting after this many seconds lost its task; one still being built after this

@@ -1,0 +1,222 @@
+"""The register of processing (article 30 GDPR): what the platform holds about people, why, on
+which basis, where, and for how long. It is data, read by the privacy notice page, by
+docs/personal-data.md (written by `manage.py personal_data_register`, a test keeps the two equal)
+and, through RETENTION_RULES, by the retention run that enforces the periods.
+
+A period is a setting (PERSONAL_DATA_RETENTION in config/settings/base.py, each value from the
+environment): the register names the setting, never a number of its own.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """One period the retention run enforces: `setting` is its key in
+    settings.PERSONAL_DATA_RETENTION, `unit` "years" or "days", counted from `start`."""
+
+    key: str
+    setting: str
+    unit: str
+    start: str
+    removes: str
+
+    @property
+    def period(self):
+        return settings.PERSONAL_DATA_RETENTION[self.setting]
+
+
+RETENTION_RULES = {
+    rule.key: rule
+    for rule in (
+        RetentionRule(
+            "not_funded",
+            "NOT_FUNDED_YEARS",
+            "years",
+            _("after the decision, the ineligibility ruling or the withdrawal"),
+            _(
+                "names, e-mail addresses, ORCID iDs and free texts of the application, its team, "
+                "its reviews and its letters; its files"
+            ),
+        ),
+        RetentionRule(
+            "funded",
+            "FUNDED_YEARS",
+            "years",
+            _("after the funding decision (after the project closes, once projects are tracked)"),
+            _(
+                "names, e-mail addresses, ORCID iDs and free texts of the application, its team, "
+                "its reviews and its letters; its files"
+            ),
+        ),
+        RetentionRule(
+            "abandoned_draft",
+            "ABANDONED_DRAFT_YEARS",
+            "years",
+            _("after the draft's last change, when it was never submitted"),
+            _("the draft, its team, its budget and its files"),
+        ),
+        RetentionRule(
+            "inactive_account",
+            "INACTIVE_ACCOUNT_YEARS",
+            "years",
+            _("after the last sign-in (or the sign-up), when the account leads nothing kept"),
+            _("name, e-mail address, ORCID iD, institution, second factors and sessions"),
+        ),
+        RetentionRule(
+            "delivery_log",
+            "DELIVERY_LOG_DAYS",
+            "days",
+            _("after the message was written"),
+            _("messages, their e-mail addresses and the log of their delivery"),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Processing:
+    """One processing of the register: the people it concerns, the data, the purpose, the legal
+    basis, where the data live (models), who receives them and how long they are kept (a
+    retention rule's key, or a text when the platform does not enforce the period itself)."""
+
+    key: str
+    name: str
+    people: str
+    data: str
+    purpose: str
+    basis: str
+    where: tuple
+    recipients: str
+    retention: tuple  # keys of RETENTION_RULES
+    retention_note: str = ""
+
+
+PUBLIC_INTEREST = _(
+    "Public interest task of the network (article 6(1)(e) GDPR), entrusted to its member "
+    "institutions by the Ministry of Higher Education and Research"
+)
+
+REGISTER = (
+    Processing(
+        "accounts",
+        _("User accounts"),
+        _("applicants, reviewers, council members, programme staff"),
+        _(
+            "first and last name, e-mail address, preferred language, ORCID iD, institution, "
+            "password (hashed), second factors (encrypted), dates of sign-up and last sign-in"
+        ),
+        _("Signing in, writing to people in their language, finding conflicts of interest"),
+        PUBLIC_INTEREST,
+        ("accounts.User", "account.EmailAddress", "mfa.Authenticator", "sessions.Session"),
+        _("programme staff (never the second factors' keys)"),
+        ("inactive_account",),
+    ),
+    Processing(
+        "applications",
+        _("Applications"),
+        _("lead applicants and the members of their teams; people they ask not to review"),
+        _(
+            "names, e-mail addresses, ORCID iDs, institutions and roles of the team; the "
+            "answers (free texts), budget, attachments (CVs, letters) and the submitted "
+            "snapshot with its receipt"
+        ),
+        _("Receiving applications to calls and selecting the projects the network funds"),
+        PUBLIC_INTEREST,
+        (
+            "applications.Application",
+            "applications.TeamMember",
+            "applications.TeamInvitation",
+            "applications.ExcludedReviewer",
+            "applications.Attachment",
+            "applications.Submission",
+        ),
+        _(
+            "programme staff; the reviewers assigned to the application; the council members "
+            "who decide; the team members the lead invited"
+        ),
+        ("not_funded", "funded", "abandoned_draft"),
+    ),
+    Processing(
+        "reviews",
+        _("Peer review"),
+        _("reviewers and members of the scientific council"),
+        _(
+            "identity, expertise (disciplines, keywords, languages), declared conflicts of "
+            "interest and their reasons, scores, comments (for the applicant and confidential), "
+            "consensus reports"
+        ),
+        _("Assessing applications fairly and without conflicts of interest"),
+        PUBLIC_INTEREST,
+        (
+            "reviews.ReviewerProfile",
+            "reviews.Invitation",
+            "reviews.Assignment",
+            "reviews.ConflictDeclaration",
+            "reviews.TeamClaim",
+            "reviews.Review",
+            "reviews.ConsensusReport",
+            "reviews.Reply",
+        ),
+        _(
+            "programme staff and council members; applicants read the comments meant for them, "
+            "never a reviewer's name"
+        ),
+        ("not_funded", "funded"),
+        _("The scores stay for the network's statistics; the comments go with the application."),
+    ),
+    Processing(
+        "decisions",
+        _("Decisions and letters"),
+        _("lead applicants; the staff and council members who record decisions"),
+        _("the decision, its motivation and conditions, the letter sent and who sent it"),
+        _("Recording and announcing the funding decisions of the governing bodies"),
+        PUBLIC_INTEREST,
+        ("decisions.Decision", "decisions.Letter", "applications.ApplicationEvent"),
+        _("programme staff, council members, the lead applicant and the invited team"),
+        ("not_funded", "funded"),
+        _("Amounts, outcomes and dates stay for the network's statistics and audit."),
+    ),
+    Processing(
+        "messages",
+        _("Messages and e-mails"),
+        _("everyone with an account; reviewers and team members invited by e-mail"),
+        _("e-mail address, the message's text, when it was sent and delivery errors"),
+        _("Telling people what concerns them, and proving a message was sent"),
+        PUBLIC_INTEREST,
+        ("notifications.Message", "notifications.Delivery", "notifications.Preference"),
+        _("programme staff (the delivery log)"),
+        ("delivery_log",),
+    ),
+    Processing(
+        "privacy_log",
+        _("Log of personal data requests"),
+        _("people who export or erase their data; staff who place holds"),
+        _("who asked, when, and what was done (no copy of the data)"),
+        _("Showing the data protection officer that requests were met"),
+        _("Legal obligation (article 6(1)(c) GDPR): accountability"),
+        ("privacy.PrivacyEvent", "privacy.Hold", "privacy.Anonymisation"),
+        _("the data protection officer and programme staff"),
+        (),
+        _("Kept as long as the records it concerns; it names no one once they are anonymised."),
+    ),
+    Processing(
+        "server_logs",
+        _("Server logs"),
+        _("every visitor"),
+        _("IP address, address requested, time, browser, request identifier"),
+        _("Security of the service and diagnosing errors"),
+        _("Legitimate interest (article 6(1)(f) GDPR): security"),
+        (
+            "nginx access log",
+            "application log (JSON lines)",
+            "Sentry (names and addresses scrubbed)",
+        ),
+        _("the network's IT team"),
+        (),
+        _("One year at most, by the servers' log rotation (docs/deploy)."),
+    ),
+)
