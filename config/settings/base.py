@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweeper": {"task": "notifications.tasks.send_unsent", "schedule": 60},
     # Reports whose build task was lost or whose worker died are marked failed, not left waiting.
     "reports-stalled": {"task": "reports.tasks.fail_stalled_reports", "schedule": 5 * 60},
+    # Anonymises what is past its retention period (privacy/retention.py), once a night.
+    "privacy-retention": {
+        "task": "privacy.tasks.run_retention",
+        "schedule": crontab(hour=env.int("RETENTION_RUN_HOUR", default=3), minute=30),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),
