@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("reports.urls_public")),
     path("", include("reports.urls_audit")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
