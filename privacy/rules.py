@@ -1,0 +1,121 @@
+"""Who may do what with personal data, and when: the one place that says it (django-rules).
+
+A person's own data: anyone signed in downloads what the platform holds about them. An account
+is erased at its owner's request unless others still depend on it: while it leads an
+application in progress (not yet decided, withdrawn or ruled ineligible), or owes a review (an
+assignment pending or accepted whose review is not submitted); staff and administrators ask an
+administrator, since their accounts sign the platform's decisions and letters. The erasure
+service asks the same rule, and the page only reads `erasure_blockers` to say why, with links.
+
+Services test these rules with `rules.has_perm`, never `user.has_perm`: Django's own check
+answers yes to an active superuser whatever the rule says.
+"""
+
+from dataclasses import dataclass
+
+import rules
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import is_programme_staff
+from applications.models import Application, ApplicationState
+from reviews.queries import reviews_owed_by
+
+# An application still in progress: what its lead must see to the end, or withdraw.
+IN_PROGRESS = (
+    ApplicationState.DRAFT,
+    ApplicationState.SUBMITTED,
+    ApplicationState.ELIGIBLE,
+    ApplicationState.IN_REVIEW,
+)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason why an account cannot be erased now: `reason` says it, `links` are the pages
+    (label, address) where the person can act on it."""
+
+    kind: str
+    reason: str
+    links: tuple = ()
+
+
+def runs_the_platform(user):
+    return bool(user.is_staff or user.is_superuser or is_programme_staff(user))
+
+
+def applications_in_progress(user):
+    return Application.objects.led_by(user).filter(state__in=IN_PROGRESS).order_by("pk")
+
+
+def erasure_blockers(user):
+    """Why `user`'s account cannot be erased now: an empty list when it can."""
+    blockers = []
+    if runs_the_platform(user):
+        blockers.append(
+            Blocker(
+                "staff",
+                _(
+                    "Your account belongs to the programme team or administers the site: ask an "
+                    "administrator to close it."
+                ),
+            )
+        )
+    leading = list(applications_in_progress(user).only("pk", "call_id", "title"))
+    if leading:
+        blockers.append(
+            Blocker(
+                "applications",
+                _(
+                    "You lead applications still in progress: withdraw them, or wait for their "
+                    "decision."
+                ),
+                tuple(
+                    (f"{application.reference} {application}", application_url(application))
+                    for application in leading
+                ),
+            )
+        )
+    owed = list(
+        reviews_owed_by(user)
+        .select_related("application")
+        .only("pk", "application__pk", "application__call_id", "application__title")
+        .order_by("pk")
+    )
+    if owed:
+        blockers.append(
+            Blocker(
+                "reviews",
+                _(
+                    "You have reviews to answer or to submit: submit them, or tell the programme "
+                    "team that you cannot."
+                ),
+                tuple(
+                    (
+                        f"{assignment.application.reference} {assignment.application}",
+                        reverse("reviews:assignment", args=[assignment.pk]),
+                    )
+                    for assignment in owed
+                ),
+            )
+        )
+    return blockers
+
+
+def application_url(application):
+    return reverse("applications:edit", args=[application.pk])
+
+
+@rules.predicate
+def is_signed_in(user):
+    return user.is_authenticated
+
+
+@rules.predicate
+def nothing_holds_the_account(user):
+    return not erasure_blockers(user)
+
+
+# A person's own data
+rules.add_perm("privacy.export_own_data", is_signed_in)
+rules.add_perm("privacy.erase_own_account", is_signed_in & nothing_holds_the_account)
