@@ -119,3 +119,30 @@ def nothing_holds_the_account(user):
 # A person's own data
 rules.add_perm("privacy.export_own_data", is_signed_in)
 rules.add_perm("privacy.erase_own_account", is_signed_in & nothing_holds_the_account)
+
+
+# Retention: programme staff read what the next run will anonymise and hold a dossier past its
+# period (litigation, audit) or lift the hold. A dossier can be held only while it is whole and
+# not held already; anonymised (privacy.anonymise) only while neither held nor anonymised.
+
+
+@rules.predicate
+def is_anonymised(user, record):
+    """The application or account has an Anonymisation row, read from the database so that a
+    row another transaction wrote since the object was loaded counts."""
+    from .models import Anonymisation
+
+    field = "user" if record._meta.model_name == "user" else "application"
+    return Anonymisation.objects.filter(**{field: record}).exists()
+
+
+@rules.predicate
+def is_held(user, application):
+    from .models import Hold
+
+    return Hold.objects.filter(application=application).exists()
+
+
+rules.add_perm("privacy.manage_retention", is_programme_staff)
+rules.add_perm("privacy.place_hold", is_programme_staff & ~is_anonymised & ~is_held)
+rules.add_perm("privacy.lift_hold", is_programme_staff & is_held)

@@ -1,0 +1,268 @@
+"""The one place that removes a record's personal data: an application (its dossier, from the
+draft to the letters) or an account. What makes a record countable stays: states, dates,
+amounts, scores, recommendations, outcomes, the institution, the call and the reference.
+
+Each removal is one transaction that ends by writing the record's Anonymisation row: a failure
+anywhere leaves the record whole and no row. Stored files are deleted only once the transaction
+has committed, so that a rollback never loses a file.
+
+A submission's fingerprint proves what was received; once its snapshot is anonymised the two no
+longer match, by design, and `manage.py verify_integrity` says so instead of a mismatch.
+"""
+
+import copy
+import logging
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    BudgetLine,
+    ExcludedReviewer,
+    Submission,
+    TeamInvitation,
+    TeamMember,
+)
+from calls.blocks import question_kind
+from common.errors import Refused
+from decisions.models import Decision, Letter
+from notifications.models import Message, Preference
+from reviews.models import (
+    Assignment,
+    ConflictDeclaration,
+    ConsensusReport,
+    ConsensusScore,
+    EligibilityScreening,
+    Invitation,
+    Reply,
+    Review,
+    ReviewerProfile,
+    ReviewScore,
+    TeamClaim,
+)
+
+from .models import Anonymisation
+from .rules import is_anonymised, is_held
+
+logger = logging.getLogger(__name__)
+
+# The rule of an erasure the person asked for (the others are keys of RETENTION_RULES).
+ERASURE = "erasure"
+
+
+class AnonymisationRefused(Refused):
+    pass
+
+
+def application_placeholder(reference):
+    """The title an anonymised application keeps: its reference, in the site's language (it is
+    stored, as the title was)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Anonymised application %(reference)s") % {"reference": reference}
+
+
+def account_placeholder():
+    """The name an erased account keeps, in the site's language (stored as a name is)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Deleted account")
+
+
+def erased_email(user):
+    return f"erased-{user.pk}@invalid.example"
+
+
+# Applications
+
+
+def anonymise_application(application, *, rule, actor=None):
+    """Remove the personal data of `application` and of everything hanging from it, in one
+    transaction; refused when it is already anonymised or held. Returns its Anonymisation."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        )
+        if is_anonymised(actor, application):
+            raise AnonymisationRefused(_("This application is already anonymised."))
+        if is_held(actor, application):
+            raise AnonymisationRefused(_("This application is held: it cannot be anonymised."))
+        files = clear_application(application)
+        for submission in application.submissions.all():
+            submission.content = anonymised_snapshot(submission.content)
+            submission.save(update_fields=["content"])
+        clear_assessment(application)
+        done = Anonymisation.objects.create(application=application, rule=rule)
+        transaction.on_commit(lambda: delete_files(files))
+    logger.info("Application %s anonymised (%s).", application.reference, rule)
+    return done
+
+
+def clear_application(application):
+    """The draft's texts, team, invitations, exclusions, budget descriptions and attachments
+    (the rows; the files' storage and names are returned, to be deleted after the commit)."""
+    questions = list(application.call.questions.raw_data)
+    Application.objects.filter(pk=application.pk).update(
+        title=application_placeholder(application.reference),
+        answers=kept_answers(questions, application.answers),
+        keywords="",
+    )
+    TeamMember.objects.filter(application=application).update(name="", email="", orcid="")
+    TeamInvitation.objects.filter(application=application).delete()
+    ExcludedReviewer.objects.filter(application=application).delete()
+    BudgetLine.objects.filter(application=application).update(description="")
+    attachments = Attachment.objects.filter(application=application)
+    files = [(attachment.file.storage, attachment.file.name) for attachment in attachments]
+    attachments.delete()
+    return files
+
+
+def clear_assessment(application):
+    """What reviewers, the council and staff wrote about the application; their scores,
+    recommendations and outcomes stay."""
+    ApplicationEvent.objects.filter(application=application).update(reason="")
+    EligibilityScreening.objects.filter(application=application).update(reason="")
+    Assignment.objects.filter(application=application).update(note="")
+    ConflictDeclaration.objects.filter(assignment__application=application).update(reason="")
+    TeamClaim.objects.filter(application=application).update(member_name="")
+    reviews = Review.objects.filter(assignment__application=application)
+    reviews.update(comment_for_applicant="", confidential_comment="", reopen_reason="")
+    ReviewScore.objects.filter(review__in=reviews).update(comment="")
+    ConsensusReport.objects.filter(application=application).update(
+        majority_view="", minority_view="", comment_for_applicant="", override_reason=""
+    )
+    ConsensusScore.objects.filter(report__application=application).update(comment="")
+    Reply.objects.filter(application=application).update(text="")
+    Decision.objects.filter(application=application).update(
+        proposal_motivation="", motivation="", conditions="", override_reason=""
+    )
+    Letter.objects.filter(decision__application=application).update(
+        subject=application_placeholder(application.reference), body=""
+    )
+
+
+def kept_answers(questions, answers):
+    """The answers that are not words or files (a choice, a number, a date): they count
+    without naming anyone. An answer to a question the snapshot no longer lists goes too."""
+    kinds = {question.get("id"): question_kind(question.get("type")) for question in questions}
+    return {
+        key: value
+        for key, value in (answers or {}).items()
+        if key in kinds and not (kinds[key].is_text or kinds[key].is_file)
+    }
+
+
+def anonymised_snapshot(content):
+    """A submitted snapshot without its personal parts: the reference, dates, call, questions,
+    disciplines, roles, institutions, amounts and the files' types, sizes and fingerprints stay."""
+    content = copy.deepcopy(content)
+    content["title"] = application_placeholder(content.get("reference", ""))
+    content["lead"] = {"name": "", "email": ""}
+    content["answers"] = kept_answers(content.get("questions") or [], content.get("answers"))
+    content["keywords"] = ""
+    for member in content.get("team") or []:
+        member.update(name="", email="", orcid="")
+    for line in (content.get("budget") or {}).get("lines") or []:
+        line["description"] = ""
+    for attachment in content.get("attachments") or []:
+        attachment["name"] = ""
+    content["excluded_reviewers"] = []
+    return content
+
+
+def delete_files(files):
+    """After the commit: a file that cannot be deleted is logged (its row is gone already), and
+    the others are still deleted."""
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Anonymisation could not delete the stored file %s.", name)
+
+
+# Accounts
+
+
+def anonymise_account(user, *, rule, actor=None):
+    """Remove a person's personal data: the account keeps its row (reviews, decisions and logs
+    point to it) under a placeholder name; its addresses, second factors, social accounts,
+    sessions, notification settings and messages go. In the applications this person leads,
+    the snapshots name the placeholder instead; in others' teams, the rows with their address
+    do. Refused when the account is already anonymised. Returns its Anonymisation."""
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if is_anonymised(actor, user):
+            raise AnonymisationRefused(_("This account is already anonymised."))
+        email = user.email
+        clear_sign_in(user)
+        clear_mentions(user, email)
+        user.first_name, user.last_name = account_placeholder(), ""
+        user.email, user.orcid, user.is_active = erased_email(user), "", False
+        user.set_unusable_password()
+        user.save(
+            update_fields=["first_name", "last_name", "email", "orcid", "is_active", "password"]
+        )
+        done = Anonymisation.objects.create(user=user, rule=rule)
+    logger.info("Account %s anonymised (%s).", user.pk, rule)
+    return done
+
+
+def clear_sign_in(user):
+    """What lets the person sign in or be written to, and what they set for themselves."""
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    Session.objects.filter(pk__in=session_keys(user)).delete()
+    Preference.objects.filter(user=user).delete()
+    Message.objects.filter(Q(user=user) | Q(email__iexact=user.email)).delete()
+    ReviewerProfile.objects.filter(user=user).update(keywords="")
+
+
+def session_keys(user):
+    """The keys of the person's unexpired sessions (the database sessions name the user only
+    inside their encoded data)."""
+    pk = str(user.pk)
+    sessions = Session.objects.filter(expire_date__gt=timezone.now())
+    return [
+        session.pk
+        for session in sessions.iterator()
+        if session.get_decoded().get("_auth_user_id") == pk
+    ]
+
+
+def clear_mentions(user, email):
+    """Rows and snapshots that name the person: the lead's name in the snapshots of the
+    applications they lead, team rows and invitations carrying their address, exclusions and
+    reviewer invitations naming them."""
+    name = account_placeholder()
+    TeamMember.objects.filter(email__iexact=email).update(name=name, email="", orcid="")
+    TeamInvitation.objects.filter(email__iexact=email).update(email=erased_email(user))
+    ExcludedReviewer.objects.filter(email__iexact=email).update(name=name, email="")
+    Invitation.objects.filter(email__iexact=email).update(
+        email=erased_email(user), name="", message=""
+    )
+    for submission in Submission.objects.filter(application__lead=user):
+        submission.content = without_person(submission.content, email, name)
+        submission.save(update_fields=["content"])
+
+
+def without_person(content, email, name):
+    """A snapshot where the lead and the team rows with `email` read `name`, no address and no
+    ORCID iD; everyone and everything else stays."""
+    content = copy.deepcopy(content)
+    content["lead"] = {"name": name, "email": ""}
+    for member in content.get("team") or []:
+        if (member.get("email") or "").lower() == email.lower():
+            member.update(name=name, email="", orcid="")
+    return content

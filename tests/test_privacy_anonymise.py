@@ -1,0 +1,253 @@
+"""Anonymising an application or an account removes every personal datum and keeps what counts
+(states, dates, amounts, scores, recommendations, the institution, the reference), in one
+transaction: a failure halfway leaves the record whole, its files and no Anonymisation row."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db import IntegrityError, connection
+
+from applications.models import Application, Attachment, Submission, TeamMember
+from notifications.models import Message, Preference
+from privacy.anonymise import AnonymisationRefused, anonymise_account, anonymise_application
+from privacy.models import Anonymisation, Hold
+from reviews.models import Review
+
+from .factories import (
+    ApplicationFactory,
+    InstitutionFactory,
+    ReviewerFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+from .privacy_dossiers import FIELD, assessed, submitted_dossier
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_private_folder")]
+
+NAMES = ("Marchand", "Hélène", "helene.marchand", "Rival", "carnets", "0000-0002-1825-0097")
+
+
+def stored_file(attachment):
+    return Path(settings.PRIVATE_MEDIA_ROOT) / attachment.file.name
+
+
+def everything_about(application):
+    """Every text of the dossier, as one string: no name may be left in it."""
+    parts = [application.title, application.keywords, str(application.answers)]
+    parts += [str(submission.content) for submission in application.submissions.all()]
+    parts += [str(row) for row in application.team.values()]
+    parts += [str(row) for row in application.team_invitations.values()]
+    parts += [str(row) for row in application.excluded_reviewers.values()]
+    parts += [str(row) for row in application.budget_lines.values()]
+    parts += [str(row) for row in application.attachments.values()]
+    parts += [str(row) for row in application.events.values()]
+    parts += [str(application.screening.reason), str(application.consensus.majority_view)]
+    parts += [application.reply.text, str(application.team_claims.values())]
+    decision = application.decision
+    parts += [decision.motivation, decision.conditions, str(decision.letters.values())]
+    for assignment in application.assignments.all():
+        review = assignment.review
+        parts += [review.comment_for_applicant, review.confidential_comment]
+        parts += [str(assignment.declarations.values())]
+    return " ".join(parts)
+
+
+def test_anonymising_a_dossier_removes_names_and_texts_and_keeps_what_counts(
+    django_capture_on_commit_callbacks,
+):
+    application = assessed(submitted_dossier())
+    assert "Marchand" in everything_about(application)
+    [attachment] = application.attachments.all()
+    path = stored_file(attachment)
+    assert path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymise_application(application, rule="funded")
+
+    application = Application.objects.get(pk=application.pk)
+    text = everything_about(application)
+    for name in NAMES:
+        assert name not in text
+    assert application.title == f"Dossier anonymisé {application.reference}"
+    assert application.answers == {FIELD: "Histoire"}
+    assert not path.exists()
+    assert not application.attachments.exists()
+    # Kept: the state, the team's roles, the amounts, the scores, the outcome, the counts.
+    assert application.state == "decided"
+    assert list(application.team.values_list("role", flat=True)) == [
+        "researcher",
+        "documentation_professional",
+    ]
+    assert application.budget_totals()["requested"] == Decimal("10000.00")
+    review = Review.objects.get(assignment__application=application)
+    assert (review.recommendation, review.weighted_score) == ("fund", Decimal("16.50"))
+    assert application.decision.amount_granted == Decimal("8000.00")
+    [submission] = application.submissions.all()
+    assert submission.content["reference"] == application.reference
+    assert submission.content["budget"]["total_requested"] == "10000.00"
+    assert submission.content["answers"] == {FIELD: "Histoire"}
+    assert submission.content["attachments"][0]["size"] == attachment.size
+    assert Anonymisation.objects.get(application=application).rule == "funded"
+
+
+def test_a_dossier_is_anonymised_once_and_never_while_held():
+    application = submitted_dossier()
+    Hold.objects.create(application=application, reason="Contentieux en cours")
+    with pytest.raises(AnonymisationRefused):
+        anonymise_application(application, rule="not_funded")
+    assert Application.objects.get(pk=application.pk).title.startswith("Les carnets")
+
+    Hold.objects.all().delete()
+    anonymise_application(application, rule="not_funded")
+    with pytest.raises(AnonymisationRefused):
+        anonymise_application(application, rule="not_funded")
+    assert Anonymisation.objects.count() == 1
+
+
+def refuse_updates_of(table):
+    """A database trigger that refuses any change to `table`: a step that fails halfway, in the
+    database itself (not a mock of our code)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE TRIGGER refuse_update BEFORE UPDATE ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION refuse_update() RETURNS trigger AS $$ BEGIN "
+                "RAISE integrity_constraint_violation USING MESSAGE = 'refused by the test'; "
+                "END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse_update BEFORE UPDATE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_update()"
+            )
+
+
+def test_a_failure_halfway_leaves_the_dossier_and_its_files_as_they_were(
+    django_capture_on_commit_callbacks,
+):
+    application = assessed(submitted_dossier())
+    before = everything_about(application)
+    [attachment] = application.attachments.all()
+    # The letters are anonymised after the application, its team, its files and its snapshot.
+    refuse_updates_of("decisions_letter")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(IntegrityError),
+    ):
+        anonymise_application(application, rule="funded")
+
+    application = Application.objects.get(pk=application.pk)
+    assert everything_about(application) == before
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    assert stored_file(attachment).exists()
+    assert callbacks == []
+    assert not Anonymisation.objects.exists()
+
+
+def test_a_file_storage_cannot_delete_is_logged_and_the_others_go(
+    django_capture_on_commit_callbacks, caplog
+):
+    """After the commit, the rows are gone: a file the storage refuses to delete is logged."""
+    application = submitted_dossier()
+    [attachment] = application.attachments.all()
+    path = stored_file(attachment)
+    # Where the file was, a folder that is not empty: the storage cannot delete it.
+    path.unlink()
+    (path / "inside").mkdir(parents=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymise_application(application, rule="abandoned_draft")
+    assert Anonymisation.objects.filter(application=application).exists()
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert path.exists()
+    assert "could not delete the stored file" in caplog.text
+
+
+# Accounts
+
+
+def test_an_account_keeps_its_row_under_a_placeholder_and_loses_its_sign_in():
+    institution = InstitutionFactory()
+    reviewer = ReviewerFactory(
+        first_name="Hélène",
+        last_name="Marchand",
+        email="helene.marchand@example.org",
+        orcid="0000-0002-1825-0097",
+        institution=institution,
+        profile__keywords="carnets, voyages",
+    )
+    EmailAddress.objects.create(user=reviewer, email=reviewer.email, verified=True, primary=True)
+    Authenticator.objects.create(user=reviewer, type="recovery_codes", data={})
+    Preference.objects.create(user=reviewer, event="draft_reminder", email_mode="none")
+    Message.objects.create(
+        user=reviewer,
+        email=reviewer.email,
+        event="draft_reminder",
+        language="fr",
+        subject="s",
+        text="t",
+    )
+
+    anonymise_account(reviewer, rule="erasure", actor=reviewer)
+
+    reviewer.refresh_from_db()
+    assert str(reviewer) == "Compte supprimé"
+    assert reviewer.email == f"erased-{reviewer.pk}@invalid.example"
+    assert (reviewer.orcid, reviewer.is_active, reviewer.has_usable_password()) == (
+        "",
+        False,
+        False,
+    )
+    assert reviewer.institution == institution
+    assert reviewer.reviewer_profile.keywords == ""
+    for model in (EmailAddress, Authenticator, Preference, Message):
+        assert not model.objects.filter(user=reviewer).exists()
+    with pytest.raises(AnonymisationRefused):
+        anonymise_account(reviewer, rule="erasure", actor=reviewer)
+
+
+def test_the_lead_is_erased_from_the_snapshot_and_others_stay():
+    application = assessed(submitted_dossier())
+    lead = application.lead
+    other = ApplicationFactory(complete=True)
+    TeamMemberFactory(
+        application=other, name="Hélène Marchand", email="Helene.Marchand@example.org"
+    )
+    reviewer = application.assignments.get().reviewer
+
+    anonymise_account(lead, rule="erasure", actor=lead)
+    anonymise_account(reviewer, rule="erasure")
+
+    content = Submission.objects.get(application=application).content
+    assert content["lead"] == {"name": "Compte supprimé", "email": ""}
+    assert "Marchand" not in str(content["team"])
+    assert content["title"] == "Les carnets de voyage d'Hélène Marchand"  # the project stays
+    assert [m["name"] for m in content["team"]][1:] == ["Bibliothécaire"]
+    assert not TeamMember.objects.filter(name__contains="Marchand").exists()
+    review = Review.objects.get(assignment__reviewer=reviewer)
+    assert (review.recommendation, str(review.assignment.reviewer)) == ("fund", "Compte supprimé")
+
+
+def test_an_account_erasure_that_fails_halfway_changes_nothing():
+    application = submitted_dossier()
+    lead = application.lead
+    EmailAddress.objects.create(user=lead, email=lead.email, verified=True, primary=True)
+    before = Submission.objects.get(application=application).content
+    # The address the account would take is someone else's already: the last step fails.
+    UserFactory(email=f"erased-{lead.pk}@invalid.example")
+
+    with pytest.raises(IntegrityError):
+        anonymise_account(lead, rule="erasure", actor=lead)
+
+    lead.refresh_from_db()
+    assert lead.email == "helene.marchand@example.org" and lead.is_active
+    assert EmailAddress.objects.filter(user=lead).exists()
+    assert Submission.objects.get(application=application).content == before
+    assert not Anonymisation.objects.exists()
