@@ -5,11 +5,21 @@ private storage, the CMS's documents and images (Wagtail keeps their SHA-1) in p
 Read by `manage.py verify_integrity`, after a restore above all (docs/operations.md).
 
 Rows are streamed (`iterator()`), files read in chunks, through the storage the fields name, so
-that a large database or a bucket is checked without holding it in memory."""
+that a large database or a bucket is checked without holding it in memory.
+
+An anonymised application (or one whose lead's account was erased) no longer matches its
+fingerprint, by design: its submissions are reported as anonymised on their date, not as
+mismatches, and its attachments' rows went with their files. The Anonymisation rows belong to
+the privacy app, above this one: its model is looked up in the registry
+(`apps.get_model("privacy", "Anonymisation")`), so that reports imports nothing from privacy."""
 
 import hashlib
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.utils.file import hash_filelike
@@ -25,7 +35,7 @@ ROWS = 500
 
 @dataclass
 class Finding:
-    kind: str  # "mismatch" or "missing"
+    kind: str  # "mismatch" or "missing"; "anonymised" is a note, not a problem
     what: str  # "submission", "attachment", "report"
     text: str
 
@@ -37,6 +47,7 @@ class Finding:
 class Verification:
     checked: dict = field(default_factory=lambda: {"submissions": 0, "files": 0})
     findings: list = field(default_factory=list)
+    anonymised: list = field(default_factory=list)
 
     @property
     def intact(self):
@@ -47,10 +58,11 @@ class Verification:
 
     def summary(self):
         mismatches = self.count("mismatch")
+        anonymised = f" {len(self.anonymised)} anonymised." if self.anonymised else ""
         return (
             f"Checked {self.checked['submissions']} submissions and {self.checked['files']}"
             f" stored files: {mismatches} mismatch{'' if mismatches == 1 else 'es'},"
-            f" {self.count('missing')} missing."
+            f" {self.count('missing')} missing.{anonymised}"
         )
 
 
@@ -67,14 +79,33 @@ def file_digest(field_file):
     return digest.hexdigest()
 
 
+def anonymised_at():
+    """When the submission's application, or its lead's account, was anonymised (None when
+    neither was)."""
+    anonymisation = apps.get_model("privacy", "Anonymisation").objects.values("done_at")
+    return Coalesce(
+        Subquery(anonymisation.filter(application=OuterRef("application"))[:1]),
+        Subquery(anonymisation.filter(user=OuterRef("application__lead"))[:1]),
+    )
+
+
 def submission_findings(verification):
-    rows = Submission.objects.select_related("application").only(
-        "number", "content", "fingerprint", "application__call"
+    rows = (
+        Submission.objects.select_related("application")
+        .only("number", "content", "fingerprint", "application__call")
+        .annotate(anonymised_at=anonymised_at())
     )
     for submission in rows.iterator(chunk_size=ROWS):
         verification.checked["submissions"] += 1
         computed = fingerprint(submission.content)
-        if computed != submission.fingerprint:
+        if computed != submission.fingerprint and submission.anonymised_at:
+            yield Finding(
+                "anonymised",
+                "submission",
+                f"{submission.application.reference} #{submission.number}"
+                f" on {timezone.localdate(submission.anonymised_at).isoformat()}",
+            )
+        elif computed != submission.fingerprint:
             yield Finding(
                 "mismatch",
                 "submission",
@@ -137,7 +168,10 @@ def verify_integrity(on_finding=None):
     checks = (submission_findings, attachment_findings, report_findings, cms_file_findings)
     for check in checks:
         for finding in check(verification):
-            verification.findings.append(finding)
+            kept = (
+                verification.anonymised if finding.kind == "anonymised" else verification.findings
+            )
+            kept.append(finding)
             if on_finding:
                 on_finding(finding)
     return verification

@@ -221,3 +221,25 @@ def test_restore_drill_on_sqlite(tmp_path):
     assert result.returncode == 1
     assert "MISSING attachment" in result.stdout
     assert first.reference in result.stdout
+
+
+def test_an_anonymised_application_is_reported_as_such_not_as_tampered_with(
+    two_submitted, django_capture_on_commit_callbacks
+):
+    """Anonymising a dossier rewrites its snapshot and deletes its files, by design: the
+    command says when, and finds nothing wrong."""
+    from privacy.anonymise import anonymise_application
+
+    anonymised, intact = two_submitted
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymise_application(anonymised, rule="not_funded")
+
+    output, status = verify()
+
+    today = timezone.localdate().isoformat()
+    assert status == 0
+    assert f"ANONYMISED submission {anonymised.reference} #1 on {today}" in output
+    assert "MISSING" not in output and "MISMATCH" not in output
+    assert "Checked 2 submissions and 1 stored files: 0 mismatches, 0 missing. 1 anonymised." in (
+        output
+    )
