@@ -4,6 +4,7 @@ every place that holds personal data: what the anonymisation and retention tests
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from applications.attachments import add_attachment
 from applications.models import ApplicationEvent, ExcludedReviewer, TeamInvitation
@@ -143,3 +144,25 @@ def assessed(application, outcome="funded"):
     application.state = "decided"
     application.save(update_fields=["state"])
     return application
+
+
+def refuse_updates_of(table, pk=None):
+    """A database trigger that refuses any change to `table`: a step that fails halfway, in the
+    database itself (not a mock of our code). With `pk`, only that row's."""
+    when = f"WHEN (OLD.id = {int(pk)}) " if pk else ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE TRIGGER refuse_update BEFORE UPDATE ON {table} FOR EACH ROW {when}"
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION refuse_update() RETURNS trigger AS $$ BEGIN "
+                "RAISE integrity_constraint_violation USING MESSAGE = 'refused by the test'; "
+                "END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse_update BEFORE UPDATE ON {table} FOR EACH ROW "
+                f"{when}EXECUTE FUNCTION refuse_update()"
+            )

@@ -9,7 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from applications.models import Application, Attachment, Submission, TeamMember
 from notifications.models import Message, Preference
@@ -24,7 +24,7 @@ from .factories import (
     TeamMemberFactory,
     UserFactory,
 )
-from .privacy_dossiers import FIELD, assessed, submitted_dossier
+from .privacy_dossiers import FIELD, assessed, refuse_updates_of, submitted_dossier
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_private_folder")]
 
@@ -106,27 +106,6 @@ def test_a_dossier_is_anonymised_once_and_never_while_held():
     with pytest.raises(AnonymisationRefused):
         anonymise_application(application, rule="not_funded")
     assert Anonymisation.objects.count() == 1
-
-
-def refuse_updates_of(table):
-    """A database trigger that refuses any change to `table`: a step that fails halfway, in the
-    database itself (not a mock of our code)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                f"CREATE TRIGGER refuse_update BEFORE UPDATE ON {table} "
-                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-            )
-        else:
-            cursor.execute(
-                "CREATE FUNCTION refuse_update() RETURNS trigger AS $$ BEGIN "
-                "RAISE integrity_constraint_violation USING MESSAGE = 'refused by the test'; "
-                "END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                f"CREATE TRIGGER refuse_update BEFORE UPDATE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_update()"
-            )
 
 
 def test_a_failure_halfway_leaves_the_dossier_and_its_files_as_they_were(
