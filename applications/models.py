@@ -7,7 +7,6 @@ from decimal import Decimal
 from enum import nonmember
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Sum
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.identifiers import validate_orcid
 from calls.models import MONEY, Call
+from common.storage import private_files
 
 
 class ApplicationState(models.TextChoices):
@@ -318,8 +318,9 @@ class BudgetLine(models.Model):
 
 
 def private_storage():
-    """Attachments live outside MEDIA_ROOT and are served only by a view that checks access."""
-    return storages["private"]
+    """Attachments live outside MEDIA_ROOT (or in a private bucket) and are served only by a
+    view that checks access."""
+    return private_files
 
 
 def attachment_path(instance, filename):

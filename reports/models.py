@@ -10,13 +10,13 @@ import uuid
 from enum import nonmember
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Programme
 from common.formats import PARIS
+from common.storage import private_files
 
 
 class ReportKind(models.TextChoices):
@@ -37,7 +37,7 @@ class ReportState(models.TextChoices):
 
 def private_storage():
     """Reports are confidential: served only by a view that checks who asks."""
-    return storages["private"]
+    return private_files
 
 
 def report_path(instance, filename):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from config.csp import policy as csp_policy
 from config.environment import Env
 from config.observability import start_sentry
+from config.storage import private_storage_entry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -243,10 +244,8 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    # That folder, or a private bucket when AWS_STORAGE_BUCKET_NAME is set (config/storage.py).
+    "private": private_storage_entry(env, PRIVATE_MEDIA_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Outside production, whitenoise serves static files straight from the apps (no collectstatic).
