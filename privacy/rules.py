@@ -61,7 +61,7 @@ def erasure_blockers(user):
                 ),
             )
         )
-    leading = list(applications_in_progress(user).only("pk", "call_id", "title"))
+    leading = list(applications_in_progress(user).only("id", "call_id", "title"))
     if leading:
         blockers.append(
             Blocker(
@@ -79,7 +79,7 @@ def erasure_blockers(user):
     owed = list(
         reviews_owed_by(user)
         .select_related("application")
-        .only("pk", "application__pk", "application__call_id", "application__title")
+        .only("id", "application__id", "application__call_id", "application__title")
         .order_by("pk")
     )
     if owed:

@@ -1,0 +1,325 @@
+"""What the platform holds about one person, as plain values for the files of their export.
+
+Each function returns the content of one JSON file: stable English keys, choices as their
+labels in the language active when it runs (the person's), dates as date or datetime objects
+(written in ISO 8601 by the encoder), amounts as Decimal. Each costs a fixed number of queries
+whatever the number of rows (prefetches), so that a person with many rows exports as fast.
+
+What is never read here: password hashes, second factors' secrets and recovery codes, invitation
+tokens (or their hashes), session keys, sealed copies of messages (the personal links). What
+an applicant's file holds about the reviews of their applications is what they may read: the
+comments meant for them, once shown (reply phase or decision), with reviewers' names blacked
+out; never who reviewed, their confidential comments, nor the audit rows about assignments and
+reviews. A reviewer's file holds their own reviews and declarations, never another reviewer.
+"""
+
+import re
+from collections import defaultdict
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.roles import Role
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationState,
+    AuditSubject,
+    Submission,
+    TeamInvitation,
+    TeamMember,
+)
+from decisions.models import Letter
+from notifications.models import Preference
+from reviews.confidentiality import redact
+from reviews.models import Assignment, ConsensusReport, Review, ReviewerProfile, ReviewState
+
+# The lead's history: the application's own moves (submitted, screened, withdrawn, decided),
+# never the rows about assignments and reviews, which carry who reviewed.
+OWN_EVENTS = AuditSubject.APPLICATION
+UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def label(field_choices, value):
+    """The label of a stored choice in the active language ("" stays "")."""
+    return str(dict(field_choices).get(value, value)) if value else ""
+
+
+def account(user):
+    user = get_user_model().objects.select_related("institution").get(pk=user.pk)
+    groups = user.groups.values_list("name", flat=True)
+    profile = ReviewerProfile.objects.filter(user=user).prefetch_related("disciplines").first()
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "language": user.get_language_display(),
+        "orcid": user.orcid,
+        "institution": str(user.institution) if user.institution_id else "",
+        "signed_up_at": user.date_joined,
+        "last_sign_in_at": user.last_login,
+        "roles": [label(Role.choices, name) for name in groups],
+        "email_addresses": [
+            {"email": row.email, "verified": row.verified, "primary": row.primary}
+            for row in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "connected_accounts": [
+            {"provider": row.provider, "identifier": row.uid, "connected_at": row.date_joined}
+            for row in SocialAccount.objects.filter(user=user).order_by("pk")
+        ],
+        # Which second factors exist and when they were used; never their secrets.
+        "second_factors": [
+            {
+                "kind": label(Authenticator.Type.choices, row.type),
+                "created_at": row.created_at,
+                "last_used_at": row.last_used_at,
+            }
+            for row in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+        "notification_preferences": [
+            {"message": row.get_event_display(), "email": row.get_email_mode_display()}
+            for row in Preference.objects.filter(user=user).order_by("event")
+        ],
+        "reviewer_profile": reviewer_profile(profile) if profile else None,
+    }
+
+
+def reviewer_profile(profile):
+    return {
+        "kind": profile.get_kind_display(),
+        "disciplines": [str(discipline) for discipline in profile.disciplines.all()],
+        "expertise_keywords": profile.keywords,
+        "languages": profile.languages,
+        "maximum_dossiers_per_call": profile.max_load,
+    }
+
+
+# Applications the person leads
+
+
+def applications(user):
+    """The applications `user` leads, each with what its lead may read."""
+    rows = list(
+        Application.objects.led_by(user)
+        .select_related("call", "decision", "reply")
+        .prefetch_related(
+            Prefetch("team", queryset=TeamMember.objects.select_related("institution")),
+            "budget_lines",
+            "excluded_reviewers",
+            "attachments",
+            "disciplines",
+            Prefetch("submissions", queryset=Submission.objects.defer("content")),
+            Prefetch(
+                "events", queryset=ApplicationEvent.objects.filter(subject=AuditSubject.APPLICATION)
+            ),
+            Prefetch("decision__letters", queryset=Letter.objects.order_by("sent_at", "pk")),
+        )
+        .order_by("pk")
+    )
+    people = reviewers_by_application(rows)
+    comments = comments_shown(rows, people)
+    return [application_entry(row, comments, people) for row in rows]
+
+
+def application_entry(application, comments, people):
+    reviewers = people.get(application.pk, [])
+    state_label = dict(ApplicationState.choices)
+    return {
+        "reference": application.reference,
+        "title": application.title,
+        "call": str(application.call),
+        "state": application.get_state_display(),
+        "created_at": application.created_at,
+        "last_change_at": application.updated_at,
+        "submitted_at": application.submitted_at,
+        "keywords": application.keywords,
+        "disciplines": [str(discipline) for discipline in application.disciplines.all()],
+        "answers": application.answers,
+        "team": [team_row(row) for row in application.team.all()],
+        "budget": [
+            {
+                "category": row.get_category_display(),
+                "description": row.description,
+                "amount_requested": row.amount_requested,
+                "cofunding": row.cofunding,
+            }
+            for row in application.budget_lines.all()
+        ],
+        "people_excluded_from_reviewing": [
+            {
+                "name": row.name,
+                "email": row.email,
+                "institution": row.institution_name,
+                "reason": row.reason,
+            }
+            for row in application.excluded_reviewers.all()
+        ],
+        "attachments": [
+            {
+                "file": attachment_path(application, row),
+                "question": row.question_id,
+                "content_type": row.content_type,
+                "size": row.size,
+                "sha256": row.sha256,
+                "uploaded_at": row.uploaded_at,
+            }
+            for row in application.attachments.all()
+        ],
+        "submissions": [
+            {"number": row.number, "received_at": row.received_at, "fingerprint": row.fingerprint}
+            for row in sorted(application.submissions.all(), key=lambda row: row.number)
+        ],
+        "history": [
+            {
+                "action": event.action,
+                "from": label(state_label.items(), event.from_state),
+                "to": label(state_label.items(), event.to_state),
+                "reason": redact(event.reason, reviewers),
+                "at": event.created_at,
+            }
+            for event in application.events.all()
+        ],
+        "comments_for_you": comments.get(application.pk, []),
+        "your_reply": reply_of(application),
+        "decision": decision_of(application),
+    }
+
+
+def team_row(row):
+    return {
+        "name": row.name,
+        "email": row.email,
+        "orcid": row.orcid,
+        "institution": row.institution_label,
+        "role": row.get_role_display(),
+        "leads_the_project": row.is_lead,
+    }
+
+
+def attachment_path(application, attachment):
+    """Where the file lies in the ZIP: a folder per application, the file's original name made
+    safe (no folder, no control character), with the attachment's number in front so that two
+    files of the same name stay apart."""
+    name = UNSAFE.sub("_", attachment.original_name.rsplit("/", 1)[-1]).strip(" ._") or "file"
+    return f"files/{application.reference}/{attachment.pk}-{name[:120]}"
+
+
+def reply_of(application):
+    reply = getattr(application, "reply", None)
+    if reply is None or not reply.text:
+        return None
+    return {"text": reply.text, "last_change_at": reply.updated_at}
+
+
+def decision_of(application):
+    """The decision once it is announced (the application decided); a proposal is not."""
+    decision = getattr(application, "decision", None)
+    if decision is None or not application.is_decided:
+        return None
+    return {
+        "outcome": decision.get_outcome_display(),
+        "amount_granted": decision.amount_granted,
+        "conditions": decision.conditions,
+        "reserve_rank": decision.reserve_rank,
+        "decided_at": decision.decided_at,
+        "letters": [
+            {
+                "subject": letter.subject,
+                "text": letter.body,
+                "language": letter.language,
+                "sent_at": letter.sent_at,
+            }
+            for letter in decision.letters.all()
+        ],
+    }
+
+
+def comments_shown(applications, people):
+    """{application pk: [comment, ...]}: what the lead may read (reviews.confidentiality's
+    rule, for many applications at once), for those whose comments were shown to them: in the
+    reply phase or in the decision letter. Reviewers' names are blacked out."""
+    now = timezone.now()
+    shown = [
+        row.pk
+        for row in applications
+        if row.is_decided or (row.call.reply_opens_at and row.call.reply_opens_at <= now)
+    ]
+    if not shown:
+        return {}
+    found = defaultdict(list)
+    reports = ConsensusReport.objects.filter(application__in=shown, finalised_at__isnull=False)
+    final = dict(
+        reports.exclude(comment_for_applicant="").values_list(
+            "application_id", "comment_for_applicant"
+        )
+    )
+    reviews = (
+        Review.objects.filter(assignment__application__in=shown, state=ReviewState.SUBMITTED)
+        .exclude(comment_for_applicant="")
+        .order_by("submitted_at", "pk")
+        .values_list("assignment__application_id", "comment_for_applicant")
+    )
+    for pk, comment in reviews:
+        if pk not in final:
+            found[pk].append(comment)
+    for pk, comment in final.items():
+        found[pk] = [comment]
+    return {pk: [redact(text, people.get(pk, [])) for text in texts] for pk, texts in found.items()}
+
+
+def reviewers_by_application(applications):
+    """{application pk: [(first name, last name, e-mail), ...]} of everyone asked to review it
+    and of its rapporteur: what redact() blacks out. Read once per list."""
+    pks = [row.pk for row in applications]
+    people = defaultdict(list)
+    assigned = Assignment.objects.filter(application__in=pks).values_list(
+        "application_id", "reviewer__first_name", "reviewer__last_name", "reviewer__email"
+    )
+    rapporteurs = ConsensusReport.objects.filter(
+        application__in=pks, rapporteur__isnull=False
+    ).values_list(
+        "application_id", "rapporteur__first_name", "rapporteur__last_name", "rapporteur__email"
+    )
+    for pk, *person in [*assigned, *rapporteurs]:
+        people[pk].append(tuple(person))
+    return people
+
+
+# Applications the person joined as a team member
+
+
+def team_memberships(user):
+    invitations = list(
+        TeamInvitation.objects.filter(accepted_by=user)
+        .select_related("application__call", "application__lead")
+        .order_by("accepted_at", "pk")
+    )
+    addresses = {invitation.email.lower() for invitation in invitations}
+    rows = defaultdict(list)
+    for row in (
+        TeamMember.objects.filter(application__in=[i.application_id for i in invitations])
+        .annotate(address=Lower("email"))
+        .filter(address__in=addresses)
+        .select_related("institution")
+    ):
+        rows[(row.application_id, row.address)].append(team_row(row))
+    return [
+        {
+            "reference": invitation.application.reference,
+            "title": invitation.application.title,
+            "call": str(invitation.application.call),
+            "state": invitation.application.get_state_display(),
+            "lead_applicant": str(invitation.application.lead),
+            "invited_at": invitation.sent_at,
+            "accepted_at": invitation.accepted_at,
+            "your_rows_in_the_team": rows.get(
+                (invitation.application_id, invitation.email.lower()), []
+            ),
+        }
+        for invitation in invitations
+    ]
