@@ -10,23 +10,52 @@ environment): the register names the setting, never a number of its own.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class RetentionRule:
-    """One period the retention run enforces: `setting` is its key in
-    settings.PERSONAL_DATA_RETENTION, `unit` "years" or "days", counted from `start`."""
+    """One period the retention run enforces, on what `name` says: `setting` is its key in
+    settings.PERSONAL_DATA_RETENTION, `unit` "years" or "days", counted from `start`. What the
+    run removes and what it keeps (for the network's statistics and audit) are said in words."""
 
     key: str
+    name: str
     setting: str
     unit: str
     start: str
     removes: str
+    keeps: str
 
     @property
     def period(self):
         return settings.PERSONAL_DATA_RETENTION[self.setting]
+
+    @property
+    def default_period(self):
+        """The period when the environment does not set it (config/settings/base.py)."""
+        return settings.PERSONAL_DATA_RETENTION_DEFAULTS[self.setting]
+
+    @property
+    def environment_variable(self):
+        return f"RETENTION_{self.setting}"
+
+    def period_in_words(self, count=None):
+        """The period in the active language ("5 years", "365 days"): the setting's value, or
+        `count`."""
+        count = self.period if count is None else count
+        if self.unit == "days":
+            return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+        return ngettext("%(count)d year", "%(count)d years", count) % {"count": count}
+
+    def in_words(self, count=None):
+        """The period and its start in the active language ("5 years after the decision…"): the
+        setting's value, or `count`."""
+        return gettext("%(period)s %(start)s") % {
+            "period": self.period_in_words(count),
+            "start": self.start,
+        }
 
 
 RETENTION_RULES = {
@@ -34,6 +63,7 @@ RETENTION_RULES = {
     for rule in (
         RetentionRule(
             "not_funded",
+            _("Applications not funded"),
             "NOT_FUNDED_YEARS",
             "years",
             _("after the decision, the ineligibility ruling or the withdrawal"),
@@ -41,9 +71,14 @@ RETENTION_RULES = {
                 "names, e-mail addresses, ORCID iDs and free texts of the application, its team, "
                 "its reviews and its letters; its files"
             ),
+            _(
+                "the reference, the call, the institution, states and dates, amounts, scores, "
+                "recommendations and outcomes; a placeholder where a name was"
+            ),
         ),
         RetentionRule(
             "funded",
+            _("Funded applications"),
             "FUNDED_YEARS",
             "years",
             _("after the funding decision (after the project closes, once projects are tracked)"),
@@ -51,27 +86,40 @@ RETENTION_RULES = {
                 "names, e-mail addresses, ORCID iDs and free texts of the application, its team, "
                 "its reviews and its letters; its files"
             ),
+            _(
+                "the reference, the call, the institution, states and dates, amounts, scores, "
+                "recommendations and outcomes; a placeholder where a name was"
+            ),
         ),
         RetentionRule(
             "abandoned_draft",
+            _("Drafts never submitted"),
             "ABANDONED_DRAFT_YEARS",
             "years",
             _("after the draft's last change, when it was never submitted"),
             _("the draft, its team, its budget and its files"),
+            _("the reference, the call, the institution and the dates"),
         ),
         RetentionRule(
             "inactive_account",
+            _("Unused accounts"),
             "INACTIVE_ACCOUNT_YEARS",
             "years",
             _("after the last sign-in (or the sign-up), when the account leads nothing kept"),
-            _("name, e-mail address, ORCID iD, institution, second factors and sessions"),
+            _("name, e-mail address, ORCID iD, password, second factors and sessions"),
+            _(
+                "the account's row with a placeholder name, its institution and dates, so that "
+                "the records that point to it stay whole"
+            ),
         ),
         RetentionRule(
             "delivery_log",
+            _("Messages and their delivery"),
             "DELIVERY_LOG_DAYS",
             "days",
             _("after the message was written"),
             _("messages, their e-mail addresses and the log of their delivery"),
+            _("nothing of the message; the retention run logs how many it deleted"),
         ),
     )
 }
@@ -93,6 +141,10 @@ class Processing:
     recipients: str
     retention: tuple  # keys of RETENTION_RULES
     retention_note: str = ""
+
+    @property
+    def retention_rules(self):
+        return [RETENTION_RULES[key] for key in self.retention]
 
 
 PUBLIC_INTEREST = _(

@@ -299,12 +299,17 @@ CELERY_BEAT_SCHEDULE = {
 
 # Personal data: how long each kind is kept before the daily retention run anonymises it (the
 # register, privacy/register.py, says what each period covers; docs/personal-data.md lists it).
+# Each from RETENTION_<key> in the environment (RETENTION_NOT_FUNDED_YEARS...), or its default.
+PERSONAL_DATA_RETENTION_DEFAULTS = {
+    "NOT_FUNDED_YEARS": 5,
+    "FUNDED_YEARS": 10,
+    "ABANDONED_DRAFT_YEARS": 2,
+    "INACTIVE_ACCOUNT_YEARS": 3,
+    "DELIVERY_LOG_DAYS": 365,
+}
 PERSONAL_DATA_RETENTION = {
-    "NOT_FUNDED_YEARS": env.int("RETENTION_NOT_FUNDED_YEARS", default=5),
-    "FUNDED_YEARS": env.int("RETENTION_FUNDED_YEARS", default=10),
-    "ABANDONED_DRAFT_YEARS": env.int("RETENTION_ABANDONED_DRAFT_YEARS", default=2),
-    "INACTIVE_ACCOUNT_YEARS": env.int("RETENTION_INACTIVE_ACCOUNT_YEARS", default=3),
-    "DELIVERY_LOG_DAYS": env.int("RETENTION_DELIVERY_LOG_DAYS", default=365),
+    key: env.int(f"RETENTION_{key}", default=default)
+    for key, default in PERSONAL_DATA_RETENTION_DEFAULTS.items()
 }
 
 # A report still waiting after this many seconds lost its task; one still being built after this
