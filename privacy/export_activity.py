@@ -7,7 +7,7 @@ A reviewer's file names the applications they reviewed (reference and title), ne
 reviewer; a staff member's names what they did by the application's reference only.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from decisions.models import Decision, Letter
 from notifications.models import Delivery, Message
@@ -166,10 +166,12 @@ def staff_actions(user):
 
 
 def messages(user):
-    """The messages written to `user` (inbox and e-mail), as they can read them: a personal
-    link shows as its mark, never the link itself (notifications.sealing)."""
+    """The messages written to `user` (inbox and e-mail), and the account e-mails sent to their
+    address (confirmations, password resets: in nobody's inbox), as they can read them: a
+    personal link shows as its mark, never the link itself (notifications.sealing)."""
+    to_address = Q(user__isnull=True, email__iexact=user.email)
     rows = (
-        Message.objects.filter(user=user)
+        Message.objects.filter(Q(user=user) | to_address)
         .defer("sealed_text", "sealed_html", "html")
         .prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by("pk")))
         .order_by("created_at", "pk")

@@ -4,12 +4,15 @@ a reviewer's identity in an applicant's export, another reviewer in a reviewer's
 
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -324,6 +327,24 @@ def test_staff_find_what_they_recorded_by_reference(client, programme_manager, d
     text = everything(archive)
     for never in (TOTP_SECRET, *secrets_of(client, programme_manager)):
         assert never not in text, never
+
+
+def test_account_emails_come_with_their_personal_link_masked(
+    client, applicant, django_capture_on_commit_callbacks
+):
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": applicant.email})
+    [email] = mail.outbox
+    link = re.search(r"https?://\S+/password/reset/key/\S+", email.body)[0]
+
+    _response, archive, _content = download(client, applicant)
+
+    (message,) = read_json(archive, "messages.json")
+    assert message["subject"] == email.subject
+    assert "[lien personnel, envoyé par courriel uniquement]" in message["text"]
+    assert message["emails"][0]["to"] == "porteuse@example.org"
+    assert link.rsplit("/", 2)[-2] not in everything(archive)
 
 
 def test_the_page_is_linked_from_the_account_page(client, applicant):
