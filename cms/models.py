@@ -38,7 +38,9 @@ class HomePage(TranslatedTitleMixin, Page):
         FieldPanel("intro_en"),
     ]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage"]
+    # The privacy notice (privacy app) names its model here by its label only: cms imports nothing
+    # of privacy.
+    subpage_types = ["cms.StandardPage", "privacy.PrivacyNoticePage"]
     max_count = 1
 
     class Meta:

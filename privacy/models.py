@@ -122,3 +122,7 @@ class PrivacyEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.at:%Y-%m-%d}"
+
+
+# The privacy notice page lives in its own module; imported here so that Django finds its model.
+from .pages import PrivacyNoticePage  # noqa: E402, F401
