@@ -29,6 +29,7 @@ from demo.dossiers import dossiers, leads_and_reviewers
 from demo.facts import load_network
 from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, quiet_accounts
 from demo.review import REVIEW_CALL
+from privacy.models import PrivacyNoticePage
 from reviews.conflicts import conflicts_between
 from reviews.models import (
     Assignment,
@@ -88,6 +89,7 @@ def snapshot():
         "calls": Call.objects.count(),
         "criteria": CallCriterion.objects.count(),
         "pages": StandardPage.objects.count(),
+        "privacy notices": PrivacyNoticePage.objects.count(),
         "revisions": Revision.objects.count(),
         "call titles": sorted(Call.objects.values_list("title_fr", flat=True)),
         "disciplines": Discipline.objects.count(),
@@ -191,7 +193,8 @@ def test_the_site_shows_the_network_its_pages_and_institutions(demo):
     home = HomePage.objects.get()
     assert home.intro_fr and home.intro_en
     pages = home.get_children().live().specific()
-    assert sorted(page.slug for page in pages) == sorted(page["slug"] for page in FACTS["pages"])
+    slugs = [page["slug"] for page in FACTS["pages"]] + [FACTS["privacy_notice"]["slug"]]
+    assert sorted(page.slug for page in pages) == sorted(slugs)
     # The about page is in the header menu; the legal pages stay in the footer.
     assert [page.slug for page in pages if page.show_in_menus] == ["a-propos"]
     accessibility = StandardPage.objects.get(slug="accessibilite")
@@ -201,6 +204,23 @@ def test_the_site_shows_the_network_its_pages_and_institutions(demo):
     assert with_ror == {"CNRS": "02feahw73", "SU": "02en5vm52", "UPCité": "05f82e368"}
     operators = Institution.objects.filter(kind=InstitutionKind.OPERATOR)
     assert operators.count() == len(FACTS["operators"])
+
+
+def test_the_privacy_notice_names_the_officer_the_rights_and_the_cnil_in_both_languages(demo):
+    notice = PrivacyNoticePage.objects.live().get()
+    french = "".join(str(block.value) for block in notice.intro_fr)
+    english = "".join(str(block.value) for block in notice.intro_en)
+
+    assert notice.get_parent().specific_class is HomePage
+    assert (notice.title, notice.title_en) == ("Données personnelles", "Privacy notice")
+    for intro in (french, english):
+        assert 'href="mailto:dpo@collex.localhost"' in intro
+        assert "CNIL" in intro
+        assert "CollEx-Persée" in intro
+    assert 'href="/accounts/profile/"' in french
+    assert "rectifier" in french and "opposer" in french
+    assert 'href="/en/accounts/profile/"' in english
+    assert "restricted" in english and "object to it" in english
 
 
 def test_the_large_size_adds_calls_applicants_and_reviewers_once(demo):

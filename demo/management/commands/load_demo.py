@@ -31,7 +31,12 @@ from demo.people import (
     load_demo_users,
 )
 from demo.review import load_review_stage
-from demo.site import load_home_page, load_network_settings, load_standard_pages
+from demo.site import (
+    load_home_page,
+    load_network_settings,
+    load_privacy_notice,
+    load_standard_pages,
+)
 from demo.volume import load_volume_accounts, load_volume_calls, load_volume_reviewer_profiles
 from reviews.models import Assignment, ConsensusReport, Review, ReviewState
 
@@ -79,6 +84,7 @@ class Command(BaseCommand):
             load_network_settings(facts["network"])
             home = load_home_page(facts["site"])
             load_standard_pages(home, facts["pages"])
+            load_privacy_notice(home, facts["privacy_notice"])
             load_institutions(facts)
             programmes = {p.code: p for p in load_programmes(facts["programmes"])}
             for spec in facts["example_calls"]:
