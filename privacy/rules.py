@@ -1,14 +1,15 @@
 """Who may do what with personal data, and when: the one place that says it (django-rules).
 
-A person's own data: anyone signed in downloads what the platform holds about them. An account
-is erased at its owner's request unless others still depend on it: while it leads an
-application in progress (not yet decided, withdrawn or ruled ineligible), or owes a review (an
-assignment pending or accepted whose review is not submitted); staff and administrators ask an
-administrator, since their accounts sign the platform's decisions and letters. The erasure
-service asks the same rule, and the page only reads `erasure_blockers` to say why, with links.
+A person's own data: anyone signed in downloads what the platform holds about them (the view
+asks only a sign-in). An account is erased at its owner's request unless others still depend on
+it: while it leads an application in progress (not yet decided, withdrawn or ruled ineligible),
+or owes a review (an assignment pending or accepted whose review is not submitted); staff and
+administrators ask an administrator, since their accounts sign the platform's decisions and
+letters. The erasure service asks the same rule, and the page only reads `erasure_blockers` to
+say why, with links.
 
-Services test these rules with `rules.has_perm`, never `user.has_perm`: Django's own check
-answers yes to an active superuser whatever the rule says.
+The erasure service tests its rule with `rules.has_perm`, not `user.has_perm`: Django's own
+check answers yes to an active superuser whatever the rule says, and a superuser is refused.
 """
 
 from dataclasses import dataclass
@@ -117,7 +118,6 @@ def nothing_holds_the_account(user):
 
 
 # A person's own data
-rules.add_perm("privacy.export_own_data", is_signed_in)
 rules.add_perm("privacy.erase_own_account", is_signed_in & nothing_holds_the_account)
 
 

@@ -22,11 +22,12 @@ from applications.services import submit_application
 from decisions.models import Letter
 from privacy.models import EventKind, PrivacyEvent
 from reviews import assignments, deliberation, reviewing
-from reviews.models import Assignment
+from reviews.models import Assignment, ConflictDeclaration, Review, ReviewScore
 
 from .factories import (
     TOTP_SECRET,
     ApplicationFactory,
+    AssignmentFactory,
     CallCriterionFactory,
     CallFactory,
     DecisionFactory,
@@ -382,3 +383,27 @@ def test_the_export_costs_the_same_queries_whatever_the_rows(
 
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert len(read_json(archive, "applications.json")) == count
+
+
+def reviews_written(reviewer, count):
+    criterion = CallCriterionFactory(call=CallFactory(closed=True), scale_max=5)
+    for _number in range(count):
+        application = ApplicationFactory(call=criterion.call, eligible=True)
+        assignment = AssignmentFactory(application=application, reviewer=reviewer, accepted=True)
+        ConflictDeclaration.objects.create(assignment=assignment, has_conflict=False)
+        review = Review.objects.create(assignment=assignment, comment_for_applicant="Bien.")
+        ReviewScore.objects.create(review=review, criterion=criterion, score=Decimal("4"))
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_a_reviewers_export_costs_the_same_queries_whatever_the_reviews(
+    client, reviewer, django_assert_num_queries, count
+):
+    reviews_written(reviewer, count)
+    client.force_login(reviewer)
+
+    with django_assert_num_queries(27):
+        response = client.get(reverse("privacy:export"))
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(read_json(archive, "reviews.json")["assignments"]) == count
