@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.roles import Role
+from applications.audit import ACTIONS
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -176,7 +177,7 @@ def application_entry(application, comments, people):
         ],
         "history": [
             {
-                "action": event.action,
+                "action": label(ACTIONS[OWN_EVENTS].items(), event.action),
                 "from": label(state_label.items(), event.from_state),
                 "to": label(state_label.items(), event.to_state),
                 "reason": redact(event.reason, reviewers),

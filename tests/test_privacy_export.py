@@ -216,7 +216,7 @@ def test_an_applicant_finds_their_applications_files_and_comments_in_french(
     assert application["submissions"][0]["received_at"].startswith(
         dossier.submitted_at.isoformat()[:10]
     )
-    assert [row["action"] for row in application["history"]][:1] == ["submit"]
+    assert [row["action"] for row in application["history"]][:1] == ["Candidature déposée"]
 
     text = everything(archive)
     for never in (
