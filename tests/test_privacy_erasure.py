@@ -205,6 +205,9 @@ def test_an_applicant_erased_signs_out_and_reads_the_confirmation(
     page = client.get(reverse("applications:edit", args=[application.pk]))
     assert page.status_code == 200
     assert "Atlas" in page.content.decode() and "Effaçable" not in page.content.decode()
+    dossier = client.get(reverse("reviews:dossier", args=[application.pk])).content.decode()
+    assert "Compte supprimé" in dossier and "Un projet solide." in dossier
+    assert "Effaçable" not in dossier
 
 
 def test_a_reviewer_erased_leaves_their_scores(client, concluded):
