@@ -217,9 +217,9 @@ def test_the_privacy_notice_names_the_officer_the_rights_and_the_cnil_in_both_la
         assert 'href="mailto:dpo@collex.localhost"' in intro
         assert "CNIL" in intro
         assert "CollEx-Persée" in intro
-    assert 'href="/accounts/profile/"' in french
+    assert 'href="/accounts/profile/#personal-data-heading"' in french
     assert "rectifier" in french and "opposer" in french
-    assert 'href="/en/accounts/profile/"' in english
+    assert 'href="/en/accounts/profile/#personal-data-heading"' in english
     assert "restricted" in english and "object to it" in english
 
 
