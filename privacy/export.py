@@ -108,7 +108,7 @@ def readme(user, sections, attachments):
             "    "
             + _(
                 "The files of the applications you lead, in a folder per application reference, "
-                "under their original names."
+                "each under its original name after its number."
             ),
             "",
         ]
