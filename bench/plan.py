@@ -46,6 +46,11 @@ class Plan:
         return max(1, self.size // 10)
 
     @property
+    def retention(self):
+        """Dossiers past their period for the retention run (200 at the full size)."""
+        return max(2, self.size // 5)
+
+    @property
     def requests(self):
         """Requests per public page under load, at most."""
         return min(3000, 30 * self.size)

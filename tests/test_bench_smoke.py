@@ -42,6 +42,7 @@ METRICS = {
     "reports.call_500.ratio",
     "reports.dossier_book_100.s",
     "reports.call.queries",
+    "privacy.retention.per_s",
 }
 
 

@@ -36,6 +36,7 @@ from bench.pages import measure_pages
 from bench.plan import FULL_SIZE, Plan
 from bench.prepare import prepare_applicants
 from bench.reports import measure_reports
+from bench.retention import measure_retention
 from bench.review import prepare_review_call
 from demo.people import demo_password_hash
 from demo.volume import load_volume_accounts, load_volume_reviewer_profiles
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             book_size=plan.dossier_book,
             runs=plan.report_runs,
         )
+        measure_retention(results, metric, log=log, applications=plan.retention)
         results_file, report_file = output_files(plan, output)
         write(results, about, results_file, report_file)
         log(f"wrote {results_file} and {report_file}")
