@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Application
@@ -20,20 +19,6 @@ from .register import RETENTION_RULES
 
 # Records listed per rule; the count says how many more the run will take.
 LISTED = 25
-
-NAMES = {
-    "not_funded": gettext_lazy("Applications not funded"),
-    "funded": gettext_lazy("Funded applications"),
-    "abandoned_draft": gettext_lazy("Abandoned drafts"),
-    "inactive_account": gettext_lazy("Inactive accounts"),
-    "delivery_log": gettext_lazy("Delivery log"),
-}
-
-
-def period(rule):
-    if rule.unit == "days":
-        return ngettext("%(count)d day", "%(count)d days", rule.period) % {"count": rule.period}
-    return ngettext("%(count)d year", "%(count)d years", rule.period) % {"count": rule.period}
 
 
 def due_by_rule(now):
@@ -53,9 +38,7 @@ def due_by_rule(now):
         rows.append(
             {
                 "key": key,
-                "name": NAMES[key],
                 "rule": rule,
-                "period": period(rule),
                 "count": records.count(),
                 "records": listed,
                 "of_accounts": key == "inactive_account",

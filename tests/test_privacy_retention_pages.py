@@ -40,7 +40,7 @@ def test_staff_read_what_the_next_run_will_anonymise(client, programme_manager):
 
     text = visible_text(client.get(PAGE))
 
-    assert "Brouillons abandonnés" in text
+    assert "Brouillons jamais déposés" in text
     assert f"{draft.reference} Brouillon oublié" in text
     assert "Brouillon du jour" not in text
     assert f"#{idle.pk} Ancien Compte" in text
@@ -94,7 +94,7 @@ def test_a_hold_is_placed_listed_and_lifted_and_each_is_logged(client, programme
     hold = Hold.objects.get(application=application)
     assert hold.placed_by == programme_manager
     # Held: no longer among what the run will anonymise.
-    assert "Brouillons abandonnés 0 à anonymiser" in text
+    assert "Brouillons jamais déposés 0 à anonymiser" in text
 
     response = client.post(reverse("privacy:lift_hold", args=[application.pk]), follow=True)
 
