@@ -231,7 +231,9 @@ def clear_sign_in(user):
 
 def session_keys(user):
     """The keys of the person's unexpired sessions (the database sessions name the user only
-    inside their encoded data)."""
+    inside their encoded data): none for an account that never signed in."""
+    if user.last_login is None:
+        return []
     pk = str(user.pk)
     sessions = Session.objects.filter(expire_date__gt=timezone.now())
     return [

@@ -9,7 +9,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
 
 from applications.models import Application, Attachment, Submission, TeamMember
 from notifications.models import Message, Preference
@@ -152,7 +155,7 @@ def test_a_file_storage_cannot_delete_is_logged_and_the_others_go(
 # Accounts
 
 
-def test_an_account_keeps_its_row_under_a_placeholder_and_loses_its_sign_in():
+def test_an_account_keeps_its_row_under_a_placeholder_and_loses_its_sign_in(client):
     institution = InstitutionFactory()
     reviewer = ReviewerFactory(
         first_name="Hélène",
@@ -174,8 +177,15 @@ def test_an_account_keeps_its_row_under_a_placeholder_and_loses_its_sign_in():
         text="t",
     )
 
+    client.force_login(reviewer)
+    other = UserFactory()
+    Client().force_login(other)  # someone else's session stays
+    assert client.get(reverse("applications:mine")).status_code == 200
+
     anonymise_account(reviewer, rule="erasure", actor=reviewer)
 
+    assert client.get(reverse("applications:mine")).status_code == 302
+    assert Session.objects.count() == 1
     reviewer.refresh_from_db()
     assert str(reviewer) == "Compte supprimé"
     assert reviewer.email == f"erased-{reviewer.pk}@invalid.example"
