@@ -207,6 +207,21 @@ EXPECTED = {
     # Accounts (ours).
     "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200  200  200  200",
     "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200  200  200  200",
+    # A person's own data: their export and the deletion of their account (a form sent without
+    # its confirmation is shown again).
+    "GET privacy:my_data":                          "log  200  200  200  200  200  200  200  200  200  200  200",
+    "POST privacy:my_data":                         "log  405  405  405  405  405  405  405  405  405  405  405",
+    "GET privacy:export":                           "log  200  200  200  200  200  200  200  200  200  200  200",
+    "POST privacy:export":                          "log  405  405  405  405  405  405  405  405  405  405  405",
+    "GET privacy:delete_account":                   "log  200  200  200  200  200  200  200  200  200  200  200",
+    "POST privacy:delete_account":                  "log  200  200  200  200  200  200  200  200  200  200  200",
+    # Retention (programme staff): what the next run takes, holds placed and lifted.
+    "GET privacy:retention":                        "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST privacy:retention":                       "log  405  405  405  405  405  405  405  405  405  405  405",
+    "GET privacy:place_hold":                       "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST privacy:place_hold":                      "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET privacy:lift_hold":                        "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST privacy:lift_hold":                       "log  404  404  404  404  404  404  404  302  404  404  404",
     "GET accounts:admin_login":                     "log  403  403  403  403  403  403  403  302  403  403  302",
     # The names page: everyone here has a name, so it goes straight on; a form without one is refused.
     "GET accounts:names":                           "log  302  302  302  302  302  302  302  302  302  302  302",
@@ -521,6 +536,7 @@ def address(key, scenario, persona):
         "notifications:message": lambda: {"pk": s["message"].pk},
         "notifications:mark_read": lambda: {"pk": s["message"].pk},
         "notifications:resend": lambda: {"pk": s["message"].pk},
+        "privacy:lift_hold": lambda: pk,
         "wagtailsnippets_calls_call:edit": lambda: {"pk": call.pk},
         "account_confirm_email": lambda: {"key": "not-a-key"},
         "account_reset_password_from_key": lambda: {"uidb36": "1", "key": "not-a-key"},
