@@ -6,6 +6,8 @@ a review's scores, under a placeholder)."""
 import rules
 from django.db import transaction
 
+from common.errors import Refused
+
 from .anonymise import anonymise_account
 from .models import EventKind, PrivacyEvent
 from .rules import erasure_blockers
@@ -13,9 +15,11 @@ from .rules import erasure_blockers
 PERMISSION = "privacy.erase_own_account"
 
 
-class ErasureRefused(Exception):
+class ErasureRefused(Refused):
+    """The erasure refused: its messages are the blockers' reasons, each with its links."""
+
     def __init__(self, blockers):
-        super().__init__(", ".join(blocker.kind for blocker in blockers))
+        super().__init__(problems=[blocker.reason for blocker in blockers])
         self.blockers = blockers
 
 
