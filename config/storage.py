@@ -9,11 +9,24 @@ address, and an address signed for a download (never handed out today) would exp
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.environment import Env
 
 SIGNED_ADDRESS_SECONDS = 60
 # A file read from the bucket is spooled to a temporary file past this size, not kept in memory.
 MEMORY_PER_FILE = 2 * 1024 * 1024
+
+
+def private_acl(env: Env):
+    """The ACL every object is written with: "private", or none (empty) for a bucket whose ACLs
+    are disabled. Anything else (public-read...) would publish applicants' files: refused."""
+    acl = env.str("AWS_DEFAULT_ACL", default="private")
+    if acl not in ("private", ""):
+        raise ImproperlyConfigured(
+            f"AWS_DEFAULT_ACL={acl!r}: private files take only 'private' or an empty value."
+        )
+    return acl or None
 
 
 def private_storage_entry(env: Env, location: Path) -> dict:
@@ -39,7 +52,7 @@ def private_storage_entry(env: Env, location: Path) -> dict:
             "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
             # Every object private, whatever the bucket's default; empty sends no ACL at all,
             # for an AWS bucket whose ACLs are disabled (it is then private by its own policy).
-            "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,
+            "default_acl": private_acl(env),
             "querystring_auth": True,
             "querystring_expire": SIGNED_ADDRESS_SECONDS,
             "custom_domain": None,

@@ -281,3 +281,20 @@ def test_anonymising_an_application_deletes_its_files_from_the_bucket(
         anonymise_application(anonymised, rule="not_funded")
 
     assert bucket.keys() == [kept_key]
+
+
+@pytest.mark.parametrize("acl", ["public-read", "public-read-write", "authenticated-read"])
+def test_an_acl_that_would_publish_the_files_stops_the_start(monkeypatch, tmp_path, acl):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "collex-private")
+    monkeypatch.setenv("AWS_DEFAULT_ACL", acl)
+    with pytest.raises(ImproperlyConfigured, match="AWS_DEFAULT_ACL"):
+        private_storage_entry(Env(), tmp_path)
+
+
+@pytest.mark.parametrize(("given", "sent"), [("private", "private"), ("", None)])
+def test_the_objects_acl_is_private_or_left_to_the_bucket(monkeypatch, tmp_path, given, sent):
+    monkeypatch.setenv("AWS_STORAGE_BUCKET_NAME", "collex-private")
+    monkeypatch.setenv("AWS_DEFAULT_ACL", given)
+    assert private_storage_entry(Env(), tmp_path)["OPTIONS"]["default_acl"] == sent
