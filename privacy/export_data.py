@@ -3,19 +3,24 @@
 Each function returns the content of one JSON file: stable English keys, choices as their
 labels in the language active when it runs (the person's), dates as date or datetime objects
 (written in ISO 8601 by the encoder), amounts as Decimal. Each costs a fixed number of queries
-whatever the number of rows (prefetches), so that a person with many rows exports as fast.
+whatever the number of rows (prefetches), so that a person with many rows exports as fast;
+only the comments of an application that shows them cost their own few queries (they are read
+by reviews.confidentiality, the pages' source).
 
 What is never read here: password hashes, second factors' secrets and recovery codes, invitation
 tokens (or their hashes), session keys, sealed copies of messages (the personal links). What
-an applicant's file holds about the reviews of their applications is what they may read: the
-comments meant for them, once shown (reply phase or decision), with reviewers' names blacked
-out; never who reviewed, their confidential comments, nor the audit rows about assignments and
-reviews. A reviewer's file holds their own reviews and declarations, never another reviewer.
+an applicant's file holds about the reviews and the decision of their applications is what
+their pages show them, asked by the same rules: the comments meant for them while they may
+reply to them or once a letter was sent, with reviewers' names blacked out; the decision once
+a letter told it. Never who reviewed, their confidential comments, nor the audit rows about
+assignments and reviews. A reviewer's file holds their own reviews and declarations, never
+another reviewer.
 """
 
 import re
 from collections import defaultdict
 
+import rules
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
@@ -35,15 +40,18 @@ from applications.models import (
     TeamInvitation,
     TeamMember,
 )
+from applications.rules import judged_at
 from decisions.models import Letter
 from notifications.models import Preference
-from reviews.confidentiality import redact
-from reviews.models import Assignment, ConsensusReport, Review, ReviewerProfile, ReviewState
+from reviews.confidentiality import comments_for_applicant, redact
+from reviews.models import Assignment, ConsensusReport, ReviewerProfile
 
 # The lead's history: the application's own moves (submitted, screened, withdrawn, decided),
 # never the rows about assignments and reviews, which carry who reviewed.
 OWN_EVENTS = AuditSubject.APPLICATION
 UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# The lead's own event whose reason is the decision's motivation (decisions.services).
+DECIDE = "decide"
 
 
 def label(field_choices, value):
@@ -123,12 +131,13 @@ def applications(user):
         .order_by("pk")
     )
     people = reviewers_by_application(rows)
-    comments = comments_shown(rows, people)
-    return [application_entry(row, comments, people) for row in rows]
+    now = timezone.now()
+    return [application_entry(row, user, now, people.get(row.pk, [])) for row in rows]
 
 
-def application_entry(application, comments, people):
-    reviewers = people.get(application.pk, [])
+def application_entry(application, user, now, reviewers):
+    letters = letters_shown(application)
+    told = decision_told(application, letters)
     state_label = dict(ApplicationState.choices)
     return {
         "reference": application.reference,
@@ -180,14 +189,17 @@ def application_entry(application, comments, people):
                 "action": label(ACTIONS[OWN_EVENTS].items(), event.action),
                 "from": label(state_label.items(), event.from_state),
                 "to": label(state_label.items(), event.to_state),
-                "reason": redact(event.reason, reviewers),
+                # The decision's motivation, which only its letter tells.
+                "reason": ""
+                if event.action == DECIDE and not told
+                else redact(event.reason, reviewers),
                 "at": event.created_at,
             }
             for event in application.events.all()
         ],
-        "comments_for_you": comments.get(application.pk, []),
+        "comments_for_you": comments_shown(application, user, now, letters),
         "your_reply": reply_of(application),
-        "decision": decision_of(application),
+        "decision": decision_of(application, letters, told),
     }
 
 
@@ -217,17 +229,34 @@ def reply_of(application):
     return {"text": reply.text, "last_change_at": reply.updated_at}
 
 
-def decision_of(application):
-    """The decision once it is announced (the application decided); a proposal is not."""
+def letters_shown(application):
+    """The letters the application's page lists (applications/edit.html includes
+    decisions/letters/partials/applicant_letters.html): those sent, once it is decided."""
     decision = getattr(application, "decision", None)
     if decision is None or not application.is_decided:
+        return []
+    return list(decision.letters.all())
+
+
+def decision_told(application, letters):
+    """Whether a letter told the lead the decision as it stands: one was sent for its current
+    outcome (what decisions.letters.decisions_without_letter asks). A decision recorded and not
+    sent, or changed since its letter (funding withdrawn), is not told yet."""
+    return any(letter.outcome == application.decision.outcome for letter in letters)
+
+
+def decision_of(application, letters, told):
+    """The letters sent and, once a letter told it, the decision itself; None while the
+    application's page shows no letter."""
+    if not letters:
         return None
+    decision = application.decision
     return {
-        "outcome": decision.get_outcome_display(),
-        "amount_granted": decision.amount_granted,
-        "conditions": decision.conditions,
-        "reserve_rank": decision.reserve_rank,
-        "decided_at": decision.decided_at,
+        "outcome": decision.get_outcome_display() if told else None,
+        "amount_granted": decision.amount_granted if told else None,
+        "conditions": decision.conditions if told else "",
+        "reserve_rank": decision.reserve_rank if told else None,
+        "decided_at": decision.decided_at if told else None,
         "letters": [
             {
                 "subject": letter.subject,
@@ -235,42 +264,19 @@ def decision_of(application):
                 "language": letter.language,
                 "sent_at": letter.sent_at,
             }
-            for letter in decision.letters.all()
+            for letter in letters
         ],
     }
 
 
-def comments_shown(applications, people):
-    """{application pk: [comment, ...]}: what the lead may read (reviews.confidentiality's
-    rule, for many applications at once), for those whose comments were shown to them: in the
-    reply phase or in the decision letter. Reviewers' names are blacked out."""
-    now = timezone.now()
-    shown = [
-        row.pk
-        for row in applications
-        if row.is_decided or (row.call.reply_opens_at and row.call.reply_opens_at <= now)
-    ]
-    if not shown:
-        return {}
-    found = defaultdict(list)
-    reports = ConsensusReport.objects.filter(application__in=shown, finalised_at__isnull=False)
-    final = dict(
-        reports.exclude(comment_for_applicant="").values_list(
-            "application_id", "comment_for_applicant"
-        )
-    )
-    reviews = (
-        Review.objects.filter(assignment__application__in=shown, state=ReviewState.SUBMITTED)
-        .exclude(comment_for_applicant="")
-        .order_by("submitted_at", "pk")
-        .values_list("assignment__application_id", "comment_for_applicant")
-    )
-    for pk, comment in reviews:
-        if pk not in final:
-            found[pk].append(comment)
-    for pk, comment in final.items():
-        found[pk] = [comment]
-    return {pk: [redact(text, people.get(pk, [])) for text in texts] for pk, texts in found.items()}
+def comments_shown(application, user, now, letters):
+    """The comments meant for the lead, when their pages show them: on the reply page while
+    they may write their reply (the rule reviews.write_reply, asked itself so that a superuser
+    gets no more), or in a letter sent. Read as the pages read them
+    (reviews.confidentiality.comments_for_applicant: reviewers' names blacked out)."""
+    if letters or rules.has_perm("reviews.write_reply", user, judged_at(application, now)):
+        return comments_for_applicant(application)
+    return []
 
 
 def reviewers_by_application(applications):
@@ -295,8 +301,11 @@ def reviewers_by_application(applications):
 
 
 def team_memberships(user):
+    """The applications `user` reads as a member of their team: invitations accepted whose
+    address is still a team row (the rule applications.rules.is_team_member asks); a member the
+    lead removed reads nothing more, and finds nothing here."""
     invitations = list(
-        TeamInvitation.objects.filter(accepted_by=user)
+        TeamInvitation.objects.joined(user)
         .select_related("application__call", "application__lead")
         .order_by("accepted_at", "pk")
     )

@@ -2,6 +2,7 @@
 the files of the applications they lead. What each role finds in it, and what nobody ever finds:
 a reviewer's identity in an applicant's export, another reviewer in a reviewer's, secrets."""
 
+import datetime as dt
 import io
 import json
 import re
@@ -15,10 +16,13 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.attachments import add_attachment
-from applications.models import Application, ApplicationState, TeamInvitation
+from applications.models import Application, ApplicationState, TeamInvitation, TeamMember
 from applications.services import submit_application
+from decisions import services as decisions
+from decisions.letters import send_letter
 from decisions.models import Letter
 from privacy.models import EventKind, PrivacyEvent
 from reviews import assignments, deliberation, reviewing
@@ -28,6 +32,7 @@ from .factories import (
     TOTP_SECRET,
     ApplicationFactory,
     AssignmentFactory,
+    BudgetLineFactory,
     CallCriterionFactory,
     CallFactory,
     DecisionFactory,
@@ -272,6 +277,132 @@ def test_a_team_member_finds_the_application_they_joined_and_their_row(
     for never in ("Relectrice", "Autrelecteur", "Confidentiel", invitation.token_hash):
         assert never not in text, never
     assert "The applications whose team you joined" in archive.read("README.txt").decode()
+
+
+def test_a_member_the_lead_removed_from_the_team_no_longer_exports_the_application(client, dossier):
+    member = UserFactory(email="membre.equipe@example.org", language="en")
+    joined_member(dossier, member, name="Margot Membre")
+    # What the lead's saved draft does: the member's row goes, the invitation stays.
+    TeamMember.objects.filter(application=dossier, email=member.email).delete()
+
+    _response, archive, _content = download(client, member)
+
+    assert "team_memberships.json" not in archive.namelist()
+    assert dossier.reference not in everything(archive)
+
+
+# The decision and the comments, as the applicant's pages show them
+
+MOTIVATION = "Motivation du conseil : un corpus rare."
+CONDITIONS = "Un rapport d'étape à six mois."
+COMMENT = "Corpus remarquable, calendrier serré."
+
+
+def reviewed(applicant, **call_fields):
+    """An application of `applicant` in review, with one submitted review and its comment for
+    them."""
+    call = CallFactory(closed=True, envelope=Decimal("400000.00"), **call_fields)
+    criterion = CallCriterionFactory(call=call, scale_max=5)
+    application = ApplicationFactory(call=call, lead=applicant, in_review=True)
+    BudgetLineFactory(application=application, amount_requested=Decimal("20000.00"))
+    assignment = AssignmentFactory(application=application, accepted=True)
+    reviewing.submit_review(
+        assignment,
+        assignment.reviewer,
+        {
+            "scores": {criterion.pk: ("4", "")},
+            "comment_for_applicant": COMMENT,
+            "confidential_comment": "",
+            "recommendation": "fund",
+        },
+    )
+    return application
+
+
+def exported_application(client, applicant):
+    _response, archive, _content = download(client, applicant)
+    (application,) = read_json(archive, "applications.json")
+    return application
+
+
+def decide(application, staff):
+    return decisions.record_decision(
+        application,
+        staff,
+        outcome="funded",
+        amount=Decimal("12500.00"),
+        conditions=CONDITIONS,
+        meeting_date=dt.date(2026, 11, 20),
+        motivation=MOTIVATION,
+    )
+
+
+def test_the_decision_and_the_comments_wait_for_the_letter(client, applicant, programme_manager):
+    decision = decide(reviewed(applicant), programme_manager)
+
+    before = exported_application(client, applicant)
+
+    assert before["state"] == "Décidé"
+    assert before["decision"] is None
+    assert before["comments_for_you"] == []
+    assert [row["reason"] for row in before["history"] if row["action"] == "Décision rendue"] == [
+        ""
+    ]
+    for never in (MOTIVATION, CONDITIONS, COMMENT, "Financé", "12500"):
+        assert never not in json.dumps(before, ensure_ascii=False), never
+
+    send_letter(decision, programme_manager)
+    after = exported_application(client, applicant)
+
+    assert after["decision"]["outcome"] == "Financé"
+    assert after["decision"]["amount_granted"] == "12500.00"
+    assert after["decision"]["conditions"] == CONDITIONS
+    assert len(after["decision"]["letters"]) == 1
+    assert after["comments_for_you"] == [COMMENT]
+    assert [row["reason"] for row in after["history"] if row["action"] == "Décision rendue"] == [
+        MOTIVATION
+    ]
+
+
+def test_funding_withdrawn_after_the_letter_is_not_told_before_its_own(
+    client, applicant, programme_manager
+):
+    application = reviewed(applicant)
+    send_letter(decide(application, programme_manager), programme_manager)
+    decisions.withdraw_funding(application, programme_manager, "Le projet renonce.")
+
+    exported = exported_application(client, applicant)
+
+    assert exported["decision"]["outcome"] is None
+    assert exported["decision"]["amount_granted"] is None
+    assert [letter["sent_at"] is not None for letter in exported["decision"]["letters"]] == [True]
+    assert "Financement retiré" not in json.dumps(exported, ensure_ascii=False)
+
+
+def test_the_comments_come_while_the_reply_page_shows_them(client, applicant):
+    now = timezone.now()
+    open_phase = reviewed(
+        applicant,
+        reply_opens_at=now - dt.timedelta(days=1),
+        reply_closes_at=now + dt.timedelta(days=1),
+    )
+
+    exported = exported_application(client, applicant)
+
+    assert exported["reference"] == open_phase.reference
+    assert exported["comments_for_you"] == [COMMENT]
+    assert exported["decision"] is None
+
+
+def test_no_comment_before_the_reply_phase_opens(client, applicant):
+    now = timezone.now()
+    reviewed(
+        applicant,
+        reply_opens_at=now + dt.timedelta(days=1),
+        reply_closes_at=now + dt.timedelta(days=8),
+    )
+
+    assert exported_application(client, applicant)["comments_for_you"] == []
 
 
 def test_a_reviewer_finds_their_own_reviews_never_another_reviewer(client, dossier, first_reviewer):
