@@ -1,6 +1,7 @@
 """Programme staff's page on retention ("Données personnelles"): what the next run will
 anonymise, per rule; the holds in force, with their reasons; a form to hold a dossier and a
-button to lift a hold. It never shows a second factor, a token or a password."""
+button to lift a hold; the log of what was done with personal data (exports, erasures,
+retention runs, holds). It never shows a second factor, a token or a password."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,17 +9,28 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Application
 
 from . import holds, retention
 from .forms import HoldForm
-from .models import Hold
-from .register import RETENTION_RULES
+from .models import EventKind, Hold, PrivacyEvent
+from .register import REGISTER, RETENTION_RULES
 
 # Records listed per rule; the count says how many more the run will take.
 LISTED = 25
+# The log's latest events shown, newest first.
+LOGGED = 50
+# What str(user) reads: the full name, else the address.
+NAME_FIELDS = ("first_name", "last_name", "email")
+# A retention run's count of each kind of row, in words.
+COUNTED = {
+    "anonymised": lambda count: ngettext("%(count)d anonymised", "%(count)d anonymised", count),
+    "failed": lambda count: ngettext("%(count)d failed", "%(count)d failed", count),
+    "deleted": lambda count: ngettext("%(count)d deleted", "%(count)d deleted", count),
+}
 
 
 def due_by_rule(now):
@@ -48,6 +60,44 @@ def due_by_rule(now):
     return rows
 
 
+def log():
+    """The latest events of the privacy log, with the person as their account shows them (the
+    placeholder once erased), the application's reference, who acted and a retention run's
+    counts in words; one query."""
+    events = list(
+        PrivacyEvent.objects.select_related("person", "application", "actor").only(
+            *("kind", "note", "counts", "at", "person", "application", "actor"),
+            "application__call_id",
+            *(f"{who}__{field}" for who in ("person", "actor") for field in NAME_FIELDS),
+        )[:LOGGED]
+    )
+    for event in events:
+        event.counts_in_words = counts_in_words(event.counts)
+        event.by_the_run = event.kind == EventKind.RETENTION_RUN and event.actor_id is None
+    return events
+
+
+def counts_in_words(counts):
+    """A retention run's counts ({rule key: {"anonymised": n, "failed": n} or {"deleted": n}})
+    as one line per rule that did something, the rule by its name in the register: "Abandoned
+    drafts: 3 anonymised, 1 failed". Nothing done says so."""
+    if not counts:
+        return []
+    names = {entry.key: entry.name for entry in REGISTER}
+    names.update({key: rule.name for key, rule in RETENTION_RULES.items()})
+    separator = pgettext("label separator", ":")
+    lines = []
+    for key, numbers in counts.items():
+        done = [
+            COUNTED[kind](count) % {"count": count} if kind in COUNTED else f"{kind} {count}"
+            for kind, count in numbers.items()
+            if count
+        ]
+        if done:
+            lines.append(f"{names.get(key, key)}{separator} {', '.join(done)}")
+    return lines or [_("Nothing was due.")]
+
+
 def require_staff(user):
     if not user.has_perm("privacy.manage_retention"):
         raise Http404
@@ -67,6 +117,7 @@ def render_page(request, form=None):
         {
             "rules": due_by_rule(timezone.now()),
             "holds": Hold.objects.select_related("application", "placed_by"),
+            "log": log(),
             "form": form or HoldForm(),
             "listed": LISTED,
         },

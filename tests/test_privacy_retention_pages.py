@@ -1,15 +1,19 @@
 """Staff's "Données personnelles" page: what the next retention run will anonymise, the holds in
-force, holding a dossier (a reason is required) and lifting the hold; each logged."""
+force, holding a dossier (a reason is required) and lifting the hold; each logged, and the log
+of exports, erasures and runs shown, newest first."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.models import Application
+from privacy import retention
 from privacy.anonymise import anonymise_application
+from privacy.erasure import erase_account
 from privacy.models import EventKind, Hold, PrivacyEvent
+from privacy.register import RETENTION_RULES
 
 from .factories import TOTP_SECRET, ApplicationFactory, UserFactory
 from .reading import visible_text
@@ -27,6 +31,12 @@ def abandoned(title="Brouillon oublié"):
     return application
 
 
+def abandoned_drafts_rule():
+    """The rule's name as the French page shows it (the register names it)."""
+    with translation.override("fr"):
+        return str(RETENTION_RULES["abandoned_draft"].name)
+
+
 def test_the_address_is_french():
     assert PAGE == "/gestion/donnees-personnelles/"
 
@@ -40,7 +50,7 @@ def test_staff_read_what_the_next_run_will_anonymise(client, programme_manager):
 
     text = visible_text(client.get(PAGE))
 
-    assert "Brouillons jamais déposés" in text
+    assert abandoned_drafts_rule() in text
     assert f"{draft.reference} Brouillon oublié" in text
     assert "Brouillon du jour" not in text
     assert f"#{idle.pk} Ancien Compte" in text
@@ -94,7 +104,7 @@ def test_a_hold_is_placed_listed_and_lifted_and_each_is_logged(client, programme
     hold = Hold.objects.get(application=application)
     assert hold.placed_by == programme_manager
     # Held: no longer among what the run will anonymise.
-    assert "Brouillons jamais déposés 0 à anonymiser" in text
+    assert f"{abandoned_drafts_rule()} 0 à anonymiser" in text
 
     response = client.post(reverse("privacy:lift_hold", args=[application.pk]), follow=True)
 
@@ -126,19 +136,50 @@ def test_the_page_reads_a_fixed_number_of_queries(
     client, programme_manager, django_assert_num_queries, size
 ):
     for number in range(size):
-        Hold.objects.create(application=abandoned(), reason=f"Audit {number}")
+        application = abandoned()
+        Hold.objects.create(application=application, reason=f"Audit {number}")
+        PrivacyEvent.objects.create(
+            kind=EventKind.HOLD_PLACED,
+            application=application,
+            person=UserFactory(),
+            actor=programme_manager,
+            note=f"Audit {number}",
+        )
         abandoned()
     client.force_login(programme_manager)
     # Session, user, two for permissions; per rule its first records and its count (the
-    # delivery log: its count only), 9; the holds with their application and author; the
-    # base template's six (site, its settings, menu pages, unread messages...).
+    # delivery log: its count only), 9; the holds with their application and author; the log
+    # with its people and applications; the base template's six (site, its settings, menu
+    # pages, unread messages...).
     with django_assert_num_queries(QUERIES):
         assert client.get(PAGE).status_code == 200
 
 
-QUERIES = 20
+QUERIES = 21
 
 
 def test_the_management_page_leads_staff_to_it(client, programme_manager, applicant):
     client.force_login(programme_manager)
     assert f'href="{PAGE}"' in client.get(reverse("reviews:management")).content.decode()
+
+
+def test_the_log_shows_an_export_an_erasure_and_a_run_newest_first(client, programme_manager):
+    exporting = UserFactory(first_name="Irène", last_name="Exportatrice", language="fr")
+    leaving = UserFactory(first_name="Paul", last_name="Partant", email="paul.partant@example.org")
+    client.force_login(exporting)
+    assert client.get(reverse("privacy:export")).status_code == 200
+    erase_account(leaving)
+    draft = abandoned()
+    retention.run(timezone.now())
+    client.force_login(programme_manager)
+
+    text = visible_text(client.get(PAGE))
+
+    log = text[text.index("Journal") :]
+    rule = abandoned_drafts_rule()
+    assert f"Anonymisation nocturne — — Automatique {rule} : 1 anonymisé" in log
+    assert "Compte effacé Compte supprimé — Compte supprimé" in log
+    assert "Données personnelles exportées Irène Exportatrice — Irène Exportatrice" in log
+    assert log.index("Anonymisation") < log.index("Compte effacé") < log.index("Irène")
+    for gone in ("Partant", "paul.partant@example.org", draft.title):
+        assert gone not in log, gone
