@@ -66,7 +66,10 @@ RETENTION_RULES = {
             _("Applications not funded"),
             "NOT_FUNDED_YEARS",
             "years",
-            _("after the decision, the ineligibility ruling or the withdrawal"),
+            _(
+                "after the decision, the ineligibility ruling, the withdrawal of the application "
+                "or of its funding; after the call's closing when no decision was made"
+            ),
             _(
                 "names, e-mail addresses, ORCID iDs and free texts of the application, its team, "
                 "its reviews and its letters; its files"
@@ -96,8 +99,8 @@ RETENTION_RULES = {
             _("Drafts never submitted"),
             "ABANDONED_DRAFT_YEARS",
             "years",
-            _("after the draft's last change, when it was never submitted"),
-            _("the draft, its team, its budget and its files"),
+            _("after the draft's last change (a draft reopened after its submission included)"),
+            _("the draft, its team, its budget, its files and any version submitted before"),
             _("the reference, the call, the institution and the dates"),
         ),
         RetentionRule(
@@ -105,7 +108,10 @@ RETENTION_RULES = {
             _("Unused accounts"),
             "INACTIVE_ACCOUNT_YEARS",
             "years",
-            _("after the last sign-in (or the sign-up), when the account leads nothing kept"),
+            _(
+                "after the last sign-in (or the sign-up), when no application still kept has "
+                "the account as its lead or one of its reviewers"
+            ),
             _("name, e-mail address, ORCID iD, password, second factors and sessions"),
             _(
                 "the account's row with a placeholder name, its institution and dates, so that "
@@ -242,6 +248,10 @@ REGISTER = (
         ("notifications.Message", "notifications.Delivery", "notifications.Preference"),
         _("programme staff (the delivery log)"),
         ("delivery_log",),
+        _(
+            "A message that names someone, a person who erased their account included, stays "
+            "in its recipients' inboxes and in the delivery log until this period ends."
+        ),
     ),
     Processing(
         "privacy_log",

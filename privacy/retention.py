@@ -2,10 +2,12 @@
 (privacy.register.RETENTION_RULES), and the run that anonymises it, every night (the Celery
 beat entry "privacy.tasks.run_retention") or by hand (`manage.py run_retention`).
 
-A period starts at a record's own date: the decision, the ineligibility ruling or the
-withdrawal (not funded), the funding decision (funded), the draft's last change (abandoned
-drafts), the last sign-in or the sign-up (inactive accounts), the message (delivery logs). Years
-are calendar years: a period that starts on 29 February ends on 28 February.
+A period starts at a record's own date: the decision, the ineligibility ruling, the withdrawal
+of the application or of its funding, or the call's closing for an application no decision
+ended (not funded); the funding decision (funded); the draft's last change, submitted before or
+not (abandoned drafts); the last sign-in or the sign-up (inactive accounts); the message
+(delivery logs). Years are calendar years: a period that starts on 29 February ends on 28
+February.
 
 Each record is anonymised in its own transaction (privacy.anonymise): one that fails is logged
 and counted, and the others go on. A held dossier, or one already anonymised, is never due.
@@ -19,9 +21,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 
-from applications.models import Application, ApplicationEvent, ApplicationState, Submission
+from applications.models import Application, ApplicationEvent, ApplicationState, AuditSubject
 from decisions.models import Outcome
 from notifications.models import Message
+from reviews.models import Assignment
 from reviews.queries import reviews_owed_by
 
 from .anonymise import anonymise_account, anonymise_application
@@ -87,12 +90,34 @@ def entered_state():
     return Coalesce(Subquery(events.values("created_at")[:1]), F("updated_at"))
 
 
+def funding_withdrawn():
+    """When the funding was withdrawn, from its audit row (decisions.services.withdraw_funding
+    leaves the decision's date as it was); the decision's last change when the trail does not
+    say."""
+    events = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"), subject=AuditSubject.DECISION, action="withdraw_funding"
+    ).order_by("-created_at")
+    return Coalesce(Subquery(events.values("created_at")[:1]), F("decision__updated_at"))
+
+
+# Submitted and never decided (the call was cancelled, or its decisions never recorded): the
+# call funds nothing, so the period counts from its closing.
+UNDECIDED = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE, ApplicationState.IN_REVIEW)
+
+
 def not_funded():
     decided = Q(state=ApplicationState.DECIDED) & ~Q(decision__outcome=Outcome.FUNDED)
     ended = Q(state__in=[ApplicationState.INELIGIBLE, ApplicationState.WITHDRAWN])
-    return Application.objects.filter(decided | ended).annotate(
+    undecided = Q(state__in=UNDECIDED)
+    return Application.objects.filter(decided | ended | undecided).annotate(
         since=Case(
+            When(
+                state=ApplicationState.DECIDED,
+                decision__outcome=Outcome.WITHDRAWN,
+                then=funding_withdrawn(),
+            ),
             When(state=ApplicationState.DECIDED, then=F("decision__decided_at")),
+            When(state__in=UNDECIDED, then=F("call__closes_at")),
             default=entered_state(),
         )
     )
@@ -105,17 +130,19 @@ def funded():
 
 
 def abandoned_drafts():
-    submitted = Submission.objects.filter(application=OuterRef("pk"))
-    return (
-        Application.objects.filter(state=ApplicationState.DRAFT)
-        .exclude(Exists(submitted))
-        .annotate(since=F("updated_at"))
-    )
+    """Every draft, submitted before or not (staff may reopen a submitted application, and its
+    lead may never come back to it)."""
+    return Application.objects.filter(state=ApplicationState.DRAFT).annotate(since=F("updated_at"))
 
 
 def inactive_accounts():
-    """Accounts that lead nothing still whole, owe no review and do not run the platform."""
+    """Accounts that lead nothing still whole, reviewed no dossier still whole (who reviewed it
+    is needed while it is kept: conflicts of interest), owe no review and do not run the
+    platform."""
     led = Application.objects.filter(lead=OuterRef("pk"), anonymisation__isnull=True)
+    reviewed = Assignment.objects.filter(
+        reviewer=OuterRef("pk"), application__anonymisation__isnull=True
+    )
     # The one statement of a review owed (reviews.queries), for every account at once.
     owed = reviews_owed_by(SimpleNamespace(id=OuterRef("pk")))
     staff = Q(is_staff=True) | Q(is_superuser=True)
@@ -126,6 +153,7 @@ def inactive_accounts():
         .objects.filter(anonymisation__isnull=True)
         .exclude(pk__in=get_user_model().objects.filter(staff).values("pk"))
         .exclude(Exists(led))
+        .exclude(Exists(reviewed))
         .exclude(Exists(owed))
         .annotate(since=Coalesce(Greatest("last_login", "date_joined"), "date_joined"))
     )

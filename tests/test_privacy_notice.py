@@ -66,7 +66,7 @@ def test_the_notice_in_french_lists_every_processing_with_its_period_in_words(cl
         "Journaux des serveurs",
     ):
         assert name in content
-    assert "5 ans après la décision, la décision d’inéligibilité ou le retrait" in content
+    assert "5 ans après la décision, la décision d’inéligibilité, le retrait" in content
     assert "10 ans après la décision de financement" in content
     assert "3 ans après la dernière connexion" in content
     assert "365 jours après l’écriture du message" in content
@@ -82,7 +82,7 @@ def test_the_notice_in_english_speaks_english_and_marks_french_only_text(client)
     assert "<h1>Privacy notice</h1>" in content
     assert '<div lang="fr"><h2>Vos droits</h2>' in content
     assert "User accounts" in content
-    assert "5 years after the decision, the ineligibility ruling or the withdrawal" in content
+    assert "5 years after the decision, the ineligibility ruling, the withdrawal" in content
     assert "365 days after the message was written" in content
     assert "ans après" not in content
 

@@ -9,11 +9,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from applications.models import Application, ApplicationEvent
+from applications.services import reopen_application
+from calls.models import Call
 from decisions.models import Decision
+from decisions.services import withdraw_funding
 from notifications.models import Delivery, Message
 from privacy.models import Anonymisation, EventKind, Hold, PrivacyEvent
 from privacy.retention import due, run, years_after, years_before
@@ -26,7 +30,7 @@ from .factories import (
     UserFactory,
     decided_application,
 )
-from .privacy_dossiers import refuse_updates_of
+from .privacy_dossiers import refuse_updates_of, submitted_dossier
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_private_folder")]
 
@@ -70,8 +74,32 @@ def ended(state):
     return make
 
 
+def undecided(state):
+    """An application still waiting for a decision (its call was cancelled) whose call closed
+    at `since`; it changed later, and the period still counts from the closing."""
+
+    def make(since):
+        application = ApplicationFactory(**{state: True})
+        Call.objects.filter(pk=application.call_id).update(
+            opens_at=since - DAY * 60, closes_at=since
+        )
+        at(since + DAY * 200, Application.objects.filter(pk=application.pk), "updated_at")
+        return application
+
+    return make
+
+
 def draft(since):
     application = ApplicationFactory()
+    at(since, Application.objects.filter(pk=application.pk), "updated_at")
+    return application
+
+
+def reopened_draft(since):
+    """Submitted, then sent back to draft by staff, and never touched again."""
+    application = submitted_dossier()
+    staff = UserFactory(roles=[Role.PROGRAMME_MANAGER])
+    reopen_application(application, staff, "Il manque la lettre de l'établissement.")
     at(since, Application.objects.filter(pk=application.pk), "updated_at")
     return application
 
@@ -95,8 +123,12 @@ CASES = [
     pytest.param("not_funded", decided("rejected"), 5 * 365 + 2, id="rejected"),
     pytest.param("not_funded", ended("ineligible"), 5 * 365 + 2, id="ineligible"),
     pytest.param("not_funded", ended("withdrawn"), 5 * 365 + 2, id="withdrawn"),
+    pytest.param("not_funded", undecided("submitted"), 5 * 365 + 2, id="undecided-submitted"),
+    pytest.param("not_funded", undecided("eligible"), 5 * 365 + 2, id="undecided-eligible"),
+    pytest.param("not_funded", undecided("in_review"), 5 * 365 + 2, id="undecided-in-review"),
     pytest.param("funded", decided("funded"), 10 * 365 + 3, id="funded"),
     pytest.param("abandoned_draft", draft, 2 * 365 + 1, id="abandoned_draft"),
+    pytest.param("abandoned_draft", reopened_draft, 2 * 365 + 1, id="reopened_draft"),
     pytest.param("inactive_account", account, 3 * 365 + 1, id="inactive_account"),
     pytest.param("delivery_log", message, 365, id="delivery_log"),
 ]
@@ -185,8 +217,45 @@ def test_an_account_that_leads_a_dossier_kept_owes_a_review_or_runs_the_platform
 
 
 @override_settings(PERSONAL_DATA_RETENTION=PERIODS)
+def test_funding_withdrawn_counts_from_the_withdrawal_not_from_the_decision():
+    now = timezone.now()
+    application = decided("funded")(years_before(now, 6))
+    withdraw_funding(
+        application, UserFactory(roles=[Role.PROGRAMME_MANAGER]), "Le projet est abandonné."
+    )
+
+    assert list(due(now)["not_funded"]) == []
+    assert list(due(now)["funded"]) == []
+
+    withdrawal = ApplicationEvent.objects.filter(application=application, action="withdraw_funding")
+    at(years_before(now, 5) + DAY, withdrawal, "created_at")
+    assert list(due(now)["not_funded"]) == []
+    at(years_before(now, 5) - DAY, withdrawal, "created_at")
+    assert list(due(now)["not_funded"]) == [application]
+
+
+@override_settings(PERSONAL_DATA_RETENTION=PERIODS)
+def test_a_reviewer_of_a_dossier_kept_stays_until_the_dossier_is_anonymised():
+    application = decided("rejected")(START)
+    assignment = AssignmentFactory(application=application, accepted=True)
+    Review.objects.create(assignment=assignment, state="submitted", recommendation="reject")
+    reviewer = assignment.reviewer
+    User.objects.filter(pk=reviewer.pk).update(date_joined=START, last_login=START)
+    before_the_dossier = START + dt.timedelta(days=4 * 365)
+
+    # Inactive for four years, owing nothing, but the dossier is kept: so is who reviewed it.
+    assert list(due(before_the_dossier)["inactive_account"]) == []
+
+    event = run(START + dt.timedelta(days=6 * 365))
+
+    assert event.counts["not_funded"] == {"anonymised": 1, "failed": 0}
+    assert event.counts["inactive_account"] == {"anonymised": 1, "failed": 0}
+    assert Anonymisation.objects.filter(user=reviewer, rule="inactive_account").exists()
+
+
+@override_settings(PERSONAL_DATA_RETENTION=PERIODS)
 def test_the_reviews_of_an_inactive_reviewer_keep_their_scores():
-    application = decided_application(outcome="funded")
+    application = decided("funded")(START)
     assignment = AssignmentFactory(application=application, accepted=True)
     Review.objects.create(
         assignment=assignment, state="submitted", recommendation="fund", weighted_score=15
@@ -196,7 +265,7 @@ def test_the_reviews_of_an_inactive_reviewer_keep_their_scores():
     reviewer.save(update_fields=["last_login"])
     User.objects.filter(pk=reviewer.pk).update(date_joined=START)
 
-    run(START + dt.timedelta(days=4 * 365))
+    run(START + dt.timedelta(days=11 * 365))
 
     review = Review.objects.get(assignment=assignment)
     assert str(review.assignment.reviewer) == "Compte supprimé"
