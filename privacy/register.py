@@ -254,6 +254,29 @@ REGISTER = (
         ),
     ),
     Processing(
+        "governance_reports",
+        _("Governance reports"),
+        _(
+            "lead applicants and their teams, reviewers, the staff or council member a report "
+            "is made for"
+        ),
+        _(
+            "dossier books: the submitted applications (names, texts, team) with their reviews "
+            "and reviewers' names; call reports: reviewers' names, conflicts of interest and "
+            "scores; programme and year reports: figures only, no names"
+        ),
+        _("Preparing the deliberations of the scientific council and the members' council"),
+        PUBLIC_INTEREST,
+        ("reports.Report",),
+        _("programme staff and council members"),
+        (),
+        _(
+            "A dossier book or call report is kept until the first dossier of its call is "
+            "anonymised, or someone it names is: the retention run then deletes it, and staff "
+            "can build it again from what remains. Programme and year reports are kept."
+        ),
+    ),
+    Processing(
         "privacy_log",
         _("Log of personal data requests"),
         _("people who export or erase their data; staff who place holds"),

@@ -10,7 +10,8 @@ not (abandoned drafts); the last sign-in or the sign-up (inactive accounts); the
 February.
 
 Each record is anonymised in its own transaction (privacy.anonymise): one that fails is logged
-and counted, and the others go on. A held dossier, or one already anonymised, is never due.
+and counted, and the others go on. A held dossier, or one already anonymised, is never due. The
+run ends by deleting the governance reports that copy what it removed (privacy.reports).
 """
 
 import datetime as dt
@@ -30,6 +31,7 @@ from reviews.queries import reviews_owed_by
 from .anonymise import anonymise_account, anonymise_application
 from .models import EventKind, PrivacyEvent
 from .register import RETENTION_RULES
+from .reports import delete_outdated_reports
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +187,8 @@ def due(now):
 
 def run(now, actor=None):
     """Anonymise what is due on `now`, each record in its own transaction, delete the delivery
-    log past its period, and write one PrivacyEvent with the counts per rule."""
+    log past its period and the governance reports that copy what was anonymised, and write one
+    PrivacyEvent with the counts per rule (and "governance_reports")."""
     counts = {}
     for key, records in due(now).items():
         if key == "delivery_log":
@@ -201,6 +204,7 @@ def run(now, actor=None):
                 counts[key]["failed"] += 1
             else:
                 counts[key]["anonymised"] += 1
+    counts["governance_reports"] = {"deleted": delete_outdated_reports()}
     event = PrivacyEvent.objects.create(kind=EventKind.RETENTION_RUN, actor=actor, counts=counts)
     logger.info("Retention run: %s", counts)
     return event

@@ -1,6 +1,6 @@
 """The retention run: each rule at its edge (a day before its period ends, kept; a day after,
-anonymised), calendar years (29 February ends on 28 February), holds, and a second run that
-finds nothing to do."""
+anonymised), calendar years (29 February ends on 28 February), holds, a second run that finds
+nothing to do, and the governance reports that copied what it removed."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.models import User
 from accounts.roles import Role
@@ -19,9 +20,12 @@ from calls.models import Call
 from decisions.models import Decision
 from decisions.services import withdraw_funding
 from notifications.models import Delivery, Message
+from privacy.anonymise import anonymise_account
 from privacy.models import Anonymisation, EventKind, Hold, PrivacyEvent
 from privacy.retention import due, run, years_after, years_before
 from privacy.tasks import run_retention
+from reports.models import Report, ReportKind
+from reports.tasks import build_report
 from reviews.models import Review
 
 from .factories import (
@@ -294,3 +298,55 @@ def test_the_task_and_the_command_run_the_retention():
 
     assert "abandoned_draft: 1 anonymised, 0 failed" in out.getvalue()
     assert Anonymisation.objects.filter(application__in=[first, second]).count() == 2
+
+
+def built(kind, user, **subject):
+    """A governance report built as the site builds it (its task), for `user`."""
+    report = Report.objects.create(kind=kind, language="fr", requested_by=user, **subject)
+    assert build_report.delay(report.pk).get() == "done"
+    report.refresh_from_db()
+    return report
+
+
+def text_of(report):
+    return "".join(page.extract_text() for page in PdfReader(report.file.open("rb")).pages)
+
+
+def test_the_run_deletes_the_reports_that_copy_a_dossier_it_anonymises(
+    programme_manager, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    application = decided("rejected")(years_before(now, 6))
+    call = application.call
+    book = built(ReportKind.DOSSIERS, programme_manager, call=call)
+    figures = built(ReportKind.PROGRAMME, programme_manager, year=call.closes_at.year)
+    stored = book.file.name
+    assert application.title in text_of(book)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event = run(now)
+
+    assert event.counts["governance_reports"] == {"deleted": 1}
+    assert not book.file.storage.exists(stored)
+    # The programme report shows figures and names no one: it stays.
+    assert list(Report.objects.all()) == [figures]
+
+    # Built again from what remains: it no longer names the dossier, and the next run keeps it.
+    rebuilt = built(ReportKind.DOSSIERS, programme_manager, call=call)
+    assert application.title not in text_of(rebuilt)
+    assert run(now).counts["governance_reports"] == {"deleted": 0}
+    assert Report.objects.filter(pk=rebuilt.pk).exists()
+
+
+def test_a_call_report_naming_an_erased_reviewer_goes_at_the_next_run(programme_manager):
+    application = decided("funded")(timezone.now())
+    assignment = AssignmentFactory(application=application, accepted=True)
+    report = built(ReportKind.CALL, programme_manager, call=application.call)
+    other_call = built(ReportKind.CALL, programme_manager, call=decided("funded")(START).call)
+
+    anonymise_account(assignment.reviewer, rule="erasure")
+    event = run(timezone.now())
+
+    assert event.counts["governance_reports"] == {"deleted": 1}
+    assert not Report.objects.filter(pk=report.pk).exists()
+    assert Report.objects.filter(pk=other_call.pk).exists()
