@@ -96,7 +96,7 @@ RETENTION_RULES = {
         ),
         RetentionRule(
             "abandoned_draft",
-            _("Drafts never submitted"),
+            _("Abandoned drafts"),
             "ABANDONED_DRAFT_YEARS",
             "years",
             _("after the draft's last change (a draft reopened after its submission included)"),
