@@ -7,7 +7,8 @@ anywhere leaves the record whole and no row. Stored files are deleted only once 
 has committed, so that a rollback never loses a file.
 
 A submission's fingerprint proves what was received; once its snapshot is anonymised the two no
-longer match, by design, and `manage.py verify_integrity` says so instead of a mismatch.
+longer match, by design: each rewrite records the fingerprint of the content it wrote
+(SnapshotRewrite), and `manage.py verify_integrity` checks a rewritten snapshot against it.
 """
 
 import copy
@@ -31,10 +32,10 @@ from applications.models import (
     Attachment,
     BudgetLine,
     ExcludedReviewer,
-    Submission,
     TeamInvitation,
     TeamMember,
 )
+from applications.snapshot import fingerprint
 from calls.blocks import question_kind
 from common.errors import Refused
 from decisions.models import Decision, Letter
@@ -45,7 +46,6 @@ from reviews.models import (
     ConsensusReport,
     ConsensusScore,
     EligibilityScreening,
-    Invitation,
     Reply,
     Review,
     ReviewerProfile,
@@ -53,7 +53,8 @@ from reviews.models import (
     TeamClaim,
 )
 
-from .models import Anonymisation
+from .mentions import Person, account_placeholder, clear_mentions, erased_email
+from .models import Anonymisation, SnapshotRewrite
 from .rules import is_anonymised, is_held
 
 logger = logging.getLogger(__name__)
@@ -73,16 +74,6 @@ def application_placeholder(reference):
         return gettext("Anonymised application %(reference)s") % {"reference": reference}
 
 
-def account_placeholder():
-    """The name an erased account keeps, in the site's language (stored as a name is)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return gettext("Deleted account")
-
-
-def erased_email(user):
-    return f"erased-{user.pk}@invalid.example"
-
-
 # Applications
 
 
@@ -98,11 +89,13 @@ def anonymise_application(application, *, rule, actor=None):
         if is_held(actor, application):
             raise AnonymisationRefused(_("This application is held: it cannot be anonymised."))
         files = clear_application(application)
-        for submission in application.submissions.all():
+        submissions = list(application.submissions.all())
+        for submission in submissions:
             submission.content = anonymised_snapshot(submission.content)
             submission.save(update_fields=["content"])
         clear_assessment(application)
         done = Anonymisation.objects.create(application=application, rule=rule)
+        record_rewrites(done, submissions)
         transaction.on_commit(lambda: delete_files(files))
     logger.info("Application %s anonymised (%s).", application.reference, rule)
     return done
@@ -194,19 +187,25 @@ def delete_files(files):
 
 
 def anonymise_account(user, *, rule, actor=None):
-    """Remove a person's personal data: the account keeps its row (reviews, decisions and logs
-    point to it) under a placeholder name; its addresses, second factors, social accounts,
-    sessions, notification settings and messages go. In the applications this person leads,
-    the snapshots name the placeholder instead; in others' teams, the rows with their address
-    do. Refused when the account is already anonymised. Returns its Anonymisation."""
+    """Remove a person's personal data from their account: it keeps its row (reviews, decisions
+    and logs point to it) under a placeholder name; its names, addresses, ORCID iD, second
+    factors, social accounts, sessions, notification settings and messages go. Refused when the
+    account is already anonymised. Returns its Anonymisation.
+
+    What else goes depends on why. An erasure (rule "erasure": the person asks) removes the
+    person everywhere (privacy.mentions): the snapshots and rows of every application that names
+    them, theirs or others', read under the placeholder, and each snapshot rewritten is recorded
+    with its new fingerprint. The retention of an inactive account (rule "inactive_account")
+    removes only the account: the rows and snapshots of applications are left as they are, kept
+    or anonymised on their own dossier's period (a team or a reviewer still needed stays named
+    there until then)."""
     User = get_user_model()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if is_anonymised(actor, user):
             raise AnonymisationRefused(_("This account is already anonymised."))
-        email = user.email
+        rewritten = clear_mentions(Person.of(user)) if rule == ERASURE else []
         clear_sign_in(user)
-        clear_mentions(user, email)
         user.first_name, user.last_name = account_placeholder(), ""
         user.email, user.orcid, user.is_active = erased_email(user), "", False
         user.set_unusable_password()
@@ -214,8 +213,21 @@ def anonymise_account(user, *, rule, actor=None):
             update_fields=["first_name", "last_name", "email", "orcid", "is_active", "password"]
         )
         done = Anonymisation.objects.create(user=user, rule=rule)
+        record_rewrites(done, rewritten)
     logger.info("Account %s anonymised (%s).", user.pk, rule)
     return done
+
+
+def record_rewrites(anonymisation, submissions):
+    """The fingerprint of each snapshot's new content, for `manage.py verify_integrity`."""
+    SnapshotRewrite.objects.bulk_create(
+        SnapshotRewrite(
+            submission=submission,
+            anonymisation=anonymisation,
+            fingerprint=fingerprint(submission.content),
+        )
+        for submission in submissions
+    )
 
 
 def clear_sign_in(user):
@@ -241,30 +253,3 @@ def session_keys(user):
         for session in sessions.iterator()
         if session.get_decoded().get("_auth_user_id") == pk
     ]
-
-
-def clear_mentions(user, email):
-    """Rows and snapshots that name the person: the lead's name in the snapshots of the
-    applications they lead, team rows and invitations carrying their address, exclusions and
-    reviewer invitations naming them."""
-    name = account_placeholder()
-    TeamMember.objects.filter(email__iexact=email).update(name=name, email="", orcid="")
-    TeamInvitation.objects.filter(email__iexact=email).update(email=erased_email(user))
-    ExcludedReviewer.objects.filter(email__iexact=email).update(name=name, email="")
-    Invitation.objects.filter(email__iexact=email).update(
-        email=erased_email(user), name="", message=""
-    )
-    for submission in Submission.objects.filter(application__lead=user):
-        submission.content = without_person(submission.content, email, name)
-        submission.save(update_fields=["content"])
-
-
-def without_person(content, email, name):
-    """A snapshot where the lead and the team rows with `email` read `name`, no address and no
-    ORCID iD; everyone and everything else stays."""
-    content = copy.deepcopy(content)
-    content["lead"] = {"name": name, "email": ""}
-    for member in content.get("team") or []:
-        if (member.get("email") or "").lower() == email.lower():
-            member.update(name=name, email="", orcid="")
-    return content

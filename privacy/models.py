@@ -71,6 +71,30 @@ class Anonymisation(models.Model):
         return f"{self.rule} {self.application_id or self.user_id}"
 
 
+class SnapshotRewrite(models.Model):
+    """A submitted snapshot rewritten by privacy (its application anonymised, or a person named
+    in it erased), with the fingerprint of the content written: `manage.py verify_integrity`
+    compares a rewritten snapshot with its latest rewrite, so that tampering after the rewrite is
+    still found. One row per rewrite; the Anonymisation is the one that made it."""
+
+    submission = models.ForeignKey(
+        "applications.Submission", on_delete=models.CASCADE, related_name="rewrites"
+    )
+    anonymisation = models.ForeignKey(
+        Anonymisation, on_delete=models.CASCADE, related_name="snapshot_rewrites"
+    )
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    at = models.DateTimeField(_("rewritten at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("snapshot rewrite")
+        verbose_name_plural = _("snapshot rewrites")
+        ordering = ["submission", "-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.submission_id} {self.at:%Y-%m-%d}"
+
+
 class EventKind(models.TextChoices):
     EXPORT = "export", _("Personal data exported")
     ERASURE = "erasure", _("Account erased")

@@ -7,18 +7,19 @@ Read by `manage.py verify_integrity`, after a restore above all (docs/operations
 Rows are streamed (`iterator()`), files read in chunks, through the storage the fields name, so
 that a large database or a bucket is checked without holding it in memory.
 
-An anonymised application (or one whose lead's account was erased) no longer matches its
-fingerprint, by design: its submissions are reported as anonymised on their date, not as
-mismatches, and its attachments' rows went with their files. The Anonymisation rows belong to
-the privacy app, above this one: its model is looked up in the registry
-(`apps.get_model("privacy", "Anonymisation")`), so that reports imports nothing from privacy."""
+A snapshot that privacy rewrote (its application anonymised, or a person it names erased) no
+longer matches its fingerprint, by design: each rewrite recorded the fingerprint of the content
+it wrote, and a snapshot that matches its latest rewrite is reported as anonymised on that date,
+not as a mismatch; one that matches neither was changed since, and is a mismatch. An anonymised
+application's attachments' rows went with their files. The rewrites belong to the privacy app,
+above this one: their model is looked up in the registry
+(`apps.get_model("privacy", "SnapshotRewrite")`), so that reports imports nothing from privacy."""
 
 import hashlib
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -79,38 +80,42 @@ def file_digest(field_file):
     return digest.hexdigest()
 
 
-def anonymised_at():
-    """When the submission's application, or its lead's account, was anonymised (None when
-    neither was)."""
-    anonymisation = apps.get_model("privacy", "Anonymisation").objects.values("done_at")
-    return Coalesce(
-        Subquery(anonymisation.filter(application=OuterRef("application"))[:1]),
-        Subquery(anonymisation.filter(user=OuterRef("application__lead"))[:1]),
+def latest_rewrite(column):
+    """`column` of the submission's latest rewrite by privacy (None when it was never
+    rewritten)."""
+    rewrites = apps.get_model("privacy", "SnapshotRewrite").objects.filter(
+        submission=OuterRef("pk")
     )
+    return Subquery(rewrites.order_by("-at", "-pk").values(column)[:1])
 
 
 def submission_findings(verification):
     rows = (
         Submission.objects.select_related("application")
         .only("number", "content", "fingerprint", "application__call")
-        .annotate(anonymised_at=anonymised_at())
+        .annotate(rewritten_as=latest_rewrite("fingerprint"), rewritten_at=latest_rewrite("at"))
     )
     for submission in rows.iterator(chunk_size=ROWS):
         verification.checked["submissions"] += 1
         computed = fingerprint(submission.content)
-        if computed != submission.fingerprint and submission.anonymised_at:
-            yield Finding(
-                "anonymised",
-                "submission",
-                f"{submission.application.reference} #{submission.number}"
-                f" on {timezone.localdate(submission.anonymised_at).isoformat()}",
-            )
-        elif computed != submission.fingerprint:
+        if computed == submission.fingerprint:
+            continue
+        where = f"{submission.application.reference} #{submission.number}"
+        if submission.rewritten_as is None:
             yield Finding(
                 "mismatch",
                 "submission",
-                f"{submission.application.reference} #{submission.number}: recorded"
-                f" {submission.fingerprint}, content gives {computed}",
+                f"{where}: recorded {submission.fingerprint}, content gives {computed}",
+            )
+            continue
+        on = f"on {timezone.localdate(submission.rewritten_at).isoformat()}"
+        if computed == submission.rewritten_as:
+            yield Finding("anonymised", "submission", f"{where} {on}")
+        else:
+            yield Finding(
+                "mismatch",
+                "submission",
+                f"{where}: anonymised {on} as {submission.rewritten_as}, content gives {computed}",
             )
 
 

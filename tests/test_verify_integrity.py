@@ -2,6 +2,8 @@
 against its hash; what was tampered with is named, and a restored copy of the database is found
 intact (the restore drill of docs/operations.md)."""
 
+import datetime as dt
+import importlib
 import os
 import sqlite3
 import subprocess
@@ -243,3 +245,51 @@ def test_an_anonymised_application_is_reported_as_such_not_as_tampered_with(
     assert "Checked 2 submissions and 1 stored files: 0 mismatches, 0 missing. 1 anonymised." in (
         output
     )
+
+
+def test_an_anonymised_snapshot_changed_afterwards_is_a_mismatch(two_submitted):
+    """The anonymisation recorded the fingerprint of what it wrote: a change since is found."""
+    from privacy.anonymise import anonymise_application
+
+    anonymised, _intact = two_submitted
+    anonymise_application(anonymised, rule="not_funded")
+    submission = Submission.objects.get(application=anonymised)
+    content = {**submission.content, "title": "Un titre glissé après l'anonymisation"}
+    Submission.objects.filter(pk=submission.pk).update(content=content)
+
+    output, status = verify()
+
+    today = timezone.localdate().isoformat()
+    assert status == 1
+    assert f"MISMATCH submission {anonymised.reference} #1: anonymised on {today} as" in output
+    assert "ANONYMISED" not in output
+    assert "1 mismatch, 0 missing." in output
+
+
+def test_snapshots_anonymised_before_rewrites_were_recorded_are_recorded_by_the_migration(
+    two_submitted,
+):
+    """privacy's migration 0003 records the rewrites of the snapshots anonymised before it, on
+    their anonymisation's date; a snapshot that still matches its fingerprint is left out."""
+    from django.apps import apps
+
+    from privacy.anonymise import anonymise_application
+    from privacy.models import Anonymisation, SnapshotRewrite
+
+    anonymised, intact = two_submitted
+    anonymise_application(anonymised, rule="not_funded")
+    SnapshotRewrite.objects.all().delete()
+    Anonymisation.objects.filter(application=anonymised).update(
+        done_at=timezone.now() - dt.timedelta(days=400)
+    )
+    Anonymisation.objects.create(user=intact.lead, rule="erasure")  # nothing rewritten
+    assert verify()[1] == 1
+
+    migration = importlib.import_module("privacy.migrations.0003_snapshot_rewrites")
+    migration.record_earlier_rewrites(apps, None)
+
+    output, status = verify()
+    day = timezone.localdate(timezone.now() - dt.timedelta(days=400)).isoformat()
+    assert status == 0
+    assert f"ANONYMISED submission {anonymised.reference} #1 on {day}" in output
+    assert SnapshotRewrite.objects.count() == 1
