@@ -3,7 +3,8 @@
 A person's own data: anyone signed in downloads what the platform holds about them (the view
 asks only a sign-in). An account is erased at its owner's request unless others still depend on
 it: while it leads an application in progress (not yet decided, withdrawn or ruled ineligible),
-or owes a review (an assignment pending or accepted whose review is not submitted); staff and
+owes a review (an assignment pending or accepted whose review is not submitted), or takes part
+in a dossier held for a legal reason (as its lead, a team member or a reviewer); staff and
 administrators ask an administrator, since their accounts sign the platform's decisions and
 letters. The erasure service asks the same rule, and the page only reads `erasure_blockers` to
 say why, with links.
@@ -15,12 +16,16 @@ check answers yes to an active superuser whatever the rule says, and a superuser
 from dataclasses import dataclass
 
 import rules
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_programme_staff
-from applications.models import Application, ApplicationState
+from applications.models import Application, ApplicationState, TeamInvitation, TeamMember
+from reviews.models import Assignment
 from reviews.queries import reviews_owed_by
+
+from .mentions import Person
 
 # An application still in progress: what its lead must see to the end, or withdraw.
 IN_PROGRESS = (
@@ -100,7 +105,29 @@ def erasure_blockers(user):
                 ),
             )
         )
+    if held_dossiers(user).exists():
+        blockers.append(
+            Blocker(
+                "held",
+                _(
+                    "A dossier you take part in is kept for a legal reason; contact the "
+                    "programme team."
+                ),
+            )
+        )
     return blockers
+
+
+def held_dossiers(user):
+    """The held applications that `user` leads, is on the team of (a team row with one of their
+    addresses or their ORCID iD, or a team invitation they accepted) or reviewed: erasing the
+    account would rewrite a dossier kept whole for a legal reason."""
+    team = TeamMember.objects.filter(Person.of(user).row_q(), application=OuterRef("pk"))
+    joined = TeamInvitation.objects.filter(accepted_by=user, application=OuterRef("pk"))
+    reviewed = Assignment.objects.filter(reviewer=user, application=OuterRef("pk"))
+    return Application.objects.filter(retention_hold__isnull=False).filter(
+        Q(lead=user) | Exists(team) | Exists(joined) | Exists(reviewed)
+    )
 
 
 def application_url(application):

@@ -1,6 +1,7 @@
 """A person deletes their account from their account page: refused, with the reason and links,
-while they lead an application in progress, owe a review, or run the platform; otherwise their
-personal data go at once, they are signed out, and what others need stays under a placeholder."""
+while they lead an application in progress, owe a review, take part in a held dossier, or run
+the platform; otherwise their personal data go at once, they are signed out, and what others
+need stays under a placeholder. The service asks the rule again itself."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,8 @@ from django.utils import translation
 from accounts.roles import Role
 from applications.models import Application, ApplicationState
 from applications.services import submit_application
-from privacy.models import Anonymisation, EventKind, PrivacyEvent
+from privacy.erasure import ErasureRefused, erase_account
+from privacy.models import Anonymisation, EventKind, Hold, PrivacyEvent
 from reviews import assignments, reviewing
 from reviews.models import Assignment, Review
 
@@ -21,7 +23,10 @@ from .factories import (
     CallCriterionFactory,
     CallFactory,
     ReviewerFactory,
+    TeamMemberFactory,
     UserFactory,
+    decided_application,
+    joined_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +229,55 @@ def test_a_reviewer_erased_leaves_their_scores(client, concluded):
     assert kept.recommendation == "fund"
     erased = get_user_model().objects.get(pk=reviewer.pk)
     assert "Partante" not in str(erased) and not erased.is_active
+
+
+def lead_of(application, user):
+    Application.objects.filter(pk=application.pk).update(lead=user)
+
+
+def on_the_team_by_orcid(application, user):
+    TeamMemberFactory(application=application, email="autre.adresse@example.org", orcid=user.orcid)
+
+
+def joined_the_team(application, user):
+    joined_member(application, user)
+
+
+def reviewed(application, user):
+    assignment = AssignmentFactory(application=application, reviewer=user, accepted=True)
+    Review.objects.create(assignment=assignment, state="submitted")
+
+
+@pytest.mark.parametrize("part", [lead_of, on_the_team_by_orcid, joined_the_team, reviewed])
+def test_refused_while_taking_part_in_a_held_dossier(client, part):
+    """A dossier kept for a legal reason stays whole: its lead, its team and its reviewers
+    cannot rewrite it by erasing their account."""
+    person = UserFactory(orcid="0000-0001-5109-3700")
+    application = decided_application()
+    part(application, person)
+    Hold.objects.create(application=application, reason="Contentieux")
+
+    page = ask_to_delete(client, person).content.decode()
+
+    assert "Un dossier auquel vous participez est conservé pour un motif légal" in page
+    assert unchanged(person)
+    assert refusals(person) == ["held"]
+
+    Hold.objects.all().delete()
+    ask_to_delete(client, person)
+    assert Anonymisation.objects.filter(user=person).exists()
+
+
+def test_a_blocker_that_appears_after_the_page_is_still_refused(client, applicant):
+    """The page said the account could go; a draft started since (another tab) is found by the
+    service itself."""
+    client.force_login(applicant)
+    assert "ne peut pas encore" not in client.get(reverse("privacy:my_data")).content.decode()
+    ApplicationFactory(lead=applicant)
+
+    with pytest.raises(ErasureRefused) as refusal:
+        erase_account(applicant)
+
+    assert [blocker.kind for blocker in refusal.value.blockers] == ["applications"]
+    assert unchanged(applicant)
+    assert refusals(applicant) == ["applications"]
