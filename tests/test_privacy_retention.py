@@ -7,7 +7,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfReader
@@ -350,3 +350,18 @@ def test_a_call_report_naming_an_erased_reviewer_goes_at_the_next_run(programme_
     assert event.counts["governance_reports"] == {"deleted": 1}
     assert not Report.objects.filter(pk=report.pk).exists()
     assert Report.objects.filter(pk=other_call.pk).exists()
+
+
+def test_the_dry_run_previews_a_later_day_and_a_real_run_refuses_one():
+    changed = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+    soon = draft(changed)
+    out = StringIO()
+
+    call_command("run_retention", "--dry-run", "--as-of", "2028-03-09", stdout=out)
+    assert "abandoned_draft (2 years): 0 due" in out.getvalue()
+    call_command("run_retention", "--dry-run", "--as-of", "2028-03-10", stdout=out)
+    assert f"  {soon.reference}  since 2026-03-10, due 2028-03-10" in out.getvalue()
+
+    with pytest.raises(CommandError, match="--dry-run"):
+        call_command("run_retention", "--as-of", "2028-03-10", stdout=out)
+    assert not Anonymisation.objects.exists()

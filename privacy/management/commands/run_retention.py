@@ -1,10 +1,13 @@
 """Run the retention now, as the nightly task does, or say what it would do.
 
 python manage.py run_retention --dry-run   # per rule: the count and the records due
+python manage.py run_retention --dry-run --as-of 2027-06-30   # what will be due on that day
 python manage.py run_retention             # anonymise them, and print the counts
 """
 
-from django.core.management.base import BaseCommand
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from privacy import retention
@@ -21,9 +24,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="List what is due; change nothing."
         )
+        parser.add_argument(
+            "--as-of",
+            type=dt.date.fromisoformat,
+            help="With --dry-run: what will be due at the end of this day (YYYY-MM-DD).",
+        )
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, as_of=None, **options):
         now = timezone.now()
+        if as_of is not None:
+            # Only a preview: a real run never anonymises before a period has ended.
+            if not dry_run:
+                raise CommandError("--as-of previews a later run: use it with --dry-run.")
+            end_of_day = dt.datetime.combine(as_of, dt.time.max)
+            now = timezone.make_aware(end_of_day, timezone.get_default_timezone())
         if not dry_run:
             event = retention.run(now)
             for key, counts in event.counts.items():
