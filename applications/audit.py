@@ -117,6 +117,17 @@ ACTIONS = {
         "letter_sent": pgettext_lazy("audit", "Decision letter sent"),
         "set_publication_date": pgettext_lazy("audit", "Publication date changed"),
     },
+    AuditSubject.PROJECT: {
+        "create": pgettext_lazy("audit", "Project created"),
+        "set_carrier": pgettext_lazy("audit", "Carrier set"),
+        "sign_agreement": pgettext_lazy("audit", "Agreement signed"),
+        "start": pgettext_lazy("audit", "Project started"),
+        "suspend": pgettext_lazy("audit", "Project suspended"),
+        "resume": pgettext_lazy("audit", "Project resumed"),
+        "terminate": pgettext_lazy("audit", "Project terminated"),
+        "begin_closing": pgettext_lazy("audit", "Closing begun"),
+        "close": pgettext_lazy("audit", "Project closed"),
+    },
 }
 
 
@@ -134,6 +145,7 @@ def state_labels():
         AuditSubject.REVIEW: _choices("reviews", "Review", "state"),
         AuditSubject.CONSENSUS: CONSENSUS_STATES,
         AuditSubject.DECISION: _choices("decisions", "Decision", "outcome"),
+        AuditSubject.PROJECT: _choices("projects", "Project", "state"),
     }
 
 

@@ -387,6 +387,7 @@ class AuditSubject(models.TextChoices):
     REVIEW = "review", _("Review")
     CONSENSUS = "consensus", _("Consensus report")
     DECISION = "decision", _("Decision")
+    PROJECT = "project", _("Funded project")
 
 
 class ApplicationEvent(models.Model):

@@ -6,6 +6,7 @@ that someone else's application exists), calls one function of applications.serv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,7 +45,12 @@ def summary_url(application):
 
 @login_required
 def my_applications(request):
-    applications = Application.objects.led_by(request.user).for_listing()
+    # Each funded application's project (projects, after decisions), to link to its page.
+    applications = (
+        Application.objects.led_by(request.user)
+        .for_listing()
+        .annotate(project_pk=F("decision__project__id"))
+    )
     joined = team.joined_applications(request.user).for_listing()
     return render(
         request,

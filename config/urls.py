@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     path("", include("reviews.urls")),
     path("", include("decisions.urls")),
+    path("", include("projects.urls")),
     path("", include("reports.urls_public")),
     path("", include("reports.urls_audit")),
     path("", include("reports.urls")),

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.dispatch import Signal
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -344,6 +345,10 @@ def unsent_letter(decision, text, actor=None) -> Letter:
 
 # Sending
 
+# Sent with `decision` and `actor` inside the transaction that sends a funded decision's letter:
+# the lead is told, and what follows the decision (projects) can begin in the same transaction.
+funding_letter_sent = Signal()
+
 
 def send_letter(decision, actor, *, unless_sent=False) -> Letter | None:
     """Write the decision's letter, keep it, and send it to the lead applicant by e-mail with
@@ -387,6 +392,8 @@ def send_letter(decision, actor, *, unless_sent=False) -> Letter | None:
             attachments=[("decisions.letters.letter_attachment", [letter.pk])],
         )
         audit.record(application, actor, "decision", "letter_sent", to_state=decision.outcome)
+        if decision.is_funded:
+            funding_letter_sent.send(sender=Decision, decision=decision, actor=actor)
     logger.info("Letter %s sent for application %s", letter.pk, application.pk)
     return letter
 

@@ -183,6 +183,10 @@ EXPECTED = {
     "POST decisions:send_call_letters":             "log  404  404  404  404  404  404  404  302  404  404  404",
     "GET decisions:letter":                         "log  200  404  404  404  404  404  404  200  404  404  404",
     "GET decisions:letter_pdf":                     "log  200  404  404  404  404  404  404  200  404  404  404",
+    # Funded projects (staff act; the lead, joined members and the council read).
+    "GET projects:list":                            "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET projects:project":                         "log  200  404  404  404  404  404  200  200  404  404  404",
+    "POST projects:project":                        "log  404  404  404  404  404  404  404  400  404  404  404",
     "GET applications:history":                     "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET applications:history_csv":                 "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET audit:dossier_zip":                        "log  404  404  404  404  404  404  404  200  404  404  404",
@@ -550,6 +554,7 @@ def address(key, scenario, persona):
         filled[f"reviews:{name_}"] = lambda: pk
     for name_ in ("application", "letter_preview", "letter_preview_pdf", "send_letter"):
         filled[f"decisions:{name_}"] = lambda: {"pk": s["decided"].pk}
+    filled["projects:project"] = lambda: {"pk": s["decided"].decision.project.pk}
     for name_ in ("applications:history", "applications:history_csv", "audit:dossier_zip"):
         filled[name_] = lambda: pk
     found = filled.get(name, dict)()
@@ -570,6 +575,7 @@ POSTED = {
     "reviews:reviewers": {"email": "pas-une-adresse"},
     "accounts:names": {"first_name": "Sans", "last_name": ""},
     "decisions:application": {"step": "withdraw", "withdraw-reason": ""},
+    "projects:project": {"step": "start"},
 }
 
 

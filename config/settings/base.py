@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "decisions",
+    "projects",
     "reports",
     "notifications",
     "privacy",

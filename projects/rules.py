@@ -1,0 +1,54 @@
+"""Who may do what with a funded project, and when: the one place that says it (django-rules).
+
+The lead and the team members who accepted their invitation read their project; programme
+staff read every project and make its moves while its decision is still funded; council
+members read the projects they could deliberate on (not one they are in conflict with).
+Anyone else gets a 404: nobody learns that someone else's project exists.
+"""
+
+import rules
+
+from accounts.roles import is_council_member, is_programme_staff
+from applications.models import TeamInvitation
+from reviews.rules import deliberates
+
+
+@rules.predicate
+def is_lead(user, project):
+    return project.decision.application.lead_id == user.id
+
+
+@rules.predicate
+def is_team_member(user, project):
+    if not user.is_authenticated:
+        return False
+    return (
+        TeamInvitation.objects.joined(user)
+        .filter(application_id=project.decision.application_id)
+        .exists()
+    )
+
+
+@rules.predicate
+def council_reads(user, project):
+    return is_council_member(user) and deliberates(user, project.decision.application)
+
+
+# When
+
+
+@rules.predicate
+def is_still_funded(user, project):
+    """Its decision still says funded: a withdrawn funding moves nothing forward."""
+    return project.decision.is_funded
+
+
+# Staff first (cached permissions), the team query only for everyone else.
+reads = is_programme_staff | is_lead | council_reads | is_team_member
+
+rules.add_perm("projects.see_projects", is_programme_staff)
+rules.add_perm("projects.open_project", reads)
+rules.add_perm("projects.set_carrier", is_programme_staff)
+# Moves forward need the decision still funded; suspending and ending never do.
+rules.add_perm("projects.move_forward", is_programme_staff & is_still_funded)
+rules.add_perm("projects.stop", is_programme_staff)

@@ -1,0 +1,174 @@
+"""Project pages: staff's list of funded projects; one project's facts, state and history, with
+staff's moves as forms. Whoever may not read a project gets a 404 (an anonymous visitor is
+asked to sign in), so that nobody learns what exists."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
+
+from applications.audit import trail
+from applications.models import AuditSubject
+from calls.models import Programme
+from common.transitions import refusal
+
+from . import services
+from .forms import CarrierForm, ConfirmForm, FilterForm, ReasonForm, SignForm
+from .models import Project
+
+PER_PAGE = 100
+
+
+@login_required
+def project_list(request):
+    if not request.user.has_perm("projects.see_projects"):
+        raise Http404
+    programmes = Programme.objects.order_by("position", "code")
+    filters = FilterForm(request.GET or None, programmes=programmes)
+    projects = Project.objects.select_related(
+        "decision__application__call__programme", "carrier"
+    ).order_by("-decision__application__call__closes_at", "decision__application_id")
+    if filters.is_valid():
+        if filters.cleaned_data["state"]:
+            projects = projects.filter(state=filters.cleaned_data["state"])
+        if filters.cleaned_data["programme"]:
+            projects = projects.filter(
+                decision__application__call__programme=filters.cleaned_data["programme"]
+            )
+    page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/list.html",
+        {"page": page, "projects": page.object_list, "filters": filters},
+    )
+
+
+# One project: each step a form, the service it calls, the field its refusal is shown beside.
+STEPS = {
+    "carrier": (CarrierForm, None),
+    "sign_agreement": (SignForm, "signed_on"),
+    "start": (ConfirmForm, None),
+    "suspend": (ReasonForm, "reason"),
+    "resume": (ReasonForm, "reason"),
+    "terminate": (ReasonForm, "reason"),
+    "begin_closing": (ConfirmForm, None),
+    "close": (ConfirmForm, None),
+}
+
+DONE = {
+    "carrier": gettext_lazy("The carrier is saved."),
+    "sign_agreement": gettext_lazy("The agreement is recorded as signed."),
+    "start": gettext_lazy("The project is running."),
+    "suspend": gettext_lazy("The project is suspended."),
+    "resume": gettext_lazy("The project is running again."),
+    "terminate": gettext_lazy("The project is terminated."),
+    "begin_closing": gettext_lazy("The project is closing."),
+    "close": gettext_lazy("The project is closed."),
+}
+
+BUTTONS = {
+    "sign_agreement": gettext_lazy("Record the signed agreement"),
+    "start": gettext_lazy("Start the project"),
+    "suspend": gettext_lazy("Suspend the project"),
+    "resume": gettext_lazy("Resume the project"),
+    "terminate": gettext_lazy("Terminate the project"),
+    "begin_closing": gettext_lazy("Begin closing"),
+    "close": gettext_lazy("Close the project"),
+}
+
+
+def act(project, user, step, data):
+    if step == "carrier":
+        return services.set_carrier(project, user, **data)
+    if step == "sign_agreement":
+        return services.sign_agreement(project, user, **data)
+    if step in ("suspend", "resume", "terminate"):
+        return MOVES_WITH_REASON[step](project, user, data["reason"])
+    return MOVES[step](project, user)
+
+
+MOVES = {
+    "start": services.start_project,
+    "begin_closing": services.begin_closing,
+    "close": services.close_project,
+}
+MOVES_WITH_REASON = {
+    "suspend": services.suspend_project,
+    "resume": services.resume_project,
+    "terminate": services.terminate_project,
+}
+
+
+@login_required
+def project_page(request, pk):
+    project = get_object_or_404(
+        Project.objects.select_related(
+            "decision__application__call__programme", "decision__application__lead", "carrier"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    if not user.has_perm("projects.open_project", project):
+        raise Http404
+    forms = {}
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if step not in STEPS or not user.has_perm("projects.see_projects"):
+            raise Http404
+        form_class, error_field = STEPS[step]
+        form = form_class(request.POST, prefix=step)
+        if form.is_valid():
+            try:
+                act(project, user, step, form.cleaned_data)
+            except services.ProjectError as error:
+                form.add_error(error_field, str(error))
+            else:
+                messages.success(request, DONE[step])
+                return redirect("projects:project", pk=project.pk)
+        forms[step] = form
+        status = 400
+    return render(
+        request,
+        "projects/project.html",
+        {
+            "project": project,
+            "application": project.application,
+            "moves": moves_for(project, user, forms),
+            "carrier_form": carrier_form(project, user, forms),
+            "history": trail(project.application, AuditSubject.PROJECT),
+        },
+        status=status,
+    )
+
+
+def moves_for(project, user, bound):
+    """[(action, form, button)] of the moves `user` may make now: the table and its rules."""
+    if not user.has_perm("projects.see_projects"):
+        return []
+    found = []
+    for action in BUTTONS:
+        # A refused move stays on the page with its error beside it.
+        if action in bound or refusal(project, action, user, services.PROJECT) is None:
+            form = bound.get(action) or STEPS[action][0](prefix=action, initial=initial(project))
+            found.append((action, form, BUTTONS[action]))
+    return found
+
+
+def initial(project):
+    return {"duration_months": project.duration_months}
+
+
+def carrier_form(project, user, bound):
+    if not user.has_perm("projects.set_carrier", project):
+        return None
+    return bound.get("carrier") or CarrierForm(
+        prefix="carrier",
+        initial={
+            "carrier": project.carrier_id,
+            "finance_contact_name": project.finance_contact_name,
+            "finance_contact_email": project.finance_contact_email,
+        },
+    )
