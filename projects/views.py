@@ -78,6 +78,8 @@ BUTTONS = {
     "close": gettext_lazy("Close the project"),
 }
 
+STOPPING = {"suspend", "terminate"}
+
 
 def act(project, user, step, data):
     if step == "carrier":
@@ -145,7 +147,7 @@ def project_page(request, pk):
 
 
 def moves_for(project, user, bound):
-    """[(action, form, button)] of the moves `user` may make now: the table and its rules."""
+    """[(action, form, button, style)] of the moves `user` may make now: the table and its rules."""
     if not user.has_perm("projects.see_projects"):
         return []
     found = []
@@ -153,7 +155,8 @@ def moves_for(project, user, bound):
         # A refused move stays on the page with its error beside it.
         if action in bound or refusal(project, action, user, services.PROJECT) is None:
             form = bound.get(action) or STEPS[action][0](prefix=action, initial=initial(project))
-            found.append((action, form, BUTTONS[action]))
+            style = "btn-outline-danger" if action in STOPPING else "btn-primary"
+            found.append((action, form, BUTTONS[action], style))
     return found
 
 
