@@ -40,6 +40,7 @@ from calls.blocks import question_kind
 from common.errors import Refused
 from decisions.models import Decision, Letter
 from notifications.models import Message, Preference
+from projects.models import Project
 from reviews.models import (
     Assignment,
     ConflictDeclaration,
@@ -141,6 +142,9 @@ def clear_assessment(application):
     )
     Letter.objects.filter(decision__application=application).update(
         subject=application_placeholder(application.reference), body=""
+    )
+    Project.objects.filter(decision__application=application).update(
+        finance_contact_name="", finance_contact_email="", state_reason=""
     )
 
 

@@ -239,6 +239,24 @@ REGISTER = (
         _("Amounts, outcomes and dates stay for the network's statistics and audit."),
     ),
     Processing(
+        "projects",
+        _("Funded projects"),
+        _("the finance contacts of the administrative carriers; the leads and teams of projects"),
+        _(
+            "the carrier institution, its finance contact's name and e-mail, the project's "
+            "dates, amount and state, the reasons for a suspension or a termination"
+        ),
+        _("Following a funded project from its agreement to its closure"),
+        PUBLIC_INTEREST,
+        ("projects.Project", "applications.ApplicationEvent"),
+        _("programme staff, council members, the lead and the team members who joined"),
+        ("funded",),
+        _(
+            "The finance contact and the reasons go with the dossier; amounts, dates and "
+            "states stay."
+        ),
+    ),
+    Processing(
         "messages",
         _("Messages and e-mails"),
         _("everyone with an account; reviewers and team members invited by e-mail"),

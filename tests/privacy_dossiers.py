@@ -10,6 +10,7 @@ from applications.attachments import add_attachment
 from applications.models import ApplicationEvent, ExcludedReviewer, TeamInvitation
 from applications.services import submit_application
 from decisions.models import Letter
+from projects.models import Project
 from reviews.models import (
     ConflictDeclaration,
     ConsensusReport,
@@ -138,6 +139,14 @@ def assessed(application, outcome="funded"):
         subject="Votre projet",
         body="Chère Hélène Marchand, ...",
     )
+    if outcome == "funded":
+        # Its project, as the funding letter makes it, with the carrier's finance contact.
+        Project.objects.create(
+            decision=decision,
+            amount_granted=decision.amount_granted,
+            finance_contact_name="Paul Rival",
+            finance_contact_email="paul.rival@univ.example",
+        )
     ApplicationEvent.objects.create(
         application=application, action="note", reason="Appel de Mme Marchand."
     )

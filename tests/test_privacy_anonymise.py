@@ -18,6 +18,7 @@ from applications.models import Application, Attachment, Submission, TeamMember
 from notifications.models import Message, Preference
 from privacy.anonymise import AnonymisationRefused, anonymise_account, anonymise_application
 from privacy.models import Anonymisation, Hold
+from projects.models import Project
 from reviews.models import Review
 
 from .factories import (
@@ -52,6 +53,7 @@ def everything_about(application):
     parts += [application.reply.text, str(application.team_claims.values())]
     decision = application.decision
     parts += [decision.motivation, decision.conditions, str(decision.letters.values())]
+    parts += [str(Project.objects.filter(decision=decision).values())]
     for assignment in application.assignments.all():
         review = assignment.review
         parts += [review.comment_for_applicant, review.confidential_comment]
@@ -89,6 +91,7 @@ def test_anonymising_a_dossier_removes_names_and_texts_and_keeps_what_counts(
     review = Review.objects.get(assignment__application=application)
     assert (review.recommendation, review.weighted_score) == ("fund", Decimal("16.50"))
     assert application.decision.amount_granted == Decimal("8000.00")
+    assert application.decision.project.amount_granted == Decimal("8000.00")
     [submission] = application.submissions.all()
     assert submission.content["reference"] == application.reference
     assert submission.content["budget"]["total_requested"] == "10000.00"
