@@ -127,6 +127,9 @@ ACTIONS = {
         "terminate": pgettext_lazy("audit", "Project terminated"),
         "begin_closing": pgettext_lazy("audit", "Closing begun"),
         "close": pgettext_lazy("audit", "Project closed"),
+        "set_schedule": pgettext_lazy("audit", "Payment schedule set"),
+        "record_payment": pgettext_lazy("audit", "Payment recorded"),
+        "override_condition": pgettext_lazy("audit", "Payment made without its condition"),
     },
 }
 

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution
-from decisions.forms import DateInput
+from common.forms import DecimalField
+from decisions.forms import DateInput, money_field
 
-from .models import ProjectState
+from .models import Condition, ProjectState
 
 
 class SignForm(forms.Form):
@@ -62,3 +63,89 @@ class FilterForm(forms.Form):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+
+
+# The payment schedule and the payments
+
+
+class InstalmentForm(forms.Form):
+    """A row of the schedule; a row left entirely blank is ignored (and so removes the
+    instalment it showed). Which fields must be filled is the service's to say, beside each."""
+
+    instalment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+    share = DecimalField(
+        label=_("Share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=_("Or an amount."),
+    )
+    amount = money_field(_("Amount (EUR)"), required=False)
+    planned_on = forms.DateField(label=_("Planned date"), required=False, widget=DateInput())
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=Condition.choices, initial=Condition.NONE
+    )
+
+    FILLED = ("label", "share", "amount", "planned_on")
+
+    def is_blank(self):
+        return not any(self.cleaned_data.get(name) not in (None, "") for name in self.FILLED)
+
+    def row(self):
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class ScheduleRowsFormSet(forms.BaseFormSet):
+    def rows(self):
+        """The rows filled in, in page order, with the index of their form."""
+        return [(index, form.row()) for index, form in enumerate(self.forms) if not form.is_blank()]
+
+
+ScheduleFormSet = forms.formset_factory(
+    InstalmentForm, formset=ScheduleRowsFormSet, extra=2, max_num=24
+)
+
+
+def schedule_formset(instalments, data=None):
+    """The schedule's rows: one per instalment, then two blank ones to add more."""
+    if data is not None:
+        return ScheduleFormSet(data, prefix="schedule")
+    return ScheduleFormSet(
+        prefix="schedule",
+        initial=[
+            {
+                "instalment": instalment.pk,
+                "label": instalment.label,
+                "share": instalment.share,
+                "amount": None if instalment.share is not None else instalment.amount,
+                "planned_on": instalment.planned_on,
+                "condition": instalment.condition,
+            }
+            for instalment in instalments
+        ],
+    )
+
+
+class PaymentForm(forms.Form):
+    instalment = forms.TypedChoiceField(label=_("Instalment"), coerce=int)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    amount = money_field(_("Amount paid (EUR)"))
+    reference = forms.CharField(
+        label=_("Accounting reference"),
+        max_length=100,
+        help_text=_("As the accounting system recorded the payment; each reference once."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for paying without the condition"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the instalment's condition is not met yet."),
+    )
+
+    def __init__(self, *args, instalments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instalment"].choices = [
+            (instalment.pk, f"{instalment.position}. {instalment.label}")
+            for instalment in instalments
+        ]

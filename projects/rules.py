@@ -12,6 +12,8 @@ from accounts.roles import is_council_member, is_programme_staff
 from applications.models import TeamInvitation
 from reviews.rules import deliberates
 
+from .models import ProjectState
+
 
 @rules.predicate
 def is_lead(user, project):
@@ -43,6 +45,12 @@ def is_still_funded(user, project):
     return project.decision.is_funded
 
 
+@rules.predicate
+def is_not_ended(user, project):
+    """Neither closed nor terminated: money still moves."""
+    return project.state not in ProjectState.ended
+
+
 # Staff first (cached permissions), the team query only for everyone else.
 reads = is_programme_staff | is_lead | council_reads | is_team_member
 
@@ -52,3 +60,5 @@ rules.add_perm("projects.set_carrier", is_programme_staff)
 # Moves forward need the decision still funded; suspending and ending never do.
 rules.add_perm("projects.move_forward", is_programme_staff & is_still_funded)
 rules.add_perm("projects.stop", is_programme_staff)
+# The schedule and the payments: staff, while the project runs its course and is still funded.
+rules.add_perm("projects.manage_payments", is_programme_staff & is_still_funded & is_not_ended)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from applications.audit import trail
@@ -14,8 +15,16 @@ from applications.models import AuditSubject
 from calls.models import Programme
 from common.transitions import refusal
 
-from . import services
-from .forms import CarrierForm, ConfirmForm, FilterForm, ReasonForm, SignForm
+from . import payments, services
+from .forms import (
+    CarrierForm,
+    ConfirmForm,
+    FilterForm,
+    PaymentForm,
+    ReasonForm,
+    SignForm,
+    schedule_formset,
+)
 from .models import Project
 
 PER_PAGE = 100
@@ -118,8 +127,15 @@ def project_page(request, pk):
     status = 200
     if request.method == "POST":
         step = request.POST.get("step")
-        if step not in STEPS or not user.has_perm("projects.see_projects"):
+        if step not in STEPS and step not in MONEY or not user.has_perm("projects.see_projects"):
             raise Http404
+        if step in MONEY:
+            form, saved = MONEY[step](project, user, request.POST)
+            if saved:
+                messages.success(request, MONEY_DONE[step])
+                return redirect(reverse("projects:project", args=[project.pk]) + f"#{step}")
+            forms[step] = form
+            return render_page(request, project, forms, status=400)
         form_class, error_field = STEPS[step]
         form = form_class(request.POST, prefix=step)
         if form.is_valid():
@@ -132,6 +148,13 @@ def project_page(request, pk):
                 return redirect("projects:project", pk=project.pk)
         forms[step] = form
         status = 400
+    return render_page(request, project, forms, status)
+
+
+def render_page(request, project, forms, status):
+    user = request.user
+    schedule = payments.schedule_of(project)
+    manages = user.has_perm("projects.manage_payments", project)
     return render(
         request,
         "projects/project.html",
@@ -141,9 +164,68 @@ def project_page(request, pk):
             "moves": moves_for(project, user, forms),
             "carrier_form": carrier_form(project, user, forms),
             "history": trail(project.application, AuditSubject.PROJECT),
+            "schedule": schedule,
+            "schedule_form": forms.get("schedule")
+            or (schedule_formset(schedule["instalments"]) if manages else None),
+            "payment_form": forms.get("payment")
+            or (
+                PaymentForm(prefix="payment", instalments=schedule["instalments"])
+                if manages and schedule["instalments"]
+                else None
+            ),
         },
         status=status,
     )
+
+
+# The schedule and the payments: each returns (its form, whether it was saved).
+
+
+def save_schedule(project, user, data):
+    formset = schedule_formset((), data)
+    if not formset.is_valid():
+        return formset, False
+    filled = formset.rows()
+    try:
+        payments.set_schedule(project, [row for _index, row in filled], user)
+    except payments.PaymentError as error:
+        for key, texts in error.problems.items():
+            if key.startswith("rows."):
+                _rows, index, field = key.split(".")
+                for text in texts:
+                    formset.forms[filled[int(index)][0]].add_error(field, text)
+            else:
+                formset.non_form_errors().extend(texts)
+        if error.message:
+            formset.non_form_errors().append(str(error.message))
+        return formset, False
+    return formset, True
+
+
+def save_payment(project, user, data):
+    instalments = list(project.instalments.all())
+    form = PaymentForm(data, prefix="payment", instalments=instalments)
+    if not form.is_valid():
+        return form, False
+    values = dict(form.cleaned_data)
+    instalment = next(item for item in instalments if item.pk == values.pop("instalment"))
+    try:
+        payments.record_payment(instalment, actor=user, **values)
+    except payments.PaymentError as error:
+        for field, texts in error.problems.items():
+            for text in texts:
+                form.add_error(None if field == "__all__" else field, text)
+        if error.message:
+            form.add_error(None, str(error.message))
+        return form, False
+    return form, True
+
+
+MONEY = {"schedule": save_schedule, "payment": save_payment}
+MONEY_DONE = {
+    "schedule": gettext_lazy("The payment schedule is saved."),
+    "payment": gettext_lazy("The payment is recorded."),
+}
 
 
 def moves_for(project, user, bound):

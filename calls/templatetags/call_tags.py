@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from common.formats import PARIS, euros, paris_date, paris_datetime
+from common.formats import PARIS, euros, paris_date, paris_datetime, percent
 
 from ..translated import lang_attribute
 
@@ -16,6 +16,7 @@ register = template.Library()
 register.filter("euros", euros)
 register.filter("paris_datetime", paris_datetime)
 register.filter("paris_date", paris_date)
+register.filter("percent", percent)
 
 
 @register.filter
