@@ -270,8 +270,13 @@ def page_of(project):
 def test_staff_see_the_schedule_and_its_forms(client, project, programme_manager):
     seventy_thirty(project, programme_manager)
     client.force_login(programme_manager)
-    text = visible_text(client.get(page_of(project)))
+    response = client.get(page_of(project))
+    text = visible_text(response)
     assert "Échéancier" in text
+    # Two instalments and two blank rows, and the rows script to add more in the page.
+    page = response.content.decode()
+    assert page.count('class="border rounded p-3 mb-3 schedule-row"') == 5  # and the template
+    assert "js/rows.js" in page and 'name="schedule-TOTAL_FORMS" value="4"' in page
     assert "1. À la signature 70,0 % 40 880,01 €" in text
     assert "2. Rapport final 30,0 % 17 520 € 16 mars 2026 Rapport accepté" in text
     assert "Reste à payer 58 400,01 €" in text
