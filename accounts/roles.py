@@ -8,6 +8,7 @@ what the moment allows, and views, services and templates ask the rules (`applic
 
 import rules
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +50,24 @@ def grant(apps, role, permissions):
 @rules.predicate
 def is_programme_staff(user):
     return user.has_perm("calls.change_call")
+
+
+@rules.predicate
+def runs_the_platform(user):
+    """Django staff, superusers and programme staff: the accounts that run the platform."""
+    return bool(user.is_staff or user.is_superuser or is_programme_staff(user))
+
+
+def running_the_platform():
+    """runs_the_platform as a filter on users, for a sweep over every account at once (the
+    permission is_programme_staff asks, held through a group or directly)."""
+    change_call = {"content_type__app_label": "calls", "codename": "change_call"}
+    return (
+        Q(is_staff=True)
+        | Q(is_superuser=True)
+        | Q(**{f"groups__permissions__{key}": value for key, value in change_call.items()})
+        | Q(**{f"user_permissions__{key}": value for key, value in change_call.items()})
+    )
 
 
 @rules.predicate

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 
+from accounts.roles import running_the_platform
 from applications.models import Application, ApplicationEvent, ApplicationState, AuditSubject
 from decisions.models import Outcome
 from notifications.models import Message
@@ -147,13 +148,10 @@ def inactive_accounts():
     )
     # The one statement of a review owed (reviews.queries), for every account at once.
     owed = reviews_owed_by(SimpleNamespace(id=OuterRef("pk")))
-    staff = Q(is_staff=True) | Q(is_superuser=True)
-    staff |= Q(groups__permissions__codename="change_call")
-    staff |= Q(user_permissions__codename="change_call")
     return (
         get_user_model()
         .objects.filter(anonymisation__isnull=True)
-        .exclude(pk__in=get_user_model().objects.filter(staff).values("pk"))
+        .exclude(pk__in=get_user_model().objects.filter(running_the_platform()).values("pk"))
         .exclude(Exists(led))
         .exclude(Exists(reviewed))
         .exclude(Exists(owed))

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import is_programme_staff
+from accounts.roles import is_programme_staff, runs_the_platform
 from applications.models import Application, ApplicationState, TeamInvitation, TeamMember
 from reviews.models import Assignment
 from reviews.queries import reviews_owed_by
@@ -44,10 +44,6 @@ class Blocker:
     kind: str
     reason: str
     links: tuple = ()
-
-
-def runs_the_platform(user):
-    return bool(user.is_staff or user.is_superuser or is_programme_staff(user))
 
 
 def applications_in_progress(user):
