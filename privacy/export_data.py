@@ -43,8 +43,8 @@ from applications.models import (
 from applications.rules import judged_at
 from decisions.models import Letter
 from notifications.models import Preference
-from reviews.confidentiality import comments_for_applicant, redact
-from reviews.models import Assignment, ConsensusReport, ReviewerProfile
+from reviews.confidentiality import comments_for_applicant, read_reviewers, redact_reviewers
+from reviews.models import ReviewerProfile
 
 # The lead's history: the application's own moves (submitted, screened, withdrawn, decided),
 # never the rows about assignments and reviews, which carry who reviewed.
@@ -130,12 +130,12 @@ def applications(user):
         )
         .order_by("pk")
     )
-    people = reviewers_by_application(rows)
+    read_reviewers(rows)
     now = timezone.now()
-    return [application_entry(row, user, now, people.get(row.pk, [])) for row in rows]
+    return [application_entry(row, user, now) for row in rows]
 
 
-def application_entry(application, user, now, reviewers):
+def application_entry(application, user, now):
     letters = letters_shown(application)
     told = decision_told(application, letters)
     state_label = dict(ApplicationState.choices)
@@ -192,7 +192,7 @@ def application_entry(application, user, now, reviewers):
                 # The decision's motivation, which only its letter tells.
                 "reason": ""
                 if event.action == DECIDE and not told
-                else redact(event.reason, reviewers),
+                else redact_reviewers(application, event.reason),
                 "at": event.created_at,
             }
             for event in application.events.all()
@@ -277,24 +277,6 @@ def comments_shown(application, user, now, letters):
     if letters or rules.has_perm("reviews.write_reply", user, judged_at(application, now)):
         return comments_for_applicant(application)
     return []
-
-
-def reviewers_by_application(applications):
-    """{application pk: [(first name, last name, e-mail), ...]} of everyone asked to review it
-    and of its rapporteur: what redact() blacks out. Read once per list."""
-    pks = [row.pk for row in applications]
-    people = defaultdict(list)
-    assigned = Assignment.objects.filter(application__in=pks).values_list(
-        "application_id", "reviewer__first_name", "reviewer__last_name", "reviewer__email"
-    )
-    rapporteurs = ConsensusReport.objects.filter(
-        application__in=pks, rapporteur__isnull=False
-    ).values_list(
-        "application_id", "rapporteur__first_name", "rapporteur__last_name", "rapporteur__email"
-    )
-    for pk, *person in [*assigned, *rapporteurs]:
-        people[pk].append(tuple(person))
-    return people
 
 
 # Applications the person joined as a team member
