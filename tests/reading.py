@@ -1,4 +1,4 @@
-"""How the tests read what a person reads: a page's text, a PDF's text.
+"""How the tests read what a person reads: a page's text, a PDF's text, a command's output.
 
 The language a test reads in is a fixture of conftest.py (`in_english`), since it must be undone
 after the test.
@@ -8,6 +8,7 @@ import html
 import io
 import re
 
+from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 # The spaces French typography puts before ":" and inside numbers and amounts.
@@ -47,3 +48,13 @@ def visible_text(response):
     page = response.content.decode()
     page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def verify_integrity():
+    """verify_integrity's output and exit status, as an operator runs it (1: a problem found)."""
+    out = io.StringIO()
+    try:
+        call_command("verify_integrity", stdout=out)
+    except CommandError as error:
+        return out.getvalue() + str(error), error.returncode
+    return out.getvalue(), 0

@@ -13,14 +13,12 @@ import urllib.error
 import urllib.request
 import zipfile
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import boto3
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
@@ -34,6 +32,7 @@ from reports.models import Report
 
 from .factories import ApplicationFactory, CallFactory, in_review_application
 from .factories import support_letter_question as letter_question
+from .reading import verify_integrity
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -141,16 +140,6 @@ def submitted_with_letter(letter=PDF):
     return application
 
 
-def verify():
-    """verify_integrity's output and exit status, as an operator runs it."""
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out)
-    except CommandError as error:
-        return out.getvalue() + str(error), error.returncode
-    return out.getvalue(), 0
-
-
 def test_without_a_bucket_private_files_stay_in_their_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("AWS_STORAGE_BUCKET_NAME", raising=False)
     assert private_storage_entry(Env(), tmp_path) == {
@@ -250,7 +239,7 @@ def test_the_auditors_zip_holds_the_file_read_from_the_bucket(client, programme_
 
 def test_verify_integrity_reads_every_file_from_the_bucket(bucket):
     intact, changed, removed = (submitted_with_letter(PDF + bytes([n])) for n in range(3))
-    output, status = verify()
+    output, status = verify_integrity()
     assert (output.strip(), status) == (
         "Checked 3 submissions and 3 stored files: 0 mismatches, 0 missing.",
         0,
@@ -261,7 +250,7 @@ def test_verify_integrity_reads_every_file_from_the_bucket(bucket):
     )
     bucket.s3.put_object(Bucket=BUCKET, Key=changed_key, Body=b"%PDF-1.4\nune autre lettre\n")
     bucket.s3.delete_object(Bucket=BUCKET, Key=removed_key)
-    output, status = verify()
+    output, status = verify_integrity()
 
     assert status == 1
     assert f"MISSING attachment {removed.attachments.get().file.name} (lettre.pdf" in output

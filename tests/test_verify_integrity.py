@@ -9,14 +9,12 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from wagtail.documents.models import Document
@@ -27,6 +25,7 @@ from applications.services import submit_application
 from reports.models import Report, ReportKind, ReportState
 
 from .factories import ApplicationFactory, CallFactory, support_letter_question
+from .reading import verify_integrity
 
 pytestmark = pytest.mark.usefixtures("empty_private_folder")
 
@@ -55,18 +54,8 @@ def two_submitted(db):
     return [submitted_with_letter(call), submitted_with_letter(call, PDF + b"% annexe\n")]
 
 
-def verify():
-    """The command's output and whether it reported a problem (exit status 1)."""
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out)
-    except CommandError as error:
-        return out.getvalue() + str(error), error.returncode
-    return out.getvalue(), 0
-
-
 def test_everything_submitted_is_found_intact(two_submitted):
-    output, status = verify()
+    output, status = verify_integrity()
 
     assert status == 0
     assert output.strip() == ("Checked 2 submissions and 2 stored files: 0 mismatches, 0 missing.")
@@ -78,7 +67,7 @@ def test_a_changed_snapshot_is_named_by_its_reference(two_submitted):
     content = {**submission.content, "title": "Un autre titre"}
     Submission.objects.filter(pk=submission.pk).update(content=content)
 
-    output, status = verify()
+    output, status = verify_integrity()
 
     assert status == 1
     assert f"MISMATCH submission {changed.reference} #1" in output
@@ -93,7 +82,7 @@ def test_a_missing_file_and_a_changed_file_are_listed(two_submitted):
     changed = Attachment.objects.get(application=second)
     Path(changed.file.path).write_bytes(b"%PDF-1.4\nune autre lettre\n")
 
-    output, status = verify()
+    output, status = verify_integrity()
 
     assert status == 1
     assert f"MISSING attachment {removed.file.name} (lettre.pdf, {first.reference})" in output
@@ -119,7 +108,7 @@ def test_a_report_whose_file_is_gone_is_missing(two_submitted):
         report.file.save("report.pdf", ContentFile(PDF), save=True)
     Path(lost.file.path).unlink()
 
-    output, status = verify()
+    output, status = verify_integrity()
 
     assert status == 1
     assert f"MISSING report {lost.file.name} (call #{lost.pk})" in output
@@ -136,11 +125,14 @@ def test_cms_documents_against_the_hash_wagtail_recorded(db):
     for document in (changed, lost):
         document._set_file_hash()
         document.save(update_fields=["file_hash"])
-    assert verify() == ("Checked 0 submissions and 2 stored files: 0 mismatches, 0 missing.\n", 0)
+    assert verify_integrity() == (
+        "Checked 0 submissions and 2 stored files: 0 mismatches, 0 missing.\n",
+        0,
+    )
     Path(changed.file.path).write_bytes(PDF + b"% autre version\n")
     Path(lost.file.path).unlink()
 
-    output, status = verify()
+    output, status = verify_integrity()
 
     assert status == 1
     assert f"MISMATCH document {changed.file.name} (reglement): recorded" in output
@@ -236,7 +228,7 @@ def test_an_anonymised_application_is_reported_as_such_not_as_tampered_with(
     with django_capture_on_commit_callbacks(execute=True):
         anonymise_application(anonymised, rule="not_funded")
 
-    output, status = verify()
+    output, status = verify_integrity()
 
     today = timezone.localdate().isoformat()
     assert status == 0
@@ -257,7 +249,7 @@ def test_an_anonymised_snapshot_changed_afterwards_is_a_mismatch(two_submitted):
     content = {**submission.content, "title": "Un titre glissé après l'anonymisation"}
     Submission.objects.filter(pk=submission.pk).update(content=content)
 
-    output, status = verify()
+    output, status = verify_integrity()
 
     today = timezone.localdate().isoformat()
     assert status == 1
@@ -283,12 +275,12 @@ def test_snapshots_anonymised_before_rewrites_were_recorded_are_recorded_by_the_
         done_at=timezone.now() - dt.timedelta(days=400)
     )
     Anonymisation.objects.create(user=intact.lead, rule="erasure")  # nothing rewritten
-    assert verify()[1] == 1
+    assert verify_integrity()[1] == 1
 
     migration = importlib.import_module("privacy.migrations.0003_snapshot_rewrites")
     migration.record_earlier_rewrites(apps, None)
 
-    output, status = verify()
+    output, status = verify_integrity()
     day = timezone.localdate(timezone.now() - dt.timedelta(days=400)).isoformat()
     assert status == 0
     assert f"ANONYMISED submission {anonymised.reference} #1 on {day}" in output
