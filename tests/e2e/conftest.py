@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from accounts.roles import Role
+from tests.factories import UserFactory
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -253,3 +256,14 @@ def personas(browser, live_server, axe_report):
     for persona in opened:
         persona.close()
     assert not errors, "the browser's console shows errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def staff(db):
+    """The programme manager the journeys sign in as."""
+    return UserFactory(
+        email="gestion@example.org",
+        first_name="Gaëlle",
+        last_name="Gestion",
+        roles=[Role.PROGRAMME_MANAGER],
+    )

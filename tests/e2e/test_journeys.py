@@ -130,16 +130,6 @@ def call(db):
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(
-        email="gestion@example.org",
-        first_name="Gaëlle",
-        last_name="Gestion",
-        roles=[Role.PROGRAMME_MANAGER],
-    )
-
-
-@pytest.fixture
 def expert(db):
     return ReviewerFactory(email="expert@example.org", first_name="Étienne", last_name="Expert")
 

@@ -11,10 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.roles import Role
 from decisions.letters import send_letter
 from projects.models import Payment, Project
-from tests.factories import CallFactory, UserFactory, decided_application
+from tests.factories import CallFactory, decided_application
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -25,16 +24,6 @@ TYPED_SHARE = {"fr": "30,5", "en": "30.5"}
 def t(language, msgid):
     with translation.override(language):
         return translation.gettext(msgid)
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(
-        email="gestion@example.org",
-        first_name="Gaëlle",
-        last_name="Gestion",
-        roles=[Role.PROGRAMME_MANAGER],
-    )
 
 
 @pytest.fixture
