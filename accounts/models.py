@@ -104,6 +104,13 @@ class Institution(models.Model):
         validators=[validate_ror],
         help_text=_("From the Research Organization Registry (ror.org), such as 02feahw73."),
     )
+    language = models.CharField(
+        _("language of its agreements"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="fr",
+        help_text=_("The language in which funding agreements with it are written."),
+    )
 
     class Meta:
         verbose_name = _("institution")

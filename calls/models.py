@@ -253,6 +253,24 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
         _("maximum length of a reply (characters)"), default=3000
     )
 
+    # Funded projects: how long they run, from when, and what an amendment needs.
+    project_duration_months = models.PositiveSmallIntegerField(
+        _("duration of a funded project (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("For example 24. Empty when the duration is set project by project."),
+    )
+    duration_from_signature = models.BooleanField(
+        _("projects run from the signature of their agreement"),
+        default=False,
+        help_text=_("“24 months from the date of signature of the funding agreement”."),
+    )
+    amendment_needs_new_agreement = models.BooleanField(
+        _("an accepted amendment makes a new agreement version"),
+        default=True,
+    )
+
     title = TranslatedField("title_fr", "title_en")
     summary = TranslatedField("summary_fr", "summary_en")
 

@@ -58,6 +58,18 @@ class CallViewSet(SnippetViewSet):
                     FieldPanel("requires_co_construction"),
                     FieldPanel("allows_multiple_applications"),
                     FieldPanel("attachments_max_total_mb"),
+                    MultiFieldPanel(
+                        [
+                            FieldRowPanel(
+                                [
+                                    FieldPanel("project_duration_months"),
+                                    FieldPanel("duration_from_signature"),
+                                ]
+                            ),
+                            FieldPanel("amendment_needs_new_agreement"),
+                        ],
+                        heading=_("Funded projects"),
+                    ),
                 ],
                 heading=_("Dates and rules"),
             ),
