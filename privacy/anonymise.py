@@ -40,7 +40,7 @@ from calls.blocks import question_kind
 from common.errors import Refused
 from decisions.models import Decision, Letter
 from notifications.models import Message, Preference
-from projects.models import Project
+from projects.models import AgreementVersion, Amendment, Project, Signature
 from reviews.models import (
     Assignment,
     ConflictDeclaration,
@@ -89,7 +89,7 @@ def anonymise_application(application, *, rule, actor=None):
             raise AnonymisationRefused(_("This application is already anonymised."))
         if is_held(actor, application):
             raise AnonymisationRefused(_("This application is held: it cannot be anonymised."))
-        files = clear_application(application)
+        files = clear_application(application) + clear_project(application)
         submissions = list(application.submissions.all())
         for submission in submissions:
             submission.content = anonymised_snapshot(submission.content)
@@ -146,6 +146,37 @@ def clear_assessment(application):
     Project.objects.filter(decision__application=application).update(
         finance_contact_name="", finance_contact_email="", state_reason=""
     )
+
+
+def clear_project(application):
+    """The funded project's agreement texts and PDFs, the signers and their signed copies, the
+    amendments' justifications and attachments (the files are returned, to be deleted after the
+    commit). The versions' numbers and dates, who recorded what, the amendments' kinds, states and
+    amounts stay. A version is otherwise never changed (projects.agreements): this update is the
+    one exception, on purpose, once the retention period is over."""
+    project = {"project__decision__application": application}
+    files = []
+    versions = AgreementVersion.objects.filter(**project)
+    signatures = Signature.objects.filter(version__project__decision__application=application)
+    amendments = Amendment.objects.filter(**project).exclude(attachment="")
+    for version in versions.exclude(pdf=""):
+        files.append((version.pdf.storage, version.pdf.name))
+    for signature in signatures.exclude(signed_copy=""):
+        files.append((signature.signed_copy.storage, signature.signed_copy.name))
+    for amendment in amendments:
+        files.append((amendment.attachment.storage, amendment.attachment.name))
+    versions.update(
+        title=application_placeholder(application.reference), body="", figures={}, pdf=""
+    )
+    signatures.update(signer_name="", signer_role="", signed_copy="", original_name="")
+    Amendment.objects.filter(**project).update(
+        justification="",
+        team_change="",
+        decision_reason="",
+        attachment="",
+        attachment_name="",
+    )
+    return files
 
 
 def kept_answers(questions, answers):

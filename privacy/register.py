@@ -84,7 +84,10 @@ RETENTION_RULES = {
             _("Funded applications"),
             "FUNDED_YEARS",
             "years",
-            _("after the funding decision (after the project closes, once projects are tracked)"),
+            _(
+                "after the funded project is closed or terminated (after the funding decision "
+                "when no project followed it)"
+            ),
             _(
                 "names, e-mail addresses, ORCID iDs and free texts of the application, its team, "
                 "its reviews and its letters; its files"
@@ -244,16 +247,30 @@ REGISTER = (
         _("the finance contacts of the administrative carriers; the leads and teams of projects"),
         _(
             "the carrier institution, its finance contact's name and e-mail, the project's "
-            "dates, amount and state, the reasons for a suspension or a termination"
+            "dates, amount and state, the reasons for a suspension or a termination; the "
+            "agreement's versions (texts and PDFs naming the lead and the carrier), who signed "
+            "them, when and in which role, and the signed copies; the amendments asked, their "
+            "justifications, attachments and the reasons of their decision; payments"
         ),
         _("Following a funded project from its agreement to its closure"),
         PUBLIC_INTEREST,
-        ("projects.Project", "applications.ApplicationEvent"),
-        _("programme staff, council members, the lead and the team members who joined"),
+        (
+            "projects.Project",
+            "projects.AgreementVersion",
+            "projects.Signature",
+            "projects.Amendment",
+            "projects.Payment",
+            "applications.ApplicationEvent",
+        ),
+        _(
+            "programme staff, council members, the lead and the team members who joined; the "
+            "accounting office (the payments export)"
+        ),
         ("funded",),
         _(
-            "The finance contact and the reasons go with the dossier; amounts, dates and "
-            "states stay."
+            "The finance contact, the reasons, the agreement's texts and PDFs, the signers, "
+            "the signed copies and the amendments' texts and files go with the dossier; "
+            "amounts, dates, states and version numbers stay."
         ),
     ),
     Processing(

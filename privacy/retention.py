@@ -4,7 +4,8 @@ beat entry "privacy.tasks.run_retention") or by hand (`manage.py run_retention`)
 
 A period starts at a record's own date: the decision, the ineligibility ruling, the withdrawal
 of the application or of its funding, or the call's closing for an application no decision
-ended (not funded); the funding decision (funded); the draft's last change, submitted before or
+ended (not funded); the closure or termination of the funded project, or the funding
+decision when no project followed it (funded); the draft's last change, submitted before or
 not (abandoned drafts); the last sign-in or the sign-up (inactive accounts); the message
 (delivery logs). Years are calendar years: a period that starts on 29 February ends on 28
 February.
@@ -26,6 +27,7 @@ from accounts.roles import running_the_platform
 from applications.models import Application, ApplicationEvent, ApplicationState, AuditSubject
 from decisions.models import Outcome
 from notifications.models import Message
+from projects.models import ProjectState
 from reviews.models import Assignment
 from reviews.queries import reviews_owed_by
 
@@ -126,10 +128,34 @@ def not_funded():
     )
 
 
+def project_ended():
+    """When the funded project was closed or terminated, from its audit row (its last change
+    when the trail does not say)."""
+    events = ApplicationEvent.objects.filter(
+        application=OuterRef("pk"),
+        subject=AuditSubject.PROJECT,
+        to_state__in=ProjectState.ended,
+    ).order_by("-created_at")
+    return Coalesce(Subquery(events.values("created_at")[:1]), F("decision__project__updated_at"))
+
+
 def funded():
-    return Application.objects.filter(
-        state=ApplicationState.DECIDED, decision__outcome=Outcome.FUNDED
-    ).annotate(since=F("decision__decided_at"))
+    """A funded dossier is kept while its project runs, and its period counts from the project's
+    closure (or termination); a funded decision whose letter never made a project counts from
+    the decision."""
+    running = Q(decision__project__isnull=False) & ~Q(
+        decision__project__state__in=ProjectState.ended
+    )
+    return (
+        Application.objects.filter(state=ApplicationState.DECIDED, decision__outcome=Outcome.FUNDED)
+        .exclude(running)
+        .annotate(
+            since=Case(
+                When(decision__project__isnull=True, then=F("decision__decided_at")),
+                default=project_ended(),
+            )
+        )
+    )
 
 
 def abandoned_drafts():

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
 from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +19,14 @@ from applications.models import Application, Attachment, Submission, TeamMember
 from notifications.models import Message, Preference
 from privacy.anonymise import AnonymisationRefused, anonymise_account, anonymise_application
 from privacy.models import Anonymisation, Hold
-from projects.models import Project
+from projects.models import (
+    AgreementVersion,
+    Amendment,
+    AmendmentKind,
+    Party,
+    Project,
+    Signature,
+)
 from reviews.models import Review
 
 from .factories import (
@@ -243,3 +251,66 @@ def test_an_account_erasure_that_fails_halfway_changes_nothing():
     assert EmailAddress.objects.filter(user=lead).exists()
     assert Submission.objects.get(application=application).content == before
     assert not Anonymisation.objects.exists()
+
+
+def test_anonymising_a_funded_dossier_clears_its_agreement_signers_and_amendments(
+    django_capture_on_commit_callbacks,
+):
+    application = assessed(submitted_dossier())
+    project = application.decision.project
+    version = AgreementVersion(
+        project=project,
+        number=1,
+        language="fr",
+        title="Convention Les carnets",
+        body="Entre CollEx-Persée et Hélène Marchand",
+        figures={"lead": "Hélène Marchand"},
+        sha256="a" * 64,
+    )
+    version.pdf.save("v1.pdf", ContentFile(b"%PDF-1.7 Marchand"), save=False)
+    version.save()
+    signature = Signature(
+        version=version,
+        party=Party.CARRIER,
+        signer_name="Hélène Marchand",
+        signer_role="Présidente",
+        signed_on=version.created_at.date(),
+        original_name="convention-marchand.pdf",
+        size=20,
+        sha256="b" * 64,
+    )
+    signature.signed_copy.save("signed.pdf", ContentFile(b"%PDF-1.7 Marchand"), save=False)
+    signature.save()
+    amendment = Amendment(
+        project=project,
+        kind=AmendmentKind.TEAM_CHANGE,
+        justification="Hélène Marchand part en congé",
+        team_change="Rival remplace Marchand",
+        attachment_name="marchand.pdf",
+        sha256="c" * 64,
+    )
+    amendment.attachment.save("a.pdf", ContentFile(b"%PDF-1.7 Marchand"), save=False)
+    amendment.save()
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    paths = [root / version.pdf.name, root / signature.signed_copy.name]
+    paths.append(root / amendment.attachment.name)
+    assert all(path.exists() for path in paths)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymise_application(application, rule="funded")
+
+    rows = [
+        AgreementVersion.objects.values().get(pk=version.pk),
+        Signature.objects.values().get(pk=signature.pk),
+        Amendment.objects.values().get(pk=amendment.pk),
+    ]
+    for name in NAMES:
+        assert name not in str(rows)
+    assert not any(path.exists() for path in paths)
+    # Kept: the version's number and date, the party and date of the signature, the kind.
+    assert (rows[0]["number"], rows[1]["party"], rows[1]["signed_on"]) == (
+        1,
+        "carrier",
+        signature.signed_on,
+    )
+    assert rows[2]["kind"] == "team_change"

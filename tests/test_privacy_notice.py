@@ -67,7 +67,7 @@ def test_the_notice_in_french_lists_every_processing_with_its_period_in_words(cl
     ):
         assert name in content
     assert "5 ans après la décision, la décision d’inéligibilité, le retrait" in content
-    assert "10 ans après la décision de financement" in content
+    assert "10 ans après la clôture ou la résiliation du projet financé" in content
     assert "3 ans après la dernière connexion" in content
     assert "365 jours après l’écriture du message" in content
     assert "Mission d’intérêt public du réseau" in content

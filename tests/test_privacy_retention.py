@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from accounts.roles import Role
-from applications.models import Application, ApplicationEvent
+from applications.models import Application, ApplicationEvent, AuditSubject
 from applications.services import reopen_application
 from calls.models import Call
 from decisions.models import Decision
@@ -24,6 +24,7 @@ from privacy.anonymise import anonymise_account
 from privacy.models import Anonymisation, EventKind, Hold, PrivacyEvent
 from privacy.retention import due, run, years_after, years_before
 from privacy.tasks import run_retention
+from projects.models import Project
 from reports.models import Report, ReportKind
 from reports.tasks import build_report
 from reviews.models import Review
@@ -58,6 +59,30 @@ def decided(outcome):
     def make(since):
         application = decided_application(outcome=outcome)
         at(since, Decision.objects.filter(application=application), "decided_at")
+        return application
+
+    return make
+
+
+def closed_project(state):
+    """A funded dossier whose project was closed (or terminated) at `since`, years after its
+    decision, as the project's audit trail says."""
+
+    def make(since):
+        application = decided_application(outcome="funded")
+        decision = application.decision
+        at(since - DAY * 1500, Decision.objects.filter(pk=decision.pk), "decided_at")
+        project = Project.objects.create(decision=decision, amount_granted=Decimal("8000.00"))
+        Project.objects.filter(pk=project.pk).update(state=state)
+        event = ApplicationEvent.objects.create(
+            application=application,
+            subject=AuditSubject.PROJECT,
+            action=state,
+            from_state="running",
+            to_state=state,
+        )
+        at(since, ApplicationEvent.objects.filter(pk=event.pk), "created_at")
+        at(since + DAY * 30, Project.objects.filter(pk=project.pk), "updated_at")
         return application
 
     return make
@@ -131,6 +156,10 @@ CASES = [
     pytest.param("not_funded", undecided("eligible"), 5 * 365 + 2, id="undecided-eligible"),
     pytest.param("not_funded", undecided("in_review"), 5 * 365 + 2, id="undecided-in-review"),
     pytest.param("funded", decided("funded"), 10 * 365 + 3, id="funded"),
+    pytest.param("funded", closed_project("closed"), 10 * 365 + 3, id="funded-project-closed"),
+    pytest.param(
+        "funded", closed_project("terminated"), 10 * 365 + 3, id="funded-project-terminated"
+    ),
     pytest.param("abandoned_draft", draft, 2 * 365 + 1, id="abandoned_draft"),
     pytest.param("abandoned_draft", reopened_draft, 2 * 365 + 1, id="reopened_draft"),
     pytest.param("inactive_account", account, 3 * 365 + 1, id="inactive_account"),
@@ -365,3 +394,13 @@ def test_the_dry_run_previews_a_later_day_and_a_real_run_refuses_one():
     with pytest.raises(CommandError, match="--dry-run"):
         call_command("run_retention", "--as-of", "2028-03-10", stdout=out)
     assert not Anonymisation.objects.exists()
+
+
+@override_settings(PERSONAL_DATA_RETENTION=PERIODS)
+def test_a_funded_dossier_is_kept_while_its_project_runs():
+    application = decided_application(outcome="funded")
+    at(START, Decision.objects.filter(application=application), "decided_at")
+    Project.objects.create(decision=application.decision, amount_granted=Decimal("8000.00"))
+    long_after = START + dt.timedelta(days=20 * 365)
+
+    assert list(due(long_after)["funded"]) == []
