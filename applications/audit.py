@@ -114,6 +114,7 @@ ACTIONS = {
         "change_decision": pgettext_lazy("audit", "Decision changed"),
         "override_envelope": pgettext_lazy("audit", "Envelope exceeded by an override"),
         "withdraw_funding": pgettext_lazy("audit", "Funding withdrawn"),
+        "lower_grant": pgettext_lazy("audit", "Grant lowered"),
         "letter_sent": pgettext_lazy("audit", "Decision letter sent"),
         "set_publication_date": pgettext_lazy("audit", "Publication date changed"),
     },
@@ -130,6 +131,9 @@ ACTIONS = {
         "set_schedule": pgettext_lazy("audit", "Payment schedule set"),
         "record_payment": pgettext_lazy("audit", "Payment recorded"),
         "override_condition": pgettext_lazy("audit", "Payment made without its condition"),
+        "ask_amendment": pgettext_lazy("audit", "Amendment asked"),
+        "accept_amendment": pgettext_lazy("audit", "Amendment accepted"),
+        "refuse_amendment": pgettext_lazy("audit", "Amendment refused"),
     },
 }
 

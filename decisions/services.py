@@ -280,6 +280,46 @@ def withdraw_funding(application, actor, reason):
         return decision
 
 
+def lower_grant(application, actor, amount, reason):
+    """A funded project gives back `amount` of its grant (an accepted amendment): the decision's
+    amount granted is lowered by it, so the money returns to the call's and the programme's
+    envelopes, and the decisions page proposes the first reserve application that fits. Giving
+    everything back is a withdrawal of the funding (withdraw_funding), not this."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DecisionError(_("Say why the grant is lowered."))
+    require(
+        actor,
+        DECIDE,
+        application,
+        DecisionError,
+        _("Only programme staff who record decisions can do this."),
+    )
+    with transaction.atomic():
+        Call.objects.select_for_update().get(pk=application.call_id)
+        application = locked(application)
+        decision = _decision_of(application)
+        if decision.outcome != Outcome.FUNDED:
+            raise DecisionError(_("Only a funded application can have its grant lowered."))
+        amount = Decimal(amount)
+        if not ZERO < amount < decision.amount_granted:
+            raise DecisionError(
+                _("The amount given back is more than 0 and less than the grant (%(granted)s).")
+                % {"granted": euros(decision.amount_granted)}
+            )
+        previous = decision.amount_granted
+        decision.amount_granted = previous - amount
+        decision.save(update_fields=["amount_granted", "updated_at"])
+        audit.record(
+            application,
+            actor,
+            AuditSubject.DECISION,
+            "lower_grant",
+            reason=f"{euros(previous)} → {euros(decision.amount_granted)} — {reason}",
+        )
+        return decision
+
+
 def set_publication_date(application, actor, publication_date):
     """The date from which a funded project is public even if its letter is not sent yet
     (Decision.objects.announced()); None clears it, and the project waits for its letter. Only

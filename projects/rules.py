@@ -62,3 +62,31 @@ rules.add_perm("projects.move_forward", is_programme_staff & is_still_funded)
 rules.add_perm("projects.stop", is_programme_staff)
 # The schedule and the payments: staff, while the project runs its course and is still funded.
 rules.add_perm("projects.manage_payments", is_programme_staff & is_still_funded & is_not_ended)
+
+
+# Amendments (projects.amendments)
+
+
+@rules.predicate
+def can_be_amended(user, project):
+    """Its agreement signed and the project not ended: an amendment changes a signed agreement."""
+    return project.state in ProjectState.amendable
+
+
+@rules.predicate
+def amends_a_live_project(user, amendment):
+    """The amendment's project is still funded and not ended: a decision on it still changes
+    something."""
+    project = amendment.project
+    return project.decision.is_funded and project.state not in ProjectState.ended
+
+
+# The lead (or staff for them) asks, while the decision is funded and the agreement signed.
+rules.add_perm(
+    "projects.ask_amendment", (is_programme_staff | is_lead) & is_still_funded & can_be_amended
+)
+# Staff decide (they record the deciding body's answer too); the amendment's own state (only an
+# open one) is the AMENDMENT table's to say.
+rules.add_perm("projects.decide_amendment", is_programme_staff & amends_a_live_project)
+# An amendment's attachment: the people of the project and staff, not the council.
+rules.add_perm("projects.read_amendment_files", is_programme_staff | is_lead | is_team_member)

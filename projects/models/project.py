@@ -30,6 +30,9 @@ class ProjectState(models.TextChoices):
     with_reason = nonmember(("suspended", "terminated"))
     # The states after which no money moves any more.
     ended = nonmember(("closed", "terminated"))
+    # The states in which an amendment may be asked: once the agreement is signed (an amendment
+    # changes a signed agreement; before, staff change the project directly), until it ends.
+    amendable = nonmember(("agreement_signed", "running", "suspended", "closing"))
 
 
 def add_months(start, months):

@@ -1,0 +1,377 @@
+"""Amendments of a funded project (issue 17): each kind checks its own fields, staff accept or
+refuse with a reason and only once, an accepted amendment changes the project (end date,
+carrier, money), money given back lowers the decision's grant, returns to the call's envelope
+and brings the reserve application forward, the schedule still adds up to the cent; the
+section of the project page per persona, its forms, its attachment and its query count."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from applications.models import AuditSubject
+from decisions import budget
+from decisions.letters import send_letter
+from decisions.services import promotion_candidate
+from projects import payments, services
+from projects.amendments import AmendmentError, accept_amendment, ask_amendment, refuse_amendment
+from projects.models import AmendmentKind, AmendmentState, Condition, Project, ProjectState
+
+from .factories import CallFactory, InstitutionFactory, decided_application, joined_member
+from .reading import visible_text
+
+SIGNED = dt.date(2026, 3, 16)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def funded_project(staff, call=None, amount=Decimal("20000.00"), title="Corpus des thèses"):
+    application = decided_application(
+        call or CallFactory(closed=True), amount=amount, application={"title": title}
+    )
+    send_letter(application.decision, staff)
+    return Project.objects.get(decision=application.decision)
+
+
+def signed(project, staff):
+    return services.sign_agreement(
+        project, staff, signed_on=SIGNED, start_date=dt.date(2026, 4, 1), duration_months=24
+    )
+
+
+@pytest.fixture
+def project(programme_manager):
+    return signed(funded_project(programme_manager), programme_manager)
+
+
+def ask(project, actor, kind, justification="Le calendrier a glissé.", **fields):
+    return ask_amendment(project, actor, kind=kind, justification=justification, **fields)
+
+
+def problems_of(call, *args, **kwargs):
+    with pytest.raises(AmendmentError) as refused:
+        call(*args, **kwargs)
+    return refused.value.problems
+
+
+def schedule(project, staff, *amounts):
+    payments.set_schedule(
+        project,
+        [
+            {
+                "instalment": None,
+                "label": f"Tranche {number}",
+                "share": None,
+                "amount": Decimal(amount),
+                "planned_on": SIGNED,
+                "condition": Condition.NONE,
+            }
+            for number, amount in enumerate(amounts, start=1)
+        ],
+        staff,
+    )
+    return list(project.instalments.all())
+
+
+def pay(instalment, staff, amount, reference="MDT-1"):
+    return payments.record_payment(
+        instalment, paid_on=SIGNED, amount=Decimal(amount), reference=reference, actor=staff
+    )
+
+
+# Each kind checks its fields
+
+
+def test_an_extension_adds_1_to_24_months(project):
+    lead = project.application.lead
+    for months in (None, 0, 25):
+        problems = problems_of(ask, project, lead, AmendmentKind.EXTENSION, extension_months=months)
+        assert list(problems) == ["extension_months"]
+    amendment = ask(project, lead, AmendmentKind.EXTENSION, extension_months=6)
+    assert (amendment.state, amendment.extension_months) == (AmendmentState.ASKED, 6)
+
+
+def test_a_justification_is_required(project):
+    problems = problems_of(
+        ask, project, project.application.lead, AmendmentKind.EXTENSION, "  ", extension_months=6
+    )
+    assert problems == {"justification": ["Say why the project needs this amendment."]}
+
+
+def test_a_give_back_is_more_than_0_and_at_most_what_remains_to_pay(project, programme_manager):
+    lead = project.application.lead
+    first, _second = schedule(project, programme_manager, "14000.00", "6000.00")
+    pay(first, programme_manager, "14000.00")
+    for amount in (None, Decimal("0"), Decimal("-5")):
+        assert "amount" in problems_of(ask, project, lead, AmendmentKind.GIVE_BACK, amount=amount)
+    over = problems_of(ask, project, lead, AmendmentKind.GIVE_BACK, amount=Decimal("6000.01"))
+    assert "6\u00a0000,00\u00a0€" in over["amount"][0]
+    assert ask(project, lead, AmendmentKind.GIVE_BACK, amount=Decimal("6000.00")).amount == Decimal(
+        "6000.00"
+    )
+
+
+def test_giving_back_the_whole_grant_is_a_withdrawal_not_an_amendment(project):
+    problems = problems_of(
+        ask, project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("20000")
+    )
+    assert "withdrawal of the funding" in problems["amount"][0]
+
+
+def test_a_carrier_change_names_another_institution_of_the_directory(project, programme_manager):
+    current = InstitutionFactory()
+    services.set_carrier(
+        project,
+        programme_manager,
+        carrier=current,
+        finance_contact_name="Paul Compta",
+        finance_contact_email="compta@example.org",
+    )
+    lead = project.application.lead
+    assert "new_carrier" in problems_of(ask, project, lead, AmendmentKind.CARRIER_CHANGE)
+    same = problems_of(ask, project, lead, AmendmentKind.CARRIER_CHANGE, new_carrier=current)
+    assert same == {"new_carrier": ["This institution already carries the project."]}
+    ask(project, lead, AmendmentKind.CARRIER_CHANGE, new_carrier=InstitutionFactory())
+
+
+def test_a_reallocation_adds_up_to_the_amount_granted(project):
+    lead = project.application.lead
+    assert "reallocation" in problems_of(
+        ask, project, lead, AmendmentKind.REALLOCATION, reallocation={}
+    )
+    short = problems_of(
+        ask,
+        project,
+        lead,
+        AmendmentKind.REALLOCATION,
+        reallocation={"staff": Decimal("15000"), "travel": Decimal("4999.99")},
+    )
+    assert "add up to" in short["reallocation"][0]
+    negative = problems_of(
+        ask,
+        project,
+        lead,
+        AmendmentKind.REALLOCATION,
+        reallocation={"staff": Decimal("25000"), "travel": Decimal("-5000")},
+    )
+    assert list(negative) == ["reallocation_travel"]
+    amendment = ask(
+        project,
+        lead,
+        AmendmentKind.REALLOCATION,
+        reallocation={"staff": Decimal("15000"), "travel": Decimal("5000"), "other": None},
+    )
+    assert amendment.reallocation == {"staff": "15000", "travel": "5000"}
+
+
+def test_a_team_change_is_described(project):
+    lead = project.application.lead
+    assert list(problems_of(ask, project, lead, AmendmentKind.TEAM_CHANGE, team_change=" ")) == [
+        "team_change"
+    ]
+    assert ask(project, lead, AmendmentKind.TEAM_CHANGE, team_change="Mme B remplace M. A").pk
+
+
+def test_only_the_fields_of_the_kind_are_kept(project):
+    amendment = ask(
+        project,
+        project.application.lead,
+        AmendmentKind.EXTENSION,
+        extension_months=3,
+        amount=Decimal("100"),
+        team_change="Rien",
+    )
+    amendment.refresh_from_db()
+    assert (amendment.extension_months, amendment.amount, amendment.team_change) == (3, None, "")
+
+
+def test_one_open_amendment_of_a_kind_at_a_time(project, programme_manager):
+    lead = project.application.lead
+    first = ask(project, lead, AmendmentKind.EXTENSION, extension_months=3)
+    again = problems_of(ask, project, lead, AmendmentKind.EXTENSION, extension_months=4)
+    assert list(again) == ["kind"]
+    ask(project, lead, AmendmentKind.TEAM_CHANGE, team_change="Un post-doctorant en plus")
+    refuse_amendment(first, programme_manager, "Pas justifié.")
+    ask(project, lead, AmendmentKind.EXTENSION, extension_months=4)
+
+
+# Who and when
+
+
+def test_before_the_signature_and_after_the_end_nobody_asks(programme_manager):
+    project = funded_project(programme_manager)
+    with pytest.raises(AmendmentError, match="once the agreement is signed"):
+        ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=3)
+    signed(project, programme_manager)
+    services.terminate_project(project, programme_manager, "Abandon")
+    with pytest.raises(AmendmentError, match="once the agreement is signed"):
+        ask(project, programme_manager, AmendmentKind.EXTENSION, extension_months=3)
+
+
+def test_a_team_member_or_an_outsider_cannot_ask(project, other_applicant, council_member):
+    joined_member(project.application, other_applicant)
+    for person in (other_applicant, council_member):
+        with pytest.raises(AmendmentError, match="Only the lead"):
+            ask(project, person, AmendmentKind.EXTENSION, extension_months=3)
+
+
+def test_the_lead_cannot_decide(project):
+    lead = project.application.lead
+    amendment = ask(project, lead, AmendmentKind.EXTENSION, extension_months=3)
+    with pytest.raises(AmendmentError, match="Only programme staff"):
+        accept_amendment(amendment, lead, "Oui.")
+
+
+# Deciding
+
+
+def test_accepting_and_refusing_need_a_reason(project, programme_manager):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=3)
+    for decide in (accept_amendment, refuse_amendment):
+        assert problems_of(decide, amendment, programme_manager, " ") == {
+            "reason": ["Give the reason of the decision."]
+        }
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.ASKED
+
+
+def test_a_decided_amendment_cannot_be_decided_again(project, programme_manager):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=3)
+    refuse_amendment(amendment, programme_manager, "Le calendrier tient.")
+    for decide in (accept_amendment, refuse_amendment):
+        with pytest.raises(AmendmentError, match="cannot be decided again"):
+            decide(amendment, programme_manager, "Finalement oui.")
+    project.refresh_from_db()
+    assert project.duration_months == 24
+    amendment.refresh_from_db()
+    assert (amendment.state, amendment.decision_reason) == ("refused", "Le calendrier tient.")
+
+
+def test_an_accepted_extension_moves_the_end_date(project, programme_manager):
+    assert project.end_date == dt.date(2028, 3, 31)
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    accept_amendment(amendment, programme_manager, "Retard de numérisation avéré.")
+    project.refresh_from_db()
+    assert (project.duration_months, project.end_date) == (30, dt.date(2028, 9, 30))
+    amendment.refresh_from_db()
+    assert (amendment.state, amendment.decided_by) == (AmendmentState.ACCEPTED, programme_manager)
+    rows = project.application.events.filter(subject=AuditSubject.PROJECT)
+    asked, accepted = rows.get(action="ask_amendment"), rows.get(action="accept_amendment")
+    assert asked.reason.endswith("— Le calendrier a glissé.")
+    assert accepted.reason.endswith("— Retard de numérisation avéré.")
+    assert accepted.actor == programme_manager
+
+
+def test_an_accepted_carrier_change_changes_the_carrier_and_clears_its_contact(
+    project, programme_manager
+):
+    services.set_carrier(
+        project,
+        programme_manager,
+        carrier=InstitutionFactory(),
+        finance_contact_name="Paul Compta",
+        finance_contact_email="compta@example.org",
+    )
+    new = InstitutionFactory(name="Université de Lille")
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.CARRIER_CHANGE, new_carrier=new
+    )
+    accept_amendment(amendment, programme_manager, "Mutation de la porteuse.")
+    project.refresh_from_db()
+    assert (project.carrier, project.finance_contact_name, project.finance_contact_email) == (
+        new,
+        "",
+        "",
+    )
+
+
+def test_a_refused_amendment_changes_nothing(project, programme_manager):
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("5000")
+    )
+    refuse_amendment(amendment, programme_manager, "Les crédits seront dépensés.")
+    project.refresh_from_db()
+    assert project.amount_granted == Decimal("20000.00")
+    assert project.decision.amount_granted == Decimal("20000.00")
+
+
+# Money given back
+
+
+def test_money_given_back_returns_to_the_call_and_brings_the_reserve_forward(programme_manager):
+    call = CallFactory(closed=True, envelope=Decimal("25000.00"))
+    project = signed(funded_project(programme_manager, call), programme_manager)
+    reserve = decided_application(call, "reserve")  # requests 10,000
+    before = budget.call_budget(call).remaining
+    assert before == Decimal("5000.00")
+    assert promotion_candidate(call) is None
+
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("6000")
+    )
+    accept_amendment(amendment, programme_manager, "Dépenses moindres que prévu.")
+
+    project.refresh_from_db()
+    project.decision.refresh_from_db()
+    assert project.amount_granted == Decimal("14000.00")
+    assert project.decision.amount_granted == Decimal("14000.00")
+    assert budget.call_budget(call).remaining == before + Decimal("6000.00")
+    promotion = promotion_candidate(call)
+    assert promotion.decision.application == reserve
+    assert promotion.remaining == Decimal("11000.00")
+    lowered = project.application.events.get(subject=AuditSubject.DECISION, action="lower_grant")
+    assert "Dépenses moindres que prévu." in lowered.reason
+
+
+def test_the_decisions_page_proposes_the_reserve_application_after_a_give_back(
+    client, programme_manager
+):
+    call = CallFactory(closed=True, envelope=Decimal("25000.00"))
+    project = signed(funded_project(programme_manager, call), programme_manager)
+    reserve = decided_application(call, "reserve")
+    page = reverse("decisions:call", args=[call.slug])
+    client.force_login(programme_manager)
+    assert "Des crédits sont libérés" not in visible_text(client.get(page))
+
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("6000")
+    )
+    accept_amendment(amendment, programme_manager, "Dépenses moindres que prévu.")
+    text = visible_text(client.get(page))
+    assert "Des crédits sont libérés" in text
+    assert f"tient est {reserve.reference}" in text
+
+
+def test_the_schedule_still_adds_up_to_the_cent_lowered_from_the_last_instalment(
+    project, programme_manager
+):
+    first, second, third = schedule(project, programme_manager, "10000.00", "6000.00", "4000.00")
+    pay(first, programme_manager, "10000.00")
+    pay(second, programme_manager, "1000.00", reference="MDT-2")
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("6999.99")
+    )
+    accept_amendment(amendment, programme_manager, "Reliquat.")
+    project.refresh_from_db()
+    rows = {item.label: item.amount for item in project.instalments.all()}
+    # The last one is gone (nothing was paid on it); the second gives the remaining 2,999.99.
+    assert rows == {"Tranche 1": Decimal("10000.00"), "Tranche 2": Decimal("3000.01")}
+    assert sum(rows.values()) == project.amount_granted == Decimal("13000.01")
+    assert payments.schedule_of(project)["remaining"] == Decimal("2000.01")
+
+
+def test_a_give_back_over_what_remains_when_it_is_accepted_is_refused(project, programme_manager):
+    (instalment,) = schedule(project, programme_manager, "20000.00")
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("8000")
+    )
+    pay(instalment, programme_manager, "15000.00")  # paid meanwhile
+    with pytest.raises(AmendmentError, match="At most"):
+        accept_amendment(amendment, programme_manager, "D'accord.")
+    amendment.refresh_from_db()
+    project.refresh_from_db()
+    assert (amendment.state, project.amount_granted) == (
+        AmendmentState.ASKED,
+        Decimal("20000.00"),
+    )
+    assert project.state == ProjectState.AGREEMENT_SIGNED
