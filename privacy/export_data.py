@@ -115,7 +115,7 @@ def applications(user):
     """The applications `user` leads, each with what its lead may read."""
     rows = list(
         Application.objects.led_by(user)
-        .select_related("call", "decision", "reply")
+        .select_related("call", "decision__project__carrier", "reply")
         .prefetch_related(
             Prefetch("team", queryset=TeamMember.objects.select_related("institution")),
             "budget_lines",
@@ -127,6 +127,9 @@ def applications(user):
                 "events", queryset=ApplicationEvent.objects.filter(subject=AuditSubject.APPLICATION)
             ),
             Prefetch("decision__letters", queryset=Letter.objects.order_by("sent_at", "pk")),
+            "decision__project__instalments",
+            "decision__project__payments",
+            "decision__project__amendments",
         )
         .order_by("pk")
     )
@@ -200,6 +203,7 @@ def application_entry(application, user, now):
         "comments_for_you": comments_shown(application, user, now, letters),
         "your_reply": reply_of(application),
         "decision": decision_of(application, letters, told),
+        "funded_project": project_of(application, told),
     }
 
 
@@ -265,6 +269,48 @@ def decision_of(application, letters, told):
                 "sent_at": letter.sent_at,
             }
             for letter in letters
+        ],
+    }
+
+
+def project_of(application, told):
+    """The funded project as its page shows it to the lead: facts, schedule, payments and the
+    amendments asked (the agreement's PDFs are on the project's page)."""
+    project = getattr(getattr(application, "decision", None), "project", None)
+    if project is None or not told:
+        return None
+    return {
+        "state": project.get_state_display(),
+        "administrative_carrier": str(project.carrier or ""),
+        "finance_contact": project.finance_contact_name,
+        "finance_contact_email": project.finance_contact_email,
+        "amount_granted": project.amount_granted,
+        "agreement_signed_on": project.signed_on,
+        "start_date": project.start_date,
+        "end_date": project.end_date,
+        "schedule": [
+            {
+                "label": row.label,
+                "amount": row.amount,
+                "planned_on": row.planned_on,
+                "condition": row.get_condition_display(),
+            }
+            for row in project.instalments.all()
+        ],
+        "payments": [
+            {"paid_on": row.paid_on, "amount": row.amount, "reference": row.reference}
+            for row in project.payments.all()
+        ],
+        "amendments": [
+            {
+                "kind": row.get_kind_display(),
+                "state": row.get_state_display(),
+                "justification": row.justification,
+                "asked_at": row.asked_at,
+                "decided_at": row.decided_at,
+                "reason_of_the_decision": row.decision_reason,
+            }
+            for row in project.amendments.all()
         ],
     }
 

@@ -25,6 +25,7 @@ from decisions import services as decisions
 from decisions.letters import send_letter
 from decisions.models import Letter
 from privacy.models import EventKind, PrivacyEvent
+from projects.models import Amendment, AmendmentKind
 from reviews import assignments, deliberation, reviewing
 from reviews.models import Assignment, ConflictDeclaration, Review, ReviewScore
 
@@ -351,9 +352,23 @@ def test_the_decision_and_the_comments_wait_for_the_letter(client, applicant, pr
     for never in (MOTIVATION, CONDITIONS, COMMENT, "Financé", "12500"):
         assert never not in json.dumps(before, ensure_ascii=False), never
 
+    assert before["funded_project"] is None
+
     send_letter(decision, programme_manager)
+    Amendment.objects.create(
+        project=decision.project,
+        kind=AmendmentKind.EXTENSION,
+        extension_months=6,
+        justification="Le fonds arrive plus tard que prévu.",
+        asked_by=applicant,
+    )
     after = exported_application(client, applicant)
 
+    assert after["funded_project"]["amount_granted"] == "12500.00"
+    assert after["funded_project"]["state"] == "Convention en préparation"
+    [amendment] = after["funded_project"]["amendments"]
+    assert (amendment["kind"], amendment["state"]) == ("Prolongation de la date de fin", "Demandé")
+    assert amendment["justification"] == "Le fonds arrive plus tard que prévu."
     assert after["decision"]["outcome"] == "Financé"
     assert after["decision"]["amount_granted"] == "12500.00"
     assert after["decision"]["conditions"] == CONDITIONS
