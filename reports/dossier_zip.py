@@ -1,6 +1,7 @@
 """The full dossier of one application for auditors: one ZIP with its submitted PDFs, the files
 as submitted, the reviews, the consensus report, the applicant's reply, the decision, the
-letters and the audit trail, and a manifest with the SHA-256 of each file.
+letters, the funded project (reports.dossier_project) and the audit trail, and a manifest with
+the SHA-256 of each file.
 
 The ZIP is written into a file the caller gives (a temporary file on disk): attachments are
 copied from storage in chunks, so memory stays bounded whatever their size. Names inside the ZIP
@@ -144,6 +145,9 @@ def write_dossier(application, handle, language):
                 letter_pdf(letter),
                 _("Decision letter sent on %(date)s") % {"date": paris_datetime(letter.sent_at)},
             )
+    from .dossier_project import add_project  # imports this module's helpers
+
+    add_project(dossier, application, decision)
     dossier.add_bytes(HISTORY, audit.as_csv(audit.trail(application)), _("History"))
     dossier.close()
 

@@ -1,8 +1,9 @@
 """Whether what the database and the storages hold is still what was received: every
 submission's snapshot against its SHA-256 fingerprint, every stored file against its hash (or,
-for the files that keep none, against its presence): applicants' attachments and reports in
-private storage, the CMS's documents and images (Wagtail keeps their SHA-1) in public media.
-Read by `manage.py verify_integrity`, after a restore above all (docs/operations.md).
+for the files that keep none, against its presence): applicants' attachments, reports and
+funded projects' agreements, signed copies and amendments' attachments in private storage, the
+CMS's documents and images (Wagtail keeps their SHA-1) in public media. Read by
+`manage.py verify_integrity`, after a restore above all (docs/operations.md).
 
 Rows are streamed (`iterator()`), files read in chunks, through the storage the fields name, so
 that a large database or a bucket is checked without holding it in memory.
@@ -27,6 +28,7 @@ from wagtail.utils.file import hash_filelike
 
 from applications.models import Attachment, Submission
 from applications.snapshot import fingerprint
+from projects.models import AgreementVersion, Amendment, Signature
 
 from .models import Report
 
@@ -147,6 +149,32 @@ def report_findings(verification):
             yield Finding("missing", "report", f"{report.file.name} ({report.kind} #{report.pk})")
 
 
+PROJECT_FILES = (
+    # model, its file field, what a finding calls it, how a row names itself
+    (AgreementVersion, "pdf", "agreement", lambda row: f"v{row.number}"),
+    (Signature, "signed_copy", "signed copy", lambda row: row.original_name),
+    (Amendment, "attachment", "amendment attachment", lambda row: row.attachment_name),
+)
+
+
+def project_file_findings(verification):
+    """The files of funded projects (agreement PDFs, signed copies, amendments' attachments)
+    against the SHA-256 recorded when each was made or received."""
+    for model, field_name, what, name in PROJECT_FILES:
+        rows = model.objects.exclude(**{field_name: ""})
+        for row in rows.iterator(chunk_size=ROWS):
+            verification.checked["files"] += 1
+            field_file = getattr(row, field_name)
+            where = f"{field_file.name} ({name(row)})"
+            computed = file_digest(field_file)
+            if computed is None:
+                yield Finding("missing", what, where)
+            elif computed != row.sha256:
+                yield Finding(
+                    "mismatch", what, f"{where}: recorded {row.sha256}, file gives {computed}"
+                )
+
+
 def cms_file_findings(verification):
     """Documents and images uploaded in Wagtail, against the SHA-1 it recorded (Wagtail's own
     function); one uploaded without a hash is checked for presence."""
@@ -170,7 +198,13 @@ def cms_file_findings(verification):
 def verify_integrity(on_finding=None):
     """Every check, in turn; `on_finding` hears each problem as it is found."""
     verification = Verification()
-    checks = (submission_findings, attachment_findings, report_findings, cms_file_findings)
+    checks = (
+        submission_findings,
+        attachment_findings,
+        report_findings,
+        project_file_findings,
+        cms_file_findings,
+    )
     for check in checks:
         for finding in check(verification):
             kept = (

@@ -3,19 +3,33 @@ the consensus report, the reply, the decision, the letters and the history, each
 manifest with its SHA-256; for programme staff only."""
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.attachments import add_attachment
 from applications.models import Application, ApplicationState
 from applications.services import submit_application
 from decisions.models import Letter
+from projects import payments as payments_
+from projects import services
+from projects.models import (
+    AgreementVersion,
+    Amendment,
+    AmendmentKind,
+    AmendmentState,
+    Condition,
+    Party,
+    Signature,
+)
 from reports.dossier_zip import safe_name
 from reviews import assignments, deliberation, reviewing
 from reviews.models import Assignment, Reply
@@ -25,6 +39,7 @@ from .factories import (
     CallCriterionFactory,
     CallFactory,
     DecisionFactory,
+    InstitutionFactory,
     ReviewerFactory,
     support_letter_question,
 )
@@ -254,3 +269,312 @@ def test_the_dossier_asks_anonymous_visitors_to_sign_in(client, dossier):
     response = client.get(zip_url(dossier))
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+# The funded project (issue 17)
+
+SIGNED = dt.date(2026, 3, 16)
+PROJECT_NAMES = [
+    "projet/projet.txt",
+    "projet/conventions.csv",
+    "projet/conventions/convention-v1.pdf",
+    "projet/conventions/convention-v2.pdf",
+    "projet/signatures.csv",
+    "projet/signatures/convention-v1-carrier.pdf",
+    "projet/signatures/convention-v1-network.pdf",
+    "projet/echeancier.csv",
+    "projet/versements.csv",
+    "projet/avenants.csv",
+    "projet/avenants/avenant-01-Lettre_du_president.pdf",
+    "projet/historique-projet.csv",
+]
+
+
+def fake_pdf(words):
+    return f"%PDF-1.7\n% {words}\n%%EOF\n".encode()
+
+
+def stored(instance, field, data, name="document.pdf"):
+    """`data` saved in the file field `field` of `instance`, with its fingerprint."""
+    instance.sha256 = hashlib.sha256(data).hexdigest()
+    getattr(instance, field).save(name, ContentFile(data), save=False)
+    instance.save()
+    return instance
+
+
+def agreement_version(project, number, staff, **values):
+    version = AgreementVersion(
+        project=project,
+        number=number,
+        language="fr",
+        title="Convention attributive d'aide",
+        body="Entre les soussignés…",
+        figures={"amount": str(project.amount_granted)},
+        created_by=staff,
+        **values,
+    )
+    return stored(version, "pdf", fake_pdf(f"convention v{number}"))
+
+
+def signature(version, party, signer, staff):
+    copy = fake_pdf(f"v{version.number} signée par {party}")
+    return stored(
+        Signature(
+            version=version,
+            party=party,
+            signer_name=signer,
+            signer_role="Président",
+            signed_on=SIGNED,
+            original_name=f"{party}.pdf",
+            size=len(copy),
+            recorded_by=staff,
+        ),
+        "signed_copy",
+        copy,
+    )
+
+
+def amendment(project, lead, staff, **values):
+    return Amendment.objects.create(
+        project=project,
+        kind=AmendmentKind.EXTENSION,
+        state=AmendmentState.ACCEPTED,
+        justification="Le prestataire de numérisation a pris du retard.",
+        extension_months=6,
+        asked_by=lead,
+        decided_by=staff,
+        decided_at=timezone.now(),
+        decision_reason="Retard justifié.",
+        **values,
+    )
+
+
+def run_project(dossier, staff, *, versions=2, payments=1, amendments=1):
+    """The dossier's project: carrier set, agreement signed (version 1, both parties), a
+    70/30 schedule, payments (the first one's condition overridden), amendments, the
+    first with an attachment, and a second version made for it."""
+    project = services.create_project(dossier.decision, staff)
+    services.set_carrier(
+        project,
+        staff,
+        carrier=InstitutionFactory(name="Université de Lille"),
+        finance_contact_name="Agence comptable",
+        finance_contact_email="agence.comptable@example.org",
+    )
+    first = agreement_version(project, 1, staff, reason="Première version")
+    signature(first, Party.CARRIER, "Régis Bordet", staff)
+    signature(first, Party.NETWORK, "Marie Réseau", staff)
+    AgreementVersion.objects.filter(pk=first.pk).update(signed_at=timezone.now())
+    services.sign_agreement(project, staff, signed_on=SIGNED, start_date=SIGNED, duration_months=24)
+    payments_.set_schedule(
+        project,
+        [
+            {
+                "instalment": None,
+                "label": "À la signature",
+                "share": Decimal("70"),
+                "amount": None,
+                "planned_on": SIGNED,
+                "condition": Condition.REPORT_ACCEPTED,
+            },
+            {
+                "instalment": None,
+                "label": "Rapport final",
+                "share": Decimal("30"),
+                "amount": None,
+                "planned_on": SIGNED,
+                "condition": Condition.NONE,
+            },
+        ],
+        staff,
+    )
+    at_signature = project.instalments.first()
+    for number in range(1, payments + 1):
+        payments_.record_payment(
+            at_signature,
+            paid_on=SIGNED,
+            amount=Decimal("100.00"),
+            reference=f"=MDT-{number:04d}",
+            actor=staff,
+            override_reason="Rapport reçu, relu en séance.",
+        )
+    asked = []
+    for number in range(amendments):
+        made = amendment(project, dossier.lead, staff)
+        if number == 0:
+            made.attachment_name = "Lettre du président.pdf"
+            stored(made, "attachment", fake_pdf("lettre du président"), "lettre.pdf")
+        asked.append(made)
+    for number in range(2, versions + 1):
+        agreement_version(
+            project, number, staff, reason="Avenant de prolongation", amendment=asked[0]
+        )
+    return project
+
+
+def table_rows(archive, folder, name):
+    text = archive.read(f"{folder}/{name}").decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_zip_of_a_funded_application_holds_its_project(client, programme_manager, dossier):
+    project = run_project(dossier, programme_manager)
+    client.force_login(programme_manager)
+
+    _response, archive = fetch(client, dossier)
+
+    folder = f"dossier-{dossier.reference}"
+    names = [name.removeprefix(f"{folder}/") for name in archive.namelist()]
+    assert names[names.index("projet/projet.txt") - 1] == "courriers/courrier-01-fr.pdf"
+    assert [name for name in names if name.startswith("projet/")] == PROJECT_NAMES
+    assert names[-2:] == ["historique.csv", "manifeste.csv"]
+    version = project.agreement_versions.get(number=1)
+    assert archive.read(f"{folder}/projet/conventions/convention-v1.pdf") == fake_pdf(
+        "convention v1"
+    )
+    assert archive.read(f"{folder}/projet/signatures/convention-v1-carrier.pdf") == fake_pdf(
+        "v1 signée par carrier"
+    )
+    rows = {row[0]: row for row in manifest(archive, folder)[1:]}
+    for name in PROJECT_NAMES:
+        data = archive.read(f"{folder}/{name}")
+        assert rows[name][1:3] == [str(len(data)), hashlib.sha256(data).hexdigest()], name
+    assert rows["projet/conventions/convention-v1.pdf"][2] == version.sha256
+    assert "Funding agreement, version 1" in rows["projet/conventions/convention-v1.pdf"][3]
+    assert "Lettre du président.pdf" in rows[PROJECT_NAMES[10]][3]
+
+    facts = archive.read(f"{folder}/projet/projet.txt").decode()
+    for expected in (
+        "State: Agreement signed",
+        "Administrative carrier: Université de Lille",
+        "Finance contact: Agence comptable",
+        "Amount granted (EUR): €8,000",
+        "Agreement signed on: March 16, 2026",
+        "Duration (months): 24",
+        "End date: March 15, 2028",
+    ):
+        assert expected in facts, expected
+
+
+def test_the_project_tables_say_who_did_what_and_why(client, programme_manager, dossier):
+    run_project(dossier, programme_manager)
+    client.force_login(programme_manager)
+
+    _response, archive = fetch(client, dossier)
+
+    folder = f"dossier-{dossier.reference}"
+    versions = table_rows(archive, folder, "projet/conventions.csv")
+    assert versions[0][:6] == [
+        "Version",
+        "Language",
+        "Title",
+        "Made at",
+        "Made by",
+        "Why this version",
+    ]
+    assert [row[0] for row in versions[1:]] == ["1", "2"]
+    assert versions[1][5] == "Première version" and versions[1][7] != ""
+    assert versions[2][5] == "Avenant de prolongation" and versions[2][7] == ""
+    assert versions[2][6] == "Extension of the end date"
+    assert versions[1][4].startswith(programme_manager.get_full_name())
+
+    signatures = table_rows(archive, folder, "projet/signatures.csv")
+    assert [row[:5] for row in signatures[1:]] == [
+        ["1", "Administrative carrier", "Régis Bordet", "Président", "2026-03-16"],
+        ["1", "CollEx-Persée", "Marie Réseau", "Président", "2026-03-16"],
+    ]
+
+    schedule = table_rows(archive, folder, "projet/echeancier.csv")
+    assert schedule[0][-1] == "Amount paid (EUR)"
+    assert schedule[1] == [
+        "1",
+        "À la signature",
+        "5600.00",
+        "70.00",
+        "2026-03-16",
+        "Report accepted",
+        "100.00",
+    ]
+    assert schedule[2][1:3] == ["Rapport final", "2400.00"] and schedule[2][-1] == "0.00"
+
+    payments = table_rows(archive, folder, "projet/versements.csv")
+    assert payments[0][:5] == [
+        "Instalment",
+        "Paid on",
+        "Amount (EUR)",
+        "Accounting reference",
+        "Reason for paying without the condition",
+    ]
+    # A reference typed as a formula stays a text in a spreadsheet.
+    assert payments[1][:5] == [
+        "À la signature",
+        "2026-03-16",
+        "100.00",
+        "'=MDT-0001",
+        "Rapport reçu, relu en séance.",
+    ]
+
+    amendments = table_rows(archive, folder, "projet/avenants.csv")
+    assert amendments[1][:4] == [
+        "Extension of the end date",
+        "Accepted",
+        "Le prestataire de numérisation a pris du retard.",
+        "6",
+    ]
+    assert amendments[1][8] == "Lettre du président.pdf" and amendments[1][-1] == "Retard justifié."
+
+    history = archive.read(f"{folder}/projet/historique-projet.csv").decode("utf-8-sig")
+    for action in (
+        "Project created",
+        "Carrier set",
+        "Agreement signed",
+        "Payment schedule set",
+        "Payment recorded",
+        "Payment made without its condition",
+    ):
+        assert action in history, action
+    assert "Review submitted" not in history
+
+
+def test_a_project_file_changed_or_gone_is_named_in_the_manifest(
+    client, programme_manager, dossier
+):
+    project = run_project(dossier, programme_manager)
+    version = project.agreement_versions.get(number=1)
+    with version.pdf.storage.open(version.pdf.name, "wb") as handle:
+        handle.write(b"%PDF-1.7 altered")
+    copy = Signature.objects.get(version=version, party=Party.NETWORK).signed_copy
+    copy.storage.delete(copy.name)
+    client.force_login(programme_manager)
+
+    _response, archive = fetch(client, dossier)
+
+    folder = f"dossier-{dossier.reference}"
+    rows = {row[0]: row for row in manifest(archive, folder)[1:]}
+    assert "differs from the recorded fingerprint" in rows[PROJECT_NAMES[2]][3]
+    gone = rows["projet/signatures/convention-v1-network.pdf"]
+    assert gone[1] == "" and "missing from storage" in gone[3]
+    assert f"{folder}/projet/signatures/convention-v1-network.pdf" not in archive.namelist()
+
+
+def test_a_decision_without_project_gives_no_project_folder(client, programme_manager, dossier):
+    client.force_login(programme_manager)
+
+    _response, archive = fetch(client, dossier)
+
+    assert not [name for name in archive.namelist() if "/projet/" in name]
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_project_costs_the_same_whatever_its_rows(
+    client, programme_manager, dossier, django_assert_num_queries, size
+):
+    run_project(dossier, programme_manager, versions=size + 1, payments=size, amendments=size)
+    client.force_login(programme_manager)
+    fetch(client, dossier)  # the session and the permissions cached
+
+    with django_assert_num_queries(24):
+        _response, archive = fetch(client, dossier)
+
+    folder = f"dossier-{dossier.reference}"
+    assert len(table_rows(archive, folder, "projet/versements.csv")) == size + 1

@@ -3,6 +3,7 @@ against its hash; what was tampered with is named, and a restored copy of the da
 intact (the restore drill of docs/operations.md)."""
 
 import datetime as dt
+import hashlib
 import importlib
 import os
 import sqlite3
@@ -22,9 +23,16 @@ from wagtail.documents.models import Document
 from applications.attachments import add_attachment
 from applications.models import Attachment, Submission
 from applications.services import submit_application
+from projects import services
+from projects.models import AgreementVersion, Amendment, AmendmentKind, Party, Signature
 from reports.models import Report, ReportKind, ReportState
 
-from .factories import ApplicationFactory, CallFactory, support_letter_question
+from .factories import (
+    ApplicationFactory,
+    CallFactory,
+    decided_application,
+    support_letter_question,
+)
 from .reading import verify_integrity
 
 pytestmark = pytest.mark.usefixtures("empty_private_folder")
@@ -285,3 +293,48 @@ def test_snapshots_anonymised_before_rewrites_were_recorded_are_recorded_by_the_
     assert status == 0
     assert f"ANONYMISED submission {anonymised.reference} #1 on {day}" in output
     assert SnapshotRewrite.objects.count() == 1
+
+
+def test_the_files_of_a_funded_project_against_their_fingerprints(db):
+    """Agreement PDFs, signed copies and amendments' attachments keep their SHA-256: one changed
+    or gone is listed; an amendment without attachment is not a file."""
+    project = services.create_project(decided_application(CallFactory(closed=True)).decision)
+
+    def saved(instance, field, data):
+        instance.sha256 = hashlib.sha256(data).hexdigest()
+        getattr(instance, field).save("document.pdf", ContentFile(data), save=False)
+        instance.save()
+        return instance
+
+    version = saved(
+        AgreementVersion(project=project, number=1, language="fr", title="Convention"), "pdf", PDF
+    )
+    copy = saved(
+        Signature(
+            version=version,
+            party=Party.CARRIER,
+            signer_name="Régis Bordet",
+            signed_on=dt.date(2026, 3, 16),
+            original_name="signée.pdf",
+            size=len(PDF),
+        ),
+        "signed_copy",
+        PDF + b"% signed\n",
+    )
+    asked = {"project": project, "kind": AmendmentKind.EXTENSION, "justification": "Retard."}
+    saved(Amendment(**asked, attachment_name="lettre.pdf"), "attachment", PDF + b"% lettre\n")
+    Amendment.objects.create(**asked)
+
+    output, status = verify_integrity()
+    assert status == 0
+    assert output.strip() == "Checked 0 submissions and 3 stored files: 0 mismatches, 0 missing."
+
+    Path(version.pdf.path).write_bytes(b"%PDF-1.4\nune autre convention\n")
+    Path(copy.signed_copy.path).unlink()
+
+    output, status = verify_integrity()
+
+    assert status == 1
+    assert f"MISMATCH agreement {version.pdf.name} (v1): recorded {version.sha256}" in output
+    assert f"MISSING signed copy {copy.signed_copy.name} (signée.pdf)" in output
+    assert "Checked 0 submissions and 3 stored files: 1 mismatch, 1 missing." in output
