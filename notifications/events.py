@@ -8,6 +8,7 @@ list of what a template edited in the admin may use).
 """
 
 from dataclasses import dataclass
+from enum import nonmember
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,13 @@ class Event(models.TextChoices):
     REPLY_PHASE_OPEN = "reply_phase_open", _("Reply phase open")
     DECISION = "decision", _("Decision")
     REPORT_READY = "report_ready", _("Report ready")
+    # A funded project (projects.messages).
+    AGREEMENT_READY = "agreement_ready", _("Funding agreement ready to sign")
+    AGREEMENT_SIGNED = "agreement_signed", _("Funding agreement signed")
+    AGREEMENT_UNSIGNED_REMINDER = "agreement_unsigned_reminder", _("Funding agreement unsigned")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+    AMENDMENT_ASKED = "amendment_asked", _("Amendment asked")
+    AMENDMENT_DECIDED = "amendment_decided", _("Amendment decided")
 
 
 class Audience(models.TextChoices):
@@ -35,6 +43,10 @@ class Audience(models.TextChoices):
     REVIEWER = "reviewer", _("reviewers")
     STAFF = "staff", _("programme staff and governing bodies")
     INVITEE = "invitee", _("people without an account")
+    PROJECT = "project", _("funded projects' leads and programme staff")
+
+    # Audiences that reach applicants: their messages never receive a reviewer's identity.
+    reach_applicants = nonmember(("applicant", "project"))
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,26 @@ RULES = {
         Audience.APPLICANT, mandatory=True, variables=("application", "call", "context")
     ),
     Event.REPORT_READY: EventRules(Audience.STAFF, variables=("call", "application", "context")),
+    # A funded project: `project` is projects.messages.project_facts.
+    Event.AGREEMENT_READY: EventRules(
+        Audience.PROJECT, variables=("project", "application", "call", "agreement")
+    ),
+    Event.AGREEMENT_SIGNED: EventRules(
+        Audience.APPLICANT, variables=("project", "application", "call", "agreement")
+    ),
+    # One message a day per person, listing every agreement of theirs still unsigned.
+    Event.AGREEMENT_UNSIGNED_REMINDER: EventRules(
+        Audience.PROJECT, variables=("agreements", "count", "days")
+    ),
+    Event.PAYMENT_RECORDED: EventRules(
+        Audience.APPLICANT, variables=("project", "application", "call", "payment")
+    ),
+    Event.AMENDMENT_ASKED: EventRules(
+        Audience.STAFF, variables=("project", "application", "call", "amendment")
+    ),
+    Event.AMENDMENT_DECIDED: EventRules(
+        Audience.PROJECT, variables=("project", "application", "call", "amendment")
+    ),
 }
 
 # Every template also receives these.

@@ -59,6 +59,9 @@ class Message(models.Model):
     # mimetype) when the e-mail is sent, so that this app imports no other app.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     in_inbox = models.BooleanField(_("shown in the inbox"), default=True)
+    # What the message is about, as its caller named it ("projects.payment:12"): notify tells
+    # nobody twice of the same event about the same thing.
+    about = models.CharField(_("about"), max_length=100, blank=True)
     email_mode = models.CharField(
         _("e-mail"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
     )
@@ -90,6 +93,9 @@ class Message(models.Model):
                 fields=["user"],
                 condition=models.Q(email_mode="digest", digest__isnull=True),
                 name="notif_digest_waiting",
+            ),
+            models.Index(
+                fields=["event", "about"], condition=~models.Q(about=""), name="notif_about"
             ),
         ]
         permissions = [

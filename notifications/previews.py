@@ -7,6 +7,7 @@ no other app: the samples are written here, and a test compares them with what t
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -43,10 +44,62 @@ def sample_application(now):
     }
 
 
+def sample_project(now):
+    return {
+        "reference": "007-00042",
+        "title": "Photographies d'Afrique",
+        "carrier": "Université de Lyon",
+        "amount_granted": Decimal("58400.00"),
+        "state_label": "Convention en préparation",
+        "start_date": None,
+        "end_date": None,
+        "url": f"{settings.SITE_URL}/projets/12/",
+    }
+
+
+def sample_amendment(now):
+    return {
+        "kind": "extension",
+        "kind_label": "Prolongation de la date de fin",
+        "justification": "Le chantier de numérisation a pris du retard.",
+        "extension_months": 6,
+        "amount": None,
+        "asked_by": "Alex Porteur",
+        "asked_at": now - dt.timedelta(days=3),
+        "state": "accepted",
+        "state_label": "Acceptée",
+        "accepted": True,
+        "decision_reason": "Le retard est justifié.",
+        "decided_at": now,
+    }
+
+
 def samples(now):
     application = sample_application(now)
     assignment = {"due_at": now + dt.timedelta(days=7), "application": application}
+    project = sample_project(now)
+    agreement = {
+        "number": 1,
+        "title": "Convention attributive d'aide",
+        "made_at": now - dt.timedelta(days=31),
+        "signed_at": None,
+        "reason": "",
+    }
     return {
+        # A funded project and what happens to it (projects.messages).
+        "project": project,
+        "agreement": agreement,
+        "agreements": [{**agreement, "project": project, "days": 31}],
+        "days": 30,
+        "payment": {
+            "instalment": "À la signature",
+            "amount": Decimal("40880.00"),
+            "paid_on": now.date(),
+            "reference": "MDT-2026-0001",
+            "paid": Decimal("40880.00"),
+            "remaining": Decimal("17520.00"),
+        },
+        "amendment": sample_amendment(now),
         "application": application,
         "call": sample_call(now),
         "submission": {

@@ -35,7 +35,7 @@ class ResendRefused(Refused):
     """The message cannot be sent again; the text says why, for the person who asked."""
 
 
-def notify(event, recipients, context=None, *, url="", language=None, attachments=()):
+def notify(event, recipients, context=None, *, url="", language=None, attachments=(), about=""):
     """Tell each recipient about `event`, in the current transaction. Returns the messages.
 
     recipients: User objects (their language, their inbox, their preferences), or e-mail
@@ -48,12 +48,17 @@ def notify(event, recipients, context=None, *, url="", language=None, attachment
         carries a token), it is sent by e-mail only and never kept where staff could read it.
     attachments: ("dotted.path.to.provider", [args]) pairs; each provider is called when the
         e-mail is sent, with the args and language=, and returns (filename, bytes, mimetype).
+    about: what the message is about, as a key ("projects.payment:12"): whoever was already
+        told of `event` about it is not told again, so that telling twice is harmless (the
+        caller holds the row it is about locked, so that two requests do not both tell).
     """
     event = Event(event)
     rules = RULES[event]
     people = unique(recipients)
+    if about:
+        people = not_told_yet(event, about, people)
     context = dict(context or {})
-    if rules.audience == Audience.APPLICANT:
+    if rules.audience in Audience.reach_applicants:
         # Reviews are confidential: nothing that could name a reviewer reaches an applicant.
         context = {key: value for key, value in context.items() if key not in REVIEWER_IDENTITY}
     modes = email_modes(event, [person for person in people if not isinstance(person, str)])
@@ -89,6 +94,7 @@ def notify(event, recipients, context=None, *, url="", language=None, attachment
             attachments=[[provider, list(args)] for provider, args in attachments],
             in_inbox=user is not None,
             email_mode=modes.get(user.pk, EmailMode.IMMEDIATE) if user else EmailMode.IMMEDIATE,
+            about=about,
         )
         if shown != link:
             seal(message, {shown: link})
@@ -228,6 +234,19 @@ def unique(recipients):
             seen.add(key)
             people.append(recipient.strip() if isinstance(recipient, str) else recipient)
     return people
+
+
+def not_told_yet(event, about, people):
+    """`people` but those who have a message of `event` about `about` (users by id, addresses
+    by their lower-case form), in one query."""
+    told = Message.objects.filter(event=event, about=about).values_list("user_id", "email")
+    users = {user_id for user_id, _email in told if user_id}
+    addresses = {email.lower() for user_id, email in told if not user_id}
+    return [
+        person
+        for person in people
+        if (person.lower() not in addresses if isinstance(person, str) else person.pk not in users)
+    ]
 
 
 def recipient_language(user, language):

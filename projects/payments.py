@@ -19,6 +19,7 @@ from common.errors import Refused
 from common.formats import euros_with_cents
 from common.permissions import require
 
+from .messages import payment_recorded
 from .models import Condition, Instalment, Payment, Project
 
 CENT = Decimal("0.01")
@@ -249,6 +250,7 @@ def record_payment(instalment, *, paid_on, amount, reference, actor, override_re
                 "override_condition",
                 reason=override_reason,
             )
+        payment_recorded(payment)
     return payment
 
 

@@ -2,6 +2,7 @@
 preferences, the daily digest and the kinds that cannot be turned off."""
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -104,7 +105,36 @@ def event_context(event, application, reviewer):
             "context": {"summary": "Financé"},
         },
         Event.REPORT_READY: {"call": facts["call"], "context": {}},
+        **project_contexts(application, facts),
     }[event]
+
+
+def project_contexts(application, facts):
+    """What projects.messages passes about a funded project (its facts, by hand)."""
+    project = {
+        "reference": application.reference,
+        "title": application.title,
+        "amount_granted": Decimal("8000.00"),
+        "url": "http://testserver/projets/1/",
+    }
+    agreement = {"number": 1, "title": "Convention", "made_at": timezone.now()}
+    amendment = {"kind_label": "Prolongation", "justification": "Retard", "accepted": True}
+    about = {**facts, "project": project}
+    return {
+        Event.AGREEMENT_READY: {**about, "agreement": agreement},
+        Event.AGREEMENT_SIGNED: {**about, "agreement": agreement},
+        Event.AGREEMENT_UNSIGNED_REMINDER: {
+            "agreements": [{**agreement, "project": project, "days": 31}],
+            "count": 1,
+            "days": 30,
+        },
+        Event.PAYMENT_RECORDED: {
+            **about,
+            "payment": {"amount": Decimal("100"), "paid": Decimal("100")},
+        },
+        Event.AMENDMENT_ASKED: {**about, "amendment": amendment},
+        Event.AMENDMENT_DECIDED: {**about, "amendment": amendment},
+    }
 
 
 # Every event

@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.run_retention",
         "schedule": crontab(hour=env.int("RETENTION_RUN_HOUR", default=3), minute=30),
     },
+    # Tells staff and leads of agreements still unsigned (projects.messages), once a day.
+    "projects-unsigned-agreements": {
+        "task": "projects.tasks.remind_unsigned_agreements",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),
@@ -312,6 +317,10 @@ PERSONAL_DATA_RETENTION = {
     key: env.int(f"RETENTION_{key}", default=default)
     for key, default in PERSONAL_DATA_RETENTION_DEFAULTS.items()
 }
+
+# Funded projects: an agreement's latest version still unsigned this many days after it was
+# made is listed as late, and staff and the lead are reminded of it each day.
+AGREEMENT_REMINDER_DAYS = env.int("AGREEMENT_REMINDER_DAYS", default=30)
 
 # A report still waiting after this many seconds lost its task; one still being built after this
 # many (the build task's hard time limit, 31 minutes, plus a margin) lost its worker.
