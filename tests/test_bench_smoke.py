@@ -43,6 +43,10 @@ METRICS = {
     "reports.dossier_book_100.s",
     "reports.call.queries",
     "privacy.retention.per_s",
+    "projects.list.p50_ms",
+    "projects.list.p95_ms",
+    "projects.page.p50_ms",
+    "projects.page.p95_ms",
 }
 
 

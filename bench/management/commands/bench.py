@@ -5,7 +5,8 @@
     DJANGO_SETTINGS_MODULE=bench.settings python manage.py bench --size 50  # a quick run
 
 Migrates, loads the demo (the large one at the full size), prepares the benchmark calls through
-the services users go through (bench/prepare.py, bench/review.py, bench/reports.py), then
+the services users go through (bench/prepare.py, bench/review.py, bench/projects.py,
+bench/reports.py), then
 measures against gunicorn on 127.0.0.1 only, every loop bounded in requests and time. Below the
 full size every step still runs, scaled down (bench/plan.py), and the results go to a
 directory of their own unless --output says where: they are not comparable with the full runs'.
@@ -35,6 +36,7 @@ from bench.measures import (
 from bench.pages import measure_pages
 from bench.plan import FULL_SIZE, Plan
 from bench.prepare import prepare_applicants
+from bench.projects import measure_projects
 from bench.reports import measure_reports
 from bench.retention import measure_retention
 from bench.review import prepare_review_call
@@ -86,6 +88,8 @@ class Command(BaseCommand):
                 measure_pages(
                     results, metric, bench, review_call, reviews, log, most_loads=plan.page_loads
                 )
+                # After the review pages: every application of the review call is then funded.
+                measure_projects(results, metric, review_call, log, most_loads=plan.page_loads)
             finally:
                 # Runs on the same database stay comparable: the call leaves the public lists.
                 bench["call"].unpublish()
