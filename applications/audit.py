@@ -121,6 +121,8 @@ ACTIONS = {
     AuditSubject.PROJECT: {
         "create": pgettext_lazy("audit", "Project created"),
         "set_carrier": pgettext_lazy("audit", "Carrier set"),
+        "prepare_agreement": pgettext_lazy("audit", "Agreement version prepared"),
+        "record_signature": pgettext_lazy("audit", "Agreement signature recorded"),
         "sign_agreement": pgettext_lazy("audit", "Agreement signed"),
         "start": pgettext_lazy("audit", "Project started"),
         "suspend": pgettext_lazy("audit", "Project suspended"),

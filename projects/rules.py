@@ -3,7 +3,9 @@
 The lead and the team members who accepted their invitation read their project; programme
 staff read every project and make its moves while its decision is still funded; council
 members read the projects they could deliberate on (not one they are in conflict with).
-Anyone else gets a 404: nobody learns that someone else's project exists.
+Anyone else gets a 404: nobody learns that someone else's project exists. The agreement
+(its versions, signatures and signed copies) is read by staff, the lead and the joined team
+only: the council decides the funding, not the contract with the carrier.
 """
 
 import rules
@@ -90,3 +92,21 @@ rules.add_perm(
 rules.add_perm("projects.decide_amendment", is_programme_staff & amends_a_live_project)
 # An amendment's attachment: the people of the project and staff, not the council.
 rules.add_perm("projects.read_amendment_files", is_programme_staff | is_lead | is_team_member)
+
+
+# The agreement (projects.agreements)
+
+# Staff prepare its versions and record the signatures while the decision is still funded and
+# the project not ended (a signed version is never replaced: the service says so).
+rules.add_perm("projects.prepare_agreement", is_programme_staff & is_still_funded & is_not_ended)
+rules.add_perm("projects.record_signature", is_programme_staff & is_still_funded & is_not_ended)
+# Its versions, signatures and signed copies: staff, the lead and the team who joined, those who
+# carry the project out. Not the council: it decides the funding, not the contract with the
+# carrier (and the signed copies bear people's signatures).
+rules.add_perm("projects.read_agreement", is_programme_staff | is_lead | is_team_member)
+
+
+# The money at a glance (projects.views_money): the payments export for the accounting office
+# and the lists of late signatures and overdue instalments are programme staff's.
+rules.add_perm("projects.export_payments", is_programme_staff)
+rules.add_perm("projects.see_late", is_programme_staff)

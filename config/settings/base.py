@@ -322,6 +322,9 @@ PERSONAL_DATA_RETENTION = {
 # made is listed as late, and staff and the lead are reminded of it each day.
 AGREEMENT_REMINDER_DAYS = env.int("AGREEMENT_REMINDER_DAYS", default=30)
 
+# The largest signed copy of an agreement staff may upload (projects.agreements).
+AGREEMENT_MAX_UPLOAD_MB = env.int("AGREEMENT_MAX_UPLOAD_MB", default=20)
+
 # A report still waiting after this many seconds lost its task; one still being built after this
 # many (the build task's hard time limit, 31 minutes, plus a margin) lost its worker.
 REPORTS_QUEUED_STALL = env.int("REPORTS_QUEUED_STALL", default=60 * 60)

@@ -6,6 +6,7 @@ projects.agreements says how they change.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
@@ -54,6 +55,46 @@ class AgreementTemplate(PreviewableMixin, models.Model):
     def __str__(self):
         kind = self.get_kind_display() or _("Every kind")
         return f"{kind} ({self.language})"
+
+    def clean(self):
+        from ..agreement_text import preview
+
+        errors = self.refusals()
+        if errors:
+            raise ValidationError(errors)
+        failure = preview(self).get("error")
+        if failure:
+            raise ValidationError(
+                _("With sample data, this agreement fails: %(error)s") % {"error": failure}
+            )
+
+    def refusals(self):
+        """What the sandbox (common.sandbox) refuses in this template ({field: problems}):
+        checked when it is saved, and by `manage.py check_staff_templates` for stored ones."""
+        from common.sandbox import TemplateRefused, compile_template
+
+        from ..agreement_text import sample_context
+
+        offered = sample_context()
+        refused = {}
+        for field in ("title", "body"):
+            try:
+                compile_template(getattr(self, field), offered)
+            except TemplateRefused as refusal:
+                refused[field] = refusal.problems
+        return refused
+
+    def get_preview_template(self, request, mode_name):
+        return "projects/agreements/template_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from ..agreement_text import preview
+
+        return preview(self)
+
+
+class FrozenVersion(ValueError):
+    """A change to an agreement version that was made (or signed): never allowed."""
 
 
 def version_path(instance, filename):
@@ -109,6 +150,37 @@ class AgreementVersion(models.Model):
 
     def __str__(self):
         return f"{self.project} v{self.number}"
+
+    # What makes a version what it is: never changed once it exists.
+    FROZEN = (
+        "project_id",
+        "number",
+        "language",
+        "title",
+        "body",
+        "figures",
+        "pdf",
+        "sha256",
+        "reason",
+        "amendment_id",
+    )
+
+    def save(self, *args, **kwargs):
+        """A version once made never changes; a signed one not at all (its signatures record
+        what was signed). Only signed_at, set once, may be added to an unsigned version."""
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is not None:
+                if stored.signed_at is not None:
+                    raise FrozenVersion(_("A signed agreement version never changes."))
+                changed = [
+                    name for name in self.FROZEN if getattr(stored, name) != getattr(self, name)
+                ]
+                if changed:
+                    raise FrozenVersion(
+                        _("An agreement version never changes once made: make a new version.")
+                    )
+        super().save(*args, **kwargs)
 
     @property
     def is_signed(self):

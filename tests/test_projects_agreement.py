@@ -1,0 +1,317 @@
+"""A funded project's agreement (issue 17): the template staff edit (refused when it names what
+the sandbox does not offer), the versions rendered in the carrier's language as a PDF read back,
+never changed once made, the two signatures with their signed copies (a PDF, checked by
+content) that move the project and set its dates, the section of the project page per persona,
+its downloads, and its query count."""
+
+import datetime as dt
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from applications.audit import trail
+from applications.models import AuditSubject
+from decisions.letters import send_letter
+from projects import payments, services
+from projects.agreements import AgreementError, prepare_version, record_signature
+from projects.models import (
+    AgreementTemplate,
+    AgreementVersion,
+    Condition,
+    Party,
+    Project,
+    ProjectState,
+)
+from projects.models.agreements import FrozenVersion
+
+from .factories import CallFactory, InstitutionFactory, decided_application
+
+TODAY = timezone.localdate()
+TEMPLATE_ADD = "wagtailsnippets_projects_agreementtemplate:add"
+
+
+def minimal_pdf(text="Convention signée"):
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{text}</p>").write_pdf()
+
+
+def funded_project(staff, *, language="fr", amount=Decimal("12500.00"), **call):
+    application = decided_application(
+        CallFactory(closed=True, **call),
+        amount=amount,
+        application={"title": "Corpus des thèses"},
+    )
+    send_letter(application.decision, staff)
+    project = Project.objects.get(decision=application.decision)
+    carrier = InstitutionFactory(
+        name="Université de Strasbourg", acronym="Unistra", city="Strasbourg", language=language
+    )
+    services.set_carrier(
+        project,
+        staff,
+        carrier=carrier,
+        finance_contact_name="Paul Compta",
+        finance_contact_email="compta@example.org",
+    )
+    payments.set_schedule(
+        project,
+        [
+            {
+                "instalment": None,
+                "label": "À la signature",
+                "share": Decimal("70"),
+                "amount": None,
+                "planned_on": dt.date(2026, 4, 1),
+                "condition": Condition.AGREEMENT_SIGNED,
+            },
+            {
+                "instalment": None,
+                "label": "Rapport final",
+                "share": Decimal("30"),
+                "amount": None,
+                "planned_on": dt.date(2028, 4, 30),
+                "condition": Condition.REPORT_ACCEPTED,
+            },
+        ],
+        staff,
+    )
+    return Project.objects.get(pk=project.pk)
+
+
+@pytest.fixture
+def project(programme_manager):
+    return funded_project(
+        programme_manager, project_duration_months=24, duration_from_signature=True
+    )
+
+
+def pdf_text(version):
+    with version.pdf.open("rb") as handle:
+        data = handle.read()
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return " ".join(done.stdout.decode().split())
+
+
+def sign(version, staff, party, on=TODAY, name="Marie Signataire", content=None):
+    return record_signature(
+        version,
+        staff,
+        party=party,
+        signer_name=name,
+        signer_role="Présidente",
+        signed_on=on,
+        signed_copy=SimpleUploadedFile("signee.pdf", content or minimal_pdf()),
+    )
+
+
+# Versions
+
+
+def test_the_default_agreement_in_french_names_the_parties_money_and_schedule(
+    project, programme_manager
+):
+    version = prepare_version(project, programme_manager, reason="Première version")
+
+    assert (version.number, version.language) == (1, "fr")
+    reference = project.application.reference
+    assert version.title == f"Convention attributive d’aide – projet {reference}"
+    text = pdf_text(version)
+    assert project.application.reference in text
+    assert "Université de Strasbourg (Unistra), Strasbourg" in text
+    assert "12 500,00 €" in text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "24 mois à compter de la date de signature" in text
+    flat = text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "1. À la signature : 8 750,00 € (70 %), versement prévu le 1 avril 2026" in flat
+    assert "2. Rapport final : 3 750,00 € (30 %)" in flat
+    assert version.figures["amount"] == "12500.00"
+    assert version.figures["schedule"][0]["planned_on"] == "2026-04-01"
+    assert len(version.sha256) == 64
+    [row] = [
+        row for row in trail(project.application, AuditSubject.PROJECT) if "préparée" in row.action
+    ]
+    assert "Version 1 : Première version" in row.reason.replace("\u00a0", " ")
+
+
+def test_an_english_carrier_gets_the_english_agreement(programme_manager):
+    project = funded_project(programme_manager, language="en", project_duration_months=18)
+    version = prepare_version(project, programme_manager)
+
+    text = pdf_text(version)
+    assert version.language == "en"
+    assert "Grant agreement – project" in text
+    assert "€12,500.00" in text
+    assert "18 months from the date on which the second of the two parties signs" in text
+    assert "1. À la signature: €8,750.00 (70%), planned on 1 April 2026" in text
+
+
+def test_an_edited_template_for_the_kind_is_rendered_in_the_carriers_language(
+    project, programme_manager
+):
+    AgreementTemplate.objects.create(
+        kind="",
+        language="fr",
+        title="Convention {{ reference }}",
+        body="Entre {{ network_name }} et {{ carrier.name }} : {{ amount }}.\n"
+        "{% for instalment in schedule %}- {{ instalment.label }} {{ instalment.amount }}\n"
+        "{% endfor %}",
+    )
+    AgreementTemplate.objects.create(
+        kind="", language="en", title="Agreement {{ reference }}", body="English {{ amount }}"
+    )
+    version = prepare_version(project, programme_manager)
+
+    assert version.title == f"Convention {project.application.reference}"
+    assert "et Université de Strasbourg" in version.body
+    assert "- Rapport final 3" in version.body
+    assert "Rapport final" in pdf_text(version)
+
+
+def test_versions_are_numbered_and_never_change(project, programme_manager):
+    first = prepare_version(project, programme_manager)
+    second = prepare_version(project, programme_manager, reason="Échéancier corrigé")
+
+    assert (first.number, second.number) == (1, 2)
+    first.body = "Autre texte"
+    with pytest.raises(FrozenVersion):
+        first.save()
+    first.refresh_from_db()
+    assert "Autre texte" not in first.body
+
+
+def test_a_version_is_refused_without_a_carrier(programme_manager):
+    application = decided_application(CallFactory(closed=True, project_duration_months=24))
+    send_letter(application.decision, programme_manager)
+    project = Project.objects.get(decision=application.decision)
+
+    with pytest.raises(AgreementError, match="porteur administratif"):
+        prepare_version(project, programme_manager)
+    assert not AgreementVersion.objects.exists()
+
+
+def test_only_staff_prepare_a_version(project):
+    with pytest.raises(AgreementError):
+        prepare_version(project, project.application.lead)
+    assert not AgreementVersion.objects.exists()
+
+
+def test_the_template_is_the_carriers_language_even_when_the_lead_writes_in_another(
+    project, programme_manager
+):
+    lead = project.application.lead
+    lead.language = "en"
+    lead.save(update_fields=["language"])
+    assert prepare_version(project, programme_manager).language == "fr"
+
+
+def test_the_lead_and_staff_are_told_a_version_is_ready(project, programme_manager):
+    from notifications.models import Message
+
+    prepare_version(project, programme_manager)
+    assert Message.objects.filter(user=project.application.lead).exists()
+
+
+# Signatures
+
+
+def test_both_signatures_move_the_project_and_start_it_from_the_later_one(
+    project, programme_manager
+):
+    version = prepare_version(project, programme_manager)
+    sign(version, programme_manager, Party.CARRIER, on=TODAY - dt.timedelta(days=0))
+    project.refresh_from_db()
+    assert project.state == ProjectState.AGREEMENT_PREPARATION
+    sign(version, programme_manager, Party.NETWORK, on=TODAY, name="Jean Réseau")
+
+    project.refresh_from_db()
+    version.refresh_from_db()
+    assert version.is_signed
+    assert project.state == ProjectState.AGREEMENT_SIGNED
+    assert project.signed_on == TODAY == project.start_date
+    assert project.duration_months == 24
+    end = project.end_date
+    assert end == dt.date(TODAY.year + 2, TODAY.month, TODAY.day) - dt.timedelta(days=1)
+
+
+def test_a_planned_start_is_kept_when_the_call_does_not_run_from_the_signature(
+    programme_manager,
+):
+    project = funded_project(programme_manager)
+    project.start_date = TODAY + dt.timedelta(days=30)
+    project.duration_months = 12
+    project.save(update_fields=["start_date", "duration_months"])
+    version = prepare_version(project, programme_manager)
+    assert "12 mois, du" in version.body
+    sign(version, programme_manager, Party.CARRIER)
+    sign(version, programme_manager, Party.NETWORK)
+
+    project.refresh_from_db()
+    assert (project.signed_on, project.start_date) == (TODAY, TODAY + dt.timedelta(days=30))
+    assert project.duration_months == 12
+
+
+def test_a_signed_version_never_changes_and_a_new_one_follows_it(project, programme_manager):
+    first = prepare_version(project, programme_manager)
+    sign(first, programme_manager, Party.CARRIER)
+    sign(first, programme_manager, Party.NETWORK)
+    first.refresh_from_db()
+    with first.pdf.open("rb") as handle:
+        pdf_before = handle.read()
+    body_before = first.body
+
+    first.reason = "Changé après coup"
+    with pytest.raises(FrozenVersion):
+        first.save()
+    second = prepare_version(project, programme_manager, reason="Avenant")
+
+    first.refresh_from_db()
+    with first.pdf.open("rb") as handle:
+        assert handle.read() == pdf_before
+    assert (first.body, first.reason) == (body_before, "")
+    assert second.number == 2 and not second.is_signed
+    sign(second, programme_manager, Party.CARRIER)
+    sign(second, programme_manager, Party.NETWORK)
+    second.refresh_from_db()
+    assert second.is_signed
+    assert Project.objects.get(pk=project.pk).state == ProjectState.AGREEMENT_SIGNED
+
+
+def test_a_version_with_one_signature_is_not_replaced(project, programme_manager):
+    version = prepare_version(project, programme_manager)
+    sign(version, programme_manager, Party.CARRIER)
+
+    with pytest.raises(AgreementError, match="porte déjà la signature"):
+        prepare_version(project, programme_manager)
+    assert AgreementVersion.objects.count() == 1
+
+
+def test_a_signature_is_refused_when_it_is_not_a_pdf_twice_or_in_the_future(
+    project, programme_manager
+):
+    version = prepare_version(project, programme_manager)
+    with pytest.raises(AgreementError) as refused:
+        sign(version, programme_manager, Party.CARRIER, content=b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    assert "n’est pas un PDF" in " ".join(refused.value.problems["signed_copy"])
+    with pytest.raises(AgreementError) as refused:
+        sign(version, programme_manager, Party.CARRIER, on=TODAY + dt.timedelta(days=1))
+    assert "signed_on" in refused.value.problems
+    with pytest.raises(AgreementError) as refused:
+        sign(version, programme_manager, Party.CARRIER, on=TODAY - dt.timedelta(days=3))
+    assert "ne peut pas être signée avant" in refused.value.problems["signed_on"][0]
+    sign(version, programme_manager, Party.CARRIER)
+    with pytest.raises(AgreementError) as refused:
+        sign(version, programme_manager, Party.CARRIER)
+    assert "party" in refused.value.problems
+    assert version.signatures.count() == 1
+
+
+def test_only_the_latest_version_is_signed(project, programme_manager):
+    first = prepare_version(project, programme_manager)
+    prepare_version(project, programme_manager)
+    with pytest.raises(AgreementError, match="dernière version"):
+        sign(first, programme_manager, Party.CARRIER)
