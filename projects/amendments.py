@@ -42,6 +42,7 @@ from common.storage import private_files
 from common.transitions import Move, Workflow, perform
 from decisions.services import DecisionError, lower_grant
 
+from . import messages
 from .models import Amendment, AmendmentKind, AmendmentState
 from .payments import locked, paid_on_project, paid_per_instalment, set_schedule
 
@@ -316,7 +317,8 @@ def ask_amendment(
                 "ask_amendment",
                 reason=f"{amendment.get_kind_display()} — {justification}",
             )
-        except BaseException:
+            messages.amendment_asked(amendment)
+        except BaseException:  # no file left behind a row that was not made
             if stored:
                 private_files.delete(stored)
             raise
@@ -452,6 +454,7 @@ def accept_amendment(amendment, actor, reason):
         fields = KINDS[amendment.kind].apply(amendment, project, actor)
         if fields:
             project.save(update_fields=[*fields, "updated_at"])
+        messages.amendment_decided(amendment)
     return amendment
 
 
@@ -469,6 +472,7 @@ def refuse_amendment(amendment, actor, reason):
             why_not=why_not,
             changes=decided(actor, reason),
         )
+        messages.amendment_decided(amendment)
     return amendment
 
 

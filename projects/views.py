@@ -15,7 +15,7 @@ from applications.models import AuditSubject
 from calls.models import Programme
 from common.transitions import refusal
 
-from . import payments, services
+from . import payments, services, views_amendments
 from .forms import (
     CarrierForm,
     ConfirmForm,
@@ -173,6 +173,7 @@ def render_page(request, project, forms, status):
                 if manages and schedule["instalments"]
                 else None
             ),
+            **views_amendments.section(project, user, forms),
         },
         status=status,
     )

@@ -8,12 +8,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import AuditSubject
 from decisions import budget
 from decisions.letters import send_letter
 from decisions.services import promotion_candidate
+from notifications.events import Event
+from notifications.models import Message
 from projects import payments, services
 from projects.amendments import AmendmentError, accept_amendment, ask_amendment, refuse_amendment
 from projects.models import AmendmentKind, AmendmentState, Condition, Project, ProjectState
@@ -22,6 +25,8 @@ from .factories import CallFactory, InstitutionFactory, decided_application, joi
 from .reading import visible_text
 
 SIGNED = dt.date(2026, 3, 16)
+# The services' messages are read in English; the pages in French, as people see them.
+english = pytest.mark.usefixtures("in_english")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -82,6 +87,7 @@ def pay(instalment, staff, amount, reference="MDT-1"):
 # Each kind checks its fields
 
 
+@english
 def test_an_extension_adds_1_to_24_months(project):
     lead = project.application.lead
     for months in (None, 0, 25):
@@ -91,6 +97,7 @@ def test_an_extension_adds_1_to_24_months(project):
     assert (amendment.state, amendment.extension_months) == (AmendmentState.ASKED, 6)
 
 
+@english
 def test_a_justification_is_required(project):
     problems = problems_of(
         ask, project, project.application.lead, AmendmentKind.EXTENSION, "  ", extension_months=6
@@ -98,6 +105,7 @@ def test_a_justification_is_required(project):
     assert problems == {"justification": ["Say why the project needs this amendment."]}
 
 
+@english
 def test_a_give_back_is_more_than_0_and_at_most_what_remains_to_pay(project, programme_manager):
     lead = project.application.lead
     first, _second = schedule(project, programme_manager, "14000.00", "6000.00")
@@ -105,12 +113,13 @@ def test_a_give_back_is_more_than_0_and_at_most_what_remains_to_pay(project, pro
     for amount in (None, Decimal("0"), Decimal("-5")):
         assert "amount" in problems_of(ask, project, lead, AmendmentKind.GIVE_BACK, amount=amount)
     over = problems_of(ask, project, lead, AmendmentKind.GIVE_BACK, amount=Decimal("6000.01"))
-    assert "6\u00a0000,00\u00a0€" in over["amount"][0]
+    assert over["amount"][0].startswith("At most €6,000.00 can be given back")
     assert ask(project, lead, AmendmentKind.GIVE_BACK, amount=Decimal("6000.00")).amount == Decimal(
         "6000.00"
     )
 
 
+@english
 def test_giving_back_the_whole_grant_is_a_withdrawal_not_an_amendment(project):
     problems = problems_of(
         ask, project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("20000")
@@ -118,6 +127,7 @@ def test_giving_back_the_whole_grant_is_a_withdrawal_not_an_amendment(project):
     assert "withdrawal of the funding" in problems["amount"][0]
 
 
+@english
 def test_a_carrier_change_names_another_institution_of_the_directory(project, programme_manager):
     current = InstitutionFactory()
     services.set_carrier(
@@ -134,6 +144,7 @@ def test_a_carrier_change_names_another_institution_of_the_directory(project, pr
     ask(project, lead, AmendmentKind.CARRIER_CHANGE, new_carrier=InstitutionFactory())
 
 
+@english
 def test_a_reallocation_adds_up_to_the_amount_granted(project):
     lead = project.application.lead
     assert "reallocation" in problems_of(
@@ -164,6 +175,7 @@ def test_a_reallocation_adds_up_to_the_amount_granted(project):
     assert amendment.reallocation == {"staff": "15000", "travel": "5000"}
 
 
+@english
 def test_a_team_change_is_described(project):
     lead = project.application.lead
     assert list(problems_of(ask, project, lead, AmendmentKind.TEAM_CHANGE, team_change=" ")) == [
@@ -172,6 +184,7 @@ def test_a_team_change_is_described(project):
     assert ask(project, lead, AmendmentKind.TEAM_CHANGE, team_change="Mme B remplace M. A").pk
 
 
+@english
 def test_only_the_fields_of_the_kind_are_kept(project):
     amendment = ask(
         project,
@@ -185,6 +198,7 @@ def test_only_the_fields_of_the_kind_are_kept(project):
     assert (amendment.extension_months, amendment.amount, amendment.team_change) == (3, None, "")
 
 
+@english
 def test_one_open_amendment_of_a_kind_at_a_time(project, programme_manager):
     lead = project.application.lead
     first = ask(project, lead, AmendmentKind.EXTENSION, extension_months=3)
@@ -198,6 +212,7 @@ def test_one_open_amendment_of_a_kind_at_a_time(project, programme_manager):
 # Who and when
 
 
+@english
 def test_before_the_signature_and_after_the_end_nobody_asks(programme_manager):
     project = funded_project(programme_manager)
     with pytest.raises(AmendmentError, match="once the agreement is signed"):
@@ -208,6 +223,7 @@ def test_before_the_signature_and_after_the_end_nobody_asks(programme_manager):
         ask(project, programme_manager, AmendmentKind.EXTENSION, extension_months=3)
 
 
+@english
 def test_a_team_member_or_an_outsider_cannot_ask(project, other_applicant, council_member):
     joined_member(project.application, other_applicant)
     for person in (other_applicant, council_member):
@@ -215,6 +231,7 @@ def test_a_team_member_or_an_outsider_cannot_ask(project, other_applicant, counc
             ask(project, person, AmendmentKind.EXTENSION, extension_months=3)
 
 
+@english
 def test_the_lead_cannot_decide(project):
     lead = project.application.lead
     amendment = ask(project, lead, AmendmentKind.EXTENSION, extension_months=3)
@@ -225,6 +242,7 @@ def test_the_lead_cannot_decide(project):
 # Deciding
 
 
+@english
 def test_accepting_and_refusing_need_a_reason(project, programme_manager):
     amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=3)
     for decide in (accept_amendment, refuse_amendment):
@@ -235,6 +253,7 @@ def test_accepting_and_refusing_need_a_reason(project, programme_manager):
     assert amendment.state == AmendmentState.ASKED
 
 
+@english
 def test_a_decided_amendment_cannot_be_decided_again(project, programme_manager):
     amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=3)
     refuse_amendment(amendment, programme_manager, "Le calendrier tient.")
@@ -247,6 +266,7 @@ def test_a_decided_amendment_cannot_be_decided_again(project, programme_manager)
     assert (amendment.state, amendment.decision_reason) == ("refused", "Le calendrier tient.")
 
 
+@english
 def test_an_accepted_extension_moves_the_end_date(project, programme_manager):
     assert project.end_date == dt.date(2028, 3, 31)
     amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
@@ -262,6 +282,7 @@ def test_an_accepted_extension_moves_the_end_date(project, programme_manager):
     assert accepted.actor == programme_manager
 
 
+@english
 def test_an_accepted_carrier_change_changes_the_carrier_and_clears_its_contact(
     project, programme_manager
 ):
@@ -285,6 +306,7 @@ def test_an_accepted_carrier_change_changes_the_carrier_and_clears_its_contact(
     )
 
 
+@english
 def test_a_refused_amendment_changes_nothing(project, programme_manager):
     amendment = ask(
         project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("5000")
@@ -295,9 +317,23 @@ def test_a_refused_amendment_changes_nothing(project, programme_manager):
     assert project.decision.amount_granted == Decimal("20000.00")
 
 
+@english
+def test_staff_are_told_of_an_amendment_asked_and_the_lead_of_its_decision(
+    project, programme_manager
+):
+    lead = project.application.lead
+    amendment = ask(project, lead, AmendmentKind.EXTENSION, extension_months=6)
+    told = Message.objects.filter(event=Event.AMENDMENT_ASKED)
+    assert list(told.values_list("user", flat=True)) == [programme_manager.pk]
+    accept_amendment(amendment, programme_manager, "Retard avéré.")
+    told = Message.objects.filter(event=Event.AMENDMENT_DECIDED)
+    assert list(told.values_list("user", flat=True)) == [lead.pk]
+
+
 # Money given back
 
 
+@english
 def test_money_given_back_returns_to_the_call_and_brings_the_reserve_forward(programme_manager):
     call = CallFactory(closed=True, envelope=Decimal("25000.00"))
     project = signed(funded_project(programme_manager, call), programme_manager)
@@ -342,6 +378,7 @@ def test_the_decisions_page_proposes_the_reserve_application_after_a_give_back(
     assert f"tient est {reserve.reference}" in text
 
 
+@english
 def test_the_schedule_still_adds_up_to_the_cent_lowered_from_the_last_instalment(
     project, programme_manager
 ):
@@ -360,6 +397,7 @@ def test_the_schedule_still_adds_up_to_the_cent_lowered_from_the_last_instalment
     assert payments.schedule_of(project)["remaining"] == Decimal("2000.01")
 
 
+@english
 def test_a_give_back_over_what_remains_when_it_is_accepted_is_refused(project, programme_manager):
     (instalment,) = schedule(project, programme_manager, "20000.00")
     amendment = ask(
@@ -375,3 +413,198 @@ def test_a_give_back_over_what_remains_when_it_is_accepted_is_refused(project, p
         Decimal("20000.00"),
     )
     assert project.state == ProjectState.AGREEMENT_SIGNED
+
+
+# The section of the project page
+
+
+def page_of(project):
+    return reverse("projects:project", args=[project.pk])
+
+
+def ask_url(project):
+    return reverse("projects:ask_amendment", args=[project.pk])
+
+
+def decide_url(amendment):
+    return reverse("projects:decide_amendment", args=[amendment.project_id, amendment.pk])
+
+
+def file_url(amendment):
+    return reverse("projects:amendment_file", args=[amendment.project_id, amendment.pk])
+
+
+def pdf(name="lettre.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_the_lead_asks_for_an_extension_with_a_letter(client, project):
+    client.force_login(project.application.lead)
+    assert "Demander un avenant" in visible_text(client.get(page_of(project)))
+    response = client.post(
+        ask_url(project),
+        {
+            "amendment-kind": AmendmentKind.EXTENSION,
+            "amendment-justification": "La numérisation a pris du retard.",
+            "amendment-extension_months": "6",
+            "amendment-attachment": pdf(),
+        },
+        follow=True,
+    )
+    text = visible_text(response)
+    assert "L’avenant est demandé" in text
+    assert "Prolongation de la date de fin" in text and "6 mois de plus" in text
+    assert "La numérisation a pris du retard." in text and "Demandé" in text
+    amendment = project.amendments.get()
+    assert (amendment.attachment_name, amendment.attachment_type) == (
+        "lettre.pdf",
+        "application/pdf",
+    )
+    download = client.get(file_url(amendment))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_wrong_value_is_refused_beside_its_field_and_the_draft_kept(client, project):
+    client.force_login(project.application.lead)
+    response = client.post(
+        ask_url(project),
+        {
+            "amendment-kind": AmendmentKind.REALLOCATION,
+            "amendment-justification": "Moins de missions, plus de vacations.",
+            "amendment-reallocation_staff": "15000",
+            "amendment-reallocation_travel": "1000",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    text = " ".join(visible_text(response).replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "Les nouveaux montants font 16 000,00 € ; le montant accordé est de 20 000,00 €" in text
+    assert "Moins de missions, plus de vacations." in page
+    assert 'value="15000' in page or 'value="15\u00a0000' in page
+    assert not project.amendments.exists()
+
+
+def test_a_file_of_another_type_is_refused_whatever_its_name(client, project):
+    client.force_login(project.application.lead)
+    response = client.post(
+        ask_url(project),
+        {
+            "amendment-kind": AmendmentKind.TEAM_CHANGE,
+            "amendment-justification": "Départ d'un ingénieur.",
+            "amendment-team_change": "M. A part, Mme B arrive.",
+            "amendment-attachment": pdf("budget.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="id_amendment-attachment"' in response.content.decode()
+    assert "n’est pas un fichier d’un type accepté" in visible_text(response)
+    assert not project.amendments.exists()
+
+
+def test_staff_accept_with_a_reason_and_the_end_date_moves(client, programme_manager, project):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    client.force_login(programme_manager)
+    refused = client.post(
+        decide_url(amendment), {"decision": "accept", f"decide-{amendment.pk}-reason": ""}
+    )
+    assert refused.status_code == 400
+    assert 'aria-invalid="true"' in refused.content.decode()
+    assert "Donnez la raison de la décision." in visible_text(refused)
+    response = client.post(
+        decide_url(amendment),
+        {"decision": "accept", f"decide-{amendment.pk}-reason": "Retard avéré."},
+        follow=True,
+    )
+    text = visible_text(response)
+    assert "L’avenant est accepté." in text
+    assert "Date de fin 30 septembre 2028" in text
+    assert "Retard avéré." in text
+    assert "Accepter l’avenant" not in text
+
+
+def test_staff_refuse_and_the_lead_reads_why(client, programme_manager, project):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    client.force_login(programme_manager)
+    client.post(
+        decide_url(amendment),
+        {"decision": "refuse", f"decide-{amendment.pk}-reason": "Le calendrier tient."},
+    )
+    client.force_login(project.application.lead)
+    text = visible_text(client.get(page_of(project)))
+    assert "Refusé" in text and "Le calendrier tient." in text
+    assert "Date de fin 31 mars 2028" in text
+
+
+def test_the_lead_cannot_decide_on_the_page(client, project):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    client.force_login(project.application.lead)
+    assert "Accepter l’avenant" not in visible_text(client.get(page_of(project)))
+    response = client.post(
+        decide_url(amendment), {"decision": "accept", f"decide-{amendment.pk}-reason": "Oui"}
+    )
+    assert response.status_code == 404
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.ASKED
+
+
+def test_the_team_reads_the_attachment_and_the_council_reads_the_list_only(
+    client, project, other_applicant, council_member
+):
+    amendment = ask(
+        project,
+        project.application.lead,
+        AmendmentKind.EXTENSION,
+        extension_months=6,
+        attachment=pdf(),
+    )
+    joined_member(project.application, other_applicant)
+    client.force_login(other_applicant)
+    assert client.get(file_url(amendment)).status_code == 200
+    assert "Demander un avenant" not in visible_text(client.get(page_of(project)))
+    client.force_login(council_member)
+    text = visible_text(client.get(page_of(project)))
+    assert "Prolongation de la date de fin" in text and "lettre.pdf" not in text
+    assert client.get(file_url(amendment)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "other_applicant"])
+def test_a_reviewer_or_an_outsider_gets_a_404(persona, client, project, request):
+    amendment = ask(
+        project,
+        project.application.lead,
+        AmendmentKind.EXTENSION,
+        extension_months=6,
+        attachment=pdf(),
+    )
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(page_of(project)).status_code == 404
+    assert client.get(file_url(amendment)).status_code == 404
+    assert client.post(ask_url(project), {"amendment-kind": "extension"}).status_code == 404
+    response = client.post(
+        decide_url(amendment), {"decision": "accept", f"decide-{amendment.pk}-reason": "Oui"}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_page_costs_the_same_whatever_the_number_of_amendments(
+    client, programme_manager, project, django_assert_num_queries, count
+):
+    lead = project.application.lead
+    for number in range(count):
+        amendment = ask(
+            project,
+            lead,
+            AmendmentKind.EXTENSION,
+            extension_months=number + 1,
+            attachment=pdf(),
+        )
+        if number < count - 1:
+            refuse_amendment(amendment, programme_manager, "Non.")
+    client.force_login(programme_manager)
+    client.get(page_of(project))  # the session and the permissions cached
+    with django_assert_num_queries(14):
+        response = client.get(page_of(project))
+    assert response.content.decode().count('class="card mb-3 amendment"') == count
+    assert response.content.decode().count("decide-amendment") == 1
