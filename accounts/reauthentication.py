@@ -27,6 +27,7 @@ SENSITIVE_ADMIN_VIEWS = {
     "wagtailusers_groups": None,
     "wagtailsnippets_notifications_messagetemplate": {"add", "edit", "copy", "delete"},
     "wagtailsnippets_decisions_lettertemplate": {"add", "edit", "copy", "delete"},
+    "wagtailsnippets_projects_agreementtemplate": {"add", "edit", "copy", "delete"},
 }
 
 

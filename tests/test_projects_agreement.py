@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.audit import trail
@@ -28,6 +29,8 @@ from projects.models import (
 from projects.models.agreements import FrozenVersion
 
 from .factories import CallFactory, InstitutionFactory, decided_application
+
+pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 TEMPLATE_ADD = "wagtailsnippets_projects_agreementtemplate:add"
@@ -315,3 +318,61 @@ def test_only_the_latest_version_is_signed(project, programme_manager):
     prepare_version(project, programme_manager)
     with pytest.raises(AgreementError, match="dernière version"):
         sign(first, programme_manager, Party.CARRIER)
+
+
+# The template, in the admin
+
+
+@pytest.fixture
+def manager_client(client, programme_manager):
+    client.force_login(programme_manager)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("{{ carrier.password }}", "«\u00a0carrier\u00a0» n’a pas de «\u00a0password\u00a0»"),
+        ("{{ lead_name.upper }}", "est une valeur"),
+        ("{{ project.decision }}", "«\u00a0project\u00a0» n’est pas une variable"),
+        ("{% load static %}", "{% load %}"),
+    ],
+)
+def test_a_template_naming_what_is_not_offered_is_refused(manager_client, body, said):
+    response = manager_client.post(
+        reverse(TEMPLATE_ADD), {"kind": "", "language": "fr", "title": "Convention", "body": body}
+    )
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["body"])
+    assert said in errors
+    assert not AgreementTemplate.objects.exists()
+
+
+def test_a_good_template_is_saved_and_previewed_with_sample_values(manager_client):
+    form = {
+        "kind": "projects",
+        "language": "fr",
+        "title": "Convention {{ reference }}",
+        "body": "{% for instalment in schedule %}{{ instalment.label }} {{ instalment.amount }}\n"
+        "{% endfor %}{% if from_signature %}{{ duration_months }} mois{% endif %}",
+    }
+    preview = manager_client.post(
+        reverse("wagtailsnippets_projects_agreementtemplate:preview_on_add"), form
+    )
+    assert preview.json()["is_valid"] is True
+    shown = manager_client.get(reverse("wagtailsnippets_projects_agreementtemplate:preview_on_add"))
+    assert "Sur le rapport final 3\u00a0750,00\u00a0€" in shown.content.decode()
+    assert "24 mois" in shown.content.decode()
+    response = manager_client.post(reverse(TEMPLATE_ADD), form)
+    assert response.status_code == 302
+    assert AgreementTemplate.objects.get().kind == "projects"
+
+
+def test_the_command_lists_a_stored_agreement_template_that_is_refused(capsys):
+    from django.core.management import CommandError, call_command
+
+    AgreementTemplate.objects.create(kind="", language="fr", title="C", body="{{ project.pk }}")
+    with pytest.raises(CommandError):
+        call_command("check_staff_templates")
+    assert "modèle de convention #" in capsys.readouterr().out
