@@ -13,6 +13,9 @@ Choices made here:
   institution, and staff set the new one with the carrier form.
 - Giving back is at most what remains to pay, and never the whole grant: giving up everything
   is a withdrawal of the funding, which the deciding body records on the decision.
+- When the call says so (Call.amendment_needs_new_agreement), an accepted amendment makes the
+  agreement's next version, in the same transaction: if that version cannot be made, the
+  amendment is not accepted, and staff see why.
 """
 
 from decimal import Decimal
@@ -43,6 +46,7 @@ from common.transitions import Move, Workflow, perform
 from decisions.services import DecisionError, lower_grant
 
 from . import messages
+from .agreements import AgreementError, prepare_version
 from .models import Amendment, AmendmentKind, AmendmentState
 from .payments import locked, paid_on_project, paid_per_instalment, set_schedule
 
@@ -454,8 +458,28 @@ def accept_amendment(amendment, actor, reason):
         fields = KINDS[amendment.kind].apply(amendment, project, actor)
         if fields:
             project.save(update_fields=[*fields, "updated_at"])
+        if project.application.call.amendment_needs_new_agreement:
+            new_agreement(project, amendment, actor)
         messages.amendment_decided(amendment)
     return amendment
+
+
+def new_agreement(project, amendment, actor):
+    """The agreement's next version, made from the project as the amendment left it, when the
+    call says an accepted amendment needs one; if it cannot be made (no carrier, a version
+    signed by one party only), the amendment is not accepted either."""
+    try:
+        prepare_version(
+            project,
+            actor,
+            reason=_("Amendment: %(kind)s") % {"kind": amendment.get_kind_display()},
+            amendment=amendment,
+        )
+    except AgreementError as error:
+        raise AmendmentError(
+            _("The new version of the agreement cannot be made: %(error)s")
+            % {"error": " ".join(error.messages)}
+        ) from None
 
 
 def refuse_amendment(amendment, actor, reason):

@@ -39,6 +39,14 @@ def funded_project(staff, call=None, amount=Decimal("20000.00"), title="Corpus d
 
 
 def signed(project, staff):
+    """The project with its carrier and its agreement signed, as amendments find it."""
+    services.set_carrier(
+        project,
+        staff,
+        carrier=InstitutionFactory(name="Université de Strasbourg"),
+        finance_contact_name="",
+        finance_contact_email="",
+    )
     return services.sign_agreement(
         project, staff, signed_on=SIGNED, start_date=dt.date(2026, 4, 1), duration_months=24
     )
@@ -328,6 +336,41 @@ def test_staff_are_told_of_an_amendment_asked_and_the_lead_of_its_decision(
     accept_amendment(amendment, programme_manager, "Retard avéré.")
     told = Message.objects.filter(event=Event.AMENDMENT_DECIDED)
     assert list(told.values_list("user", flat=True)) == [lead.pk]
+
+
+@english
+def test_an_accepted_amendment_makes_a_new_agreement_version_when_the_call_says_so(
+    project, programme_manager
+):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    accept_amendment(amendment, programme_manager, "Retard avéré.")
+    version = project.agreement_versions.get()
+    assert (version.amendment, version.reason) == (
+        amendment,
+        "Amendment: Extension of the end date",
+    )
+    assert version.figures["duration_months"] == 30
+
+
+@english
+def test_no_new_version_when_the_call_does_not_ask_for_one(programme_manager):
+    call = CallFactory(closed=True, amendment_needs_new_agreement=False)
+    project = signed(funded_project(programme_manager, call), programme_manager)
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    accept_amendment(amendment, programme_manager, "Retard avéré.")
+    assert not project.agreement_versions.exists()
+
+
+@english
+def test_without_a_new_version_possible_the_amendment_is_not_accepted(project, programme_manager):
+    project.carrier = None
+    project.save(update_fields=["carrier"])
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    with pytest.raises(AmendmentError, match="Set the administrative carrier"):
+        accept_amendment(amendment, programme_manager, "Retard avéré.")
+    amendment.refresh_from_db()
+    project.refresh_from_db()
+    assert (amendment.state, project.duration_months) == (AmendmentState.ASKED, 24)
 
 
 # Money given back
