@@ -4,6 +4,13 @@ Money is Decimal from the database to the page. Only decisions whose outcome is 
 as granted; partner co-funding (the budget lines' co-funding of funded applications) is shown
 beside the network's own money, never added to it. A call counts in the year its submissions
 closed, in Paris time.
+
+Once a funded decision's letter is sent it becomes a project (projects.Project), and the money
+moves: committed is what its project is granted (lower than the decision's first amount after a
+give-back), paid the sum of its payments, still to pay the difference. These figures are read
+here through ORM lookups from Decision ("project__amount_granted", "project__payments__amount")
+rather than by importing projects: projects depends on decisions, never the other way, and every
+figure of a budget stays in this one module, in the same fixed number of queries.
 """
 
 from dataclasses import dataclass
@@ -38,6 +45,12 @@ class Budget:
     cofunding: Decimal
     funded: int = 0
     calls_envelope: Decimal = ZERO  # for a programme and year: the sum of its calls' envelopes
+    committed: Decimal = ZERO  # what the funded projects are granted
+    paid: Decimal = ZERO  # what was paid on them
+
+    @property
+    def to_pay(self) -> Decimal:
+        return self.committed - self.paid
 
     @property
     def remaining(self) -> Decimal | None:
@@ -60,6 +73,26 @@ def _money(value):
 
 def funded_decisions():
     return Decision.objects.filter(outcome=Outcome.FUNDED)
+
+
+def committed_and_paid(decisions, *group):
+    """{group values: (committed, paid)} of `decisions` (funded ones) grouped by the fields
+    `group`, in two queries: the sums are taken apart, so that a project's payments do not
+    repeat its amount granted."""
+    committed = (
+        decisions.filter(project__isnull=False)
+        .values(*group)
+        .annotate(total=Sum("project__amount_granted"))
+    )
+    paid = decisions.values(*group).annotate(total=Sum("project__payments__amount"))
+    figures = {}
+    for row in committed:
+        figures[tuple(row[field] for field in group)] = (row["total"], ZERO)
+    for row in paid:
+        key = tuple(row[field] for field in group)
+        if key in figures:
+            figures[key] = (figures[key][0], row["total"] or ZERO)
+    return figures
 
 
 def call_budget(call) -> Budget:
@@ -128,6 +161,9 @@ def _programme_budgets(year, programme=..., with_empty=False):
         .annotate(total=Sum("cofunding"))
     ):
         add((row["application__call__programme"], row["year"]), cofunding=row["total"])
+    money = committed_and_paid(decisions.filter(in_year), "application__call__programme", "year")
+    for key, (committed, paid) in money.items():
+        add(key, committed=committed, paid=paid)
     for envelope in envelopes:
         add((envelope.programme_id, envelope.year), envelope=envelope.amount)
     if with_empty and not figures:
@@ -141,6 +177,8 @@ def _programme_budgets(year, programme=..., with_empty=False):
             cofunding=values.get("cofunding") or ZERO,
             funded=values.get("funded", 0),
             calls_envelope=values.get("calls_envelope") or ZERO,
+            committed=values.get("committed") or ZERO,
+            paid=values.get("paid") or ZERO,
         )
         rows.append(((programmes.get(programme_id), row_year), budget))
     rows.sort(key=lambda row: (-row[0][1], _programme_order(row[0][0])))
@@ -161,10 +199,13 @@ def requested_amounts(call):
 
 
 def calls_with_budget(year=None):
-    """Calls with `granted`, `cofunding`, `funded` and `year` annotated, in a single query."""
+    """Calls with `granted`, `cofunding`, `funded`, `year`, and their projects' `committed`,
+    `paid` and `to_pay` annotated, in a single query."""
     funded = funded_decisions().filter(application__call=OuterRef("pk"))
     granted = funded.values("application__call").annotate(total=Sum("amount_granted"))
     count = funded.values("application__call").annotate(count=Count("pk"))
+    committed = funded.values("application__call").annotate(total=Sum("project__amount_granted"))
+    paid = funded.values("application__call").annotate(total=Sum("project__payments__amount"))
     cofunding = (
         BudgetLine.objects.filter(
             application__call=OuterRef("pk"), application__decision__outcome=Outcome.FUNDED
@@ -179,8 +220,13 @@ def calls_with_budget(year=None):
             granted=_money(Subquery(granted.values("total"), output_field=MONEY_FIELD)),
             cofunding=_money(Subquery(cofunding.values("total"), output_field=MONEY_FIELD)),
             funded=Coalesce(Subquery(count.values("count")), 0),
+            committed=_money(Subquery(committed.values("total"), output_field=MONEY_FIELD)),
+            paid=_money(Subquery(paid.values("total"), output_field=MONEY_FIELD)),
         )
-        .annotate(remaining=ExpressionWrapper(F("envelope") - F("granted"), MONEY_FIELD))
+        .annotate(
+            remaining=ExpressionWrapper(F("envelope") - F("granted"), MONEY_FIELD),
+            to_pay=ExpressionWrapper(F("committed") - F("paid"), MONEY_FIELD),
+        )
         .only("title_fr", "title_en", "slug", "envelope", "closes_at", "programme", "kind")
         .order_by("-closes_at")
     )

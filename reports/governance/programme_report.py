@@ -13,7 +13,13 @@ from applications.models import Application, ApplicationState, BudgetLine
 from applications.queries import lead_institutions
 from calls.models import Call, CallKind
 from common.formats import money_or_dash as format_money
-from decisions.budget import closing_year, programme_year_budget, programme_year_budgets
+from decisions.budget import (
+    closing_year,
+    committed_and_paid,
+    funded_decisions,
+    programme_year_budget,
+    programme_year_budgets,
+)
 from decisions.models import Outcome
 
 from .charts import bar_chart
@@ -33,10 +39,17 @@ class Figures:
     granted: Decimal = ZERO
     envelope: Decimal | None = None
     item: object = None  # the call or programme the line is about
+    # The funded projects' money (decisions.budget): granted to them, paid, still to pay.
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
 
     @property
     def success_rate(self):
         return share(self.funded, self.received)
+
+    @property
+    def to_pay(self):
+        return self.committed - self.paid
 
     def add(self, application, requested):
         self.received += 1
@@ -77,6 +90,13 @@ def programme_report_context(programme, year, money=format_money):
         institution = by_institution.setdefault(name, Figures(name))
         for figures in (by_call[call.pk], kind, institution, total):
             figures.add(application, amount)
+    projects_money = committed_and_paid(
+        funded_decisions().filter(application__call__in=calls_query), "application__call"
+    )
+    for (call_id,), (committed, paid) in projects_money.items():
+        for figures in (by_call[call_id], total):
+            figures.committed += committed
+            figures.paid += paid
     for call in calls:
         kind = by_kind.setdefault(call.kind, Figures(call.get_kind_display()))
         kind.calls += 1
@@ -169,6 +189,8 @@ def programme_lines(year):
                 granted=budget.granted,
                 envelope=budget.envelope,
                 item=programme,
+                committed=budget.committed,
+                paid=budget.paid,
             )
         )
     return lines
