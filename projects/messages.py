@@ -246,7 +246,7 @@ def remind_unsigned_agreements(now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     about = f"projects.agreements-unsigned:{today.isoformat()}"
-    url = reverse("projects:list")
+    url = reverse("projects:late")
     with transaction.atomic():
         versions = list(unsigned_agreements(now).select_for_update(of=("self",)))
         if not versions:

@@ -279,6 +279,7 @@ def test_an_unsigned_agreement_is_reminded_to_staff_and_lead_once_a_day(
     assert staff.subject == "[CollEx-Persée] 2\u00a0conventions toujours non signées"
     assert f"{project} «\u00a0Corpus des thèses\u00a0», version\u00a01" in staff.text
     assert "Cartes anciennes" in staff.text
+    assert staff.url == "http://testserver/gestion/projets/retards/"  # the list of what is late
     theirs = reminders.get(user=lead)
     assert theirs.subject == (
         f"[CollEx-Persée] Funding agreement of project {project} still unsigned"
