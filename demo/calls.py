@@ -37,6 +37,9 @@ def load_call(spec, facts, programmes, now=None, with_document=True):
     call.envelope = Decimal(spec["envelope_eur"])
     call.max_amount = Decimal(spec["max_eur"])
     call.requires_co_construction = spec["requires_co_construction"]
+    # What the funding agreement says of the project's duration (issue 17).
+    call.project_duration_months = spec.get("project_duration_months")
+    call.duration_from_signature = spec.get("duration_from_signature", False)
     call.contact_email = facts["network"]["contact_email"]
     call.questions = application_form(spec["slug"], facts["application_form"])
     call.faq = faq(spec["slug"], facts["faq"], spec["requires_co_construction"])

@@ -262,6 +262,6 @@ def decision_summary():
         f"{outcomes.get(Outcome.FUNDED, 0)} funded ({budget.granted:,.0f} EUR of "
         f"{budget.envelope:,.0f}), {outcomes.get(Outcome.RESERVE, 0)} on the reserve list, "
         f"{outcomes.get(Outcome.REJECTED, 0)} rejected, {letters} letters sent; sign in as "
-        "porteuse (funded) or porteur (reserve list) for the applicant's side. "
+        "porteuse (funded) or porteur (reserve list, then funded) for the applicant's side. "
         f"{envelopes['count']} budget envelopes ({envelopes['total'] or 0:,.0f} EUR)."
     )

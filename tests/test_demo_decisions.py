@@ -56,23 +56,33 @@ def test_last_years_call_is_decided_from_its_ranking_within_its_envelope():
     assert {application.state for application in applications} == {ApplicationState.DECIDED}
 
     # Best first: funded while the envelope allows, the next two on the reserve list, the rest
-    # rejected; every row rests on a final consensus report.
+    # rejected; every row rests on a final consensus report. Then (demo/projects.py) a project
+    # gave money back and the first of the reserve list was funded with it.
     rows = call_ranking(call)
     decisions = {d.application_id: d for d in Decision.objects.filter(application__call=call)}
     ranked = [decisions[row.application.pk] for row in rows]
-    assert [decision.outcome for decision in ranked] == [Outcome.FUNDED] * 4 + [
+    assert [decision.proposed_outcome for decision in ranked] == [Outcome.FUNDED] * 4 + [
         Outcome.RESERVE
     ] * 2 + [Outcome.REJECTED]
+    assert [decision.outcome for decision in ranked] == [Outcome.FUNDED] * 5 + [
+        Outcome.RESERVE,
+        Outcome.REJECTED,
+    ]
     assert all(row.has_consensus for row in rows)
     assert rows[-1].failures  # the rejected one is under the call's threshold
-    assert [d.reserve_rank for d in ranked if d.outcome == Outcome.RESERVE] == [1, 2]
+    assert [d.reserve_rank for d in ranked if d.outcome == Outcome.RESERVE] == [2]
 
-    # The scientific council proposed, then the members' council decided, at earlier meetings.
+    # The scientific council proposed, then the members' council decided, at earlier meetings;
+    # it funded the promoted one today.
     today = timezone.localdate(timezone=PARIS)
+    promoted = ranked[4]
     for decision in ranked:
-        assert decision.proposed_outcome == decision.outcome
         assert decision.proposed_by.email == decision.decided_by.email == MANAGER
-        assert decision.proposal_meeting_date < decision.meeting_date < today
+        if decision == promoted:
+            assert decision.proposal_meeting_date < decision.meeting_date == today
+        else:
+            assert decision.proposed_outcome == decision.outcome
+            assert decision.proposal_meeting_date < decision.meeting_date < today
         assert decision.body == Body.MEMBERS_COUNCIL
         assert decision.motivation and decision.proposal_motivation
         assert not decision.override_reason
@@ -85,20 +95,27 @@ def test_last_years_call_is_decided_from_its_ranking_within_its_envelope():
         assert decision.amount_granted <= requested[decision.application_id]
         assert decision.amount_granted <= call.max_amount
         assert decision.conditions
-    [lowered] = [d for d in funded if d.amount_granted < requested[d.application_id]]
+    [lowered] = [
+        d
+        for d in funded
+        if d.proposed_amount is not None and d.proposed_amount < requested[d.application_id]
+    ]
     assert lowered.amount_granted == lowered.proposed_amount == Decimal("52500.00")
     assert "traduction" in lowered.conditions
+    [given_back] = [d for d in funded if d.amount_granted < (d.proposed_amount or 0)]
+    assert given_back.proposed_amount - given_back.amount_granted == Decimal("25400.00")
+    assert promoted.amount_granted == requested[promoted.application_id] == Decimal("52800.00")
 
     # The call's budget: granted is the sum of the funded amounts, in Decimal, within the
-    # envelope; the first reserve application does not fit in what remains.
+    # envelope; the reserve application left does not fit in what remains.
     budget = call_budget(call)
     granted = sum((d.amount_granted for d in funded), Decimal("0"))
     assert isinstance(budget.granted, Decimal)
-    assert budget.granted == granted == Decimal("212500.00")
+    assert budget.granted == granted == Decimal("239900.00")
     assert budget.envelope == call.envelope == Decimal("240000")
     assert budget.granted <= budget.envelope and not budget.exceeded
-    assert budget.remaining == Decimal("27500.00")
-    assert budget.funded == 4
+    assert budget.remaining == Decimal("100.00")
+    assert budget.funded == 5
     assert (
         budget.cofunding
         == BudgetLine.objects.filter(
@@ -113,10 +130,14 @@ def test_last_years_call_is_decided_from_its_ranking_within_its_envelope():
     # The audit trail: the proposal, the decision and the application's move to "decided".
     for application in applications:
         events = set(application.events.values_list("subject", "action", "to_state"))
-        outcome = application.decision.outcome
-        assert (AuditSubject.DECISION, "propose", outcome) in events
-        assert (AuditSubject.DECISION, "decide", outcome) in events
+        proposed = application.decision.proposed_outcome
+        assert (AuditSubject.DECISION, "propose", proposed) in events
+        assert (AuditSubject.DECISION, "decide", proposed) in events
         assert (AuditSubject.APPLICATION, "decide", ApplicationState.DECIDED) in events
+    promotion = (AuditSubject.DECISION, "change_decision", Outcome.FUNDED)
+    assert promotion in set(
+        promoted.application.events.values_list("subject", "action", "to_state")
+    )
 
 
 def test_envelopes_funded_projects_to_publish_and_letters_in_the_applicants_language():
@@ -144,7 +165,7 @@ def test_envelopes_funded_projects_to_publish_and_letters_in_the_applicants_lang
 
     call = Call.objects.get(slug=DECIDED_CALL)
     digitisation = programme_year_budget(call.programme, call_year(call))
-    assert digitisation.granted == Decimal("212500.00") and not digitisation.exceeded
+    assert digitisation.granted == Decimal("239900.00") and not digitisation.exceeded
 
     # The open data page has funded projects of the demo's real institutions, with a summary.
     funded = (
@@ -170,7 +191,8 @@ def test_envelopes_funded_projects_to_publish_and_letters_in_the_applicants_lang
     decisions = Decision.objects.filter(application__call=call).select_related("application__lead")
     assert decisions.count() == len(DECIDED_APPLICATIONS)
     for decision in decisions:
-        [letter] = Letter.objects.filter(decision=decision)
+        # The promoted application has its reserve letter, then its funding letter.
+        letter = Letter.objects.filter(decision=decision).order_by("sent_at", "pk").last()
         assert letter.outcome == decision.outcome
         assert letter.language == decision.application.lead.language
         assert letter.sent_by.email == MANAGER
@@ -211,7 +233,7 @@ def test_a_second_run_changes_nothing_and_the_demo_accounts_still_sign_in(client
     assert snapshot() == first
     assert len(first["decisions"]) == len(DECIDED_APPLICATIONS)
     assert "Decided: AAP Numérisation enrichie 2026" in output
-    assert "4 funded (212,500 EUR of 240,000), 2 on the reserve list, 1 rejected" in output
+    assert "5 funded (239,900 EUR of 240,000), 1 on the reserve list, 1 rejected" in output
     # The accounts load_demo prints sign in; the quiet ones created for the decided call too.
     printed = [line.split()[0] for line in output.splitlines() if "@example.org  " in line]
     assert MANAGER in printed and "porteuse@example.org" in printed

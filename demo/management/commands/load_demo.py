@@ -1,6 +1,7 @@
 """Load the demo: the network, its pages, institutions, programmes, calls and demo accounts.
 
-    python manage.py load_demo               # six calls (one in review, one decided), 7 accounts
+    python manage.py load_demo               # six calls (one in review, one decided and its
+                                             # projects played forward), 7 accounts
     python manage.py load_demo --size large  # plus volume for benchmarks
 
 Safe to run again: everything is found by its natural key (e-mail, name, code, slug) and updated.
@@ -30,6 +31,7 @@ from demo.people import (
     demo_password_hash,
     load_demo_users,
 )
+from demo.projects import load_project_stage, project_summary
 from demo.review import load_review_stage
 from demo.site import (
     load_home_page,
@@ -94,6 +96,8 @@ class Command(BaseCommand):
             review_call = load_review_stage(facts, password_hash, now)
         with transaction.atomic():
             load_decision_stage(facts, programmes, password_hash, now)
+        with transaction.atomic():
+            load_project_stage(now)
         self.stdout.write(f"Demo loaded in {time.perf_counter() - started:.1f} s.")
 
         if size == "large":
@@ -131,6 +135,7 @@ class Command(BaseCommand):
             "sign in as expert1 or expert2 for the reviewer's side, conseil for the ranking."
         )
         self.stdout.write(decision_summary())
+        self.stdout.write(project_summary())
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}, for the demo only):")
         rows = [("E-mail", "Role")] + [
