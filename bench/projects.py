@@ -1,5 +1,5 @@
 """Benchmark of funded projects (issue 17): the staff list of projects and one project's page
-(p50 and p95 over HTTP), and the payments export of every project, on the review call once
+(p50 and p95 over HTTP), and the payments export (CSV and XLSX), on the review call once
 reviewed: each of its 1,000 applications funded by the members' council, and each project
 then carried, signed, given a 70 % / 30 % schedule and paid its first instalment, all through
 the services staff use (decisions.services, projects.services, projects.payments).
@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Institution, User
@@ -29,13 +29,9 @@ SCHEDULE = [
     ("Versement à la signature", Decimal("70"), Condition.AGREEMENT_SIGNED),
     ("Solde sur rapport final", Decimal("30"), Condition.REPORT_ACCEPTED),
 ]
-# The payments export, once the accounting office's page exists: (URL name, query) tried in turn.
-EXPORTS = [
-    ("projects:payments_export", {"format": "csv"}),
-    ("projects:payments_export", {}),
-    ("projects:export_payments", {"format": "csv"}),
-    ("projects:export_payments", {}),
-]
+# The payments export for the accounting office, in both its formats.
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_LOADS = 5
 
 
 def prepare_projects(call, log=print):
@@ -96,17 +92,6 @@ def schedule_rows(signed_on):
     ]
 
 
-def export_path():
-    """The payments export's address with its query, or None while it does not exist."""
-    for name, query in EXPORTS:
-        try:
-            path = reverse(name)
-        except NoReverseMatch:
-            continue
-        return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-    return None
-
-
 def measure_projects(results, metric, call, log=print, most_loads=20):
     """The projects made from `call`, then the list, a project's page and the export timed."""
     count = prepare_projects(call, log=log)
@@ -126,25 +111,23 @@ def measure_projects(results, metric, call, log=print, most_loads=20):
                 "history), as staff see it with its forms",
             ),
         ]
-        export = export_path()
+        exports = {fmt: reverse("projects:export_payments", args=[fmt]) for fmt in EXPORT_FORMATS}
     for key, path, what in pages:
         timings = page_timings(manager, path, most_loads)
         record(results, metric, key, timings, what)
         log(f"{key}: p50 {p50(timings):.0f} ms, p95 {percentile(timings, 0.95):.0f} ms")
-    if export is None:
-        log("projects: no payments export yet (projects:payments_export): not measured")
-        return
-    timings = []
     browser = Browser(session_cookies(manager), timeout=120)
-    for _ in range(max(1, min(5, most_loads // 4))):
-        status, _location, body, ms = browser.request("GET", export)
-        if status != 200:
-            raise SystemExit(f"GET {export} answered {status}")
-        timings.append(ms)
-    results["projects.payments_export.s"] = metric(
-        p50(timings) / 1000,
-        "s",
-        f"median of {len(timings)} payments exports (GET {export}) of {count} projects, "
-        f"{count} payments, {len(body)} bytes",
-    )
-    log(f"payments export {p50(timings) / 1000:.2f} s, {len(body)} bytes")
+    for fmt, path in exports.items():
+        timings = []
+        for _ in range(max(1, min(EXPORT_LOADS, most_loads // 4))):
+            status, _location, body, ms = browser.request("GET", path)
+            if status != 200:
+                raise SystemExit(f"GET {path} answered {status}")
+            timings.append(ms)
+        results[f"projects.payments_export_{fmt}.s"] = metric(
+            p50(timings) / 1000,
+            "s",
+            f"median of {len(timings)} payments exports as {fmt.upper()} (GET {path}): every "
+            f"payment of the {count} projects, {len(body)} bytes",
+        )
+        log(f"payments export {fmt}: {p50(timings) / 1000:.2f} s, {len(body)} bytes")

@@ -47,6 +47,8 @@ METRICS = {
     "projects.list.p95_ms",
     "projects.page.p50_ms",
     "projects.page.p95_ms",
+    "projects.payments_export_csv.s",
+    "projects.payments_export_xlsx.s",
 }
 
 
