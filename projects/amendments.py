@@ -120,6 +120,15 @@ class GiveBack(Kind):
             return {"amount": [_("Give the amount given back.")]}
         if amount <= 0:
             return {"amount": [_("The amount given back is more than 0.")]}
+        if amount >= project.amount_granted:
+            return {
+                "amount": [
+                    _(
+                        "Giving back the whole grant is a withdrawal of the funding: ask the "
+                        "programme's staff."
+                    )
+                ]
+            }
         paid = paid_on_project(project)
         remaining = project.amount_granted - paid
         if amount > remaining:
@@ -134,15 +143,6 @@ class GiveBack(Kind):
                         "paid": euros_with_cents(paid),
                         "granted": euros_with_cents(project.amount_granted),
                     }
-                ]
-            }
-        if amount >= project.amount_granted:
-            return {
-                "amount": [
-                    _(
-                        "Giving back the whole grant is a withdrawal of the funding: ask the "
-                        "programme's staff."
-                    )
                 ]
             }
         return {}

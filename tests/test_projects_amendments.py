@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from applications.models import AuditSubject
 from decisions import budget
@@ -21,7 +22,13 @@ from projects import payments, services
 from projects.amendments import AmendmentError, accept_amendment, ask_amendment, refuse_amendment
 from projects.models import AmendmentKind, AmendmentState, Condition, Project, ProjectState
 
-from .factories import CallFactory, InstitutionFactory, decided_application, joined_member
+from .factories import (
+    CallFactory,
+    EnvelopeFactory,
+    InstitutionFactory,
+    decided_application,
+    joined_member,
+)
 from .reading import visible_text
 
 SIGNED = dt.date(2026, 3, 16)
@@ -379,10 +386,13 @@ def test_without_a_new_version_possible_the_amendment_is_not_accepted(project, p
 @english
 def test_money_given_back_returns_to_the_call_and_brings_the_reserve_forward(programme_manager):
     call = CallFactory(closed=True, envelope=Decimal("25000.00"))
+    year = budget.call_year(call)
+    EnvelopeFactory(programme=call.programme, year=year, amount=Decimal("40000.00"))
     project = signed(funded_project(programme_manager, call), programme_manager)
     reserve = decided_application(call, "reserve")  # requests 10,000
     before = budget.call_budget(call).remaining
     assert before == Decimal("5000.00")
+    assert budget.programme_year_budget(call.programme, year).remaining == Decimal("20000.00")
     assert promotion_candidate(call) is None
 
     amendment = ask(
@@ -395,6 +405,7 @@ def test_money_given_back_returns_to_the_call_and_brings_the_reserve_forward(pro
     assert project.amount_granted == Decimal("14000.00")
     assert project.decision.amount_granted == Decimal("14000.00")
     assert budget.call_budget(call).remaining == before + Decimal("6000.00")
+    assert budget.programme_year_budget(call.programme, year).remaining == Decimal("26000.00")
     promotion = promotion_candidate(call)
     assert promotion.decision.application == reserve
     assert promotion.remaining == Decimal("11000.00")
@@ -630,6 +641,21 @@ def test_a_reviewer_or_an_outsider_gets_a_404(persona, client, project, request)
     assert response.status_code == 404
 
 
+def test_the_section_reads_in_english(client, programme_manager, project):
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("5000")
+    )
+    client.force_login(programme_manager)
+    with translation.override("en"):
+        url = reverse("projects:project", args=[project.pk])
+        asked = reverse("projects:decide_amendment", args=[project.pk, amendment.pk])
+    assert asked.startswith("/en/projects/") and "/amendments/" in asked
+    text = visible_text(client.get(url))
+    assert "Amendments" in text and "Giving back part of the grant" in text
+    assert "€5,000.00 given back" in text
+    assert "Accept the amendment" in text and "Ask for an amendment" in text
+
+
 @pytest.mark.parametrize("count", [1, 5])
 def test_the_page_costs_the_same_whatever_the_number_of_amendments(
     client, programme_manager, project, django_assert_num_queries, count
@@ -647,7 +673,7 @@ def test_the_page_costs_the_same_whatever_the_number_of_amendments(
             refuse_amendment(amendment, programme_manager, "Non.")
     client.force_login(programme_manager)
     client.get(page_of(project))  # the session and the permissions cached
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(page_of(project))
     assert response.content.decode().count('class="card mb-3 amendment"') == count
     assert response.content.decode().count("decide-amendment") == 1
