@@ -75,6 +75,10 @@ class Kind:
         """{field: [message]} of what is wrong in `values` for this project."""
         return {}
 
+    def kept(self, values):
+        """{field: value} of what the amendment keeps of `values`: its own fields only."""
+        return {field: values[field] for field in self.fields}
+
     def apply(self, amendment, project, actor):
         """Change `project` (locked) as the accepted amendment says; returns the fields changed."""
         return []
@@ -219,6 +223,15 @@ class Reallocation(Kind):
             }
         return {}
 
+    def kept(self, values):
+        """The amounts given, as JSON keeps them (text, to the cent as typed)."""
+        amounts = values["reallocation"] or {}
+        return {
+            "reallocation": {
+                category: str(amount) for category, amount in amounts.items() if amount is not None
+            }
+        }
+
     def describe(self, amendment):
         labels = dict(BudgetCategory.choices)
         return " ; ".join(
@@ -310,8 +323,8 @@ def ask_amendment(
         amendment = Amendment(
             project=project, kind=kind, justification=justification, asked_by=actor
         )
-        for field in KINDS[kind].fields:
-            setattr(amendment, field, kept(field, values[field]))
+        for field, value in KINDS[kind].kept(values).items():
+            setattr(amendment, field, value)
         stored = store(amendment, attachment, checked)
         try:
             audit.record(
@@ -329,15 +342,8 @@ def ask_amendment(
     return amendment
 
 
-def kept(field, value):
-    """A field's value as the amendment keeps it (the reallocation's amounts as JSON text)."""
-    if field == "reallocation":
-        return {category: str(amount) for category, amount in value.items() if amount is not None}
-    return value
-
-
 def checked_attachment(uploaded_file, problems):
-    """(type code, size, sha256) of an acceptable attachment; None without one, or when it is
+    """(type code, sha256) of an acceptable attachment; None without one, or when it is
     refused (its message then in problems["attachment"])."""
     if not uploaded_file:
         return None

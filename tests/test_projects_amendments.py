@@ -19,7 +19,13 @@ from decisions.services import promotion_candidate
 from notifications.events import Event
 from notifications.models import Message
 from projects import payments, services
-from projects.amendments import AmendmentError, accept_amendment, ask_amendment, refuse_amendment
+from projects.amendments import (
+    ATTACHMENT_LIMIT,
+    AmendmentError,
+    accept_amendment,
+    ask_amendment,
+    refuse_amendment,
+)
 from projects.models import AmendmentKind, AmendmentState, Condition, Project, ProjectState
 
 from .factories import (
@@ -222,6 +228,21 @@ def test_one_open_amendment_of_a_kind_at_a_time(project, programme_manager):
     ask(project, lead, AmendmentKind.TEAM_CHANGE, team_change="Un post-doctorant en plus")
     refuse_amendment(first, programme_manager, "Pas justifié.")
     ask(project, lead, AmendmentKind.EXTENSION, extension_months=4)
+
+
+@english
+def test_an_attachment_over_the_limit_is_refused_and_nothing_is_kept(project):
+    too_big = pdf(content=PDF + b"0" * ATTACHMENT_LIMIT)
+    problems = problems_of(
+        ask,
+        project,
+        project.application.lead,
+        AmendmentKind.EXTENSION,
+        extension_months=3,
+        attachment=too_big,
+    )
+    assert "an attachment may not exceed 10 MB" in problems["attachment"][0]
+    assert not project.amendments.exists()
 
 
 # Who and when
