@@ -14,7 +14,7 @@ import hashlib
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from applications import audit
@@ -57,11 +57,15 @@ def latest_version(project):
 # Versions
 
 
-def prepare_version(project, actor, *, reason="", amendment=None):
+def prepare_version(project, actor, *, reason="", amendment=None, planned=None):
     """Make the next version of `project`'s agreement: rendered from the template for its call's
     kind in the carrier's language, over the project's facts now, kept with those facts and its
     PDF. Refused without a carrier, when the rule says no (staff, a decision still funded, a
-    project not ended), and while the latest version carries one signature only."""
+    project not ended), and while the latest version carries one signature only.
+
+    planned: {"start_date", "duration_months"} staff give while the project is in preparation
+    (the dates the agreement states), saved on the project first; afterwards the dates change
+    only through amendments."""
     reason = reason.strip()
     with transaction.atomic():
         project = locked(project)
@@ -77,6 +81,8 @@ def prepare_version(project, actor, *, reason="", amendment=None):
                 _("Set the administrative carrier before preparing the agreement.")
             )
         call = project.application.call
+        if planned:
+            plan(project, **planned)
         if not (project.duration_months or call.project_duration_months):
             raise AgreementError(
                 _("Give the project's duration before preparing the agreement."),
@@ -133,6 +139,17 @@ def prepare_version(project, actor, *, reason="", amendment=None):
     return version
 
 
+def plan(project, *, start_date=None, duration_months=None):
+    """The dates staff planned, saved on the project while its agreement is in preparation."""
+    if project.state != ProjectState.AGREEMENT_PREPARATION:
+        raise AgreementError(
+            _("The dates of a project whose agreement is signed change through an amendment.")
+        )
+    project.start_date = start_date
+    project.duration_months = duration_months or None
+    project.save(update_fields=["start_date", "duration_months", "updated_at"])
+
+
 # Signatures
 
 
@@ -182,7 +199,7 @@ def record_signature(
                     "party": signature.get_party_display(),
                     "name": signature.signer_name,
                     "role": f" ({signature.signer_role})" if signature.signer_role else "",
-                    "date": signed_on.isoformat(),
+                    "date": formats.date_format(signed_on, "DATE_FORMAT"),
                 },
             )
             others = version.signatures.exclude(pk=signature.pk)
@@ -254,7 +271,10 @@ def check_signature(project, version, party, signed_on):
             problems={
                 "signed_on": [
                     _("Version %(number)s was made on %(date)s: it cannot be signed before.")
-                    % {"number": version.number, "date": made_on.isoformat()}
+                    % {
+                        "number": version.number,
+                        "date": formats.date_format(made_on, "DATE_FORMAT"),
+                    }
                 ]
             }
         )

@@ -10,21 +10,6 @@ from decisions.forms import DateInput, money_field
 from .models import Condition, ProjectState
 
 
-class SignForm(forms.Form):
-    signed_on = forms.DateField(label=_("Agreement signed on"), widget=DateInput())
-    start_date = forms.DateField(
-        label=_("Start date"),
-        widget=DateInput(),
-        help_text=_("The day the project's duration runs from."),
-    )
-    duration_months = forms.IntegerField(
-        label=_("Duration (months)"),
-        min_value=1,
-        max_value=120,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-    )
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

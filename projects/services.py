@@ -181,7 +181,8 @@ def set_carrier(project, actor, *, carrier, finance_contact_name, finance_contac
 
 def sign_agreement(project, actor, *, signed_on, start_date, duration_months):
     """The agreement signed on `signed_on`; the project runs `duration_months` from
-    `start_date` (staff give it: no call says yet that the duration runs from the signature)."""
+    `start_date`. projects.agreements calls it once both parties signed the agreement, with the
+    dates the signed version states (from the signature when the call says so)."""
     if start_date < signed_on:
         raise ProjectError(_("A project cannot start before its agreement is signed."))
     return perform(

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views, views_amendments, views_money
+from . import views, views_agreement, views_amendments, views_money
 
 app_name = "projects"
 urlpatterns = [
@@ -15,6 +15,27 @@ urlpatterns = [
         name="export_payments",
     ),
     path(pgettext_lazy("URL", "manage/projects/late/"), views_money.late, name="late"),
+    # The agreement (views_agreement).
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/agreement/"),
+        views_agreement.prepare_agreement,
+        name="prepare_agreement",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/agreement/signatures/"),
+        views_agreement.record_signature,
+        name="record_signature",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/agreement/<int:number>.pdf"),
+        views_agreement.agreement_pdf,
+        name="agreement_pdf",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/agreement/signatures/<int:signature_id>/"),
+        views_agreement.signed_copy,
+        name="signed_copy",
+    ),
     path(
         pgettext_lazy("URL", "projects/<int:pk>/amendments/"),
         views_amendments.ask_amendment,

@@ -15,14 +15,13 @@ from applications.models import AuditSubject
 from calls.models import Programme
 from common.transitions import refusal
 
-from . import payments, services, views_amendments
+from . import payments, services, views_agreement, views_amendments
 from .forms import (
     CarrierForm,
     ConfirmForm,
     FilterForm,
     PaymentForm,
     ReasonForm,
-    SignForm,
     schedule_formset,
 )
 from .models import Project
@@ -57,7 +56,6 @@ def project_list(request):
 # One project: each step a form, the service it calls, the field its refusal is shown beside.
 STEPS = {
     "carrier": (CarrierForm, None),
-    "sign_agreement": (SignForm, "signed_on"),
     "start": (ConfirmForm, None),
     "suspend": (ReasonForm, "reason"),
     "resume": (ReasonForm, "reason"),
@@ -68,7 +66,6 @@ STEPS = {
 
 DONE = {
     "carrier": gettext_lazy("The carrier is saved."),
-    "sign_agreement": gettext_lazy("The agreement is recorded as signed."),
     "start": gettext_lazy("The project is running."),
     "suspend": gettext_lazy("The project is suspended."),
     "resume": gettext_lazy("The project is running again."),
@@ -78,7 +75,6 @@ DONE = {
 }
 
 BUTTONS = {
-    "sign_agreement": gettext_lazy("Record the signed agreement"),
     "start": gettext_lazy("Start the project"),
     "suspend": gettext_lazy("Suspend the project"),
     "resume": gettext_lazy("Resume the project"),
@@ -93,8 +89,6 @@ STOPPING = {"suspend", "terminate"}
 def act(project, user, step, data):
     if step == "carrier":
         return services.set_carrier(project, user, **data)
-    if step == "sign_agreement":
-        return services.sign_agreement(project, user, **data)
     if step in ("suspend", "resume", "terminate"):
         return MOVES_WITH_REASON[step](project, user, data["reason"])
     return MOVES[step](project, user)
@@ -173,6 +167,7 @@ def render_page(request, project, forms, status):
                 if manages and schedule["instalments"]
                 else None
             ),
+            **views_agreement.section(project, user, forms),
             **views_amendments.section(project, user, forms),
         },
         status=status,
@@ -237,14 +232,10 @@ def moves_for(project, user, bound):
     for action in BUTTONS:
         # A refused move stays on the page with its error beside it.
         if action in bound or refusal(project, action, user, services.PROJECT) is None:
-            form = bound.get(action) or STEPS[action][0](prefix=action, initial=initial(project))
+            form = bound.get(action) or STEPS[action][0](prefix=action)
             style = "btn-outline-danger" if action in STOPPING else "btn-primary"
             found.append((action, form, BUTTONS[action], style))
     return found
-
-
-def initial(project):
-    return {"duration_months": project.duration_months}
 
 
 def carrier_form(project, user, bound):

@@ -28,11 +28,13 @@ from projects.models import (
 )
 from projects.models.agreements import FrozenVersion
 
-from .factories import CallFactory, InstitutionFactory, decided_application
+from .factories import CallFactory, InstitutionFactory, decided_application, joined_member
+from .reading import visible_text
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+QUERIES = 16
 TEMPLATE_ADD = "wagtailsnippets_projects_agreementtemplate:add"
 
 
@@ -376,3 +378,146 @@ def test_the_command_lists_a_stored_agreement_template_that_is_refused(capsys):
     with pytest.raises(CommandError):
         call_command("check_staff_templates")
     assert "modèle de convention #" in capsys.readouterr().out
+
+
+# The page
+
+
+def page_of(project):
+    return reverse("projects:project", args=[project.pk])
+
+
+def signature_form(version, party, *, on=TODAY, content=None, name="signee.pdf"):
+    return {
+        "signature-version": version.number,
+        "signature-party": party,
+        "signature-signer_name": "Marie Signataire",
+        "signature-signer_role": "Présidente",
+        "signature-signed_on": on.isoformat(),
+        "signature-signed_copy": SimpleUploadedFile(name, content or minimal_pdf()),
+    }
+
+
+def test_staff_prepare_and_record_both_signatures_in_the_page(client, programme_manager):
+    project = funded_project(programme_manager)  # the call sets no duration
+    client.force_login(programme_manager)
+    refused = client.post(
+        reverse("projects:prepare_agreement", args=[project.pk]),
+        {"agreement-reason": "", "agreement-start_date": "", "agreement-duration_months": ""},
+    )
+    assert refused.status_code == 400
+    assert "Indiquez la durée du projet." in visible_text(refused)
+    assert 'id="id_agreement-duration_months"' in refused.content.decode()
+
+    start = TODAY + dt.timedelta(days=10)
+    response = client.post(
+        reverse("projects:prepare_agreement", args=[project.pk]),
+        {
+            "agreement-reason": "Première version",
+            "agreement-start_date": start.isoformat(),
+            "agreement-duration_months": "24",
+        },
+        follow=True,
+    )
+    text = visible_text(response)
+    assert "La version 1 de la convention est prête." in text
+    assert "Version 1 Pas encore signée" in text and "Première version" in text
+    version = project.agreement_versions.get()
+    for party in (Party.CARRIER, Party.NETWORK):
+        response = client.post(
+            reverse("projects:record_signature", args=[project.pk]),
+            signature_form(version, party),
+            follow=True,
+        )
+        assert "La signature est enregistrée." in visible_text(response)
+    text = visible_text(response)
+    assert "Signée par les deux parties" in text
+    assert "Porteur administratif : Marie Signataire (Présidente), signée le" in text
+    project.refresh_from_db()
+    assert project.state == ProjectState.AGREEMENT_SIGNED
+    assert project.start_date == start
+    assert f"Date de fin {project.end_date.day}" in text
+
+
+def test_a_signed_copy_that_is_not_a_pdf_is_refused_beside_the_field(
+    client, project, programme_manager
+):
+    version = prepare_version(project, programme_manager)
+    client.force_login(programme_manager)
+    response = client.post(
+        reverse("projects:record_signature", args=[project.pk]),
+        signature_form(version, Party.CARRIER, content=b"GIF89a" + b"0" * 64, name="scan.pdf"),
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = page[page.index('id="id_signature-signed_copy"') - 300 :]
+    assert 'aria-invalid="true"' in field[:600]
+    assert "« scan.pdf » n’est pas un PDF" in visible_text(response)  # spaces made plain
+    assert not version.signatures.exists()
+
+
+@pytest.fixture
+def signed_version(project, programme_manager):
+    version = prepare_version(project, programme_manager)
+    sign(version, programme_manager, Party.CARRIER)
+    return version
+
+
+def test_the_lead_and_the_team_download_the_agreement_and_the_signed_copy(
+    client, project, signed_version, other_applicant
+):
+    signature = signed_version.signatures.get()
+    addresses = [
+        reverse("projects:agreement_pdf", args=[project.pk, 1]),
+        reverse("projects:signed_copy", args=[project.pk, signature.pk]),
+    ]
+    joined_member(project.application, other_applicant)
+    for person in (project.application.lead, other_applicant):
+        client.force_login(person)
+        for address in addresses:
+            response = client.get(address)
+            assert response.status_code == 200
+            assert b"".join(response.streaming_content).startswith(b"%PDF-")
+        text = visible_text(client.get(page_of(project)))
+        assert "Convention de financement" in text
+        assert "Télécharger la version 1 (PDF)" in text
+        assert "Enregistrer la signature" not in text
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "other_applicant", "council_member"])
+def test_others_get_a_404_for_the_downloads(client, project, signed_version, persona, request):
+    signature = signed_version.signatures.get()
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("projects:agreement_pdf", args=[project.pk, 1])).status_code == 404
+    signed_copy = reverse("projects:signed_copy", args=[project.pk, signature.pk])
+    assert client.get(signed_copy).status_code == 404
+    post = client.post(reverse("projects:prepare_agreement", args=[project.pk]))
+    assert post.status_code == 404
+
+
+def test_the_council_reads_the_project_but_not_its_agreement(
+    client, project, signed_version, council_member
+):
+    client.force_login(council_member)
+    response = client.get(page_of(project))
+    assert response.status_code == 200
+    assert "Télécharger la version 1" not in visible_text(response)
+
+
+@pytest.mark.parametrize("versions", [2, 4])
+def test_the_page_costs_the_same_whatever_the_number_of_versions(
+    client, project, programme_manager, django_assert_num_queries, versions
+):
+    """Each size: versions signed by both parties (the project's agreement is signed, in both),
+    then a last one signed by the carrier."""
+    for _number in range(versions - 1):
+        version = prepare_version(project, programme_manager)
+        sign(version, programme_manager, Party.CARRIER)
+        sign(version, programme_manager, Party.NETWORK)
+    sign(prepare_version(project, programme_manager), programme_manager, Party.CARRIER)
+    client.force_login(programme_manager)
+    client.get(page_of(project))  # the session and the permissions cached
+    with django_assert_num_queries(QUERIES):
+        response = client.get(page_of(project))
+    assert response.content.decode().count('class="signature"') == 2 * versions - 1

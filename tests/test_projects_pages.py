@@ -1,8 +1,8 @@
 """The project pages: staff's list of funded projects (filters, query count at two sizes), one
 project's page for those who may read it, staff's moves as forms with their errors beside the
-fields, the lead's link from "My applications", French by default and English complete."""
+fields, the lead's link from "My applications", French by default and English complete. The
+agreement's section (its signatures move the project) is tests/test_projects_agreement.py's."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -113,7 +113,7 @@ def test_the_lead_reads_their_project_without_the_staff_forms(client, project):
     text = visible_text(response)
     assert response.status_code == 200
     assert "Convention en préparation" in text and "Projet créé" in text
-    assert "Enregistrer la convention signée" not in text
+    assert "Préparer la convention" not in text
     assert "Porteur administratif Pas encore renseigné" in text
 
 
@@ -137,48 +137,6 @@ def test_the_lead_cannot_move_their_project(client, project):
     client.force_login(project.application.lead)
     response = client.post(page_of(project), {"step": "terminate", "terminate-reason": "Non"})
     assert response.status_code == 404
-    project.refresh_from_db()
-    assert project.state == ProjectState.AGREEMENT_PREPARATION
-
-
-def test_staff_sign_the_agreement_and_see_the_end_date(client, programme_manager, project):
-    client.force_login(programme_manager)
-    response = client.post(
-        page_of(project),
-        {
-            "step": "sign_agreement",
-            "sign_agreement-signed_on": "2026-03-16",
-            "sign_agreement-start_date": "2026-04-01",
-            "sign_agreement-duration_months": "24",
-        },
-        follow=True,
-    )
-    text = visible_text(response)
-    assert "La convention est enregistrée comme signée." in text
-    assert "Date de fin 31 mars 2028" in text
-    assert "24 mois" in text
-    assert "Démarrer le projet" in text and "Enregistrer la convention signée" not in text
-    project.refresh_from_db()
-    assert project.end_date == dt.date(2028, 3, 31)
-
-
-def test_a_start_before_the_signature_is_refused_beside_the_field(
-    client, programme_manager, project
-):
-    client.force_login(programme_manager)
-    response = client.post(
-        page_of(project),
-        {
-            "step": "sign_agreement",
-            "sign_agreement-signed_on": "2026-03-16",
-            "sign_agreement-start_date": "2026-03-01",
-            "sign_agreement-duration_months": "24",
-        },
-    )
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert 'aria-invalid="true"' in page
-    assert "Un projet ne peut pas commencer avant que sa convention soit signée." in page
     project.refresh_from_db()
     assert project.state == ProjectState.AGREEMENT_PREPARATION
 
@@ -255,6 +213,6 @@ def test_the_pages_read_in_english(client, programme_manager, project):
         listing = reverse("projects:list")
     assert listing == "/en/manage/projects/"
     text = visible_text(client.get(url))
-    assert "Agreement in preparation" in text and "Record the signed agreement" in text
+    assert "Agreement in preparation" in text and "Prepare the agreement" in text
     assert "€12,500.00" in text or "€12,500" in text
     assert "Funded projects" in visible_text(client.get(listing))

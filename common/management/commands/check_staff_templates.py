@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Lists the staff-edited templates (letters, messages, agreements) that the sandbox refuses."
+    help = "Lists the staff-edited templates (letters, messages, agreements) the sandbox refuses."
 
     def handle(self, *args, **options):
         refused = 0
