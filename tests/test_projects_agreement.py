@@ -241,6 +241,11 @@ def test_both_signatures_move_the_project_and_start_it_from_the_later_one(
     assert project.duration_months == 24
     end = project.end_date
     assert end == dt.date(TODAY.year + 2, TODAY.month, TODAY.day) - dt.timedelta(days=1)
+    from notifications.events import Event
+    from notifications.models import Message
+
+    told = Message.objects.filter(user=project.application.lead, event=Event.AGREEMENT_SIGNED)
+    assert told.count() == 1
 
 
 def test_a_planned_start_is_kept_when_the_call_does_not_run_from_the_signature(
