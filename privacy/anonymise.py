@@ -40,7 +40,7 @@ from calls.blocks import question_kind
 from common.errors import Refused
 from decisions.models import Decision, Letter
 from notifications.models import Message, Preference
-from projects.models import AgreementVersion, Amendment, Project, Signature
+from projects.models import AgreementVersion, Amendment, Payment, Project, Signature
 from reviews.models import (
     Assignment,
     ConflictDeclaration,
@@ -149,8 +149,9 @@ def clear_assessment(application):
 
 
 def clear_project(application):
-    """The funded project's agreement texts and PDFs, the signers and their signed copies, the
-    amendments' justifications and attachments (the files are returned, to be deleted after the
+    """The funded project's agreement texts, PDFs and reasons, the signers and their signed
+    copies, the reasons for paying without a condition, the amendments' justifications and
+    attachments (the files are returned, to be deleted after the
     commit). The versions' numbers and dates, who recorded what, the amendments' kinds, states and
     amounts stay. A version is otherwise never changed (projects.agreements): this update is the
     one exception, on purpose, once the retention period is over."""
@@ -166,8 +167,13 @@ def clear_project(application):
     for amendment in amendments:
         files.append((amendment.attachment.storage, amendment.attachment.name))
     versions.update(
-        title=application_placeholder(application.reference), body="", figures={}, pdf=""
+        title=application_placeholder(application.reference),
+        body="",
+        figures={},
+        pdf="",
+        reason="",
     )
+    Payment.objects.filter(**project).update(override_reason="")
     signatures.update(signer_name="", signer_role="", signed_copy="", original_name="")
     Amendment.objects.filter(**project).update(
         justification="",

@@ -23,7 +23,9 @@ from projects.models import (
     AgreementVersion,
     Amendment,
     AmendmentKind,
+    Instalment,
     Party,
+    Payment,
     Project,
     Signature,
 )
@@ -265,6 +267,7 @@ def test_anonymising_a_funded_dossier_clears_its_agreement_signers_and_amendment
         title="Convention Les carnets",
         body="Entre CollEx-Persée et Hélène Marchand",
         figures={"lead": "Hélène Marchand"},
+        reason="Mme Marchand a demandé un avenant",
         sha256="a" * 64,
     )
     version.pdf.save("v1.pdf", ContentFile(b"%PDF-1.7 Marchand"), save=False)
@@ -291,6 +294,21 @@ def test_anonymising_a_funded_dossier_clears_its_agreement_signers_and_amendment
     )
     amendment.attachment.save("a.pdf", ContentFile(b"%PDF-1.7 Marchand"), save=False)
     amendment.save()
+    instalment = Instalment.objects.create(
+        project=project,
+        position=1,
+        label="Solde",
+        amount=Decimal("8000.00"),
+        planned_on=version.created_at.date(),
+    )
+    payment = Payment.objects.create(
+        project=project,
+        instalment=instalment,
+        paid_on=version.created_at.date(),
+        amount=Decimal("100.00"),
+        reference="P-1",
+        override_reason="Accord de Mme Marchand au téléphone",
+    )
     root = Path(settings.PRIVATE_MEDIA_ROOT)
     paths = [root / version.pdf.name, root / signature.signed_copy.name]
     paths.append(root / amendment.attachment.name)
@@ -303,6 +321,7 @@ def test_anonymising_a_funded_dossier_clears_its_agreement_signers_and_amendment
         AgreementVersion.objects.values().get(pk=version.pk),
         Signature.objects.values().get(pk=signature.pk),
         Amendment.objects.values().get(pk=amendment.pk),
+        Payment.objects.values().get(pk=payment.pk),
     ]
     for name in NAMES:
         assert name not in str(rows)
