@@ -25,7 +25,13 @@ from common.formats import PARIS
 from common.permissions import require
 
 from . import messages, services
-from .agreement_text import agreement_language, agreement_pdf, figures_of, render_agreement
+from .agreement_text import (
+    AgreementTextError,
+    agreement_language,
+    agreement_pdf,
+    figures_of,
+    render_agreement,
+)
 from .models import AgreementVersion, Party, Project, ProjectState, Signature
 
 MB = 1024 * 1024
@@ -104,7 +110,10 @@ def prepare_version(project, actor, *, reason="", amendment=None, planned=None):
         language = agreement_language(project)
         with translation.override(language):
             figures = figures_of(project, version=number, reason=reason)
-        text = render_agreement(call.kind, language, figures)
+        try:
+            text = render_agreement(call.kind, language, figures)
+        except AgreementTextError as error:  # a template that fails on this project's facts
+            raise AgreementError(error.message, problems=error.problems) from None
         pdf = agreement_pdf(text.title, text.body, language, figures)
         version = AgreementVersion(
             project=project,
@@ -161,7 +170,6 @@ def record_signature(
     project is still in preparation, it moves to "agreement signed" with the dates the version
     states: from the later signature when the call says so."""
     name = clean_name(getattr(signed_copy, "name", ""))[:100] or _("file")
-    size, sha256 = check_signed_copy(signed_copy, name)
     with transaction.atomic():
         project = locked(version.project)
         require(
@@ -171,6 +179,7 @@ def record_signature(
             AgreementError,
             _("Only programme staff record the signatures of a funded project that is not ended."),
         )
+        size, sha256 = check_signed_copy(signed_copy, name)
         version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
         check_signature(project, version, party, signed_on)
         signature = Signature(

@@ -526,3 +526,48 @@ def test_the_page_costs_the_same_whatever_the_number_of_versions(
     with django_assert_num_queries(QUERIES):
         response = client.get(page_of(project))
     assert response.content.decode().count('class="signature"') == 2 * versions - 1
+
+
+def test_a_template_that_fails_on_the_projects_facts_is_refused_beside_the_form(
+    client, programme_manager
+):
+    # Passes the sample check (the sample runs from the signature), but this project has a
+    # start date: the title is empty. Staff see why on the page, not a server error.
+    project = funded_project(
+        programme_manager, project_duration_months=24, duration_from_signature=False
+    )
+    AgreementTemplate.objects.create(
+        kind="",
+        language="fr",
+        title="{% if from_signature %}Convention{% endif %}",
+        body="Entre {{ network_name }} et {{ carrier.name }}.",
+    )
+    client.force_login(programme_manager)
+    response = client.post(
+        reverse("projects:prepare_agreement", args=[project.pk]),
+        {
+            "agreement-reason": "",
+            "agreement-start_date": (TODAY + dt.timedelta(days=10)).isoformat(),
+            "agreement-duration_months": "24",
+        },
+    )
+
+    assert response.status_code == 400
+    text = visible_text(response)
+    assert "ne peut pas être utilisé" in text and "Le titre est vide." in text
+    assert not project.agreement_versions.exists()
+
+
+def test_only_staff_record_a_signature(project, programme_manager):
+    version = prepare_version(project, programme_manager)
+    with pytest.raises(AgreementError, match="équipe des programmes"):
+        sign(version, project.application.lead, Party.CARRIER)
+    assert not version.signatures.exists()
+
+
+def test_a_signed_copy_over_the_limit_is_refused(project, programme_manager, settings):
+    settings.AGREEMENT_MAX_UPLOAD_MB = 0
+    version = prepare_version(project, programme_manager)
+    with pytest.raises(AgreementError) as refused:
+        sign(version, programme_manager, Party.CARRIER)
+    assert "dépasse 0\u00a0Mo" in refused.value.problems["signed_copy"][0]
