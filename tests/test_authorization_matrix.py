@@ -30,6 +30,7 @@ from applications.snapshot import build_snapshot, fingerprint
 from decisions.letters import send_letter
 from notifications.events import Event
 from notifications.services import notify
+from projects.models import AgreementVersion, Amendment, AmendmentKind, Party, Signature
 from reports.models import Report, ReportKind, ReportState
 from reviews import reviewing
 from reviews.claims import record_claims, rule_on_claim
@@ -187,6 +188,26 @@ EXPECTED = {
     "GET projects:list":                            "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET projects:project":                         "log  200  404  404  404  404  404  200  200  404  404  404",
     "POST projects:project":                        "log  404  404  404  404  404  404  404  400  404  404  404",
+    # Amendments: the lead or staff ask (refused with the form while the agreement is unsigned),
+    # staff decide, the lead, the joined team and staff download the attachment.
+    "GET projects:ask_amendment":                   "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:ask_amendment":                  "log  400  404  404  404  404  404  400  400  404  404  404",
+    "GET projects:decide_amendment":                "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:decide_amendment":               "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET projects:amendment_file":                  "log  200  404  404  404  404  404  404  200  404  404  404",
+    # The money at a glance: the payments export and what is late, programme staff only.
+    "GET projects:payments":                        "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET projects:export_payments":                 "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET projects:late":                            "log  404  404  404  404  404  404  404  200  404  404  404",
+    # The agreement: staff prepare versions and record signatures (the scenario's project has no
+    # carrier: refused beside the form, 400); staff, the lead and the joined team download the
+    # PDF and the signed copies, not the council (projects.read_agreement).
+    "GET projects:prepare_agreement":               "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:prepare_agreement":              "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET projects:record_signature":                "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:record_signature":               "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET projects:agreement_pdf":                   "log  200  404  404  404  404  404  404  200  404  404  404",
+    "GET projects:signed_copy":                     "log  200  404  404  404  404  404  404  200  404  404  404",
     "GET applications:history":                     "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET applications:history_csv":                 "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET audit:dossier_zip":                        "log  404  404  404  404  404  404  404  200  404  404  404",
@@ -284,18 +305,22 @@ CONFIDENTIAL_REVIEW = "Confidentiel : l'equipe a deja echoue sur un projet voisi
 CONFIDENTIAL_MAJORITY = "Avis majoritaire confidentiel du comite 51b2"
 REPLY = "Reponse de la porteuse aux experts 9d41"
 QUESTION = "q-letter"
+# A funded project's files: its agreement, a signed copy, an amendment's attachment.
+AGREEMENT_BYTES = b"%PDF-1.4 convention 3c8e matrice"
+SIGNED_BYTES = b"%PDF-1.4 exemplaire signe 6d2f matrice"
+AMENDMENT_BYTES = b"%PDF-1.4 avenant 0b7a matrice"
 
 # Which of those each persona may ever read (besides their own name and e-mail address).
 MAY_READ = {
     "anonymous": set(),
-    "owner": {"title", "file", "reply"},
+    "owner": {"title", "file", "reply", "project_files"},
     "other_applicant": set(),
     "reviewer": {"title", "file", "own_review", "reply"},
     "pending_reviewer": {"title"},  # to judge a conflict of interest
     "unassigned_reviewer": set(),
     "recused_reviewer": {"title"},  # read when asked; kept on their dashboard's history
     "council_member": {"title", "own_review", "majority", "reply", "reviewers"},
-    "staff": {"title", "file", "own_review", "majority", "reply", "reviewers"},
+    "staff": {"title", "file", "own_review", "majority", "reply", "reviewers", "project_files"},
     # The ranking lists the application, its score withheld; nothing of its reviews.
     "conflicted_council": {"title"},
     "named_member": set(),
@@ -432,6 +457,36 @@ def build_scenario():
         call, application={"lead": people["owner"], "title": "Projet décidé de la porteuse"}
     )
     letter = send_letter(decided.decision, people["staff"])
+    amendment = Amendment.objects.create(
+        project=decided.decision.project,
+        kind=AmendmentKind.TEAM_CHANGE,
+        justification="Un départ dans l'équipe.",
+        team_change="M. A part.",
+        asked_by=people["owner"],
+        attachment=ContentFile(AMENDMENT_BYTES, name="avenant.pdf"),
+        attachment_name="avenant.pdf",
+        attachment_type="application/pdf",
+        sha256="0" * 64,
+    )
+    agreement = AgreementVersion.objects.create(
+        project=decided.decision.project,
+        number=1,
+        language="fr",
+        title="Convention",
+        body="Convention attributive d'aide.",
+        pdf=ContentFile(AGREEMENT_BYTES, name="convention.pdf"),
+        sha256="1" * 64,
+    )
+    signature = Signature.objects.create(
+        version=agreement,
+        party=Party.CARRIER,
+        signer_name="Marie Signataire",
+        signed_on=now.date(),
+        signed_copy=ContentFile(SIGNED_BYTES, name="signee.pdf"),
+        original_name="signee.pdf",
+        size=len(SIGNED_BYTES),
+        sha256="2" * 64,
+    )
     # The lead's profile names the council member's university: staff confirm the claims.
     record_claims([application, decided], people["staff"])
     for claim in TeamClaim.objects.filter(reviewer=people["conflicted_council"]):
@@ -468,6 +523,8 @@ def build_scenario():
         "decided": decided,
         "letter": letter,
         "report": report,
+        "amendment": amendment,
+        "signature": signature,
     }
 
 
@@ -480,6 +537,9 @@ def secrets_of(scenario):
         "own_review": [CONFIDENTIAL_REVIEW],
         "majority": [CONFIDENTIAL_MAJORITY],
         "reply": [REPLY],
+        "project_files": [
+            content.decode() for content in (AGREEMENT_BYTES, SIGNED_BYTES, AMENDMENT_BYTES)
+        ],
     }
     for persona in REVIEWER_PERSONAS:
         found[f"reviewer:{persona}"] = [people[persona].last_name, people[persona].email]
@@ -546,6 +606,7 @@ def address(key, scenario, persona):
         "account_reset_password_from_key": lambda: {"uidb36": "1", "key": "not-a-key"},
         "mfa_remove_webauthn": lambda: {"pk": 999999},
         "mfa_edit_webauthn": lambda: {"pk": 999999},
+        "projects:export_payments": lambda: {"fmt": "csv"},
     }
     filled["applications:team_invitation"] = lambda: {"token": invited_to_team(application)}
     for name_ in ("edit", "summary", "submit", "withdraw", "reopen", "invite_member"):
@@ -555,6 +616,18 @@ def address(key, scenario, persona):
     for name_ in ("application", "letter_preview", "letter_preview_pdf", "send_letter"):
         filled[f"decisions:{name_}"] = lambda: {"pk": s["decided"].pk}
     filled["projects:project"] = lambda: {"pk": s["decided"].decision.project.pk}
+    for name_ in ("ask_amendment", "prepare_agreement", "record_signature"):
+        filled[f"projects:{name_}"] = lambda: {"pk": s["decided"].decision.project.pk}
+    for name_ in ("decide_amendment", "amendment_file"):
+        filled[f"projects:{name_}"] = lambda: {
+            "pk": s["decided"].decision.project.pk,
+            "amendment_pk": s["amendment"].pk,
+        }
+    filled["projects:agreement_pdf"] = lambda: {"pk": s["decided"].decision.project.pk, "number": 1}
+    filled["projects:signed_copy"] = lambda: {
+        "pk": s["decided"].decision.project.pk,
+        "signature_id": s["signature"].pk,
+    }
     for name_ in ("applications:history", "applications:history_csv", "audit:dossier_zip"):
         filled[name_] = lambda: pk
     found = filled.get(name, dict)()
@@ -576,6 +649,13 @@ POSTED = {
     "accounts:names": {"first_name": "Sans", "last_name": ""},
     "decisions:application": {"step": "withdraw", "withdraw-reason": ""},
     "projects:project": {"step": "start"},
+    "projects:ask_amendment": {
+        "amendment-kind": "extension",
+        "amendment-extension_months": "3",
+        "amendment-justification": "Pour voir.",
+    },
+    "projects:decide_amendment": {"decision": "accept"},
+    "projects:prepare_agreement": {"agreement-reason": "Pour voir."},
 }
 
 
