@@ -266,6 +266,14 @@ def withdraw_funding(application, actor, reason):
         decision = _decision_of(application)
         if decision.outcome != Outcome.FUNDED:
             raise DecisionError(_("Only a funded application can have its funding withdrawn."))
+        if Decision.objects.filter(pk=decision.pk, project__payments__isnull=False).exists():
+            # The money paid is spent: it cannot go back to the envelope.
+            raise DecisionError(
+                _(
+                    "Money was already paid on this project: give back the unpaid remainder "
+                    "through an amendment, or terminate the project."
+                )
+            )
         decision.outcome = Outcome.WITHDRAWN
         decision.save(update_fields=["outcome", "updated_at"])
         audit.record(

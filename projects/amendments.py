@@ -48,7 +48,13 @@ from decisions.services import DecisionError, lower_grant
 from . import messages
 from .agreements import AgreementError, prepare_version
 from .models import Amendment, AmendmentKind, AmendmentState
-from .payments import locked, paid_on_project, paid_per_instalment, set_schedule
+from .payments import (
+    PaymentError,
+    locked,
+    paid_on_project,
+    paid_per_instalment,
+    set_schedule,
+)
 
 ASK = "projects.ask_amendment"
 DECIDE = "projects.decide_amendment"
@@ -550,7 +556,13 @@ def lower_schedule(project, amount, actor):
         for instalment in instalments
         if amounts[instalment.pk] or paid.get(instalment.pk)
     ]
-    set_schedule(project, rows, actor)
+    try:
+        set_schedule(project, rows, actor)
+    except PaymentError as error:  # an instalment paid over its amount, staff not allowed...
+        raise AmendmentError(
+            _("The payment schedule cannot be lowered: %(error)s")
+            % {"error": " ".join(error.messages)}
+        ) from None
 
 
 # Reading

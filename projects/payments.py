@@ -197,12 +197,18 @@ def record_payment(instalment, *, paid_on, amount, reference, actor, override_re
         _require(actor, project)
         problems = {}
         remaining = project.amount_granted - paid_on_project(project)
+        unpaid = instalment.amount - paid_per_instalment(project).get(instalment.pk, Decimal(0))
         if amount is None or amount <= 0:
             problems["amount"] = [_("A payment is more than 0.")]
         elif amount > remaining:
             problems["amount"] = [
                 _("Only %(remaining)s remains to pay on this project.")
                 % {"remaining": euros_with_cents(remaining)}
+            ]
+        elif amount > unpaid:
+            problems["amount"] = [
+                _("Only %(unpaid)s remains to pay on the instalment “%(label)s”.")
+                % {"unpaid": euros_with_cents(max(unpaid, Decimal(0))), "label": instalment.label}
             ]
         if not reference:
             problems["reference"] = [_("Give the accounting reference.")]

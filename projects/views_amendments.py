@@ -5,12 +5,13 @@ and its errors beside the fields. Whoever may not read the project gets a 404.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.reauthentication import recent_authentication_required
 from common.files import stored_file
 from common.transitions import refusal
 
@@ -56,6 +57,7 @@ def ask_amendment(request, pk):
 
 
 @login_required
+@recent_authentication_required  # accepting a give-back lowers a decision's grant
 @require_POST
 def decide_amendment(request, pk, amendment_pk):
     project = readable_project(request, pk)
@@ -63,6 +65,8 @@ def decide_amendment(request, pk, amendment_pk):
         raise Http404
     amendment = get_object_or_404(Amendment, pk=amendment_pk, project=project)
     amendment.project = project
+    if request.POST.get("decision") not in ("accept", "refuse"):
+        return HttpResponseBadRequest()
     prefix = decide_prefix(amendment)
     form = DecideAmendmentForm(request.POST, prefix=prefix)
     accept = request.POST.get("decision") == "accept"

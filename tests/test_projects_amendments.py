@@ -26,7 +26,14 @@ from projects.amendments import (
     ask_amendment,
     refuse_amendment,
 )
-from projects.models import AmendmentKind, AmendmentState, Condition, Project, ProjectState
+from projects.models import (
+    AmendmentKind,
+    AmendmentState,
+    Condition,
+    Payment,
+    Project,
+    ProjectState,
+)
 
 from .factories import (
     CallFactory,
@@ -36,6 +43,7 @@ from .factories import (
     joined_member,
 )
 from .reading import visible_text
+from .test_reauthentication import time_passes
 
 SIGNED = dt.date(2026, 3, 16)
 # The services' messages are read in English; the pages in French, as people see them.
@@ -698,3 +706,56 @@ def test_the_page_costs_the_same_whatever_the_number_of_amendments(
         response = client.get(page_of(project))
     assert response.content.decode().count('class="card mb-3 amendment"') == count
     assert response.content.decode().count("decide-amendment") == 1
+
+
+def test_a_give_back_the_schedule_cannot_follow_is_shown_not_a_500(
+    client, programme_manager, project
+):
+    *_, last = schedule(project, programme_manager, "10000.00", "6000.00", "4000.00")
+    # Paid over its instalment before payments were checked against it.
+    Payment.objects.create(
+        project=project, instalment=last, paid_on=SIGNED, amount=Decimal("9000"), reference="A"
+    )
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.GIVE_BACK, amount=Decimal("5000")
+    )
+    client.force_login(programme_manager)
+    response = client.post(
+        decide_url(amendment), {"decision": "accept", f"decide-{amendment.pk}-reason": "Reliquat."}
+    )
+    assert response.status_code == 400
+    assert "L’échéancier ne peut pas être abaissé" in visible_text(response)
+    amendment.refresh_from_db()
+    project.refresh_from_db()
+    assert amendment.state == AmendmentState.ASKED
+    assert project.amount_granted == project.decision.amount_granted == Decimal("20000.00")
+
+
+def test_deciding_long_after_signing_in_asks_for_the_code_first(client, programme_manager, project):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    client.force_login(programme_manager)
+    time_passes(client, 16)
+    response = client.post(
+        decide_url(amendment), {"decision": "accept", f"decide-{amendment.pk}-reason": "Oui."}
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_reauthenticate"))
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.ASKED
+
+
+@pytest.mark.parametrize("decision", ["", "maybe"])
+def test_a_decision_other_than_accept_or_refuse_is_a_bad_request(
+    decision, client, programme_manager, project
+):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    client.force_login(programme_manager)
+    response = client.post(
+        decide_url(amendment), {"decision": decision, f"decide-{amendment.pk}-reason": "Non."}
+    )
+    assert response.status_code == 400
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.ASKED
+
+
+# Checked again when accepted

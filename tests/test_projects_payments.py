@@ -13,6 +13,8 @@ from django.utils import translation
 from applications.audit import trail
 from applications.models import AuditSubject
 from decisions.letters import send_letter
+from decisions.models import Outcome
+from decisions.services import DecisionError, withdraw_funding
 from projects import payments, services
 from projects.models import Condition, Instalment, Payment, Project
 from projects.payments import PaymentError
@@ -185,6 +187,61 @@ def test_a_payment_over_what_remains_is_refused(project, programme_manager):
     ]
     pay(last, programme_manager, "17520.00", "MDT-2", override_reason="Rapport reçu")
     assert payments.paid_on_project(project) == project.amount_granted
+
+
+def test_a_payment_over_what_remains_of_its_instalment_is_refused(project, programme_manager):
+    first, _last = seventy_thirty(project, programme_manager)
+    signed(project, programme_manager)
+    pay(first, programme_manager, "40000.00")
+    with pytest.raises(PaymentError) as refused:
+        pay(first, programme_manager, "880.02", "MDT-2")
+    assert refused.value.problems["amount"] == [
+        "Il ne reste que 880,01\u00a0€ à payer sur l’échéance «\u00a0À la signature\u00a0»."
+    ]
+    pay(first, programme_manager, "880.01", "MDT-2")
+    assert payments.paid_per_instalment(project)[first.pk] == first.amount
+
+
+def test_a_payment_over_its_instalment_is_shown_beside_the_amount(
+    client, project, programme_manager
+):
+    first, _last = seventy_thirty(project, programme_manager)
+    signed(project, programme_manager)
+    client.force_login(programme_manager)
+    response = client.post(
+        page_of(project),
+        {
+            "step": "payment",
+            "payment-instalment": first.pk,
+            "payment-paid_on": "2026-04-02",
+            "payment-amount": "50 000,00",
+            "payment-reference": "MDT-77",
+            "payment-override_reason": "",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_payment-amount"' in page and 'aria-invalid="true"' in page
+    assert "Il ne reste que 40 880,01 € à payer sur l’échéance" in visible_text(response)
+    assert not Payment.objects.exists()
+
+
+def test_funding_with_payments_cannot_be_withdrawn(project, programme_manager):
+    first, _last = seventy_thirty(project, programme_manager)
+    signed(project, programme_manager)
+    pay(first, programme_manager, "1000.00")
+    with translation.override("en"), pytest.raises(DecisionError) as refused:
+        withdraw_funding(project.application, programme_manager, "Le porteur est parti.")
+    assert "give back the unpaid remainder through an amendment" in str(refused.value)
+    project.decision.refresh_from_db()
+    assert project.decision.outcome == Outcome.FUNDED
+
+
+def test_funding_without_payments_can_still_be_withdrawn(project, programme_manager):
+    seventy_thirty(project, programme_manager)
+    withdraw_funding(project.application, programme_manager, "Le porteur est parti.")
+    project.decision.refresh_from_db()
+    assert project.decision.outcome == Outcome.WITHDRAWN
 
 
 @pytest.mark.parametrize("amount", ["0", "-5"])
