@@ -7,9 +7,11 @@ closed, in Paris time.
 
 Once a funded decision's letter is sent it becomes a project (projects.Project), and the money
 moves: committed is what its project is granted (lower than the decision's first amount after a
-give-back), paid the sum of its payments, still to pay the difference. These figures are read
-here through ORM lookups from Decision ("project__amount_granted", "project__payments__amount")
-rather than by importing projects: projects depends on decisions, never the other way, and every
+give-back), paid the sum of its payments, still to pay the difference. Once the project is
+closed or terminated, nothing more will be paid: it commits what was paid, and its unpaid
+balance is free again. These figures are read here through ORM lookups from Decision
+("project__amount_granted", "project__payments__amount", "project__state") rather than by
+importing projects: projects depends on decisions, never the other way, and every
 figure of a budget stays in this one module, in the same fixed number of queries.
 """
 
@@ -27,6 +29,14 @@ from .models import Decision, Envelope, Outcome
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+# A decision's project that ended (projects.ProjectState.ended, by value: decisions does not
+# import projects): no money moves any more, so it commits only what it was paid.
+PROJECT_ENDED = Q(project__state__in=("closed", "terminated"))
+# What the projects commit, in two sums taken apart (a project's payments would otherwise
+# repeat its amount granted): the grants of those still running, the payments of ended ones.
+COMMITTED_WHILE_RUNNING = Sum("project__amount_granted", filter=~PROJECT_ENDED)
+PAID = Sum("project__payments__amount")
+PAID_ONCE_ENDED = Sum("project__payments__amount", filter=PROJECT_ENDED)
 
 
 def call_year(call) -> int:
@@ -78,20 +88,20 @@ def funded_decisions():
 def committed_and_paid(decisions, *group):
     """{group values: (committed, paid)} of `decisions` (funded ones) grouped by the fields
     `group`, in two queries: the sums are taken apart, so that a project's payments do not
-    repeat its amount granted."""
+    repeat its amount granted. An ended project commits what it was paid."""
     committed = (
         decisions.filter(project__isnull=False)
         .values(*group)
-        .annotate(total=Sum("project__amount_granted"))
+        .annotate(total=COMMITTED_WHILE_RUNNING)
     )
-    paid = decisions.values(*group).annotate(total=Sum("project__payments__amount"))
+    paid = decisions.values(*group).annotate(total=PAID, ended=PAID_ONCE_ENDED)
     figures = {}
     for row in committed:
-        figures[tuple(row[field] for field in group)] = (row["total"], ZERO)
+        figures[tuple(row[field] for field in group)] = (row["total"] or ZERO, ZERO)
     for row in paid:
         key = tuple(row[field] for field in group)
         if key in figures:
-            figures[key] = (figures[key][0], row["total"] or ZERO)
+            figures[key] = (figures[key][0] + (row["ended"] or ZERO), row["total"] or ZERO)
     return figures
 
 
@@ -204,8 +214,9 @@ def calls_with_budget(year=None):
     funded = funded_decisions().filter(application__call=OuterRef("pk"))
     granted = funded.values("application__call").annotate(total=Sum("amount_granted"))
     count = funded.values("application__call").annotate(count=Count("pk"))
-    committed = funded.values("application__call").annotate(total=Sum("project__amount_granted"))
-    paid = funded.values("application__call").annotate(total=Sum("project__payments__amount"))
+    committed = funded.values("application__call").annotate(total=COMMITTED_WHILE_RUNNING)
+    paid = funded.values("application__call").annotate(total=PAID)
+    paid_once_ended = funded.values("application__call").annotate(total=PAID_ONCE_ENDED)
     cofunding = (
         BudgetLine.objects.filter(
             application__call=OuterRef("pk"), application__decision__outcome=Outcome.FUNDED
@@ -220,7 +231,11 @@ def calls_with_budget(year=None):
             granted=_money(Subquery(granted.values("total"), output_field=MONEY_FIELD)),
             cofunding=_money(Subquery(cofunding.values("total"), output_field=MONEY_FIELD)),
             funded=Coalesce(Subquery(count.values("count")), 0),
-            committed=_money(Subquery(committed.values("total"), output_field=MONEY_FIELD)),
+            committed=ExpressionWrapper(
+                _money(Subquery(committed.values("total"), output_field=MONEY_FIELD))
+                + _money(Subquery(paid_once_ended.values("total"), output_field=MONEY_FIELD)),
+                MONEY_FIELD,
+            ),
             paid=_money(Subquery(paid.values("total"), output_field=MONEY_FIELD)),
         )
         .annotate(

@@ -43,6 +43,7 @@ def payments(filters=None):
         Payment.objects.select_related(
             "instalment",
             "recorded_by",
+            "carrier",
             "project__carrier",
             "project__decision__application__call__programme",
         )
@@ -56,6 +57,9 @@ def payments(filters=None):
             "recorded_by__first_name",
             "recorded_by__last_name",
             "recorded_by__email",
+            "carrier__name",
+            "carrier__acronym",
+            "carrier__ror",
             "project__carrier__name",
             "project__carrier__acronym",
             "project__carrier__ror",
@@ -80,7 +84,8 @@ def payments_rows(filters=None):
         project = payment.project
         application = project.decision.application
         call = application.call
-        carrier = project.carrier
+        # The carrier paid when the payment was recorded; the project's for older payments.
+        carrier = payment.carrier or project.carrier
         recorder = payment.recorded_by
         yield [
             application.reference,

@@ -232,6 +232,7 @@ def record_payment(instalment, *, paid_on, amount, reference, actor, override_re
                     instalment=instalment,
                     paid_on=paid_on,
                     amount=amount,
+                    carrier_id=project.carrier_id,
                     reference=reference,
                     recorded_by=actor,
                     override_reason="" if met else override_reason,

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from decisions.letters import send_letter
 from decisions.models import Decision, Envelope
-from projects import exports, payments
-from projects.models import AgreementVersion, Condition, Project
+from projects import exports, payments, services
+from projects.models import AgreementVersion, Condition, Payment, Project
 from reports.governance import build_document
 
 from .factories import (
@@ -179,6 +179,29 @@ def test_the_programme_report_states_committed_paid_and_still_to_pay(
     assert "Numérisation 28 000,00 € 28 000,00 € 7 000,00 € 21 000,00 €" in text
 
 
+def test_an_ended_project_commits_what_it_was_paid_and_frees_the_rest(
+    client, council_member, programme_manager, call, programme
+):
+    year = timezone.localtime(call.closes_at).year
+    Envelope.objects.create(programme=programme, year=year, amount=100000)
+    first, _second = paid_and_given_back(call, programme_manager)
+    services.terminate_project(first, programme_manager, "Le porteur est parti.")
+    # The terminated project paid 7,000 of its 10,000: 3,000 are no longer to pay.
+    client.force_login(council_member)
+    html = budgets_page(client, call).content.decode()
+    for table in ("programme-budgets", "call-budgets"):
+        row = html[html.index(table) :]
+        row = row[row.index('class="text-end committed"') :]
+        assert row.startswith('class="text-end committed">25\u00a0000\u00a0€')
+        assert 'class="text-end paid">7\u00a0000\u00a0€' in row
+        assert 'class="text-end to-pay">18\u00a0000\u00a0€' in row
+    document = build_document("programme", programme=programme, year=year, language="fr")
+    text = pdftotext(document.pdf)
+    assert "Engagé pour les projets financés 25 000,00 €" in text
+    assert "Reste à payer 18 000,00 €" in text
+    assert "Appel Patrimoine 28 000,00 € 25 000,00 € 7 000,00 € 18 000,00 €" in text
+
+
 # The payments export
 
 
@@ -260,6 +283,21 @@ def test_the_csv_export_holds_every_payment_for_excel_in_french(client, programm
     ]
     assert second[7:10] == ["2027-01-05", "1000.00", "MDT-2027-0002"]
     assert second[-1] == '\'=HYPERLINK("http://evil.example")'  # never a formula
+
+
+def test_the_export_names_the_carrier_paid_not_the_one_after_a_change(
+    client, programme_manager, paid
+):
+    # The second payment was recorded before payments kept their carrier.
+    Payment.objects.filter(reference="MDT-2027-0002").update(carrier=None)
+    later = InstitutionFactory(name="Université de Grenoble", acronym="UGA", ror="02rx3b187")
+    Project.objects.filter(pk=paid.pk).update(carrier=later)
+    client.force_login(programme_manager)
+
+    _header, first, second = rows_of_csv(export(client, "csv"))
+
+    assert first[3:5] == ["Université de Lyon (UdL)", "01rk35k63"]
+    assert second[3:5] == ["Université de Grenoble (UGA)", "02rx3b187"]
 
 
 def test_the_xlsx_export_keeps_numbers_as_numbers_and_text_as_text(client, programme_manager, paid):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Institution
 from calls.models import MONEY
 
 from .project import Project
@@ -69,6 +70,16 @@ class Payment(models.Model):
     )
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount (EUR)"), **MONEY)
+    # The carrier paid, as it was when the payment was recorded: a later carrier change does not
+    # rewrite whom past money went to. Empty for payments recorded before it was kept.
+    carrier = models.ForeignKey(
+        Institution,
+        verbose_name=_("administrative carrier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reference = models.CharField(_("accounting reference"), max_length=100)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
