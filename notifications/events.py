@@ -112,7 +112,7 @@ RULES = {
     ),
     # One message a day per person, listing every agreement of theirs still unsigned.
     Event.AGREEMENT_UNSIGNED_REMINDER: EventRules(
-        Audience.PROJECT, variables=("agreements", "count", "days")
+        Audience.PROJECT, variables=("agreements", "count", "days", "for_staff")
     ),
     Event.PAYMENT_RECORDED: EventRules(
         Audience.APPLICANT, variables=("project", "application", "call", "payment")

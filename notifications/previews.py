@@ -90,6 +90,8 @@ def samples(now):
         "project": project,
         "agreement": agreement,
         "agreements": [{**agreement, "project": project, "days": 31}],
+        # The reminder's wording: staff record the signatures, the lead has them made.
+        "for_staff": True,
         "days": 30,
         "payment": {
             "instalment": "À la signature",

@@ -85,12 +85,20 @@ class Kind:
         """{field: value} of what the amendment keeps of `values`: its own fields only."""
         return {field: values[field] for field in self.fields}
 
+    def values_of(self, amendment):
+        """The values `amendment` keeps, as check() takes them (to check it again)."""
+        return {field: getattr(amendment, field) for field in self.fields}
+
     def apply(self, amendment, project, actor):
         """Change `project` (locked) as the accepted amendment says; returns the fields changed."""
         return []
 
     def describe(self, amendment):
         """What it changes, in words."""
+        return ""
+
+    def follow_up(self, amendment):
+        """What is still to be done elsewhere once it is accepted, in words ("" when nothing)."""
         return ""
 
 
@@ -158,9 +166,6 @@ class GiveBack(Kind):
         return {}
 
     def apply(self, amendment, project, actor):
-        problems = self.check(project, {"amount": amendment.amount})  # payments made meanwhile
-        if problems:
-            raise AmendmentError(problems=problems)
         try:
             decision = lower_grant(
                 project.decision.application, actor, amendment.amount, amendment.decision_reason
@@ -238,6 +243,14 @@ class Reallocation(Kind):
             }
         }
 
+    def values_of(self, amendment):
+        return {
+            "reallocation": {
+                category: Decimal(amount)
+                for category, amount in (amendment.reallocation or {}).items()
+            }
+        }
+
     def describe(self, amendment):
         labels = dict(BudgetCategory.choices)
         return " ; ".join(
@@ -256,6 +269,15 @@ class TeamChange(Kind):
 
     def describe(self, amendment):
         return amendment.team_change
+
+    def follow_up(self, amendment):
+        # Accepting records the change; the people who read the project are the application's
+        # team, which only the lead changes.
+        return _(
+            "Accepting this amendment does not change the team named in the application: the "
+            "lead invites a new member from the team section of the application. Staff have no "
+            "form to change the team."
+        )
 
 
 KINDS = {
@@ -453,7 +475,9 @@ AMENDMENT = Workflow(
 
 def accept_amendment(amendment, actor, reason):
     """Staff accept the amendment with a reason; the project changes as its kind says, in the
-    same transaction (a give-back lowers the decision's grant and the unpaid instalments)."""
+    same transaction (a give-back lowers the decision's grant and the unpaid instalments). The
+    kind's check runs again first, on the project locked as it is now: what was asked may no
+    longer fit (a reallocation asked before a give-back, a give-back after payments)."""
     reason = given(reason)
     with transaction.atomic():
         project = locked(amendment.project)
@@ -467,13 +491,25 @@ def accept_amendment(amendment, actor, reason):
             why_not=why_not,
             changes=decided(actor, reason),
         )
-        fields = KINDS[amendment.kind].apply(amendment, project, actor)
+        kind = KINDS[amendment.kind]
+        still_fits(kind.check(project, kind.values_of(amendment)))
+        fields = kind.apply(amendment, project, actor)
         if fields:
             project.save(update_fields=[*fields, "updated_at"])
         if project.application.call.amendment_needs_new_agreement:
             new_agreement(project, amendment, actor)
         messages.amendment_decided(amendment)
     return amendment
+
+
+def still_fits(problems):
+    """Refuse the acceptance when the amendment, checked again against the project as it is now
+    (a give-back accepted meanwhile, payments recorded since it was asked), no longer fits."""
+    if problems:
+        raise AmendmentError(
+            _("This amendment no longer fits the project as it is now: %(problems)s")
+            % {"problems": " ".join(str(text) for texts in problems.values() for text in texts)}
+        )
 
 
 def new_agreement(project, amendment, actor):
@@ -569,8 +605,9 @@ def lower_schedule(project, amount, actor):
 
 
 def amendments_of(project):
-    """The project's amendments, oldest first, each with `changes` (what it changes, in words),
-    in one query whatever their number."""
+    """The project's amendments, oldest first, each with `changes` (what it changes, in words)
+    and, once accepted, `follow_up` (what is left to do elsewhere), in one query whatever their
+    number."""
     amendments = list(
         project.amendments.select_related("asked_by", "decided_by", "new_carrier").order_by(
             "asked_at", "pk"
@@ -579,4 +616,6 @@ def amendments_of(project):
     for amendment in amendments:
         amendment.project = project
         amendment.changes = describe(amendment)
+        accepted = amendment.state == AmendmentState.ACCEPTED
+        amendment.follow_up = KINDS[amendment.kind].follow_up(amendment) if accepted else ""
     return amendments

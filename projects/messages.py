@@ -22,6 +22,7 @@ from accounts.facts import person_facts
 from accounts.roles import Role
 from applications.facts import application_and_call
 from applications.models import TeamInvitation, TeamMember
+from calls.facts import in_language
 from decisions.models import Outcome
 from notifications.events import Event
 from notifications.services import notify
@@ -40,7 +41,8 @@ def project_facts(project):
         "state_label": ProjectState(project.state).label,
         "start_date": project.start_date,
         "end_date": project.end_date,
-        "url": f"{settings.SITE_URL}{project_url(project)}",
+        # Read when each message is rendered: the page's address in the recipient's language.
+        "url": in_language(lambda: f"{settings.SITE_URL}{project_url(project)}"),
     }
 
 
@@ -206,23 +208,25 @@ def amendment_decided(amendment):
 
 
 def unsigned_agreements(now):
-    """The latest version of each project whose agreement is in preparation, unsigned, made
-    AGREEMENT_REMINDER_DAYS ago or more, with its project, application and lead."""
+    """The latest version of each funded project not ended, unsigned, made
+    AGREEMENT_REMINDER_DAYS ago or more (the first version, or a new one after an amendment),
+    with its project, application and lead."""
     latest = AgreementVersion.objects.filter(project=OuterRef("project")).order_by("-number")
     return (
         AgreementVersion.objects.filter(
             signed_at__isnull=True,
-            project__state=ProjectState.AGREEMENT_PREPARATION,
             project__decision__outcome=Outcome.FUNDED,
             created_at__lte=now - dt.timedelta(days=settings.AGREEMENT_REMINDER_DAYS),
             pk=Subquery(latest.values("pk")[:1]),
         )
+        .exclude(project__state__in=ProjectState.ended)
         .select_related("project__decision__application__lead", "project__carrier")
         .order_by("created_at", "pk")
     )
 
 
-def reminder_facts(versions, now):
+def reminder_facts(versions, now, *, for_staff):
+    """for_staff: staff record the signatures; the lead has the agreement signed and returns it."""
     return {
         "agreements": [
             {
@@ -234,6 +238,7 @@ def reminder_facts(versions, now):
         ],
         "count": len(versions),
         "days": settings.AGREEMENT_REMINDER_DAYS,
+        "for_staff": for_staff,
     }
 
 
@@ -259,7 +264,7 @@ def remind_unsigned_agreements(now=None):
             *notify(
                 Event.AGREEMENT_UNSIGNED_REMINDER,
                 programme_staff(),
-                reminder_facts(versions, now),
+                reminder_facts(versions, now, for_staff=True),
                 url=url,
                 about=about,
             )
@@ -268,7 +273,7 @@ def remind_unsigned_agreements(now=None):
             written += notify(
                 Event.AGREEMENT_UNSIGNED_REMINDER,
                 [lead],
-                reminder_facts(theirs, now),
+                reminder_facts(theirs, now, for_staff=False),
                 url=project_url(theirs[0].project),
                 about=about,
             )

@@ -18,25 +18,28 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def late_agreements(now=None):
-    """Projects whose agreement is in preparation, funded, and either with a latest version
-    unsigned AGREEMENT_REMINDER_DAYS after it was made, or with no version that long after the
-    project began (its funding letter was sent). Each with `waiting_since` (the version's date,
-    else the project's), `days_late`, `version_number` (None without a version); the longest
-    waiting first."""
+    """Funded projects not ended whose latest version is unsigned AGREEMENT_REMINDER_DAYS after
+    it was made (the first version, or a new one after an amendment), or whose agreement is in
+    preparation with no version that long after the project began (its funding letter was
+    sent). Each with `waiting_since` (the version's date, else the project's), `days_late`,
+    `version_number` (None without a version); the longest waiting first."""
     now = now or timezone.now()
     limit = now - dt.timedelta(days=settings.AGREEMENT_REMINDER_DAYS)
     latest = AgreementVersion.objects.filter(project=OuterRef("pk")).order_by("-number")
     projects = (
-        Project.objects.filter(
-            state=ProjectState.AGREEMENT_PREPARATION, decision__outcome=Outcome.FUNDED
-        )
+        Project.objects.filter(decision__outcome=Outcome.FUNDED)
+        .exclude(state__in=ProjectState.ended)
         .annotate(
             version_number=Subquery(latest.values("number")[:1]),
             version_made_at=Subquery(latest.values("created_at")[:1]),
             version_signed_at=Subquery(latest.values("signed_at")[:1]),
         )
         .filter(
-            Q(version_number__isnull=True, created_at__lte=limit)
+            Q(
+                version_number__isnull=True,
+                created_at__lte=limit,
+                state=ProjectState.AGREEMENT_PREPARATION,
+            )
             | Q(version_made_at__lte=limit, version_signed_at__isnull=True)
         )
         .select_related("decision__application__call", "carrier")

@@ -124,8 +124,14 @@ def section(project, user, bound):
     form = bound.get("amendment")
     if form is None and user.has_perm("projects.ask_amendment", project):
         form = AmendmentForm(prefix="amendment")
+    application = project.application
+    invites = user.has_perm("applications.invite_team_member", application)
     return {
         "amendments": listed,
         "amendment_form": form,
         "reads_amendment_files": user.has_perm("projects.read_amendment_files", project),
+        # Where the lead invites a member after a team change (staff have no such form).
+        "team_url": reverse("applications:edit", args=[application.pk]) + "#team"
+        if invites
+        else "",
     }

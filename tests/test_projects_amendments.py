@@ -759,3 +759,55 @@ def test_a_decision_other_than_accept_or_refuse_is_a_bad_request(
 
 
 # Checked again when accepted
+
+
+@english
+def test_a_reallocation_asked_before_a_give_back_must_add_up_to_the_lower_grant(
+    project, programme_manager
+):
+    schedule(project, programme_manager, "20000.00")
+    lead = project.application.lead
+    reallocation = ask(
+        project,
+        lead,
+        AmendmentKind.REALLOCATION,
+        reallocation={"staff": Decimal("15000"), "travel": Decimal("5000")},
+    )
+    give_back = ask(project, lead, AmendmentKind.GIVE_BACK, amount=Decimal("2000"))
+    accept_amendment(give_back, programme_manager, "D'accord.")
+
+    with pytest.raises(AmendmentError, match="no longer fits.*add up to") as refused:
+        accept_amendment(reallocation, programme_manager, "D'accord.")
+    assert "18,000.00" in str(refused.value)
+    reallocation.refresh_from_db()
+    assert reallocation.state == AmendmentState.ASKED
+
+
+@english
+def test_an_extension_out_of_bounds_is_refused_when_accepted(project, programme_manager):
+    amendment = ask(project, project.application.lead, AmendmentKind.EXTENSION, extension_months=6)
+    type(amendment).objects.filter(pk=amendment.pk).update(extension_months=30)  # e.g. old data
+    amendment.refresh_from_db()
+
+    with pytest.raises(AmendmentError, match="no longer fits.*1 to 24 months"):
+        accept_amendment(amendment, programme_manager, "D'accord.")
+    project.refresh_from_db()
+    assert project.duration_months == 24
+
+
+def test_an_accepted_team_change_says_the_team_is_changed_in_the_application(
+    client, programme_manager, project
+):
+    amendment = ask(
+        project, project.application.lead, AmendmentKind.TEAM_CHANGE, team_change="Mme B arrive"
+    )
+    accept_amendment(amendment, programme_manager, "D'accord.")
+    team = reverse("applications:edit", args=[project.application.pk]) + "#team"
+
+    client.force_login(programme_manager)
+    staff_page = client.get(page_of(project))
+    assert "ne change pas l’équipe nommée dans la candidature" in visible_text(staff_page)
+    assert team not in staff_page.content.decode()
+    client.force_login(project.application.lead)
+    lead_page = client.get(page_of(project))
+    assert f'href="{team}"' in lead_page.content.decode()

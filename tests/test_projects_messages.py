@@ -304,3 +304,65 @@ def test_a_signed_or_newer_version_is_not_reminded(project, programme_manager, d
 def test_the_reminder_runs_every_day_from_beat():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "projects.tasks.remind_unsigned_agreements" in tasks
+
+
+def test_a_new_version_after_an_amendment_is_reminded_and_listed_late(
+    project, lead, programme_manager, days
+):
+    from projects.models import ProjectState
+    from projects.queries import late_agreements
+
+    version_of(project, programme_manager, days_ago=days + 40, signed=True)
+    version_of(project, programme_manager, number=2, days_ago=days + 3)  # after an amendment
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.RUNNING)
+    ended = funded_project(programme_manager, title="Cartes anciennes")
+    version_of(ended, programme_manager, days_ago=days + 3)
+    Project.objects.filter(pk=ended.pk).update(state=ProjectState.CLOSED)
+
+    assert [(row.pk, row.version_number) for row in late_agreements()] == [(project.pk, 2)]
+    assert messages.remind_unsigned_agreements() == 2  # staff, and the lead
+    staff = Message.objects.get(event=Event.AGREEMENT_UNSIGNED_REMINDER, user=programme_manager)
+    assert "version\u00a02" in staff.text and "Cartes anciennes" not in staff.text
+
+
+def test_the_lead_is_asked_to_have_it_signed_staff_to_record_the_signatures(
+    project, lead, programme_manager, days
+):
+    version_of(project, programme_manager, days_ago=days + 2)
+    messages.remind_unsigned_agreements()
+
+    reminders = Message.objects.filter(event=Event.AGREEMENT_UNSIGNED_REMINDER)
+    theirs = " ".join(reminders.get(user=lead).text.split())
+    assert "return the signed copy to the programme's staff" in theirs
+    assert "record the signatures on the project's page" not in theirs
+    staff = " ".join(reminders.get(user=programme_manager).text.split())
+    assert "enregistrez les signatures sur la page du projet" in staff
+
+
+def test_a_reminder_says_1_day_ago_in_the_singular():
+    from django.utils import translation
+
+    from notifications.previews import samples
+    from notifications.rendering import render_file
+
+    context = samples(timezone.now())
+    context["agreements"][0]["days"] = 1
+    with translation.override("en"):
+        body = render_file(
+            "notifications/agreement_unsigned_reminder/body.txt", context, autoescape=False
+        )
+    text = " ".join(body.split())
+    assert "(1 day ago)" in text and "(1 days ago)" not in text
+
+
+def test_the_projects_address_is_in_each_recipients_language(project):
+    from django.utils import translation
+
+    url = messages.project_facts(project)["url"]
+    with translation.override("en"):
+        english_url = str(url)
+    with translation.override("fr"):
+        french_url = str(url)
+    assert english_url != french_url
+    assert french_url.endswith(f"/projets/{project.pk}/")
+    assert f"/projects/{project.pk}/" in english_url
