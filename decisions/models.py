@@ -9,7 +9,6 @@ writing these fields; every change is in the application's audit trail.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -20,6 +19,7 @@ from wagtail.models import PreviewableMixin
 from applications.models import Application
 from calls.models import MONEY, CallKind, Programme
 from common.formats import PARIS
+from common.sandbox_checked import SandboxChecked
 
 
 class Body(models.TextChoices):
@@ -192,7 +192,7 @@ class Envelope(models.Model):
         return f"{programme} {self.year}"
 
 
-class LetterTemplate(PreviewableMixin, models.Model):
+class LetterTemplate(SandboxChecked, PreviewableMixin, models.Model):
     """The text of a decision letter for one kind of call, one outcome and one language, edited
     by staff in the admin (Django template language). Without one, the files in
     templates/decisions/letters/ are used."""
@@ -229,33 +229,19 @@ class LetterTemplate(PreviewableMixin, models.Model):
         kind = self.get_kind_display() or _("Every kind")
         return f"{kind}: {self.get_outcome_display()} ({self.language})"
 
-    def clean(self):
-        from .letters import preview
+    # Checked by the sandbox when saved (common.sandbox_checked).
+    sandboxed_fields = ("subject", "body")
+    sample_failure = _("With sample data, this letter fails: %(error)s")
 
-        errors = self.refusals()
-        if errors:
-            raise ValidationError(errors)
-        failure = preview(self).get("error")
-        if failure:
-            raise ValidationError(
-                _("With sample data, this letter fails: %(error)s") % {"error": failure}
-            )
-
-    def refusals(self):
-        """What the sandbox (common.sandbox) refuses in this template ({field: problems}):
-        checked when it is saved, and by `manage.py check_staff_templates` for stored ones."""
-        from common.sandbox import TemplateRefused, compile_template
-
+    def sample_context(self):
         from .letters import sample_context
 
-        offered = sample_context(self.outcome or Outcome.FUNDED)
-        refused = {}
-        for field in ("subject", "body"):
-            try:
-                compile_template(getattr(self, field), offered)
-            except TemplateRefused as refusal:
-                refused[field] = refusal.problems
-        return refused
+        return sample_context(self.outcome or Outcome.FUNDED)
+
+    def sample_preview(self):
+        from .letters import preview
+
+        return preview(self)
 
     def get_preview_template(self, request, mode_name):
         return "decisions/letters/template_preview.html"

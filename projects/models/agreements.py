@@ -6,12 +6,12 @@ projects.agreements says how they change.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
 
 from calls.models import CallKind
+from common.sandbox_checked import SandboxChecked
 from common.storage import private_files
 
 from .project import Project
@@ -21,7 +21,7 @@ def private_storage():
     return private_files
 
 
-class AgreementTemplate(PreviewableMixin, models.Model):
+class AgreementTemplate(SandboxChecked, PreviewableMixin, models.Model):
     """The text of a funding agreement for one kind of call and one language, edited by staff in
     the admin and rendered in the locked-down engine (common.sandbox) over plain values."""
 
@@ -56,33 +56,19 @@ class AgreementTemplate(PreviewableMixin, models.Model):
         kind = self.get_kind_display() or _("Every kind")
         return f"{kind} ({self.language})"
 
-    def clean(self):
-        from ..agreement_text import preview
+    # Checked by the sandbox when saved (common.sandbox_checked).
+    sandboxed_fields = ("title", "body")
+    sample_failure = _("With sample data, this agreement fails: %(error)s")
 
-        errors = self.refusals()
-        if errors:
-            raise ValidationError(errors)
-        failure = preview(self).get("error")
-        if failure:
-            raise ValidationError(
-                _("With sample data, this agreement fails: %(error)s") % {"error": failure}
-            )
-
-    def refusals(self):
-        """What the sandbox (common.sandbox) refuses in this template ({field: problems}):
-        checked when it is saved, and by `manage.py check_staff_templates` for stored ones."""
-        from common.sandbox import TemplateRefused, compile_template
-
+    def sample_context(self):
         from ..agreement_text import sample_context
 
-        offered = sample_context()
-        refused = {}
-        for field in ("title", "body"):
-            try:
-                compile_template(getattr(self, field), offered)
-            except TemplateRefused as refusal:
-                refused[field] = refusal.problems
-        return refused
+        return sample_context()
+
+    def sample_preview(self):
+        from ..agreement_text import preview
+
+        return preview(self)
 
     def get_preview_template(self, request, mode_name):
         return "projects/agreements/template_preview.html"
