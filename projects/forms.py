@@ -27,6 +27,16 @@ class CarrierForm(forms.Form):
     )
     finance_contact_email = forms.EmailField(label=_("Finance contact's e-mail"), required=False)
 
+    def __init__(self, *args, carrier_fixed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if carrier_fixed:
+            # Shown, not sent: the carrier kept is the one the form was given as initial.
+            self.fields["carrier"].disabled = True
+            self.fields["carrier"].help_text = _(
+                "The agreement is signed or being signed: the carrier now changes only through "
+                "a carrier-change amendment. The finance contact can still be changed here."
+            )
+
 
 class FilterForm(forms.Form):
     """The list's filters, read from the address; a wrong value is ignored."""

@@ -58,7 +58,9 @@ reads = is_programme_staff | is_lead | council_reads | is_team_member
 
 rules.add_perm("projects.see_projects", is_programme_staff)
 rules.add_perm("projects.open_project", reads)
-rules.add_perm("projects.set_carrier", is_programme_staff)
+# The carrier: staff, while the decision is funded and the project not ended (whether the carrier
+# itself may still change, once the agreement is signed by a party, is the service's to say).
+rules.add_perm("projects.set_carrier", is_programme_staff & is_still_funded & is_not_ended)
 # Moves forward need the decision still funded; suspending and ending never do.
 rules.add_perm("projects.move_forward", is_programme_staff & is_still_funded)
 rules.add_perm("projects.stop", is_programme_staff)

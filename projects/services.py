@@ -18,7 +18,7 @@ from common.permissions import require
 from common.transitions import Move, Workflow, perform
 from decisions.models import Decision, Outcome
 
-from .models import Project
+from .models import Project, Signature
 from .models import ProjectState as State
 
 
@@ -146,18 +146,39 @@ def create_missing_projects(actor=None):
 
 
 def set_carrier(project, actor, *, carrier, finance_contact_name, finance_contact_email):
-    """The administrative carrier and its finance contact, as staff set them."""
-    require(
-        actor,
-        "projects.set_carrier",
-        project,
-        ProjectError,
-        _("Only programme staff can set the carrier."),
-    )
-    project.carrier = carrier
-    project.finance_contact_name = finance_contact_name
-    project.finance_contact_email = finance_contact_email
+    """The administrative carrier and its finance contact, as staff set them. The carrier is
+    the agreement's other party: once a version is signed by a party, or the project is past
+    preparing its agreement, it changes only through a carrier-change amendment (the finance
+    contact stays editable)."""
+    given = project
     with transaction.atomic():
+        project = (
+            Project.objects.select_for_update(of=("self",))
+            .select_related("decision__application")
+            .get(pk=project.pk)
+        )
+        require(
+            actor,
+            "projects.set_carrier",
+            project,
+            ProjectError,
+            _("Only programme staff can set the carrier of a funded project that is not ended."),
+        )
+        changed = getattr(carrier, "pk", None) != project.carrier_id
+        if changed and carrier_is_fixed(project):
+            raise ProjectError(
+                problems={
+                    "carrier": [
+                        _(
+                            "The agreement is signed or being signed: the carrier now changes "
+                            "only through a carrier-change amendment."
+                        )
+                    ]
+                }
+            )
+        project.carrier = carrier
+        project.finance_contact_name = finance_contact_name
+        project.finance_contact_email = finance_contact_email
         project.save(
             update_fields=[
                 "carrier",
@@ -173,7 +194,25 @@ def set_carrier(project, actor, *, carrier, finance_contact_name, finance_contac
             "set_carrier",
             reason=str(carrier or ""),
         )
+    # The caller's copy as saved, as before the row was locked here.
+    given.carrier = carrier
+    given.finance_contact_name = finance_contact_name
+    given.finance_contact_email = finance_contact_email
     return project
+
+
+def carrier_is_fixed(project):
+    """Whether the carrier, once set, no longer changes directly: the project is past preparing
+    its agreement, or a version of it is signed by a party. `has_signature`, when the project
+    was read with it (projects.views), spares the query."""
+    if project.carrier_id is None:
+        return False
+    if project.state != State.AGREEMENT_PREPARATION:
+        return True
+    signed = getattr(project, "has_signature", None)
+    if signed is None:
+        signed = Signature.objects.filter(version__project=project).exists()
+    return signed
 
 
 # Moves

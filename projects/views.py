@@ -5,6 +5,7 @@ asked to sign in), so that nobody learns what exists."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from .forms import (
     ReasonForm,
     schedule_formset,
 )
-from .models import Project
+from .models import Project, Signature
 
 PER_PAGE = 100
 
@@ -111,7 +112,7 @@ def project_page(request, pk):
     project = get_object_or_404(
         Project.objects.select_related(
             "decision__application__call__programme", "decision__application__lead", "carrier"
-        ),
+        ).annotate(has_signature=Exists(Signature.objects.filter(version__project=OuterRef("pk")))),
         pk=pk,
     )
     user = request.user
@@ -131,12 +132,19 @@ def project_page(request, pk):
             forms[step] = form
             return render_page(request, project, forms, status=400)
         form_class, error_field = STEPS[step]
-        form = form_class(request.POST, prefix=step)
+        if step == "carrier":
+            form = new_carrier_form(project, request.POST)
+        else:
+            form = form_class(request.POST, prefix=step)
         if form.is_valid():
             try:
                 act(project, user, step, form.cleaned_data)
             except services.ProjectError as error:
-                form.add_error(error_field, str(error))
+                for field, texts in error.problems.items():  # beside their field
+                    for text in texts:
+                        form.add_error(field if field in form.fields else error_field, text)
+                if error.message or not error.problems:
+                    form.add_error(error_field, str(error))
             else:
                 messages.success(request, DONE[step])
                 return redirect("projects:project", pk=project.pk)
@@ -241,11 +249,19 @@ def moves_for(project, user, bound):
 def carrier_form(project, user, bound):
     if not user.has_perm("projects.set_carrier", project):
         return None
-    return bound.get("carrier") or CarrierForm(
+    return bound.get("carrier") or new_carrier_form(project)
+
+
+def new_carrier_form(project, data=None):
+    """The carrier form, its carrier shown but not changeable once the agreement is signed or
+    being signed (services.carrier_is_fixed)."""
+    return CarrierForm(
+        data,
         prefix="carrier",
         initial={
             "carrier": project.carrier_id,
             "finance_contact_name": project.finance_contact_name,
             "finance_contact_email": project.finance_contact_email,
         },
+        carrier_fixed=services.carrier_is_fixed(project),
     )

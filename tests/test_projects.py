@@ -17,7 +17,14 @@ from decisions.letters import send_letter, send_letters
 from decisions.models import Decision
 from demo.decisions import DECIDED_CALL
 from projects import services
-from projects.models import Project, ProjectState, add_months
+from projects.models import (
+    AgreementVersion,
+    Party,
+    Project,
+    ProjectState,
+    Signature,
+    add_months,
+)
 from projects.services import ProjectError
 
 from .factories import (
@@ -306,6 +313,63 @@ def test_staff_set_the_carrier_and_its_finance_contact(project, programme_manage
         trail(project.application, AuditSubject.PROJECT)[-1].action
         == "Porteur administratif renseigné"
     )
+
+
+def carrier_set(project, staff, carrier, contact=""):
+    return services.set_carrier(
+        project, staff, carrier=carrier, finance_contact_name=contact, finance_contact_email=""
+    )
+
+
+def signed_by_one_party(project, staff):
+    version = AgreementVersion.objects.create(
+        project=project,
+        number=1,
+        language="fr",
+        title="Convention",
+        body="…",
+        pdf="projects/agreement-1.pdf",
+        sha256="0" * 64,
+        created_by=staff,
+    )
+    Signature.objects.create(
+        version=version,
+        party=Party.CARRIER,
+        signer_name="Anne Présidente",
+        signed_on=SIGNED,
+        signed_copy="projects/signed.pdf",
+        original_name="signed.pdf",
+        size=10,
+        sha256="1" * 64,
+    )
+
+
+@pytest.mark.usefixtures("in_english")
+@pytest.mark.parametrize("stage", ["signed_by_one_party", "agreement_signed"])
+def test_once_the_agreement_is_being_signed_the_carrier_changes_only_by_amendment(
+    stage, project, programme_manager
+):
+    first = InstitutionFactory(name="Université de Lorraine")
+    carrier_set(project, programme_manager, first)
+    if stage == "signed_by_one_party":
+        signed_by_one_party(project, programme_manager)
+    else:
+        signed(project, programme_manager)
+    with pytest.raises(ProjectError) as refused:
+        carrier_set(project, programme_manager, InstitutionFactory(name="Université de Lyon"))
+    assert "carrier-change amendment" in refused.value.problems["carrier"][0]
+    carrier_set(project, programme_manager, first, contact="Jeanne Compta")  # the contact moves
+    project.refresh_from_db()
+    assert (project.carrier, project.finance_contact_name) == (first, "Jeanne Compta")
+
+
+def test_nobody_sets_the_carrier_of_a_terminated_project(project, programme_manager):
+    services.terminate_project(project, programme_manager, "Le porteur est parti.")
+    project.refresh_from_db()
+    assert not programme_manager.has_perm("projects.set_carrier", project)
+    with pytest.raises(ProjectError):
+        carrier_set(project, programme_manager, InstitutionFactory())
+    assert Project.objects.get(pk=project.pk).carrier is None
 
 
 # The demo

@@ -3,6 +3,8 @@ project's page for those who may read it, staff's moves as forms with their erro
 fields, the lead's link from "My applications", French by default and English complete. The
 agreement's section (its signatures move the project) is tests/test_projects_agreement.py's."""
 
+import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -177,6 +179,45 @@ def test_staff_set_the_carrier_from_the_directory(client, programme_manager, pro
         {
             "step": "carrier",
             "carrier-carrier": carrier.pk,
+            "carrier-finance_contact_name": "Paul Compta",
+            "carrier-finance_contact_email": "compta@example.org",
+        },
+        follow=True,
+    )
+    text = visible_text(response)
+    assert "Porteur administratif Université de Strasbourg" in text
+    assert "Paul Compta" in text
+
+
+def test_once_the_agreement_is_signed_the_carrier_is_shown_not_changed(
+    client, programme_manager, project
+):
+    carrier = InstitutionFactory(name="Université de Strasbourg")
+    services.set_carrier(
+        project,
+        programme_manager,
+        carrier=carrier,
+        finance_contact_name="",
+        finance_contact_email="",
+    )
+    services.sign_agreement(
+        project,
+        programme_manager,
+        signed_on=dt.date(2026, 3, 16),
+        start_date=dt.date(2026, 4, 1),
+        duration_months=24,
+    )
+    client.force_login(programme_manager)
+    page = client.get(page_of(project))
+    html = page.content.decode()
+    select = re.search(r'<select[^>]*id="id_carrier-carrier"[^>]*>', html).group()
+    assert "disabled" in select
+    assert "avenant de changement de porteur" in visible_text(page)
+    response = client.post(
+        page_of(project),
+        {
+            "step": "carrier",
+            "carrier-carrier": InstitutionFactory(name="Université de Lyon").pk,
             "carrier-finance_contact_name": "Paul Compta",
             "carrier-finance_contact_email": "compta@example.org",
         },
