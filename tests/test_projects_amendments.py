@@ -158,7 +158,7 @@ def test_giving_back_the_whole_grant_is_a_withdrawal_not_an_amendment(project):
 
 @english
 def test_a_carrier_change_names_another_institution_of_the_directory(project, programme_manager):
-    current = InstitutionFactory()
+    current = project.carrier  # set before the agreement was signed: it stays, its contact moves
     services.set_carrier(
         project,
         programme_manager,
@@ -333,7 +333,7 @@ def test_an_accepted_carrier_change_changes_the_carrier_and_clears_its_contact(
     services.set_carrier(
         project,
         programme_manager,
-        carrier=InstitutionFactory(),
+        carrier=project.carrier,  # the signed agreement's: only its contact changes
         finance_contact_name="Paul Compta",
         finance_contact_email="compta@example.org",
     )
