@@ -32,7 +32,8 @@ from .agreement_text import (
     figures_of,
     render_agreement,
 )
-from .models import AgreementVersion, Party, Project, ProjectState, Signature
+from .models import AgreementVersion, Party, ProjectState, Signature
+from .payments import locked
 
 MB = 1024 * 1024
 PREPARE = "projects.prepare_agreement"
@@ -42,18 +43,6 @@ SIGN = "projects.record_signature"
 class AgreementError(Refused):
     """An agreement version or a signature that the rules, the dates or the file do not allow;
     `problems` maps a field ("signed_copy", "signed_on", ...) to its messages."""
-
-
-def locked(project):
-    """The project row, locked until the end of the transaction, with what its rules and its
-    agreement read."""
-    return (
-        Project.objects.select_for_update(of=("self",))
-        .select_related(
-            "decision__application__call__programme", "decision__application__lead", "carrier"
-        )
-        .get(pk=project.pk)
-    )
 
 
 def latest_version(project):

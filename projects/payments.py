@@ -33,10 +33,13 @@ class PaymentError(Refused):
 
 
 def locked(project):
-    """The project row, locked until the end of the transaction, with what its rules read."""
+    """The project row, locked until the end of the transaction, with what its rules, its
+    agreement and its amendments read: the one lock every service of a project takes."""
     return (
         Project.objects.select_for_update(of=("self",))
-        .select_related("decision__application")
+        .select_related(
+            "decision__application__call__programme", "decision__application__lead", "carrier"
+        )
         .get(pk=project.pk)
     )
 
