@@ -7,8 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from applications.audit import trail
@@ -17,6 +16,7 @@ from calls.models import Programme
 from common.transitions import refusal
 
 from . import payments, services, views_agreement, views_amendments
+from .access import back_to, project_for
 from .forms import (
     CarrierForm,
     ConfirmForm,
@@ -109,15 +109,14 @@ MOVES_WITH_REASON = {
 
 @login_required
 def project_page(request, pk):
-    project = get_object_or_404(
-        Project.objects.select_related(
-            "decision__application__call__programme", "decision__application__lead", "carrier"
-        ).annotate(has_signature=Exists(Signature.objects.filter(version__project=OuterRef("pk")))),
-        pk=pk,
+    project = project_for(
+        request,
+        pk,
+        queryset=Project.objects.annotate(
+            has_signature=Exists(Signature.objects.filter(version__project=OuterRef("pk")))
+        ),
     )
     user = request.user
-    if not user.has_perm("projects.open_project", project):
-        raise Http404
     forms = {}
     status = 200
     if request.method == "POST":
@@ -128,7 +127,7 @@ def project_page(request, pk):
             form, saved = MONEY[step](project, user, request.POST)
             if saved:
                 messages.success(request, MONEY_DONE[step])
-                return redirect(reverse("projects:project", args=[project.pk]) + f"#{step}")
+                return back_to(project, step)
             forms[step] = form
             return render_page(request, project, forms, status=400)
         form_class, error_field = STEPS[step]

@@ -7,32 +7,24 @@ the errors beside the fields. Anyone else gets a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.files import stored_file
 
 from . import agreements, views
+from .access import back_to, project_for
 from .agreement_text import pdf_filename
 from .forms_agreement import PrepareForm, SignatureForm
-from .models import AgreementVersion, Party, Project, ProjectState, Signature
+from .models import AgreementVersion, Party, ProjectState, Signature
 
 SECTION = "agreement"
 
 
-def agreement_project(request, pk, permission="projects.read_agreement"):
+def agreement_project(request, pk):
     """The project, if `request.user` may read its agreement; else a 404."""
-    project = get_object_or_404(
-        Project.objects.select_related(
-            "decision__application__call__programme", "decision__application__lead", "carrier"
-        ),
-        pk=pk,
-    )
-    if not request.user.has_perm(permission, project):
-        raise Http404
-    return project
+    return project_for(request, pk, "projects.read_agreement")
 
 
 def staff_project(request, pk):
@@ -42,10 +34,6 @@ def staff_project(request, pk):
     if not request.user.has_perm("projects.see_projects"):
         raise Http404
     return project
-
-
-def back_to(project):
-    return redirect(reverse("projects:project", args=[project.pk]) + f"#{SECTION}")
 
 
 @login_required
@@ -67,7 +55,7 @@ def prepare_agreement(request, pk):
                 request,
                 _("Version %(number)s of the agreement is ready.") % {"number": version.number},
             )
-            return back_to(project)
+            return back_to(project, SECTION)
     return views.render_page(request, project, {"agreement": form}, status=400)
 
 
@@ -89,7 +77,7 @@ def record_signature(request, pk):
                 form.add_error(None, str(error.message))
         else:
             messages.success(request, _("The signature is recorded."))
-            return back_to(project)
+            return back_to(project, SECTION)
     return views.render_page(request, project, {"signature": form}, status=400)
 
 

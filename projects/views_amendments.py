@@ -6,7 +6,7 @@ and its errors beside the fields. Whoever may not read the project gets a 404.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,32 +16,17 @@ from common.files import stored_file
 from common.transitions import refusal
 
 from . import amendments, views
+from .access import back_to, project_for
 from .forms_amendments import AmendmentForm, DecideAmendmentForm
-from .models import Amendment, Project
+from .models import Amendment
 
 SECTION = "amendments"
-
-
-def readable_project(request, pk):
-    project = get_object_or_404(
-        Project.objects.select_related(
-            "decision__application__call__programme", "decision__application__lead", "carrier"
-        ),
-        pk=pk,
-    )
-    if not request.user.has_perm("projects.open_project", project):
-        raise Http404
-    return project
-
-
-def back_to(project):
-    return redirect(reverse("projects:project", args=[project.pk]) + f"#{SECTION}")
 
 
 @login_required
 @require_POST
 def ask_amendment(request, pk):
-    project = readable_project(request, pk)
+    project = project_for(request, pk)
     form = AmendmentForm(request.POST, request.FILES, prefix="amendment")
     if form.is_valid():
         try:
@@ -52,7 +37,7 @@ def ask_amendment(request, pk):
                 form.add_error(None, str(error.message))
         else:
             messages.success(request, _("The amendment is asked; staff will answer it."))
-            return back_to(project)
+            return back_to(project, SECTION)
     return views.render_page(request, project, {"amendment": form}, status=400)
 
 
@@ -60,7 +45,7 @@ def ask_amendment(request, pk):
 @recent_authentication_required  # accepting a give-back lowers a decision's grant
 @require_POST
 def decide_amendment(request, pk, amendment_pk):
-    project = readable_project(request, pk)
+    project = project_for(request, pk)
     if not request.user.has_perm("projects.see_projects"):
         raise Http404
     amendment = get_object_or_404(Amendment, pk=amendment_pk, project=project)
@@ -85,13 +70,13 @@ def decide_amendment(request, pk, amendment_pk):
                 request,
                 _("The amendment is accepted.") if accept else _("The amendment is refused."),
             )
-            return back_to(project)
+            return back_to(project, SECTION)
     return views.render_page(request, project, {prefix: form}, status=400)
 
 
 @login_required
 def amendment_file(request, pk, amendment_pk):
-    project = readable_project(request, pk)
+    project = project_for(request, pk)
     if not request.user.has_perm("projects.read_amendment_files", project):
         raise Http404
     amendment = get_object_or_404(Amendment, pk=amendment_pk, project=project)
