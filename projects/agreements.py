@@ -285,15 +285,27 @@ def finish(project, version, actor):
     version.save(update_fields=["signed_at"])
     if project.state == ProjectState.AGREEMENT_PREPARATION:
         figures = version.figures
+        reason = ""
         if figures.get("from_signature") or not figures.get("start_date"):
             start = signed_on
         else:
-            start = max(dt.date.fromisoformat(figures["start_date"]), signed_on)
+            planned = dt.date.fromisoformat(figures["start_date"])
+            start = max(planned, signed_on)
+            if start != planned:
+                # Said in the history: the start planned in the agreement had passed.
+                reason = _(
+                    "The planned start, %(planned)s, came before the last signature: the "
+                    "project starts on %(start)s."
+                ) % {
+                    "planned": formats.date_format(planned, "DATE_FORMAT"),
+                    "start": formats.date_format(start, "DATE_FORMAT"),
+                }
         services.sign_agreement(
             project,
             actor,
             signed_on=signed_on,
             start_date=start,
             duration_months=figures.get("duration_months") or project.duration_months,
+            reason=reason,
         )
     messages.agreement_signed(version)

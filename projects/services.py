@@ -218,7 +218,7 @@ def carrier_is_fixed(project):
 # Moves
 
 
-def sign_agreement(project, actor, *, signed_on, start_date, duration_months):
+def sign_agreement(project, actor, *, signed_on, start_date, duration_months, reason=""):
     """The agreement signed on `signed_on`; the project runs `duration_months` from
     `start_date`. projects.agreements calls it once both parties signed the agreement, with the
     dates the signed version states (from the signature when the call says so)."""
@@ -229,6 +229,7 @@ def sign_agreement(project, actor, *, signed_on, start_date, duration_months):
         "sign_agreement",
         actor,
         PROJECT,
+        reason=reason,
         changes={
             "signed_on": signed_on,
             "start_date": start_date,

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from applications.audit import trail
 from applications.models import AuditSubject
@@ -263,6 +263,29 @@ def test_a_planned_start_is_kept_when_the_call_does_not_run_from_the_signature(
     project.refresh_from_db()
     assert (project.signed_on, project.start_date) == (TODAY, TODAY + dt.timedelta(days=30))
     assert project.duration_months == 12
+
+
+def test_a_planned_start_passed_before_the_last_signature_moves_to_it_and_says_so(
+    programme_manager,
+):
+    project = funded_project(programme_manager)
+    project.start_date = TODAY - dt.timedelta(days=10)
+    project.duration_months = 12
+    project.save(update_fields=["start_date", "duration_months"])
+    version = prepare_version(project, programme_manager)
+    sign(version, programme_manager, Party.CARRIER)
+    sign(version, programme_manager, Party.NETWORK)
+
+    project.refresh_from_db()
+    assert project.start_date == TODAY
+    reasons = [row.reason for row in trail(project.application, AuditSubject.PROJECT)]
+    with translation.override("fr"):
+        planned = formats.date_format(TODAY - dt.timedelta(days=10), "DATE_FORMAT")
+        start = formats.date_format(TODAY, "DATE_FORMAT")
+    assert (
+        f"Le début prévu, le {planned}, précédait la dernière signature\u00a0: le projet "
+        f"commence le {start}."
+    ) in reasons
 
 
 def test_a_signed_version_never_changes_and_a_new_one_follows_it(project, programme_manager):
