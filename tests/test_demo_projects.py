@@ -36,6 +36,10 @@ from projects.models import (
 
 from .reading import pdf_text, text_of, visible_text
 
+# Marked as database tests, they run before the transactional tests that flush the database
+# (pytest-django's order), as test_load_demo.py's do.
+pytestmark = pytest.mark.django_db
+
 DECIDED_CALL = STORY["call"]
 
 
