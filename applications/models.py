@@ -388,6 +388,8 @@ class AuditSubject(models.TextChoices):
     CONSENSUS = "consensus", _("Consensus report")
     DECISION = "decision", _("Decision")
     PROJECT = "project", _("Funded project")
+    REPORT = "report", _("Project report")
+    DELIVERABLE = "deliverable", _("Deliverable")
 
 
 class ApplicationEvent(models.Model):

@@ -367,6 +367,78 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
         return {"call": self}
 
 
+class ReportKind(models.TextChoices):
+    """What a funded project owes (projects.reports says how each kind behaves)."""
+
+    DATA_MANAGEMENT_PLAN = "dmp", _("Data management plan")
+    INTERIM = "interim", _("Interim report")
+    FINAL_SCIENTIFIC = "final_scientific", _("Final scientific report")
+    FINAL_FINANCIAL = "final_financial", _("Final financial statement")
+
+
+class DueFrom(models.TextChoices):
+    START = "start", _("after the project's start")
+    END = "end", _("after the project's end")
+
+
+class DeliverableKind(models.TextChoices):
+    """What a funded project produces and declares (projects.deliverables)."""
+
+    DATASET = "dataset", _("Dataset")
+    CORPUS = "corpus", _("Digitised corpus")
+    SOFTWARE = "software", _("Software")
+    PUBLICATION = "publication", _("Publication")
+    TOOL = "tool", _("Tool or service")
+    OTHER = "other", _("Other")
+
+
+class CallReport(Orderable):
+    """A report that every project funded by the call owes: its kind, when it is due (months
+    after the project's start or end, so that an extension moves a final report) and its own
+    questions, the same blocks as the application form. A data management plan with updates is
+    several rows of the same kind."""
+
+    call = ParentalKey(Call, on_delete=models.CASCADE, related_name="report_requirements")
+    kind = models.CharField(_("kind"), max_length=32, choices=ReportKind.choices)
+    title_fr = models.CharField(_("title"), max_length=255)
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    due_months = models.PositiveSmallIntegerField(
+        _("due (months)"),
+        validators=[MaxValueValidator(120)],
+        help_text=_("For example 6 for a data management plan due six months after the start."),
+    )
+    due_from = models.CharField(
+        _("counted from"), max_length=8, choices=DueFrom.choices, default=DueFrom.START
+    )
+    questions = StreamField(QuestionsBlock(), verbose_name=_("questions"), blank=True)
+
+    title = TranslatedField("title_fr", "title_en")
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("report owed by funded projects")
+        verbose_name_plural = _("reports owed by funded projects")
+
+    def __str__(self):
+        return self.title
+
+
+class CallRequiredDeliverable(Orderable):
+    """A kind of deliverable that a project of the call must declare before it is closed."""
+
+    call = ParentalKey(Call, on_delete=models.CASCADE, related_name="required_deliverables")
+    kind = models.CharField(_("kind"), max_length=32, choices=DeliverableKind.choices)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("deliverable required before closure")
+        verbose_name_plural = _("deliverables required before closure")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "kind"], name="one_required_kind_per_call")
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
 class CallCriterion(Orderable):
     """An evaluation criterion of a call, scored by reviewers on its scale and weighted."""
 

@@ -103,6 +103,21 @@ class CallViewSet(SnippetViewSet):
                 heading=_("Review"),
             ),
             ObjectList(
+                [
+                    InlinePanel(
+                        "report_requirements",
+                        heading=_("Reports owed by funded projects"),
+                        label=_("Report"),
+                    ),
+                    InlinePanel(
+                        "required_deliverables",
+                        heading=_("Deliverables required before closure"),
+                        label=_("Kind of deliverable"),
+                    ),
+                ],
+                heading=_("Funded projects' reports"),
+            ),
+            ObjectList(
                 [InlinePanel("documents", label=_("Documents")), FieldPanel("faq")],
                 heading=_("Documents and FAQ"),
             ),

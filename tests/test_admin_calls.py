@@ -82,6 +82,23 @@ def complete_call_form(programme, slug="numerisation-2027", **extra):
                 ]
             ),
             "documents": inline_formset([]),
+            # What its funded projects owe: a data management plan six months after the start,
+            # with its own question, and a dataset declared before closure.
+            "report_requirements": inline_formset(
+                [
+                    {
+                        "kind": "dmp",
+                        "title_fr": "Plan de gestion des données",
+                        "title_en": "Data management plan",
+                        "due_months": "6",
+                        "due_from": "start",
+                        "questions": streamfield(
+                            [("long_text", question(label="Données produites", max_words="500"))]
+                        ),
+                    }
+                ]
+            ),
+            "required_deliverables": inline_formset([{"kind": "dataset"}]),
             # Review settings, with a checklist and a threshold on the first criterion.
             "eligibility_checks": inline_formset(
                 [{"label_fr": "Établissement membre du réseau", "label_en": "Member institution"}]
@@ -142,6 +159,10 @@ def test_manager_creates_and_publishes_a_complete_call(manager_client):
     assert list(call.questions[3].value["choices"]) == ["Imprimés", "Archives"]
     assert call.questions[2].value["max_words"] == 300
     assert call.phase_at(dt.datetime(2027, 3, 1, tzinfo=dt.UTC)) == CallPhase.OPEN
+    (dmp,) = call.report_requirements.all()
+    assert (dmp.kind, dmp.due_months, dmp.due_from) == ("dmp", 6, "start")
+    assert [block.value["label"] for block in dmp.questions] == ["Données produites"]
+    assert [row.kind for row in call.required_deliverables.all()] == ["dataset"]
 
     public = manager_client.get(call.get_absolute_url())
     assert public.status_code == 200

@@ -42,6 +42,15 @@ class Instalment(models.Model):
     condition = models.CharField(
         _("condition"), max_length=30, choices=Condition.choices, default=Condition.NONE
     )
+    # The report whose acceptance the condition "report accepted" waits for.
+    report = models.ForeignKey(
+        "projects.ProjectReport",
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="instalments",
+    )
 
     class Meta:
         verbose_name = _("instalment")
