@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import DeliverableKind
+from common import identifiers
 
 from .project import Project
 
@@ -79,3 +80,9 @@ class Deliverable(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def link(self):
+        """Where to read it: its identifier's resolver (https://doi.org/...), or else its web
+        address."""
+        return identifiers.link(self.identifier_scheme, self.identifier) or self.url
