@@ -355,3 +355,58 @@ def invited_to_team(application, email="membre@example.org", token="lien-d-invit
             sent_at=timezone.now(),
         )
     return token
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A funded project written directly in the state it starts from (ProjectFactory(
+    state="running", call=call, title="Corpus")), on a decided application of a closed call.
+    Tests of the moves themselves go through projects.services."""
+
+    class Meta:
+        model = "projects.Project"
+
+    class Params:
+        call = factory.SubFactory(CallFactory, closed=True)
+        title = None
+
+    decision = factory.LazyAttribute(
+        lambda o: (
+            decided_application(
+                o.call,
+                amount=o.amount_granted,
+                application={"title": o.title} if o.title else {},
+            ).decision
+        )
+    )
+    carrier = factory.SubFactory(InstitutionFactory)
+    amount_granted = Decimal("8000.00")
+    state = "agreement_preparation"
+
+
+class ProjectReportFactory(factory.django.DjangoModelFactory):
+    """A report a project owes, written directly: ProjectReportFactory(project=project,
+    kind="interim", due_on=date, state="submitted")."""
+
+    class Meta:
+        model = "projects.ProjectReport"
+
+    project = factory.SubFactory(ProjectFactory, state="running")
+    kind = "interim"
+    title_fr = factory.Sequence(lambda n: f"Rapport intermédiaire {n}")
+    title_en = factory.Sequence(lambda n: f"Interim report {n}")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=180))
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory):
+    """A deliverable a project declared, written directly: DeliverableFactory(project=project,
+    kind="software", is_public=False)."""
+
+    class Meta:
+        model = "projects.Deliverable"
+
+    project = factory.SubFactory(ProjectFactory, state="running")
+    kind = "dataset"
+    title = factory.Sequence(lambda n: f"Jeu de données {n}")
+    identifier_scheme = "doi"
+    identifier = factory.Sequence(lambda n: f"10.5281/zenodo.{1000 + n}")
+    licence = "etalab-2.0"
