@@ -34,6 +34,7 @@ from .agreement_text import (
 )
 from .models import AgreementVersion, Party, ProjectState, Signature
 from .payments import locked
+from .reports import plan_reports
 
 MB = 1024 * 1024
 PREPARE = "projects.prepare_agreement"
@@ -146,6 +147,7 @@ def plan(project, *, start_date=None, duration_months=None):
     project.start_date = start_date
     project.duration_months = duration_months or None
     project.save(update_fields=["start_date", "duration_months", "updated_at"])
+    plan_reports(project)
 
 
 # Signatures

@@ -55,6 +55,7 @@ from .payments import (
     paid_per_instalment,
     set_schedule,
 )
+from .reports import plan_reports
 
 ASK = "projects.ask_amendment"
 DECIDE = "projects.decide_amendment"
@@ -121,6 +122,7 @@ class Extension(Kind):
         if project.start_date is None or not project.duration_months:
             raise AmendmentError(_("The project has no start date yet: its end date cannot move."))
         project.duration_months += amendment.extension_months
+        plan_reports(project)  # a report due from the end moves with it
         return ["duration_months"]
 
     def describe(self, amendment):
@@ -588,6 +590,7 @@ def lower_schedule(project, amount, actor):
             "amount": amounts[instalment.pk],
             "planned_on": instalment.planned_on,
             "condition": instalment.condition,
+            "report": instalment.report_id,
         }
         for instalment in instalments
         if amounts[instalment.pk] or paid.get(instalment.pk)

@@ -112,3 +112,51 @@ rules.add_perm("projects.read_agreement", is_programme_staff | is_lead | is_team
 # and the lists of late signatures and overdue instalments are programme staff's.
 rules.add_perm("projects.export_payments", is_programme_staff)
 rules.add_perm("projects.see_late", is_programme_staff)
+
+
+# Reports (projects.reports): the rules take the report and reach its project.
+
+
+@rules.predicate
+def leads_its_project(user, report):
+    return is_lead(user, report.project)
+
+
+@rules.predicate
+def joined_its_project(user, report):
+    return is_team_member(user, report.project)
+
+
+@rules.predicate
+def its_project_is_live(user, report):
+    """Its project still funded and not ended: a report still changes something."""
+    project = report.project
+    return project.decision.is_funded and project.state not in ProjectState.ended
+
+
+@rules.predicate
+def report_is_editable(user, report):
+    return report.is_editable
+
+
+# The lead and the joined team write and submit, while the project lives and the report is owed
+# (drafted, or sent back for changes); the REPORT table says the states once more.
+writes_report = (leads_its_project | joined_its_project) & its_project_is_live & report_is_editable
+rules.add_perm("projects.write_report", writes_report)
+rules.add_perm("projects.submit_report", writes_report)
+rules.add_perm("projects.read_report", is_programme_staff | leads_its_project | joined_its_project)
+
+# Staff's review (projects.report_review): accept a submitted report or ask for changes, while
+# its project is still funded and not ended (the REPORT table says from which state). The list of
+# every project's reports is theirs too.
+rules.add_perm("projects.review_report", is_programme_staff & its_project_is_live)
+rules.add_perm("projects.see_reports", is_programme_staff)
+
+
+# Deliverables (projects.deliverables): the lead, the joined team or staff declare, change and
+# remove them while the decision is funded and the project not ended (a closed project's
+# deliverables stay as they were declared).
+rules.add_perm(
+    "projects.declare_deliverable",
+    (is_programme_staff | is_lead | is_team_member) & is_still_funded & is_not_ended,
+)

@@ -20,6 +20,7 @@ from decisions.models import Decision, Outcome
 
 from .models import Project, Signature
 from .models import ProjectState as State
+from .reports import plan_reports
 
 
 class ProjectError(Refused):
@@ -124,6 +125,7 @@ def create_project(decision, actor=None):
                 "create",
                 to_state=project.state,
             )
+            plan_reports(project)
     except IntegrityError:  # made at the same moment by another request
         return Project.objects.get(decision=decision)
     return project
@@ -224,17 +226,19 @@ def sign_agreement(project, actor, *, signed_on, start_date, duration_months, re
     dates the signed version states (from the signature when the call says so)."""
     if start_date < signed_on:
         raise ProjectError(_("A project cannot start before its agreement is signed."))
-    return perform(
-        for_rules(project),
-        "sign_agreement",
-        actor,
-        PROJECT,
-        reason=reason,
-        changes={
-            "signed_on": signed_on,
-            "start_date": start_date,
-            "duration_months": duration_months,
-        },
+    return plan_reports(
+        perform(
+            for_rules(project),
+            "sign_agreement",
+            actor,
+            PROJECT,
+            reason=reason,
+            changes={
+                "signed_on": signed_on,
+                "start_date": start_date,
+                "duration_months": duration_months,
+            },
+        )
     )
 
 
