@@ -1,6 +1,7 @@
 """The programme and year report: the calls of a programme that closed in a year (Paris time),
 their applications, success rates, and the amounts by programme, kind of call and institution,
-with bar charts. Without a programme: every call of the year, cross-programme ones included."""
+then their funded projects' indicators (reports.governance.project_indicators), with bar
+charts. Without a programme: every call of the year, cross-programme ones included."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,7 @@ from decisions.budget import (
 from decisions.models import Outcome
 
 from .charts import bar_chart
+from .project_indicators import funded_projects, project_indicators
 from .queries import RECEIVED, ZERO, requested_amounts, share
 
 TOP_INSTITUTIONS = 15
@@ -116,6 +118,8 @@ def programme_report_context(programme, year, money=format_money):
         "programmes": programmes,
         "budget": budget,
         "budget_used": share(budget.granted, budget.envelope) if budget else None,
+        # The funded projects of these calls: states, reports late, money, deliverables.
+        "indicators": project_indicators(funded_projects(calls_query), money=money),
         "charts": {
             "kinds": bar_chart(
                 "chart-kinds",
