@@ -23,6 +23,7 @@ class ReportKind(models.TextChoices):
     CALL = "call", _("Call report")
     PROGRAMME = "programme", _("Programme and year report")
     DOSSIERS = "dossiers", _("Dossier book")
+    PROJECTS = "projects", _("Funded projects report")
 
 
 class ReportState(models.TextChoices):
@@ -55,7 +56,7 @@ class Report(models.Model):
         on_delete=models.CASCADE,
         related_name="reports",
     )
-    # With kind "programme": empty means every programme of the year (cross-programme included).
+    # With kind "programme" or "projects": empty means every programme (cross-programme included).
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
@@ -64,6 +65,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="reports",
     )
+    # With kind "projects": empty means every year.
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     state = models.CharField(
@@ -147,14 +149,15 @@ class Report(models.Model):
     @property
     def subject(self):
         """What the report is about, as the pages and the PDF name it."""
-        if self.report_type.needs_year:
+        if self.report_type.about_programmes:
             programme = self.programme or _("Every programme")
-            return f"{programme} – {self.year}"
+            return f"{programme} – {self.year or _('every year')}"
         return str(self.call) if self.call_id else ""
 
     def download_name(self):
-        if self.report_type.needs_year:
-            about = f"{self.programme.code if self.programme_id else 'tous'}-{self.year}"
+        if self.report_type.about_programmes:
+            about = self.programme.code if self.programme_id else "tous"
+            about += f"-{self.year}" if self.year else ""
         else:
             about = self.call.slug
         if self.data_date:

@@ -18,7 +18,7 @@ from common.formats import PARIS
 from decisions.budget import closing_year
 
 from .governance.jobs import request_report
-from .governance.registry import kinds_about_a_call, kinds_about_a_year
+from .governance.registry import kinds_about_a_call, kinds_about_programmes, report_type
 from .models import Report
 from .rules import report_or_404
 
@@ -60,18 +60,35 @@ class ProgrammeReportForm(ReportRequestForm):
         required=False,
         empty_label=_("Every programme"),
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    # Required by the kinds that need a year (clean): the projects report may cover every year.
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("The year the calls closed; every year only for the funded projects report."),
+    )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, kinds=kinds_about_a_year(), **kwargs)
+        super().__init__(*args, kinds=kinds_about_programmes(), **kwargs)
         years = set(
             Call.objects.annotate(closing_year=closing_year())
             .values_list("closing_year", flat=True)
             .distinct()
         )
-        years.add(timezone.localtime(timezone.now(), PARIS).year)
-        self.fields["year"].choices = [(year, year) for year in sorted(years, reverse=True)]
+        this_year = timezone.localtime(timezone.now(), PARIS).year
+        years.add(this_year)
+        self.fields["year"].initial = this_year
+        self.fields["year"].choices = [("", _("Every year"))] + [
+            (year, year) for year in sorted(years, reverse=True)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if report_type(self.kind()).needs_year and data.get("year") is None:
+            self.add_error("year", _("Choose a year for this report."))
+        return data
 
 
 def readable(user, reports):
@@ -108,9 +125,8 @@ def call_reports(request, slug):
 def programme_reports(request):
     if not request.user.has_perm(REQUEST):
         raise Http404
-    form = ProgrammeReportForm(
-        request.POST if request.method == "POST" else None, initial={"language": get_language()}
-    )
+    initial = {"kind": kinds_about_programmes()[0], "language": get_language()}
+    form = ProgrammeReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report = request_report(
@@ -121,7 +137,7 @@ def programme_reports(request):
             language=data["language"],
         )
         return redirect("reports:progress", report.pk)
-    reports = Report.objects.filter(kind__in=kinds_about_a_year()).select_related(
+    reports = Report.objects.filter(kind__in=kinds_about_programmes()).select_related(
         "programme", "requested_by"
     )[:LISTED]
     return render(

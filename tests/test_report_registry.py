@@ -60,7 +60,9 @@ def ask_on_its_page(client, kind, call):
 def test_every_kind_has_an_entry_and_a_page_that_offers_it():
     assert set(REPORT_TYPES) == set(ReportKind)
     for kind, entry in REPORT_TYPES.items():
-        assert entry.needs_call or entry.needs_year, kind
+        # About a call, or about programmes (one or every one) and a year (or every year).
+        assert entry.needs_call != entry.about_programmes, kind
+        assert not (entry.needs_call and entry.needs_year), kind
         assert entry.file_prefix and entry.template.startswith("reports/pdf/")
         # What a report shows of dossiers depends on its reader only when it is about a call.
         assert entry.needs_call or not entry.built_for_reader
@@ -89,27 +91,47 @@ def test_each_kind_is_asked_for_built_and_listed(
     if entry.needs_call:
         assert "Heritage call" in text
         assert report.download_name().startswith(f"{entry.file_prefix}-{call.slug}-en-")
-    if entry.needs_year:
+    if entry.about_programmes:
         assert str(year_of(call)) in text
         assert report.subject == f"{call.programme} – {year_of(call)}"
+        assert report.download_name().startswith(
+            f"{entry.file_prefix}-{call.programme.code}-{year_of(call)}-en-"
+        )
 
     listing = client.get(page_url)
     assert report in listing.context["reports"]
     page = listing.content.decode()
     assert reverse("reports:download", args=[report.pk]) in page
     # A call's page lists that call's reports: only the others name their subject.
-    assert (f'<span class="d-block small">{report.subject}</span>' in page) == entry.needs_year
+    assert (
+        f'<span class="d-block small">{report.subject}</span>' in page
+    ) == entry.about_programmes
 
 
-@pytest.mark.parametrize("kind", KINDS)
+NEEDING_SOMETHING = [
+    kind for kind in KINDS if REPORT_TYPES[kind].needs_call or REPORT_TYPES[kind].needs_year
+]
+
+
+@pytest.mark.parametrize("kind", NEEDING_SOMETHING)
 def test_a_kind_is_not_asked_for_without_what_it_needs(kind, programme_manager):
-    entry = REPORT_TYPES[kind]
     with pytest.raises(ReportSubjectMissing):
         request_report(programme_manager, kind, language="fr")
     with pytest.raises(ReportSubjectMissing):
         build_document(kind)
     assert not Report.objects.exists()
-    assert entry.needs_call or entry.needs_year
+
+
+def test_the_funded_projects_report_needs_nothing(programme_manager):
+    """Every programme, every year: what the members' council follows."""
+    assert ReportKind.PROJECTS not in NEEDING_SOMETHING
+    report = request_report(programme_manager, ReportKind.PROJECTS, language="fr")
+    assert (report.programme, report.year, report.subject) == (
+        None,
+        None,
+        "Every programme – every year",
+    )
+    assert "Rapport des projets financés" in pdf_text(build_document(ReportKind.PROJECTS).pdf)
 
 
 @pytest.mark.parametrize("kind", KINDS)

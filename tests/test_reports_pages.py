@@ -240,7 +240,7 @@ def test_a_council_member_asks_for_a_programme_report(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("reports:programme_reports"),
-            {"programme": call.programme.pk, "year": year, "language": "en"},
+            {"kind": "programme", "programme": call.programme.pk, "year": year, "language": "en"},
         )
     report = Report.objects.get()
     assert (report.kind, report.programme, report.year) == ("programme", call.programme, year)

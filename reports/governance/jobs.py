@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from calls.facts import call_facts, in_language
 from notifications.events import Event
@@ -26,6 +27,8 @@ from .registry import report_type
 
 logger = logging.getLogger(__name__)
 ERROR_LENGTH = 2000
+# A report about every year (the funded projects report), as its message names its year.
+EVERY_YEAR = gettext_lazy("every year")
 
 
 def request_report(user, kind, *, call=None, programme=None, year=None, language):
@@ -159,6 +162,7 @@ def tell_requester(report):
     person = report.requested_by
     if person is None or not person.is_active:
         return
+    year = (report.year or EVERY_YEAR) if report.report_type.about_programmes else None
     notify(
         Event.REPORT_READY,
         [person],
@@ -170,7 +174,7 @@ def tell_requester(report):
                 "programme": in_language(lambda: str(report.programme))
                 if report.programme
                 else None,
-                "year": report.year if report.report_type.needs_year else None,
+                "year": year,
                 "pages": report.pages,
             },
         },

@@ -15,6 +15,7 @@ from ..models import ReportKind
 from .call_report import call_report_context
 from .dossier_book import dossier_book_context
 from .programme_report import programme_report_context
+from .projects_report import projects_report_context
 
 
 class ReportSubjectMissing(Refused, ValueError):
@@ -26,8 +27,8 @@ class Subject:
     """What one report is about and whom it is for: what its context builder receives."""
 
     call: object = None
-    programme: object = None  # with a year: None means every programme
-    year: int | None = None
+    programme: object = None  # None means every programme, cross-programme calls included
+    year: int | None = None  # None means every year (for a kind that does not need one)
     reader: object = None
     # {application id: why} withheld from the reader (reports.governance.readers).
     withheld: dict = field(default_factory=dict)
@@ -42,13 +43,18 @@ class ReportType:
     # The downloaded file's name starts with it (French: the network's working language).
     file_prefix: str
     # About one call: asked for on the call's reports page; the command's subject is its slug.
+    # Any other kind is about one programme or every one (about_programmes): asked for on the
+    # programme reports page; the command's subject is the programme's code, or "all".
     needs_call: bool = False
-    # About a year, of one programme or of every one: asked for on the programme reports page;
-    # the command's subject is the programme's code, or "all".
+    # About a year (the year the calls closed), never every year.
     needs_year: bool = False
     # Shows dossiers, so it is built for the person who asked and withholds what they may not
     # read (reports.governance.readers, reports.rules).
     built_for_reader: bool = False
+
+    @property
+    def about_programmes(self):
+        return not self.needs_call
 
     def check(self, *, call=None, year=None):
         """Refuse a report asked without what this kind needs."""
@@ -81,6 +87,15 @@ REPORT_TYPES = {
         file_prefix="rapport-programme",
         needs_year=True,
     ),
+    # Every year by default: a project lives for years after its call closed, and the council
+    # follows them all; the year (of the calls, as the programme report counts it) narrows it.
+    ReportKind.PROJECTS: ReportType(
+        template="reports/pdf/projects.html",
+        context=lambda subject: projects_report_context(
+            subject.programme, int(subject.year) if subject.year else None
+        ),
+        file_prefix="rapport-projets",
+    ),
 }
 
 
@@ -97,9 +112,9 @@ def kinds_about_a_call():
     return [kind for kind, entry in REPORT_TYPES.items() if entry.needs_call]
 
 
-def kinds_about_a_year():
+def kinds_about_programmes():
     """The kinds asked for on the programme reports page."""
-    return [kind for kind, entry in REPORT_TYPES.items() if entry.needs_year]
+    return [kind for kind, entry in REPORT_TYPES.items() if entry.about_programmes]
 
 
 def kinds_built_for_reader():

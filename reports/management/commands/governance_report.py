@@ -4,6 +4,7 @@
     python manage.py governance_report programme <code> --year YYYY --out FILE.pdf
     python manage.py governance_report programme all --year YYYY --out FILE.pdf
     python manage.py governance_report dossiers <slug> --out FILE.pdf
+    python manage.py governance_report projects <code>|all [--year YYYY] --out FILE.pdf
 
 The dossier book made here holds every dossier, as staff's does.
 """
@@ -21,7 +22,10 @@ EVERY_PROGRAMME = "all"
 
 
 class Command(BaseCommand):
-    help = "Build a governance report (call, programme and year, dossier book) as a PDF file."
+    help = (
+        "Build a governance report (call, programme and year, dossier book, funded projects)"
+        " as a PDF file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=[kind.value for kind in REPORT_TYPES])
@@ -29,7 +33,9 @@ class Command(BaseCommand):
             "subject", help=f"the call's slug, or the programme's code ('{EVERY_PROGRAMME}': all)"
         )
         parser.add_argument("--out", required=True, help="the PDF file to write")
-        parser.add_argument("--year", type=int, help="the year (programme reports)")
+        parser.add_argument(
+            "--year", type=int, help="the year (programme reports; funded projects: optional)"
+        )
         parser.add_argument(
             "--language", default="fr", choices=[code for code, _name in settings.LANGUAGES]
         )
@@ -40,11 +46,9 @@ class Command(BaseCommand):
             raise CommandError(f"No such folder: {target.parent}")
         entry = REPORT_TYPES[kind]
         call = find_call(subject) if entry.needs_call else None
-        programme = None
-        if entry.needs_year:
-            if year is None:
-                raise CommandError(f"A {kind} report needs --year YYYY.")
-            programme = find_programme(subject)
+        if entry.needs_year and year is None:
+            raise CommandError(f"A {kind} report needs --year YYYY.")
+        programme = find_programme(subject) if entry.about_programmes else None
         document = build_document(
             kind, call=call, programme=programme, year=year, language=language
         )
