@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views, views_agreement, views_amendments, views_money
+from . import views, views_agreement, views_amendments, views_money, views_report_review
 
 app_name = "projects"
 urlpatterns = [
@@ -15,6 +15,17 @@ urlpatterns = [
         name="export_payments",
     ),
     path(pgettext_lazy("URL", "manage/projects/late/"), views_money.late, name="late"),
+    # Staff's review of the reports (views_report_review).
+    path(
+        pgettext_lazy("URL", "manage/projects/reports/"),
+        views_report_review.report_list,
+        name="reports",
+    ),
+    path(
+        pgettext_lazy("URL", "manage/projects/reports/<int:pk>/"),
+        views_report_review.review_report,
+        name="review_report",
+    ),
     # The agreement (views_agreement).
     path(
         pgettext_lazy("URL", "projects/<int:pk>/agreement/"),

@@ -167,7 +167,11 @@ def render_page(request, project, forms, status):
             "history": trail(project.application, AuditSubject.PROJECT),
             "schedule": schedule,
             "schedule_form": forms.get("schedule")
-            or (schedule_formset(schedule["instalments"]) if manages else None),
+            or (
+                schedule_formset(schedule["instalments"], reports=project.reports.all())
+                if manages
+                else None
+            ),
             "payment_form": forms.get("payment")
             or (
                 PaymentForm(prefix="payment", instalments=schedule["instalments"])
@@ -185,7 +189,7 @@ def render_page(request, project, forms, status):
 
 
 def save_schedule(project, user, data):
-    formset = schedule_formset((), data)
+    formset = schedule_formset((), data, reports=project.reports.all())
     if not formset.is_valid():
         return formset, False
     filled = formset.rows()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import DeliverableKind, ReportKind
+from notifications.models import Message
 from projects.models import Instalment, Payment, ProjectState, ReportState
 from reports.governance import build_document
 from reports.governance.project_indicators import (
@@ -268,7 +269,7 @@ def test_the_charts_say_their_figures(network):
     states = indicators.charts["states"]
     assert [row.label for row in states.rows] == [state.label for state in ProjectState]
     assert "Running: projects 2" in states.description
-    assert "Dataset: declared 2, public 2" in indicators.charts["deliverables"].description
+    assert "Dataset: declared 2, of which public 2" in indicators.charts["deliverables"].description
 
 
 @pytest.mark.parametrize("count", [2, 8])
@@ -313,6 +314,9 @@ def test_staff_ask_for_the_report_of_every_year(
     assert (report.kind, report.programme, report.year) == ("projects", None, None)
     assert report.download_name().startswith("rapport-projets-tous-fr-")
     assert "Projets financés 6" in pdf_text(report.file.read())
+    [message] = Message.objects.filter(user=programme_manager, event="report_ready")
+    assert "Rapport des projets financés prêt" in message.subject, message.subject
+    assert "Rapport des projets financés, tous les programmes, toutes les années." in message.text
     assert reverse("reports:download", args=[report.pk]) in client.get(url).content.decode()
 
 

@@ -165,7 +165,7 @@ def charts_of(indicators, money):
         "deliverables": bar_chart(
             "chart-deliverables",
             _("Deliverables declared by kind, and how many of them are public"),
-            [_("declared"), _("public")],
+            [_("declared"), _("of which public")],
             [(line.label, [line.count, line.public]) for line in indicators.deliverables],
         ),
     }
