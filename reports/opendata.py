@@ -26,16 +26,16 @@ import json
 import re
 from decimal import Decimal
 
-import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
-    Q,
     Subquery,
     TextField,
     Value,
@@ -43,19 +43,22 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from accounts.models import Institution
 from applications.exports import neutralise
 from applications.filters import lead_members
 from applications.models import Application, ApplicationState
+from applications.receipts import DEFAULT_NETWORK_NAME
 from calls.blocks import question_kind
-from calls.models import Call, Programme
+from calls.models import Call
+from cms.models import NetworkSettings
 from common.formats import PARIS
 from decisions.budget import closing_year
 from decisions.models import Decision
+from projects.models import Deliverable, Instalment
+
+from .opendata_schema import FUNDED_PROJECTS
 
 CURRENCY = "EUR"
 LICENCE = {
@@ -66,21 +69,9 @@ LICENCE = {
 # Sent with every file and API answer: the licence, machine-readable (RFC 8288, rel="license").
 LICENCE_LINK = f'<{LICENCE["url"]}>; rel="license"'
 
-# The columns of the CSV file, the keys of the JSON file and of the API, in this order.
-COLUMNS = (
-    "id",
-    "title",
-    "call",
-    "call_slug",
-    "programme",
-    "year",
-    "lead_institution",
-    "lead_institution_ror",
-    "amount_granted",
-    "currency",
-    "summary",
-    "decided_on",
-)
+# The columns of the CSV file, the keys of the JSON file and of the API, in this order: the
+# fields of the file's Table Schema (reports.opendata_schema).
+COLUMNS = FUNDED_PROJECTS.column_names
 
 SUMMARY_LABEL = re.compile(r"\b(résumé|summary|abstract)\b", re.IGNORECASE)
 
@@ -125,15 +116,37 @@ def funded_applications():
     )
 
 
+def grantor_name():
+    """The network's name from the site settings (applications.receipts.network_name), as a
+    subquery: the rows carry it without a query of their own."""
+    named = NetworkSettings.objects.filter(site__is_default_site=True).values("name")[:1]
+    return Coalesce(
+        NullIf(Subquery(named), Value("")), Value(DEFAULT_NETWORK_NAME), output_field=CharField()
+    )
+
+
+def public_deliverables():
+    """The deliverables that are published: declared public, of a funded project announced."""
+    return Deliverable.objects.filter(
+        is_public=True, project__decision__application__in=funded_applications()
+    )
+
+
 def funded_projects():
-    """Every funded application of a published call, with what the open data shows."""
+    """Every funded application of a published call, with what the open data shows: its project
+    (state, dates, carrier) once the funding letter made one, and its payment schedule."""
     lead = lead_members()
+    schedule = (
+        Instalment.objects.filter(project__decision__application=OuterRef("pk"))
+        .order_by()
+        .values("project")
+    )
     institution_name = Coalesce(
         NullIf(F("institution__name"), Value("")), F("institution_name"), output_field=CharField()
     )
     return (
         funded_applications()
-        .select_related("call__programme", "decision")
+        .select_related("call__programme", "decision__project__carrier")
         .only(
             "title",
             "call__slug",
@@ -145,6 +158,13 @@ def funded_projects():
             "call__programme__title_en",
             "decision__amount_granted",
             "decision__meeting_date",
+            "decision__project__amount_granted",
+            "decision__project__state",
+            "decision__project__signed_on",
+            "decision__project__start_date",
+            "decision__project__duration_months",
+            "decision__project__carrier__name",
+            "decision__project__carrier__ror",
         )
         .annotate(
             year=closing_year("call"),
@@ -154,126 +174,13 @@ def funded_projects():
             ),
             lead_institution_ror=Subquery(lead.values("institution__ror")[:1]),
             summary=summary_expression(),
+            grantor_name=grantor_name(),
+            instalments=Subquery(schedule.annotate(n=Count("pk")).values("n")),
+            first_payment_on=Subquery(schedule.annotate(on=Min("planned_on")).values("on")),
+            last_payment_on=Subquery(schedule.annotate(on=Max("planned_on")).values("on")),
         )
         .order_by(F("year").desc(), "call__title_fr", "title", "pk")
     )
-
-
-def select():
-    return forms.Select(attrs={"class": "form-select"})
-
-
-class YearFilter(django_filters.NumberFilter):
-    """A year: a whole number from 1000 to 9999, else the filter is refused with its message.
-    A year such as -1, 1 (before year 1 in UTC), 2026.5 or 1e76 made the database's year lookup
-    fail (a 500)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1000, max_value=9999, **kwargs)
-
-
-# A search term: each word is one more condition on five columns (two of them subqueries) of the
-# one query that lists the projects, so the term is bounded. 1,100 words made a query SQLite
-# refuses (its expression tree is too deep) and PostgreSQL spent seconds on: a server error.
-# People search with a few words; 20 words and 200 characters leave room for a pasted title.
-SEARCH_MAX_WORDS = 20
-SEARCH_MAX_LENGTH = 200
-
-
-def bounded_search(value):
-    if len(value) > SEARCH_MAX_LENGTH or len(value.split()) > SEARCH_MAX_WORDS:
-        raise ValidationError(
-            _("Search with at most %(words)d words and %(characters)d characters."),
-            code="search_too_long",
-            params={"words": SEARCH_MAX_WORDS, "characters": SEARCH_MAX_LENGTH},
-        )
-
-
-class FundedProjectFilter(django_filters.FilterSet):
-    """The filters of the page, of its CSV and JSON files and of the API: the same everywhere."""
-
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_text",
-        validators=[bounded_search],
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "type": "search", "maxlength": SEARCH_MAX_LENGTH}
-        ),
-    )
-    programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"),
-        field_name="call__programme",
-        to_field_name="code",
-        queryset=Programme.objects.filter(calls__in=published_calls_with_funded_projects())
-        .distinct()
-        .order_by("position", "code"),
-        empty_label=_("All programmes"),
-        widget=select(),
-    )
-    call = django_filters.ModelChoiceFilter(
-        label=_("Call"),
-        to_field_name="slug",
-        queryset=published_calls_with_funded_projects().only("slug", "title_fr", "title_en"),
-        empty_label=_("All calls"),
-        widget=select(),
-    )
-    year = YearFilter(
-        label=_("Year"),
-        method="filter_year",
-        widget=forms.NumberInput(attrs={"class": "form-control", "min": "2000", "max": "2100"}),
-    )
-    institution = django_filters.ModelChoiceFilter(
-        label=_("Lead institution"),
-        queryset=Institution.objects.filter(
-            team_members__is_lead=True, team_members__application__in=funded_applications()
-        )
-        .distinct()
-        .only("name", "acronym"),
-        empty_label=_("All institutions"),
-        method="filter_institution",
-        widget=select(),
-    )
-    ror = django_filters.CharFilter(
-        label=_("ROR identifier of the lead institution"), method="filter_ror"
-    )
-
-    class Meta:
-        model = Application
-        fields = ["q", "programme", "call", "year", "institution", "ror"]
-
-    @extend_schema_field(
-        {
-            "type": "string",
-            "maxLength": SEARCH_MAX_LENGTH,
-            "description": "Words found in the title, summary, lead institution or call "
-            f"(all of them); at most {SEARCH_MAX_WORDS} words.",
-        }
-    )
-    def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(lead_institution__icontains=word)
-                | Q(call__title_fr__icontains=word)
-                | Q(call__title_en__icontains=word)
-            )
-        return queryset
-
-    @extend_schema_field({"type": "integer", "description": "Year of the call's deadline."})
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(year=value)
-
-    @extend_schema_field({"type": "integer", "description": "Id of the lead institution."})
-    def filter_institution(self, queryset, name, value):
-        return queryset.filter(Exists(lead_members().filter(institution=value)))
-
-    def filter_ror(self, queryset, name, value):
-        ror = value.strip().lower().removeprefix("https://ror.org/")
-        return queryset.filter(Exists(lead_members().filter(institution__ror=ror)))
 
 
 def years():
@@ -291,11 +198,35 @@ def money(value) -> str | None:
     return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
 
+def iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def payment_conditions(project) -> tuple[str | None, str | None]:
+    """SCDL's conditionsVersement and datesPeriodeVersement: one instalment, paid on its day, or
+    several, from the first's day to the last's; nothing before the schedule is made."""
+    if not project.instalments:
+        return None, None
+    first, last = iso(project.first_payment_on), iso(project.last_payment_on)
+    if project.instalments == 1:
+        return "single", first
+    return "instalments", first if first == last else f"{first}/{last}"
+
+
+def page_url(reference) -> str:
+    """The project's public page, in the site's default language: the same whoever asks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL + reverse("opendata:project", args=[reference])
+
+
 def record(project) -> dict:
     """One funded project as the files and the API give it: the keys of COLUMNS, in order."""
     call = project.call
     programme = call.programme
-    meeting_date = project.decision.meeting_date
+    decision = project.decision
+    followed = getattr(decision, "project", None)  # made when the funding letter is sent
+    carrier = followed.carrier if followed else None
+    conditions, period = payment_conditions(project)
     return {
         "id": project.reference,
         "title": project.title,
@@ -305,10 +236,20 @@ def record(project) -> dict:
         "year": project.year,
         "lead_institution": project.lead_institution or None,
         "lead_institution_ror": project.lead_institution_ror or None,
-        "amount_granted": money(project.decision.amount_granted),
+        "amount_granted": money(followed.amount_granted if followed else decision.amount_granted),
         "currency": CURRENCY,
         "summary": project.summary or "",
-        "decided_on": meeting_date.isoformat() if meeting_date else None,
+        "decided_on": iso(decision.meeting_date),
+        "page_url": page_url(project.reference),
+        "state": followed.state if followed else None,
+        "agreement_signed_on": iso(followed.signed_on) if followed else None,
+        "start_date": iso(followed.start_date) if followed else None,
+        "end_date": iso(followed.end_date) if followed else None,
+        "grantor_name": project.grantor_name,
+        "beneficiary_name": carrier.name if carrier else None,
+        "beneficiary_ror": (carrier.ror or None) if carrier else None,
+        "payment_conditions": conditions,
+        "payment_period": period,
     }
 
 
@@ -318,17 +259,20 @@ def filename(fmt, today=None) -> str:
 
 
 def as_csv(projects) -> bytes:
+    return table_csv(COLUMNS, (record(project) for project in projects))
+
+
+def table_csv(columns, rows) -> bytes:
     """RFC 4180 (commas, CRLF, quoted when needed) in UTF-8 with a byte order mark, so that
     Excel reads accents right. A text that a spreadsheet would read as a formula starts with a
-    quote. Missing values are empty cells."""
+    quote. Missing values are empty cells. `rows` are dicts with the keys of `columns`."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for project in projects:
-        row = record(project)
+    writer.writerow(columns)
+    for row in rows:
         writer.writerow(
-            "" if row[column] is None else neutralise(row[column]) for column in COLUMNS
+            "" if row[column] is None else neutralise(row[column]) for column in columns
         )
     return buffer.getvalue().encode("utf-8")
 

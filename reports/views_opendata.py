@@ -1,8 +1,9 @@
-"""The public page of funded projects and its CSV and JSON files, under the Licence Ouverte."""
+"""The public page of funded projects, each project's page, and their CSV and JSON files, under
+the Licence Ouverte."""
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_safe
 from applications.receipts import network_name
 
 from . import opendata
+from .opendata_filters import FundedProjectFilter
+from .public_project import public_project
 from .throttle import limited
 
 PER_PAGE = 50
@@ -29,7 +32,7 @@ def too_many_for_a_file(request):
 
 
 def filtered(request):
-    return opendata.FundedProjectFilter(request.GET or None, queryset=opendata.funded_projects())
+    return FundedProjectFilter(request.GET or None, queryset=opendata.funded_projects())
 
 
 def with_licence(response):
@@ -95,4 +98,16 @@ def api_reference(request):
             "openapi": request.build_absolute_uri(reverse("api:schema")),
             "licence": opendata.LICENCE,
         },
+    )
+
+
+@require_safe
+@limited(too_many_for_the_page)
+def funded_project_page(request, reference):
+    """A funded project's public page; not found unless the open data publishes the project."""
+    found = public_project(reference)
+    if found is None:
+        raise Http404
+    return with_licence(
+        render(request, "reports/funded_project.html", {**found, "licence": opendata.LICENCE})
     )

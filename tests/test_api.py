@@ -11,6 +11,7 @@ from accounts.models import Institution
 from calls.models import CallKind
 from decisions.budget import call_year
 from reports.opendata import COLUMNS
+from reports.opendata_schema import DELIVERABLES
 
 from .factories import CallFactory, ProgrammeFactory, UserFactory, decided_application
 
@@ -180,6 +181,16 @@ def test_funded_projects_have_exactly_the_fields_of_the_files(client):
         "currency": "EUR",
         "summary": "Un résumé accentué : été.",
         "decided_on": project.decision.meeting_date.isoformat(),
+        "page_url": f"http://testserver/projets-finances/{project.reference}/",
+        "state": None,
+        "agreement_signed_on": None,
+        "start_date": None,
+        "end_date": None,
+        "grantor_name": "CollEx-Persée",
+        "beneficiary_name": None,
+        "beneficiary_ror": None,
+        "payment_conditions": None,
+        "payment_period": None,
     }
     assert "Éditer les carnets".encode() in response.content
 
@@ -309,6 +320,8 @@ def test_the_openapi_description_is_valid_and_documents_the_fields_and_filters(c
     assert sorted(schema["paths"]) == [
         "/api/v1/calls/",
         "/api/v1/calls/{slug}/",
+        "/api/v1/deliverables/",
+        "/api/v1/deliverables/{id}/",
         "/api/v1/projects/",
         "/api/v1/projects/{reference}/",
     ]
@@ -329,7 +342,10 @@ def test_the_openapi_description_is_valid_and_documents_the_fields_and_filters(c
         "call",
         "year",
         "institution",
+        "state",
+        "deliverable",
         "ror",
     }
+    assert list(components["Deliverable"]["properties"]) == list(DELIVERABLES.column_names)
     paginated = components["PaginatedFundedProjectList"]
     assert {"licence", "count", "next", "previous", "results"} <= set(paginated["properties"])

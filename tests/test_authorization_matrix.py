@@ -30,7 +30,17 @@ from applications.snapshot import build_snapshot, fingerprint
 from decisions.letters import send_letter
 from notifications.events import Event
 from notifications.services import notify
-from projects.models import AgreementVersion, Amendment, AmendmentKind, Party, Signature
+from projects.models import (
+    AgreementVersion,
+    Amendment,
+    AmendmentKind,
+    Deliverable,
+    Party,
+    ProjectReport,
+    ReportAttachment,
+    ReportSubmission,
+    Signature,
+)
 from reports.models import Report, ReportKind, ReportState
 from reviews import reviewing
 from reviews.claims import record_claims, rule_on_claim
@@ -56,6 +66,7 @@ from .factories import (
     decided_application,
     in_review_application,
     invited_to_team,
+    report_question,
     support_letter_question,
 )
 
@@ -199,6 +210,11 @@ EXPECTED = {
     "GET projects:payments":                        "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET projects:export_payments":                 "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET projects:late":                            "log  404  404  404  404  404  404  404  200  404  404  404",
+    # Staff's list of every project's reports and the review of one (the scenario's report is
+    # sent back for changes already: staff's second request is refused beside the form).
+    "GET projects:reports":                         "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET projects:review_report":                   "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST projects:review_report":                  "log  404  404  404  404  404  404  404  400  404  404  404",
     # The agreement: staff prepare versions and record signatures (the scenario's project has no
     # carrier: refused beside the form, 400); staff, the lead and the joined team download the
     # PDF and the signed copies, not the council (projects.read_agreement).
@@ -208,6 +224,30 @@ EXPECTED = {
     "POST projects:record_signature":               "log  404  404  404  404  404  404  404  400  404  404  404",
     "GET projects:agreement_pdf":                   "log  200  404  404  404  404  404  404  200  404  404  404",
     "GET projects:signed_copy":                     "log  200  404  404  404  404  404  404  200  404  404  404",
+    # Deliverables: the lead, the joined team and staff declare, change and remove them (the
+    # council reads the project: its declaration is refused beside the form); staff's closure
+    # page says why the scenario's project (its agreement in preparation) cannot close.
+    "GET projects:declare_deliverable":             "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:declare_deliverable":            "log  302  404  404  404  404  404  400  302  404  404  404",
+    "GET projects:edit_deliverable":                "log  200  404  404  404  404  404  404  200  404  404  404",
+    "POST projects:edit_deliverable":               "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET projects:remove_deliverable":              "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:remove_deliverable":             "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET projects:close":                           "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST projects:close":                          "log  404  404  404  404  404  404  404  400  404  404  404",
+    # A project's reports: the lead and the joined team write, upload and submit (a required
+    # answer missing: the page again, 400); staff read them, and are sent back when they write;
+    # never the council (projects.read_report).
+    "GET projects:report":                          "log  200  404  404  404  404  404  404  200  404  404  404",
+    "POST projects:report":                         "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET projects:submit_report":                   "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:submit_report":                  "log  400  404  404  404  404  404  404  302  404  404  404",
+    "GET projects:report_receipt":                  "log  200  404  404  404  404  404  404  200  404  404  404",
+    "GET projects:report_file":                     "log  200  404  404  404  404  404  404  200  404  404  404",
+    "GET projects:upload_report_file":              "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:upload_report_file":             "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET projects:remove_report_file":              "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST projects:remove_report_file":             "log  302  404  404  404  404  404  404  302  404  404  404",
     "GET applications:history":                     "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET applications:history_csv":                 "log  404  404  404  404  404  404  404  200  404  404  404",
     "GET audit:dossier_zip":                        "log  404  404  404  404  404  404  404  200  404  404  404",
@@ -221,10 +261,22 @@ EXPECTED = {
     "GET opendata:projects_csv":                    "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET opendata:projects_json":                   "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET opendata:api":                             "200  200  200  200  200  200  200  200  200  200  200  200",
+    # A funded project's public page (not announced: 404 for all, tests/test_public_project.py),
+    # the other open data files, their Table Schemas and the DCAT catalogue: everyone reads them.
+    "GET opendata:project":                         "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:schema":                          "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:deliverables_csv":                "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:deliverables_schema":             "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:calls_csv":                       "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:calls_schema":                    "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:catalogue_jsonld":                "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:catalogue_rdf":                   "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:call-list":                            "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:call-detail":                          "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:project-list":                         "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:project-detail":                       "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:deliverable-list":                     "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:deliverable-detail":                   "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:schema":                               "200  200  200  200  200  200  200  200  200  200  200  200",
     # For load balancers: the process answers, the services it needs are reachable.
     "GET health:live":                              "200  200  200  200  200  200  200  200  200  200  200  200",
@@ -309,6 +361,7 @@ QUESTION = "q-letter"
 AGREEMENT_BYTES = b"%PDF-1.4 convention 3c8e matrice"
 SIGNED_BYTES = b"%PDF-1.4 exemplaire signe 6d2f matrice"
 AMENDMENT_BYTES = b"%PDF-1.4 avenant 0b7a matrice"
+REPORT_FILE_BYTES = b"%PDF-1.4 rapport de projet 51c9 matrice"
 
 # Which of those each persona may ever read (besides their own name and e-mail address).
 MAY_READ = {
@@ -487,6 +540,29 @@ def build_scenario():
         size=len(SIGNED_BYTES),
         sha256="2" * 64,
     )
+    project_report = ProjectReport.objects.create(
+        project=decided.decision.project,
+        kind="interim",
+        title_fr="Rapport intermédiaire",
+        questions=[support_letter_question("q-report"), report_question(required=True)],
+        state="changes_requested",
+    )
+    ReportSubmission.objects.create(
+        report=project_report,
+        number=1,
+        received_at=now,
+        content={"questions": [], "answers": {}, "reference": decided.reference},
+        fingerprint="3" * 64,
+    )
+    report_file = ReportAttachment.objects.create(
+        report=project_report,
+        question_id="q-report",
+        file=ContentFile(REPORT_FILE_BYTES, name="rapport.pdf"),
+        original_name="rapport.pdf",
+        content_type="application/pdf",
+        size=len(REPORT_FILE_BYTES),
+        sha256="4" * 64,
+    )
     # The lead's profile names the council member's university: staff confirm the claims.
     record_claims([application, decided], people["staff"])
     for claim in TeamClaim.objects.filter(reviewer=people["conflicted_council"]):
@@ -525,6 +601,16 @@ def build_scenario():
         "report": report,
         "amendment": amendment,
         "signature": signature,
+        "deliverable": Deliverable.objects.create(
+            project=decided.decision.project,
+            kind="dataset",
+            title="Notices de la porteuse",
+            identifier_scheme="doi",
+            identifier="10.5281/zenodo.1234567",
+            licence="etalab-2.0",
+        ),
+        "project_report": project_report,
+        "report_file": report_file,
     }
 
 
@@ -538,7 +624,8 @@ def secrets_of(scenario):
         "majority": [CONFIDENTIAL_MAJORITY],
         "reply": [REPLY],
         "project_files": [
-            content.decode() for content in (AGREEMENT_BYTES, SIGNED_BYTES, AMENDMENT_BYTES)
+            content.decode()
+            for content in (AGREEMENT_BYTES, SIGNED_BYTES, AMENDMENT_BYTES, REPORT_FILE_BYTES)
         ],
     }
     for persona in REVIEWER_PERSONAS:
@@ -597,6 +684,8 @@ def address(key, scenario, persona):
         "reports:download": lambda: {"pk": s["report"].pk},
         "api:call-detail": lambda: {"slug": call.slug},
         "api:project-detail": lambda: {"reference": s["decided"].reference},
+        "api:deliverable-detail": lambda: {"pk": s["deliverable"].pk},
+        "opendata:project": lambda: {"reference": s["decided"].reference},
         "notifications:message": lambda: {"pk": s["message"].pk},
         "notifications:mark_read": lambda: {"pk": s["message"].pk},
         "notifications:resend": lambda: {"pk": s["message"].pk},
@@ -623,7 +712,36 @@ def address(key, scenario, persona):
             "pk": s["decided"].decision.project.pk,
             "amendment_pk": s["amendment"].pk,
         }
+    filled["projects:review_report"] = lambda: {"pk": s["project_report"].pk}
+    for name_ in ("report", "submit_report"):
+        filled[f"projects:{name_}"] = lambda: {
+            "pk": s["decided"].decision.project.pk,
+            "report_pk": s["project_report"].pk,
+        }
+    filled["projects:report_receipt"] = lambda: {
+        "pk": s["decided"].decision.project.pk,
+        "report_pk": s["project_report"].pk,
+        "number": 1,
+    }
+    filled["projects:upload_report_file"] = lambda: {
+        "pk": s["decided"].decision.project.pk,
+        "report_pk": s["project_report"].pk,
+        "question_id": "q-report",
+    }
+    for name_ in ("report_file", "remove_report_file"):
+        filled[f"projects:{name_}"] = lambda: {
+            "pk": s["decided"].decision.project.pk,
+            "report_pk": s["project_report"].pk,
+            "attachment_pk": s["report_file"].pk,
+        }
     filled["projects:agreement_pdf"] = lambda: {"pk": s["decided"].decision.project.pk, "number": 1}
+    filled["projects:declare_deliverable"] = lambda: {"pk": s["decided"].decision.project.pk}
+    filled["projects:close"] = lambda: {"pk": s["decided"].decision.project.pk}
+    for name_ in ("edit_deliverable", "remove_deliverable"):
+        filled[f"projects:{name_}"] = lambda: {
+            "pk": s["decided"].decision.project.pk,
+            "deliverable_pk": s["deliverable"].pk,
+        }
     filled["projects:signed_copy"] = lambda: {
         "pk": s["decided"].decision.project.pk,
         "signature_id": s["signature"].pk,
@@ -655,7 +773,23 @@ POSTED = {
         "amendment-justification": "Pour voir.",
     },
     "projects:decide_amendment": {"decision": "accept"},
+    "projects:review_report": {"step": "ask_changes", "changes-comment": "Pour voir."},
+    "projects:report": {"version": "1"},
+    "projects:submit_report": {"version": "1"},
+    "projects:upload_report_file": {"version": "1"},
+    "projects:remove_report_file": {"version": "1"},
     "projects:prepare_agreement": {"agreement-reason": "Pour voir."},
+    **{
+        f"projects:{name_}": {
+            "deliverable-kind": "software",
+            "deliverable-title": "Outil",
+            "deliverable-identifier_scheme": "hal",
+            "deliverable-identifier": "hal-01234567",
+            "deliverable-licence": "EUPL-1.2",
+        }
+        for name_ in ("declare_deliverable", "edit_deliverable")
+    },
+    "projects:close": {"closure-override_reason": "Pour voir."},
 }
 
 

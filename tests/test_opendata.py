@@ -383,6 +383,16 @@ def test_the_csv_file_has_the_documented_columns_and_its_accents(client, bnf):
         "currency",
         "summary",
         "decided_on",
+        "page_url",
+        "state",
+        "agreement_signed_on",
+        "start_date",
+        "end_date",
+        "grantor_name",
+        "beneficiary_name",
+        "beneficiary_ror",
+        "payment_conditions",
+        "payment_period",
     ]
     assert rows[1] == [
         application.reference,
@@ -397,6 +407,17 @@ def test_the_csv_file_has_the_documented_columns_and_its_accents(client, bnf):
         "EUR",
         "Numériser, transcrire; éditer.\nDeuxième ligne.",
         "2025-06-12",
+        f"http://testserver/projets-finances/{application.reference}/",
+        # Announced by its publication date, its letter not sent: no project followed yet.
+        "",
+        "",
+        "",
+        "",
+        "CollEx-Persée",
+        "",
+        "",
+        "",
+        "",
     ]
 
 

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.utils import translation
 from rest_framework import serializers
 
-from calls.models import CallKind, CallPhase
+from calls.models import CallKind, CallPhase, DeliverableKind
+from projects.models import IdentifierScheme, Licence, ProjectState
 from reports.opendata import CURRENCY, record
+from reports.opendata_datasets import deliverable_record
 
 
 class CallSerializer(serializers.Serializer):
@@ -75,6 +77,71 @@ class FundedProjectSerializer(serializers.Serializer):
     decided_on = serializers.DateField(
         read_only=True, allow_null=True, help_text="Date of the meeting that decided."
     )
+    page_url = serializers.URLField(read_only=True, help_text="The project's public page.")
+    state = serializers.ChoiceField(
+        choices=ProjectState.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="The project's state; null until the funding letter is sent.",
+    )
+    agreement_signed_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Date the funding agreement was signed."
+    )
+    start_date = serializers.DateField(read_only=True, allow_null=True)
+    end_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Last day of the project, extensions included."
+    )
+    grantor_name = serializers.CharField(
+        read_only=True, help_text="The network that grants the money (SCDL: nomAttribuant)."
+    )
+    beneficiary_name = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The administrative carrier, which receives the money (SCDL: nomBeneficiaire).",
+    )
+    beneficiary_ror = serializers.CharField(
+        read_only=True, allow_null=True, help_text="ROR identifier of the administrative carrier."
+    )
+    payment_conditions = serializers.ChoiceField(
+        choices=[("single", "single"), ("instalments", "instalments")],
+        read_only=True,
+        allow_null=True,
+        help_text="One payment or several (SCDL: conditionsVersement); null before the schedule.",
+    )
+    payment_period = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The single payment's date, or the first and last planned dates as "
+        "YYYY-MM-DD/YYYY-MM-DD (SCDL: datesPeriodeVersement).",
+    )
 
     def to_representation(self, instance):
         return record(instance)
+
+
+class DeliverableSerializer(serializers.Serializer):
+    """A public deliverable, as a row of the deliverables file (reports.opendata_datasets)."""
+
+    id = serializers.IntegerField(read_only=True, help_text="Stable identifier of the deliverable.")
+    project_id = serializers.CharField(
+        read_only=True, help_text="Reference of its funded project (/api/v1/projects/<id>/)."
+    )
+    kind = serializers.ChoiceField(choices=DeliverableKind.choices, read_only=True)
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True, help_text="May be empty.")
+    identifier_scheme = serializers.ChoiceField(choices=IdentifierScheme.choices, read_only=True)
+    identifier = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Persistent identifier, without its resolver."
+    )
+    url = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="The identifier's resolver address, else the address it was declared with.",
+    )
+    licence = serializers.ChoiceField(
+        choices=Licence.choices, read_only=True, help_text="SPDX identifier of its licence."
+    )
+    declared_on = serializers.DateField(read_only=True, help_text="In Paris time.")
+
+    def to_representation(self, instance):
+        return deliverable_record(instance)

@@ -3,13 +3,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import CallViewSet, FundedProjectViewSet, OpenApiView
+from .views import CallViewSet, DeliverableViewSet, FundedProjectViewSet, OpenApiView
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
 router.register("projects", FundedProjectViewSet, basename="project")
+router.register("deliverables", DeliverableViewSet, basename="deliverable")
 
 urlpatterns = [
     *router.urls,

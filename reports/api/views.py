@@ -4,8 +4,6 @@ Every answer carries the licence in a Link header (rel="license") and may be rea
 any site (Access-Control-Allow-Origin: *): the data is public and no cookie is ever used.
 """
 
-import re
-
 from django.http import Http404
 from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
@@ -21,12 +19,12 @@ from rest_framework.response import Response
 from applications.models import Application
 from calls.models import Call
 from reports.opendata import LICENCE, LICENCE_LINK, funded_projects
+from reports.opendata_datasets import published_deliverables
+from reports.public_project import by_reference
 from reports.throttle import OpenDataThrottle
 
-from .filters import FundedProjectFilter, PublicCallFilter
-from .serializers import CallSerializer, FundedProjectSerializer
-
-REFERENCE = re.compile(r"^(\d{3,})-(\d{5,})$")
+from .filters import DeliverableFilter, FundedProjectFilter, PublicCallFilter
+from .serializers import CallSerializer, DeliverableSerializer, FundedProjectSerializer
 
 
 class OpenDataPagination(PageNumberPagination):
@@ -127,15 +125,28 @@ class FundedProjectViewSet(OpenDataViewSet):
         return funded_projects()
 
     def get_object(self):
-        match = REFERENCE.match(self.kwargs["reference"])
-        if match is None:
-            raise Http404
-        call_id, pk = (int(number) for number in match.groups())
-        project = self.get_queryset().filter(pk=pk, call_id=call_id).first()
         # One address per project: "003-00042", not "3-42".
-        if project is None or project.reference != self.kwargs["reference"]:
+        project = by_reference(self.get_queryset(), self.kwargs["reference"])
+        if project is None:
             raise Http404
         return project
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Deliverables of funded projects",
+        description="The deliverables that announced funded projects declared public (datasets, "
+        "corpora, software, publications, tools), with their persistent identifier and "
+        "licence; the same rows and fields as the deliverables CSV file.",
+    ),
+    retrieve=extend_schema(summary="One public deliverable, by its id"),
+)
+class DeliverableViewSet(OpenDataViewSet):
+    serializer_class = DeliverableSerializer
+    filterset_class = DeliverableFilter
+
+    def get_queryset(self):
+        return published_deliverables()
 
 
 class OpenApiView(SpectacularJSONAPIView):
