@@ -1,7 +1,14 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views, views_agreement, views_amendments, views_money, views_report_review
+from . import (
+    views,
+    views_agreement,
+    views_amendments,
+    views_money,
+    views_report_review,
+    views_reports,
+)
 
 app_name = "projects"
 urlpatterns = [
@@ -15,6 +22,41 @@ urlpatterns = [
         name="export_payments",
     ),
     path(pgettext_lazy("URL", "manage/projects/late/"), views_money.late, name="late"),
+    # The reports a project owes, the lead's side (views_reports).
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/reports/<int:report_pk>/"),
+        views_reports.report_page,
+        name="report",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/reports/<int:report_pk>/submit/"),
+        views_reports.submit,
+        name="submit_report",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/reports/<int:report_pk>/receipts/<int:number>.pdf"),
+        views_reports.receipt,
+        name="report_receipt",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/reports/<int:report_pk>/upload/<str:question_id>/"),
+        views_reports.upload,
+        name="upload_report_file",
+    ),
+    path(
+        pgettext_lazy(
+            "URL", "projects/<int:pk>/reports/<int:report_pk>/files/<int:attachment_pk>/"
+        ),
+        views_reports.report_file,
+        name="report_file",
+    ),
+    path(
+        pgettext_lazy(
+            "URL", "projects/<int:pk>/reports/<int:report_pk>/files/<int:attachment_pk>/remove/"
+        ),
+        views_reports.remove_file,
+        name="remove_report_file",
+    ),
     # Staff's review of the reports (views_report_review).
     path(
         pgettext_lazy("URL", "manage/projects/reports/"),

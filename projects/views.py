@@ -15,7 +15,7 @@ from applications.models import AuditSubject
 from calls.models import Programme
 from common.transitions import refusal
 
-from . import payments, services, views_agreement, views_amendments
+from . import payments, services, views_agreement, views_amendments, views_reports
 from .access import back_to, project_for
 from .forms import (
     CarrierForm,
@@ -180,6 +180,7 @@ def render_page(request, project, forms, status):
             ),
             **views_agreement.section(project, user, forms),
             **views_amendments.section(project, user, forms),
+            **views_reports.section(project, user),
         },
         status=status,
     )
