@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from calls.models import Call, CallPhase
 from common.formats import PARIS
 
-from . import services, team
+from . import my_page, services, team
 from .forms import REFUSED_FILE, DraftForms, read_only_context, readable_answers, rows
 from .models import Application, ApplicationState
 from .progress import draft_parts, part_states, problem_links
@@ -55,7 +55,12 @@ def my_applications(request):
     return render(
         request,
         "applications/my_applications.html",
-        {"applications": applications, "joined": joined, "open_phase": CallPhase.OPEN.value},
+        {
+            "applications": applications,
+            "joined": joined,
+            "open_phase": CallPhase.OPEN.value,
+            "sections": my_page.sections_for(request.user),
+        },
     )
 
 

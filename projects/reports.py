@@ -14,19 +14,20 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import audit
-from applications.models import AuditSubject, BudgetCategory
+from applications.models import AuditSubject, BudgetCategory, TeamInvitation
 from applications.snapshot import fingerprint, money
 from calls.blocks import frozen_question
 from calls.models import CallReport, DueFrom, ReportKind
 from common.errors import Refused
 from common.permissions import require
 from common.transitions import Move, Workflow, check, perform
+from decisions.models import Outcome
 
 from .models import (
     Amendment,
@@ -416,3 +417,20 @@ def build_snapshot(report, received_at):
             for row in spending_rows(report)
         ]
     return content
+
+
+def owed_by_projects_of(user):
+    """The reports still owed by the projects, still funded and not ended, that `user` leads or
+    whose team they joined; the earliest due first (those without a date last)."""
+    joined = TeamInvitation.objects.joined(user).values("application_id")
+    return (
+        ProjectReport.objects.filter(state__in=State.owed)
+        .filter(
+            Q(project__decision__application__lead=user)
+            | Q(project__decision__application__in=joined)
+        )
+        .filter(project__decision__outcome=Outcome.FUNDED)
+        .exclude(project__state__in=ProjectState.ended)
+        .select_related("project__decision__application")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )

@@ -145,6 +145,8 @@ writes_report = (leads_its_project | joined_its_project) & its_project_is_live &
 rules.add_perm("projects.write_report", writes_report)
 rules.add_perm("projects.submit_report", writes_report)
 rules.add_perm("projects.read_report", is_programme_staff | leads_its_project | joined_its_project)
+# The reports section of a project page: the same people, asked about the project.
+rules.add_perm("projects.read_project_reports", is_programme_staff | is_lead | is_team_member)
 
 # Staff's review (projects.report_review): accept a submitted report or ask for changes, while
 # its project is still funded and not ended (the REPORT table says from which state). The list of

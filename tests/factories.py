@@ -397,6 +397,39 @@ class ProjectReportFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=180))
 
 
+def report_question(question_id="q-summary", kind="long_text", required=True, **value):
+    """A report's question as a requirement's StreamField stores it (raw data)."""
+    defaults = {"text": {"max_length": 255}, "long_text": {"max_words": 500}}.get(kind, {})
+    return {
+        "type": kind,
+        "id": question_id,
+        "value": {
+            "label": "Avancement du projet",
+            "label_en": "Progress of the project",
+            "help_text": "",
+            "required": required,
+            **defaults,
+            **value,
+        },
+    }
+
+
+class CallReportFactory(factory.django.DjangoModelFactory):
+    """A report the call's funded projects owe: CallReportFactory(call=call, kind="dmp",
+    due_months=6, questions=[report_question()])."""
+
+    class Meta:
+        model = "calls.CallReport"
+
+    call = factory.SubFactory(CallFactory, closed=True)
+    kind = "interim"
+    title_fr = factory.Sequence(lambda n: f"Rapport intermédiaire {n}")
+    title_en = factory.Sequence(lambda n: f"Interim report {n}")
+    due_months = 12
+    due_from = "start"
+    questions = factory.LazyFunction(lambda: [report_question()])
+
+
 class DeliverableFactory(factory.django.DjangoModelFactory):
     """A deliverable a project declared, written directly: DeliverableFactory(project=project,
     kind="software", is_public=False)."""

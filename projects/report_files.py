@@ -1,0 +1,106 @@
+"""Files answering a report's file questions: checked by their content and size as an
+application's attachments are (applications.attachments), kept in private storage, changed
+only as the report's draft is (the rule projects.write_report, on the version loaded)."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.attachments import (
+    FILE_TYPES,
+    MB,
+    clean_name,
+    detect_type,
+    display_name,
+    forget_files_on_commit,
+    read_checked,
+    too_large,
+    type_labels,
+)
+from calls.blocks import frozen_question
+from common.permissions import require
+
+from .models import ReportAttachment
+from .reports import WRITE, ReportError, editing, why_not_writable
+
+
+def file_questions(report):
+    """{question id: the question's value} of the report's file questions."""
+    questions = {}
+    for question in report.questions:
+        kind, value = frozen_question(question)
+        if kind.is_file:
+            questions[question.get("id")] = value
+    return questions
+
+
+def checked_file(question, uploaded_file):
+    """(size, sha256, type code) of a file the question accepts; raises what is wrong with it."""
+    if not uploaded_file:
+        raise ReportError(_("Choose a file to send."))
+    shown_name = clean_name(uploaded_file.name)[:100] or _("file")
+    limit = question["max_size_mb"] * MB
+    if uploaded_file.size is not None and uploaded_file.size > limit:
+        raise too_large(shown_name, uploaded_file.size, limit)
+    size, sha256 = read_checked(uploaded_file, shown_name, limit)
+    if size == 0:
+        raise ReportError(_("“%(name)s” is empty.") % {"name": shown_name})
+    accepted = list(question["accepted_types"])
+    type_code = detect_type(uploaded_file)
+    if type_code not in accepted:
+        raise ReportError(
+            _(
+                "“%(name)s” is not a file of an accepted type, whatever its name says. "
+                "Accepted types: %(types)s."
+            )
+            % {"name": shown_name, "types": type_labels(accepted)}
+        )
+    return size, sha256, type_code
+
+
+def add_report_file(report, question_id, uploaded_file, user, version):
+    """Attach `uploaded_file` to the file question `question_id`, replacing its previous file;
+    `version` is the report's version the page was loaded with (a stale one is refused)."""
+    require(user, WRITE, report, ReportError, why_not_writable(report, user))
+    question = file_questions(report).get(question_id)
+    if question is None:
+        raise ReportError(_("This question does not take files."))
+    size, sha256, type_code = checked_file(question, uploaded_file)
+    stored = None
+    try:
+        with transaction.atomic():
+            editing(report, version)
+            replaced = list(report.attachments.filter(question_id=question_id))
+            attachment = ReportAttachment(
+                report=report,
+                question_id=question_id,
+                original_name=display_name(uploaded_file.name, type_code),
+                content_type=FILE_TYPES[type_code][0],
+                size=size,
+                sha256=sha256,
+                uploaded_by=user,
+            )
+            attachment.file.save(sha256, uploaded_file, save=False)
+            stored = attachment.file.name
+            attachment.save()
+            for old in replaced:
+                old.delete()
+            forget_files_on_commit([old.file.name for old in replaced if old.file.name != stored])
+    except BaseException:
+        if stored and not ReportAttachment.objects.filter(file=stored).exists():
+            attachment.file.storage.delete(stored)
+        raise
+    return attachment
+
+
+def remove_report_file(report, attachment_id, user, version):
+    """Remove a file from a report's draft; its question must be answered again if required."""
+    require(user, WRITE, report, ReportError, why_not_writable(report, user))
+    with transaction.atomic():
+        editing(report, version)
+        attachment = report.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise ReportError(_("This file was already removed."))
+        attachment.delete()
+        if not ReportAttachment.objects.filter(file=attachment.file.name).exists():
+            forget_files_on_commit([attachment.file.name])
+    return attachment
