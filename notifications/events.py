@@ -36,6 +36,11 @@ class Event(models.TextChoices):
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
     AMENDMENT_ASKED = "amendment_asked", _("Amendment asked")
     AMENDMENT_DECIDED = "amendment_decided", _("Amendment decided")
+    # A funded project's reports (projects.report_messages).
+    PROJECT_REPORT_SUBMITTED = "project_report_submitted", _("Project report submitted")
+    PROJECT_REPORT_ACCEPTED = "project_report_accepted", _("Project report accepted")
+    PROJECT_REPORT_CHANGES = "project_report_changes", _("Changes asked on a project report")
+    PROJECT_REPORT_REMINDER = "project_report_reminder", _("Project report due")
 
 
 class Audience(models.TextChoices):
@@ -122,6 +127,20 @@ RULES = {
     ),
     Event.AMENDMENT_DECIDED: EventRules(
         Audience.PROJECT, variables=("project", "application", "call", "amendment")
+    ),
+    # `report` is projects.report_messages.report_facts: its title, due date, the review.
+    Event.PROJECT_REPORT_SUBMITTED: EventRules(
+        Audience.STAFF, variables=("project", "application", "call", "report")
+    ),
+    Event.PROJECT_REPORT_ACCEPTED: EventRules(
+        Audience.PROJECT, variables=("project", "application", "call", "report")
+    ),
+    Event.PROJECT_REPORT_CHANGES: EventRules(
+        Audience.PROJECT, variables=("project", "application", "call", "report")
+    ),
+    # One message a day per person, listing their reports due soon or late.
+    Event.PROJECT_REPORT_REMINDER: EventRules(
+        Audience.PROJECT, variables=("reports", "count", "days_before")
     ),
 }
 

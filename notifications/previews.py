@@ -74,6 +74,20 @@ def sample_amendment(now):
     }
 
 
+def sample_report(now):
+    return {
+        "title": "Rapport intermédiaire",
+        "kind_label": "Rapport intermédiaire",
+        "due_on": (now + dt.timedelta(days=30)).date(),
+        "state_label": "Modifications demandées",
+        "submission": 1,
+        "received_at": now - dt.timedelta(days=2),
+        "comment": "Précisez le calendrier de numérisation.",
+        "changes_on": ["Avancement du projet"],
+        "url": f"{settings.SITE_URL}/projets/12/",
+    }
+
+
 def samples(now):
     application = sample_application(now)
     assignment = {"due_at": now + dt.timedelta(days=7), "application": application}
@@ -102,6 +116,10 @@ def samples(now):
             "remaining": Decimal("17520.00"),
         },
         "amendment": sample_amendment(now),
+        # A report a project owes, and the daily reminder of those due soon or late.
+        "report": sample_report(now),
+        "reports": [{**sample_report(now), "project": project, "late": False, "days": 14}],
+        "days_before": 14,
         "application": application,
         "call": sample_call(now),
         "submission": {

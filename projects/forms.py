@@ -81,8 +81,33 @@ class InstalmentForm(forms.Form):
     condition = forms.ChoiceField(
         label=_("Condition"), choices=Condition.choices, initial=Condition.NONE
     )
+    report = forms.TypedChoiceField(
+        label=_("Report awaited"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("For the condition “report accepted”: the report whose acceptance it awaits."),
+    )
 
     FILLED = ("label", "share", "amount", "planned_on")
+
+    def __init__(self, *args, reports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].choices = [
+            ("", "—"),
+            *((report.pk, str(report)) for report in reports),
+        ]
+
+    def clean(self):
+        """A "report accepted" condition names the report it waits for, when the project owes
+        any (staff choose it beside the condition)."""
+        data = super().clean()
+        waits = data.get("condition") == Condition.REPORT_ACCEPTED and data.get("report") is None
+        if waits and len(self.fields["report"].choices) > 1:
+            self.add_error(
+                "report", _("Choose the report whose acceptance this instalment waits for.")
+            )
+        return data
 
     def is_blank(self):
         return not any(self.cleaned_data.get(name) not in (None, "") for name in self.FILLED)
@@ -102,12 +127,15 @@ ScheduleFormSet = forms.formset_factory(
 )
 
 
-def schedule_formset(instalments, data=None):
-    """The schedule's rows: one per instalment, then two blank ones to add more."""
+def schedule_formset(instalments, data=None, reports=()):
+    """The schedule's rows: one per instalment, then two blank ones to add more; `reports`, the
+    project's, which a "report accepted" condition chooses among."""
+    options = {"reports": list(reports)}
     if data is not None:
-        return ScheduleFormSet(data, prefix="schedule")
+        return ScheduleFormSet(data, prefix="schedule", form_kwargs=options)
     return ScheduleFormSet(
         prefix="schedule",
+        form_kwargs=options,
         initial=[
             {
                 "instalment": instalment.pk,
@@ -116,6 +144,7 @@ def schedule_formset(instalments, data=None):
                 "amount": None if instalment.share is not None else instalment.amount,
                 "planned_on": instalment.planned_on,
                 "condition": instalment.condition,
+                "report": instalment.report_id,
             }
             for instalment in instalments
         ],

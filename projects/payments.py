@@ -20,7 +20,7 @@ from common.formats import euros_with_cents
 from common.permissions import require
 
 from .messages import payment_recorded
-from .models import Condition, Instalment, Payment, Project
+from .models import Condition, Instalment, Payment, Project, ProjectReport, ReportState
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -59,17 +59,19 @@ def _require(actor, project):
 
 def set_schedule(project, rows, actor):
     """Replace the project's schedule by `rows`, in their order: dicts with `label`,
-    `planned_on`, `condition`, either `amount` or `share` (a percentage of the amount granted),
-    and `instalment` (the id of the instalment the row keeps, or None). Shares become amounts
-    to the cent; the last row given by a share takes the remainder of the rounding, so that
-    shares that add up exactly make amounts that add up exactly. An instalment left out is
+    `planned_on`, `condition` (and `report`, the id of the project's report that a "report
+    accepted" condition waits for), either `amount` or `share` (a percentage of the amount
+    granted), and `instalment` (the id of the instalment the row keeps, or None). Shares become
+    amounts to the cent; the last row given by a share takes the remainder of the rounding, so
+    that shares that add up exactly make amounts that add up exactly. An instalment left out is
     removed, unless a payment was recorded on it."""
     with transaction.atomic():
         project = locked(project)
         _require(actor, project)
         existing = {instalment.pk: instalment for instalment in project.instalments.all()}
         paid = paid_per_instalment(project)
-        amounts, problems = amounts_of(project.amount_granted, rows)
+        reports = set(project.reports.values_list("pk", flat=True))
+        amounts, problems = amounts_of(project.amount_granted, rows, reports)
         kept = {row.get("instalment") for row in rows} - {None}
         for pk in existing.keys() - kept:
             if paid.get(pk):
@@ -101,13 +103,13 @@ def set_schedule(project, rows, actor):
     return project
 
 
-def amounts_of(granted, rows):
+def amounts_of(granted, rows, reports=()):
     """([amount of each row], problems): the shares turned into amounts to the cent."""
     problems = {}
     exact = Decimal(0)
     amounts = []
     for index, row in enumerate(rows):
-        wrong = row_problems(row)
+        wrong = row_problems(row, reports)
         for field, message in wrong:
             problems.setdefault(f"rows.{index}.{field}", []).append(message)
         if row.get("share") is not None:
@@ -134,9 +136,13 @@ def amounts_of(granted, rows):
     return amounts, problems
 
 
-def row_problems(row):
-    """[(field, message)] of what is missing or wrong in one row."""
+def row_problems(row, reports=()):
+    """[(field, message)] of what is missing or wrong in one row; `reports`, the ids of the
+    project's reports (the one a "report accepted" condition waits for is among them; without
+    one, the condition is never met and its instalment is paid only with an override)."""
     found = []
+    if row.get("report") is not None and row.get("report") not in reports:
+        found.append(("report", _("Choose one of the project's reports.")))
     if not (row.get("label") or "").strip():
         found.append(("label", _("Give the instalment's label.")))
     if row.get("planned_on") is None:
@@ -168,6 +174,10 @@ def _replace(project, existing, rows, amounts):
             "share": row.get("share"),
             "planned_on": row["planned_on"],
             "condition": row.get("condition") or Condition.NONE,
+            # Only a "report accepted" condition names a report.
+            "report_id": row.get("report")
+            if row.get("condition") == Condition.REPORT_ACCEPTED
+            else None,
         }
         if row.get("instalment") in existing:
             Instalment.objects.filter(pk=row["instalment"]).update(**values)
@@ -184,8 +194,13 @@ def condition_met(instalment, project):
         return True
     if instalment.condition == Condition.AGREEMENT_SIGNED:
         return project.agreement_is_signed
-    # Report accepted, deliverable declared: there are no reports or deliverables yet (the
-    # next issue brings them), so these conditions are never met and always need an override.
+    if instalment.condition == Condition.REPORT_ACCEPTED:
+        # The report it names, accepted (a report of another project never counts).
+        return ProjectReport.objects.filter(
+            pk=instalment.report_id, project=project, state=ReportState.ACCEPTED
+        ).exists()
+    if instalment.condition == Condition.DELIVERABLE_DECLARED:
+        return project.deliverables.exists()
     return False
 
 
@@ -291,7 +306,9 @@ def share_of(instalment, granted):
 def schedule_of(project):
     """The instalments with what was paid on each (`paid`), the payments, and the totals, in
     three queries whatever their number."""
-    instalments = list(project.instalments.annotate(paid=Sum("payments__amount")))
+    instalments = list(
+        project.instalments.select_related("report").annotate(paid=Sum("payments__amount"))
+    )
     payments = list(project.payments.select_related("instalment"))
     paid = sum((payment.amount for payment in payments), Decimal(0))
     for instalment in instalments:

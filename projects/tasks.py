@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import messages
+from . import messages, report_messages
 
 
 @shared_task
@@ -10,3 +10,10 @@ def remind_unsigned_agreements():
     """Remind staff and leads of agreements unsigned after AGREEMENT_REMINDER_DAYS, at most
     once a day each. Returns the number of messages written."""
     return messages.remind_unsigned_agreements()
+
+
+@shared_task
+def remind_reports():
+    """Remind leads and their team of reports due soon or late, at most once a day each.
+    Returns the number of messages written."""
+    return report_messages.remind_reports()

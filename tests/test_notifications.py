@@ -119,6 +119,7 @@ def project_contexts(application, facts):
     }
     agreement = {"number": 1, "title": "Convention", "made_at": timezone.now()}
     amendment = {"kind_label": "Prolongation", "justification": "Retard", "accepted": True}
+    report = {"title": "Rapport intermédiaire", "due_on": timezone.localdate(), "comment": "Vu."}
     about = {**facts, "project": project}
     return {
         Event.AGREEMENT_READY: {**about, "agreement": agreement},
@@ -134,6 +135,15 @@ def project_contexts(application, facts):
         },
         Event.AMENDMENT_ASKED: {**about, "amendment": amendment},
         Event.AMENDMENT_DECIDED: {**about, "amendment": amendment},
+        # A project's reports (projects.report_messages).
+        Event.PROJECT_REPORT_SUBMITTED: {**about, "report": report},
+        Event.PROJECT_REPORT_ACCEPTED: {**about, "report": report},
+        Event.PROJECT_REPORT_CHANGES: {**about, "report": {**report, "changes_on": ["Budget"]}},
+        Event.PROJECT_REPORT_REMINDER: {
+            "reports": [{**report, "project": project, "late": True, "days": 3}],
+            "count": 1,
+            "days_before": 14,
+        },
     }
 
 

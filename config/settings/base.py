@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.remind_unsigned_agreements",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Tells leads and their team of reports due soon or late (projects.report_messages).
+    "projects-report-reminders": {
+        "task": "projects.tasks.remind_reports",
+        "schedule": crontab(hour=8, minute=15),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),
@@ -321,6 +326,9 @@ PERSONAL_DATA_RETENTION = {
 # Funded projects: an agreement's latest version still unsigned this many days after it was
 # made is listed as late, and staff and the lead are reminded of it each day.
 AGREEMENT_REMINDER_DAYS = env.int("AGREEMENT_REMINDER_DAYS", default=30)
+# A report still owed is announced to its lead and team this many days before its due date, and
+# recalled each day once it is late.
+REPORT_REMINDER_DAYS_BEFORE = env.int("REPORT_REMINDER_DAYS_BEFORE", default=14)
 
 # The largest signed copy of an agreement staff may upload (projects.agreements).
 AGREEMENT_MAX_UPLOAD_MB = env.int("AGREEMENT_MAX_UPLOAD_MB", default=20)
