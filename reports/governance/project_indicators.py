@@ -101,10 +101,10 @@ def today_in_paris():
     return timezone.localdate(timezone=PARIS)
 
 
-def late(today, project="project"):
+def late(today):
     """The reports still owed whose due date passed `today`, of projects not ended."""
     return Q(state__in=ReportState.owed, due_on__lt=today) & ~Q(
-        **{f"{project}__state__in": ProjectState.ended}
+        project__state__in=ProjectState.ended
     )
 
 
