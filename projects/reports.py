@@ -39,6 +39,7 @@ from .models import (
     add_months,
 )
 from .models import ReportState as State
+from .report_messages import report_submitted
 
 WRITE = "projects.write_report"
 SUBMIT = "projects.submit_report"
@@ -250,7 +251,7 @@ def save_report_draft(report, version, *, actor, answers, spending=None):
         report.answers = answers
         fields = ["answers"]
         if spending is not None and has_spending(report):
-            report.spending = {category: str(amount) for category, amount in spending.items()}
+            report.spending = {category: money(amount) for category, amount in spending.items()}
             fields.append("spending")
         report.save(update_fields=fields)
     return report.version
@@ -287,6 +288,7 @@ def submit_report(report, actor, now=None):
             fingerprint=fingerprint(content),
         )
         perform(report, "submit", actor, REPORT, changes={"submitted_at": now})
+        report_submitted(submission)  # programme staff are told, with the move
     return submission
 
 
