@@ -137,6 +137,11 @@ ACTIONS = {
         "accept_amendment": pgettext_lazy("audit", "Amendment accepted"),
         "refuse_amendment": pgettext_lazy("audit", "Amendment refused"),
     },
+    AuditSubject.DELIVERABLE: {
+        "declare": pgettext_lazy("audit", "Deliverable declared"),
+        "update": pgettext_lazy("audit", "Deliverable changed"),
+        "remove": pgettext_lazy("audit", "Deliverable removed"),
+    },
 }
 
 

@@ -139,3 +139,14 @@ def error_summary(*forms_and_formsets):
             for message in bound_field.errors:
                 summary.append((field_anchor(bound_field), label, message))
     return summary
+
+
+def show_refusal(form, error):
+    """A service's refusal (common.errors.Refused) on `form`: each problem beside its field, or
+    at the top when the form has no such field; its own message at the top."""
+    problems = error.problems if isinstance(error.problems, dict) else {None: error.problems}
+    for field, texts in problems.items():
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+    if error.message or not error.problems:
+        form.add_error(None, str(error.message or error))

@@ -269,8 +269,7 @@ def begin_closing(project, actor):
     return perform(for_rules(project), "begin_closing", actor, PROJECT)
 
 
-def close_project(project, actor):
-    return perform(for_rules(project), "close", actor, PROJECT)
+# Closing ("close") is projects.closure's: what must come first, and the money that returns.
 
 
 def _with_reason(project, action, actor, reason):

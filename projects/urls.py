@@ -5,6 +5,7 @@ from . import (
     views,
     views_agreement,
     views_amendments,
+    views_deliverables,
     views_money,
     views_report_review,
     views_reports,
@@ -103,5 +104,26 @@ urlpatterns = [
         pgettext_lazy("URL", "projects/<int:pk>/amendments/<int:amendment_pk>/file/"),
         views_amendments.amendment_file,
         name="amendment_file",
+    ),
+    # Deliverables and closure (views_deliverables).
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/deliverables/"),
+        views_deliverables.declare_deliverable,
+        name="declare_deliverable",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/deliverables/<int:deliverable_pk>/"),
+        views_deliverables.edit_deliverable,
+        name="edit_deliverable",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/deliverables/<int:deliverable_pk>/remove/"),
+        views_deliverables.remove_deliverable,
+        name="remove_deliverable",
+    ),
+    path(
+        pgettext_lazy("URL", "projects/<int:pk>/closure/"),
+        views_deliverables.close_project,
+        name="close",
     ),
 ]

@@ -15,7 +15,14 @@ from applications.models import AuditSubject
 from calls.models import Programme
 from common.transitions import refusal
 
-from . import payments, services, views_agreement, views_amendments, views_reports
+from . import (
+    payments,
+    services,
+    views_agreement,
+    views_amendments,
+    views_deliverables,
+    views_reports,
+)
 from .access import back_to, project_for
 from .forms import (
     CarrierForm,
@@ -55,6 +62,7 @@ def project_list(request):
 
 
 # One project: each step a form, the service it calls, the field its refusal is shown beside.
+# Closing has its own page, with what is missing (views_deliverables.close_project).
 STEPS = {
     "carrier": (CarrierForm, None),
     "start": (ConfirmForm, None),
@@ -62,7 +70,6 @@ STEPS = {
     "resume": (ReasonForm, "reason"),
     "terminate": (ReasonForm, "reason"),
     "begin_closing": (ConfirmForm, None),
-    "close": (ConfirmForm, None),
 }
 
 DONE = {
@@ -72,7 +79,6 @@ DONE = {
     "resume": gettext_lazy("The project is running again."),
     "terminate": gettext_lazy("The project is terminated."),
     "begin_closing": gettext_lazy("The project is closing."),
-    "close": gettext_lazy("The project is closed."),
 }
 
 BUTTONS = {
@@ -81,7 +87,6 @@ BUTTONS = {
     "resume": gettext_lazy("Resume the project"),
     "terminate": gettext_lazy("Terminate the project"),
     "begin_closing": gettext_lazy("Begin closing"),
-    "close": gettext_lazy("Close the project"),
 }
 
 STOPPING = {"suspend", "terminate"}
@@ -98,7 +103,6 @@ def act(project, user, step, data):
 MOVES = {
     "start": services.start_project,
     "begin_closing": services.begin_closing,
-    "close": services.close_project,
 }
 MOVES_WITH_REASON = {
     "suspend": services.suspend_project,
@@ -180,6 +184,7 @@ def render_page(request, project, forms, status):
             ),
             **views_agreement.section(project, user, forms),
             **views_amendments.section(project, user, forms),
+            **views_deliverables.section(project, user, forms),
             **views_reports.section(project, user),
         },
         status=status,

@@ -16,7 +16,7 @@ from decisions import services as decisions
 from decisions.letters import send_letter, send_letters
 from decisions.models import Decision
 from demo.decisions import DECIDED_CALL
-from projects import services
+from projects import closure, payments, services
 from projects.models import (
     AgreementVersion,
     Party,
@@ -59,6 +59,19 @@ def signed(project, staff):
 
 def running(project, staff):
     return services.start_project(signed(project, staff), staff)
+
+
+def paid_in_full(project, staff):
+    """One instalment of the whole grant, paid: a project is closed once paid."""
+    row = {"instalment": None, "label": "Solde", "share": None, "planned_on": SIGNED}
+    payments.set_schedule(project, [{**row, "amount": project.amount_granted}], staff)
+    payments.record_payment(
+        project.instalments.get(),
+        paid_on=SIGNED,
+        amount=project.amount_granted,
+        reference="MDT-1",
+        actor=staff,
+    )
 
 
 # One project per funded decision
@@ -166,8 +179,9 @@ def test_the_whole_life_of_a_project_is_in_its_history(project, programme_manage
     assert project.state == ProjectState.SUSPENDED
     assert project.state_reason == "Porteur absent"
     services.resume_project(project, programme_manager, "Porteur de retour")
+    paid_in_full(project, programme_manager)
     services.begin_closing(project, programme_manager)
-    services.close_project(project, programme_manager)
+    closure.close_project(project, programme_manager)
     project.refresh_from_db()
     assert project.state == ProjectState.CLOSED
     assert project.state_reason == ""
@@ -178,6 +192,8 @@ def test_the_whole_life_of_a_project_is_in_its_history(project, programme_manage
         "Projet démarré",
         "Projet suspendu",
         "Projet repris",
+        "Échéancier enregistré",
+        "Versement enregistré",
         "Clôture commencée",
         "Projet clos",
     ]
@@ -192,7 +208,7 @@ def test_the_whole_life_of_a_project_is_in_its_history(project, programme_manage
         lambda p, s: services.suspend_project(p, s, "Raison"),
         lambda p, s: services.resume_project(p, s, "Raison"),
         lambda p, s: services.begin_closing(p, s),
-        lambda p, s: services.close_project(p, s),
+        lambda p, s: closure.close_project(p, s),
     ],
     ids=["start", "suspend", "resume", "begin_closing", "close"],
 )
@@ -217,7 +233,7 @@ def test_a_closed_or_terminated_project_moves_no_more(project, programme_manager
     project.refresh_from_db()
     assert project.state == ProjectState.TERMINATED
     assert project.state_reason == "Équipe dissoute"
-    for move in (services.start_project, services.begin_closing, services.close_project):
+    for move in (services.start_project, services.begin_closing, closure.close_project):
         with pytest.raises(ProjectError):
             move(project, programme_manager)
     with pytest.raises(ProjectError):

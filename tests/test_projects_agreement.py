@@ -34,7 +34,7 @@ from .reading import visible_text
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-QUERIES = 16
+QUERIES = 19
 TEMPLATE_ADD = "wagtailsnippets_projects_agreementtemplate:add"
 
 

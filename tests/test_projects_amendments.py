@@ -702,7 +702,7 @@ def test_the_page_costs_the_same_whatever_the_number_of_amendments(
             refuse_amendment(amendment, programme_manager, "Non.")
     client.force_login(programme_manager)
     client.get(page_of(project))  # the session and the permissions cached
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(18):
         response = client.get(page_of(project))
     assert response.content.decode().count('class="card mb-3 amendment"') == count
     assert response.content.decode().count("decide-amendment") == 1

@@ -165,10 +165,10 @@ def test_staff_terminate_with_a_reason_that_the_lead_then_reads(client, programm
 
 def test_a_move_the_state_forbids_is_not_offered_and_is_refused(client, programme_manager, project):
     client.force_login(programme_manager)
-    assert "Clore le projet" not in visible_text(client.get(page_of(project)))
-    response = client.post(page_of(project), {"step": "close"})
+    assert "Commencer la clôture" not in visible_text(client.get(page_of(project)))
+    response = client.post(page_of(project), {"step": "begin_closing"})
     assert response.status_code == 400
-    assert "ne peut pas être clos" in visible_text(response)
+    assert "ne peut pas entrer en clôture" in visible_text(response)
 
 
 def test_staff_set_the_carrier_from_the_directory(client, programme_manager, project):
