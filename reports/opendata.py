@@ -1,13 +1,16 @@
-"""Open data: the funded projects, their filters, and their CSV and JSON files.
+"""Open data: the funded projects and their CSV and JSON files (their filters are in
+reports.opendata_filters, their columns in reports.opendata_schema).
 
-One query gives every row: the call and its programme and the decision by joins, the lead
-institution by subqueries, the year from the call's deadline in Paris time (as
-decisions.budget.call_year counts it), and the summary by reading one key of the answers.
+One query gives every row: the call and its programme, the decision, its project (made when the
+funding letter is sent) and the project's carrier by joins, the lead institution, the network's
+name and the payment schedule's extent by subqueries, the year from the call's deadline in Paris
+time (as decisions.budget.call_year counts it), and the summary by reading one key of the answers.
 
 Only applications of published calls whose final decision is "funded" and announced appear: the
 lead was sent the letter, or the publication date staff set has come
 (decisions.models.DecisionQuerySet.announced). Nothing personal is published: no name, e-mail or
-ORCID, only the lead institution (and its ROR identifier).
+ORCID (the register of personal data has no consent to publish one), only institutions (and their
+ROR identifiers).
 
 The values are language-neutral so that a file and the API say the same in French and in English:
 codes for the programme, the French title for the call (its reference title), amounts as decimal
@@ -174,6 +177,8 @@ def funded_projects():
             ),
             lead_institution_ror=Subquery(lead.values("institution__ror")[:1]),
             summary=summary_expression(),
+            # Amendments change a project's amount: the project's once there is one.
+            granted=Coalesce("decision__project__amount_granted", "decision__amount_granted"),
             grantor_name=grantor_name(),
             instalments=Subquery(schedule.annotate(n=Count("pk")).values("n")),
             first_payment_on=Subquery(schedule.annotate(on=Min("planned_on")).values("on")),
@@ -236,7 +241,7 @@ def record(project) -> dict:
         "year": project.year,
         "lead_institution": project.lead_institution or None,
         "lead_institution_ror": project.lead_institution_ror or None,
-        "amount_granted": money(followed.amount_granted if followed else decision.amount_granted),
+        "amount_granted": money(project.granted),
         "currency": CURRENCY,
         "summary": project.summary or "",
         "decided_on": iso(decision.meeting_date),

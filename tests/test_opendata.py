@@ -213,9 +213,9 @@ def test_the_page_is_accessible_and_states_the_licence(client):
     content = page(client).content.decode()
 
     assert "<caption" in content
-    assert content.count('<th scope="col"') == 6
+    assert content.count('<th scope="col"') == 7
     assert '<th scope="row"' in content
-    for name in ("q", "programme", "call", "year", "institution"):
+    for name in ("q", "programme", "call", "year", "institution", "state", "deliverable"):
         assert f'for="id_{name}"' in content
         assert f'name="{name}"' in content
     assert "Licence Ouverte 2.0 / Etalab" in content

@@ -228,3 +228,17 @@ def test_the_filtered_list_needs_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         response = list_page(client, state="running", deliverable="dataset")
     assert f"{count} funded projects" in response.content.decode()
+
+
+def test_the_list_and_the_page_show_the_state_and_the_amount_after_amendments(client, three):
+    published, _closing, _announced = three
+    project = published.decision.project
+    project.amount_granted = "10000.00"  # money given back by an amendment
+    project.save(update_fields=["amount_granted"])
+
+    text = html.unescape(visible_text(list_page(client)))
+    page = html.unescape(visible_text(client.get(page_of(published))))
+
+    assert "Running" in text and "Closing" in text and "Funding announced" in text
+    assert "€10,000" in text and "12,500.50" not in text
+    assert "10 000" in page and "12 500,50" not in page
