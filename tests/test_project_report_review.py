@@ -407,3 +407,28 @@ def test_the_review_pages_are_staff_only(client, lead, report, council_member):
         assert client.post(review_page(report), {"step": "accept"}).status_code == 404
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+
+# Staff are told of a submission
+
+
+def test_a_report_submitted_tells_programme_staff_with_the_review_page(
+    project, lead, programme_manager
+):
+    colleague = UserFactory(email="collegue@example.org", language="en")
+    colleague.groups.add(*programme_manager.groups.all())
+    draft = submitted_report(project, state=ReportState.DRAFT)
+    ReportSubmission.objects.filter(report=draft).delete()
+
+    submission = submit_report(draft, lead)
+
+    sent = told(Event.PROJECT_REPORT_SUBMITTED)
+    assert set(sent) == {programme_manager.email, "collegue@example.org"}
+    english = sent["collegue@example.org"]
+    assert english.subject == (
+        f"[CollEx-Persée] Report “Interim report” submitted for project {project}"
+    )
+    assert "(submission 1)" in " ".join(english.text.split())
+    assert english.url.endswith(f"/manage/projects/reports/{draft.pk}/")
+    assert sent[programme_manager.email].url.endswith(f"/gestion/projets/rapports/{draft.pk}/")
+    assert submission.number == 1
