@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from common.forms import show_refusal
 from common.transitions import refusal
 
-from . import closure, deliverables, services, views
+from . import closure, deliverables, payments, services, views
 from .access import back_to, project_for
 from .forms_deliverables import ClosureForm, DeliverableForm
 from .models import Deliverable
@@ -88,6 +88,7 @@ def close_project(request, pk):
                 return redirect("projects:project", pk=project.pk)
         status = 400
     why_not = refusal(project, "close", request.user, services.PROJECT)
+    paid = payments.paid_on_project(project)
     return render(
         request,
         "projects/deliverables/closure.html",
@@ -95,6 +96,8 @@ def close_project(request, pk):
             "project": project,
             "application": project.application,
             "missing": closure.closure_problems(project),
+            "paid": paid,
+            "returning": max(project.amount_granted - paid, 0),
             "why_not": why_not,
             "form": form if why_not is None or form.is_bound else None,
         },

@@ -28,7 +28,7 @@ from .factories import (
     ProjectReportFactory,
     decided_application,
 )
-from .reading import visible_text
+from .reading import flat, visible_text
 
 english = pytest.mark.usefixtures("in_english")
 PAID_ON = dt.date(2026, 5, 4)
@@ -222,11 +222,14 @@ def test_staff_find_the_closure_page_from_the_project_once_it_is_closing(client,
 
 
 def test_the_page_shows_what_is_missing_and_refuses_without_a_reason(client, programme_manager):
-    project = closing(programme_manager)
+    project = ProjectFactory(state="running", amount_granted=Decimal("20000.00"))
+    paid(project, programme_manager, "12000.00", "8000.00", paying=1)
+    services.begin_closing(project, programme_manager)
     require(project, "software")
     client.force_login(programme_manager)
     text = visible_text(client.get(closure_page(project)))
     assert "Il manque encore" in text
+    assert "Payé 12 000 € Revient aux enveloppes 8 000 €" in flat(text)
     assert "Aucun livrable de type « Logiciel » n’est déclaré" in text
     response = client.post(closure_page(project), {"closure-override_reason": ""})
     assert response.status_code == 400
