@@ -19,7 +19,13 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from .factories import CallFactory, InstitutionFactory, decided_application
+from .factories import (
+    CallFactory,
+    DeliverableFactory,
+    InstitutionFactory,
+    ProjectFactory,
+    decided_application,
+)
 
 SUMMARY_ID = "5d0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
 FORM = [
@@ -34,7 +40,7 @@ FORM = [
 @pytest.fixture
 def api_schema(db):
     """The API's description, read from the application itself, with data behind it: open,
-    upcoming and closed calls, a cross-programme one, and funded projects."""
+    upcoming and closed calls, a cross-programme one, funded projects and a deliverable."""
     CallFactory(questions=FORM)
     CallFactory(upcoming=True, programme=None)
     closed = CallFactory(closed=True, questions=FORM)
@@ -48,6 +54,17 @@ def api_schema(db):
             publication_date=dt.date(2020, 1, 1),  # long past: the project is public
         )
         project.team.filter(is_lead=True).update(institution=institution)
+    # The last one followed after its letter, with dates and a public deliverable.
+    followed = ProjectFactory(
+        decision=project.decision,
+        state="running",
+        carrier=institution,
+        amount_granted=Decimal("12500.50"),
+        signed_on=dt.date(2025, 9, 1),
+        start_date=dt.date(2025, 10, 1),
+        duration_months=18,
+    )
+    DeliverableFactory(project=followed, description="Un corpus « rare »")
     decided_application(closed, "rejected", meeting_date=dt.date(2026, 1, 15))
     # Requests run in the test's transaction, as with Django's test client: the end of a
     # request must not close the connection that holds it.
@@ -79,6 +96,8 @@ def test_every_operation_answers_without_server_error_and_as_described(api_schem
     assert sorted(operation.label for operation in operations) == [
         "GET /api/v1/calls/",
         "GET /api/v1/calls/{slug}/",
+        "GET /api/v1/deliverables/",
+        "GET /api/v1/deliverables/{id}/",
         "GET /api/v1/projects/",
         "GET /api/v1/projects/{reference}/",
     ]
