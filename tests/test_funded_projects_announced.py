@@ -1,7 +1,7 @@
 """A funded project becomes public only once it is announced: its letter sent to the lead, or the
 publication date staff set has come (Paris time). Until then recording the decision publishes
-nothing: not on the funded projects page, not in its CSV and JSON files, not in the API, not in
-the page's lists of calls, institutions and years."""
+nothing: not on the funded projects page nor the project's own page, not in its CSV and JSON
+files, not in the API, not in the page's lists of calls, institutions and years."""
 
 import datetime as dt
 import html
@@ -65,6 +65,7 @@ def public_views(client, application):
     data = json.loads(client.get(reverse("opendata:projects_json")).content)
     api = client.get("/api/v1/projects/").json()
     detail = client.get(f"/api/v1/projects/{application.reference}/")
+    own_page = client.get(reverse("opendata:project", args=[application.reference]))
     return {
         "page": TITLE in page,
         "page filters": INSTITUTION in page or CALL_TITLE in page,
@@ -72,6 +73,7 @@ def public_views(client, application):
         "json": [row["title"] for row in data["results"]] == [TITLE],
         "api list": [row["title"] for row in api["results"]] == [TITLE],
         "api detail": detail.status_code == 200,
+        "project page": own_page.status_code == 200,
     }
 
 
