@@ -9,9 +9,12 @@ Choices made here:
 - "Web address only" is for what has no persistent identifier yet: the address is then
   required; with an identifier, the address is optional (a landing page).
 - Every change is a row of the application's audit trail about the deliverable, naming it.
+- Each service locks the project row first (projects.payments.locked): two declarations at
+  once cannot both pass the check that an identifier is declared once.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -26,6 +29,7 @@ from .models import Deliverable, IdentifierScheme, Licence
 from .payments import locked
 
 DECLARE = "projects.declare_deliverable"
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 FIELDS = (
     "kind",
     "title",
@@ -79,55 +83,60 @@ def checked(project, fields, deliverable=None):
     """The fields as stored (the identifier normalised), or a DeliverableError with each
     problem beside its field."""
     values = {name: fields.get(name) for name in FIELDS}
-    values["title"] = (values["title"] or "").strip()
-    values["description"] = (values["description"] or "").strip()
-    values["identifier"] = (values["identifier"] or "").strip()
-    values["url"] = (values["url"] or "").strip()
+    for name in ("title", "description", "identifier", "url"):
+        values[name] = (values[name] or "").strip()
     values["is_public"] = bool(values["is_public"])
     problems = {}
-
-    def refuse(field, message):
-        problems.setdefault(field, []).append(message)
-
     for field, choices in (
         ("kind", DeliverableKind),
         ("identifier_scheme", IdentifierScheme),
         ("licence", Licence),
     ):
         if values[field] not in choices.values:
-            refuse(field, _("Choose one of the list."))
+            problems[field] = [_("Choose one of the list.")]
     if not values["title"]:
-        refuse("title", _("Give its title."))
-    if values["url"] and not values["url"].lower().startswith(("https://", "http://")):
-        refuse("url", _("A web address starts with https:// or http://."))
-    scheme = values["identifier_scheme"]
-    if scheme == IdentifierScheme.URL:
+        problems["title"] = [_("Give its title.")]
+    if values["url"] and not _is_web_address(values["url"]):
+        problems["url"] = [_("A web address starts with https:// or http://.")]
+    if values["identifier_scheme"] == IdentifierScheme.URL:
         values["identifier"] = ""
         if not values["url"]:
-            refuse("url", _("Without a persistent identifier, give its web address."))
-    elif scheme in identifiers.SCHEMES:
-        if not values["identifier"]:
-            refuse(
-                "identifier",
-                _("Give its identifier, for example %(example)s.")
-                % {"example": identifiers.example(scheme)},
-            )
-        else:
-            try:
-                values["identifier"] = identifiers.normalise(scheme, values["identifier"])
-            except ValidationError as error:
-                problems.setdefault("identifier", []).extend(error.messages)
-    if "identifier" not in problems and values["identifier"]:
-        twin = _declared_twin(project, scheme, values["identifier"], deliverable)
-        if twin is not None:
-            refuse(
-                "identifier",
-                _("This identifier is already declared for this project (“%(title)s”).")
-                % {"title": twin.title},
-            )
+            problems["url"] = [_("Without a persistent identifier, give its web address.")]
+    elif values["identifier_scheme"] in identifiers.SCHEMES:
+        try:
+            values["identifier"] = _identifier(project, values, deliverable)
+        except ValidationError as error:
+            problems["identifier"] = error.messages
     if problems:
         raise DeliverableError(problems=problems)
     return values
+
+
+def _identifier(project, values, deliverable):
+    """The identifier normalised, if it is one of its scheme and not declared yet for the
+    project; a ValidationError otherwise."""
+    scheme = values["identifier_scheme"]
+    if not values["identifier"]:
+        raise ValidationError(
+            _("Give its identifier, for example %(example)s.")
+            % {"example": identifiers.example(scheme)}
+        )
+    identifier = identifiers.normalise(scheme, values["identifier"])
+    twin = _declared_twin(project, scheme, identifier, deliverable)
+    if twin is not None:
+        raise ValidationError(
+            _("This identifier is already declared for this project (“%(title)s”).")
+            % {"title": twin.title}
+        )
+    return identifier
+
+
+def _is_web_address(url):
+    try:
+        WEB_ADDRESS(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def _declared_twin(project, scheme, identifier, deliverable):

@@ -131,7 +131,9 @@ def test_an_identifier_is_required_unless_the_deliverable_has_a_web_address_only
 
 
 @english
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "example.org"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://example.org/x", "example.org", "https://", "http:// x"]
+)
 def test_a_web_address_is_http_or_https(url, project):
     problems = problems_of(
         declare_deliverable, project, project.application.lead, **fields(url=url)
