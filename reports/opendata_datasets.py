@@ -63,6 +63,7 @@ def deliverable_record(deliverable) -> dict:
 
 
 def call_rows(request):
+    # Imported here: the API's serializers read this module's deliverable_record.
     from .api.serializers import CallSerializer
 
     calls = Call.objects.for_listing().order_by("-closes_at", "title_fr", "pk")

@@ -140,3 +140,13 @@ def test_the_projects_schema_names_the_scdl_subventions_fields(client):
     for scdl in ("nomAttribuant", "dateConvention", "nomBeneficiaire", "montant"):
         assert scdl in descriptions
     assert "conditionsVersement" in descriptions and "datesPeriodeVersement" in descriptions
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_calls_file_needs_a_fixed_number_of_queries(client, count, django_assert_num_queries):
+    for number in range(count):
+        CallFactory(slug=f"appel-{number}")
+
+    with django_assert_num_queries(1):
+        content = client.get(reverse("opendata:calls_csv")).content
+    assert len(content.decode("utf-8-sig").strip().split("\r\n")) == count + 1
