@@ -35,6 +35,7 @@ from projects.models import (
     add_months,
 )
 
+from . import project_reports
 from .facts import PARIS, load_demo_file
 
 MANAGER = "gestion@example.org"
@@ -53,11 +54,14 @@ def load_project_stage(now=None):
             "decision__application__lead", "carrier"
         )
     }
+    project_reports.require_reports(call)
     for facts in STORY["projects"]:
         project = projects.get(facts["lead"])
         if project is None:  # not funded in this run of the story
             continue
+        project_reports.plan(project)
         play_project(project, facts, manager, today)
+        project_reports.play_reports(project, manager, today)
     promote_from_reserve(call, manager, today)
     return call
 
@@ -75,7 +79,7 @@ def play_project(project, facts, manager, today):
             finance_contact_email=contact["email"],
         )
     if not project.instalments.exists():
-        payments.set_schedule(project, schedule(facts, today), manager)
+        payments.set_schedule(project, schedule(project, facts, today), manager)
     sign(project, facts["signatory"], manager, today)
     project.refresh_from_db()
     if project.state == ProjectState.AGREEMENT_SIGNED:
@@ -127,10 +131,11 @@ def sign(project, signatory, manager, today):
         )
 
 
-def schedule(facts, today):
+def schedule(project, facts, today):
     """The story's schedule rows, by shares of what the project is granted, with the project's
-    own shares if it has some."""
+    own shares if it has some; the balance waits for the final scientific report."""
     shares = facts.get("shares") or [row["share"] for row in STORY["schedule"]]
+    final_report = project_reports.report_for_condition(project)
     return [
         {
             "instalment": None,
@@ -139,6 +144,9 @@ def schedule(facts, today):
             "amount": None,
             "planned_on": add_months(today, row["in_months"]),
             "condition": Condition(row["condition"]),
+            "report": final_report.pk
+            if row["condition"] == Condition.REPORT_ACCEPTED and final_report
+            else None,
         }
         for row, share in zip(STORY["schedule"], shares, strict=True)
     ]

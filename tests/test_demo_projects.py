@@ -25,11 +25,16 @@ from projects.models import (
     Amendment,
     AmendmentKind,
     AmendmentState,
+    Condition,
+    Deliverable,
     Instalment,
     Party,
     Payment,
     Project,
+    ProjectReport,
     ProjectState,
+    ReportState,
+    ReportSubmission,
     Signature,
     add_months,
 )
@@ -181,6 +186,9 @@ def test_a_second_run_changes_nothing(demo):
                 Amendment,
                 Letter,
                 ApplicationEvent,
+                ProjectReport,
+                ReportSubmission,
+                Deliverable,
             )
         ]
 
@@ -190,3 +198,56 @@ def test_a_second_run_changes_nothing(demo):
 
     assert counts() == first
     assert first[:6] == [5, 6, 12, 8, 4, 2]
+    # Four reports for each of the five projects; two plans submitted; three deliverables.
+    assert first[-3:] == [20, 2, 3]
+
+
+def dmp(project):
+    return project.reports.get(kind="dmp")
+
+
+def test_each_project_owes_the_calls_reports_from_its_start(demo):
+    by_lead = projects()
+    for project in by_lead.values():
+        owed = list(project.reports.order_by("due_on", "pk").values_list("kind", flat=True))
+        assert sorted(owed) == ["dmp", "final_financial", "final_scientific", "interim"]
+    signed = by_lead["porteuse@example.org"]
+    assert dmp(signed).due_on == add_months(signed.start_date, 6)
+    # The final reports count from the end: the extended project's come six months later.
+    extended = by_lead["marc.schneider@example.org"]
+    final = extended.reports.get(kind="final_scientific")
+    assert final.due_on == add_months(extended.end_date, 2)
+    assert final.due_on == add_months(signed.reports.get(kind="final_scientific").due_on, 6)
+    # The balance of each schedule waits for its project's final scientific report.
+    for project in by_lead.values():
+        balance = project.instalments.filter(condition=Condition.REPORT_ACCEPTED).first()
+        if balance is not None:
+            assert balance.report == project.reports.get(kind="final_scientific")
+
+
+def test_plans_accepted_sent_back_and_drafted(demo):
+    by_lead = projects()
+    accepted = dmp(by_lead["louise.girard@example.org"])
+    assert accepted.state == ReportState.ACCEPTED
+    assert accepted.submissions.count() == 1
+    sent_back = dmp(by_lead["yasmina.haddad@example.org"])
+    assert sent_back.state == ReportState.CHANGES_REQUESTED
+    assert len(sent_back.changes_on) == 1 and sent_back.due_set_by_staff
+    draft = dmp(by_lead["porteuse@example.org"])
+    assert draft.state == ReportState.DRAFT and len(draft.answers) == 1
+
+
+def test_deliverables_with_their_identifiers_on_the_public_page(client, demo):
+    extended = projects()["marc.schneider@example.org"]
+    schemes = sorted(extended.deliverables.values_list("identifier_scheme", flat=True))
+    assert schemes == ["hal", "swhid"]
+    page = text_of(client.get(reverse("opendata:project", args=[extended.application.reference])))
+    assert "Géoréférenceur de cartes anciennes" in page
+
+
+def test_the_lead_sees_her_plan_to_write(client, demo):
+    from accounts.models import User
+
+    client.force_login(User.objects.get(email="porteuse@example.org"))
+    page = text_of(client.get(reverse("applications:mine")))
+    assert "Plan de gestion des données (PGD) initial" in page

@@ -31,6 +31,7 @@ from demo.people import (
     demo_password_hash,
     load_demo_users,
 )
+from demo.project_reports import reports_summary
 from demo.projects import load_project_stage, project_summary
 from demo.review import load_review_stage
 from demo.site import (
@@ -136,6 +137,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(decision_summary())
         self.stdout.write(project_summary())
+        self.stdout.write(reports_summary())
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}, for the demo only):")
         rows = [("E-mail", "Role")] + [
