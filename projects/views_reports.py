@@ -147,6 +147,7 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
     """The draft form when the report can be changed, its content read-only otherwise."""
     editable = writes(request, report)
     parts = parts or ReportForms(report)
+    report.late = reports.is_late(report)  # the state badge's
     summary = parts.show_problems(problems or {})
     form = parts.form
     rows = reports.spending_rows(report) if reports.has_spending(report) else []
@@ -164,7 +165,6 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
         "problems": summary,
         "submission_refused": bool(problems),
         "spending": rows,
-        "late": reports.is_late(report),
         "submissions": report.submissions.all(),
     }
     if not editable:

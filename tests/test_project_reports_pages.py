@@ -256,6 +256,8 @@ def test_the_project_page_lists_the_reports_with_their_due_dates_and_lateness(
     text = visible_text(client.get(reverse("projects:project", args=[project.pk])))
     assert "Rapport à mi-parcours" in text and "10 janvier 2025" in text
     assert "En retard" in text
+    late = project.reports.get(kind="interim")
+    assert "En retard" in visible_text(client.get(page_of(late)))
     client.force_login(council_member)
     council = client.get(reverse("projects:project", args=[project.pk]))
     assert council.status_code == 200  # the council reads the project, not its reports
