@@ -432,3 +432,28 @@ def test_a_report_submitted_tells_programme_staff_with_the_review_page(
     assert english.url.endswith(f"/manage/projects/reports/{draft.pk}/")
     assert sent[programme_manager.email].url.endswith(f"/gestion/projets/rapports/{draft.pk}/")
     assert submission.number == 1
+
+
+def test_the_review_page_shows_a_statements_spending_and_no_form_once_the_project_ended(
+    client, programme_manager, project
+):
+    statement = submitted_report(project, kind="final_financial", title="État des dépenses")
+    ReportSubmission.objects.filter(report=statement).update(
+        content={
+            "questions": [],
+            "answers": {},
+            "attachments": [],
+            "spending": [{"category": "staff", "granted": "12000.00", "spent": "11500.50"}],
+        }
+    )
+    client.force_login(programme_manager)
+
+    text = visible_text(client.get(review_page(statement)))
+
+    assert "Dépenses par catégorie budgétaire" in text
+    assert "Personnel 12 000 € 11 500,50 €" in text
+    assert "Demander des modifications" in text
+
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.TERMINATED)
+    text = visible_text(client.get(review_page(statement)))
+    assert "État des dépenses" in text and "Demander des modifications" not in text
