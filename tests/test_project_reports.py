@@ -350,3 +350,20 @@ def test_the_receipt_reads_back_the_report_its_answers_and_fingerprint(project):
         english_text = pdftotext(render_receipt(submission, "en"))
     assert "Financial statement" in english_text
     assert "9,800.50" in english_text
+
+
+@english
+def test_a_report_sent_back_is_submitted_again_as_a_second_submission(report):
+    member = UserFactory()
+    joined_member(report.project.decision.application, member)
+    save_report_draft(report, 1, actor=member, answers={"q-summary": "Premier envoi"})
+    first = submit_report(report, member)
+    ProjectReport.objects.filter(pk=report.pk).update(state=ReportState.CHANGES_REQUESTED)
+    report.refresh_from_db()
+    save_report_draft(report, report.version, actor=member, answers={"q-summary": "Corrigé"})
+    second = submit_report(report, member)
+    first.refresh_from_db()
+    assert (first.number, second.number) == (1, 2)
+    assert first.content["answers"] == {"q-summary": "Premier envoi"}
+    assert second.content["answers"] == {"q-summary": "Corrigé"}
+    assert second.submitted_by == member

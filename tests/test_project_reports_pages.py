@@ -322,3 +322,18 @@ def test_the_report_page_costs_the_same_whatever_the_number_of_submissions(
     with django_assert_num_queries(12):
         response = client.get(page_of(report))
     assert response.content.decode().count("Télécharger le récépissé") == count
+
+
+def test_a_stale_save_without_javascript_keeps_what_was_typed_on_the_page(
+    client, report, lead, member
+):
+    client.force_login(member)
+    client.post(page_of(report), {"version": "1", "q-summary": "Version du membre"})
+    client.force_login(lead)
+    response = client.post(page_of(report), {"version": "1", "q-summary": "Mon texte à garder"})
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "Mon texte à garder" in page  # nothing lost: still on the page, to copy
+    assert "modifié ailleurs" in page
+    report.refresh_from_db()
+    assert report.answers == {"q-summary": "Version du membre"}
