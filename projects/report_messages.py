@@ -153,9 +153,11 @@ def remind_reports(now=None):
     key = f"projects.reports-due:{today.isoformat()}"
     with transaction.atomic():
         reports = list(reports_to_remind(today).select_for_update(of=("self",)))
-        per_person = {}
+        teams, per_person = {}, {}
         for report in reports:
-            for person in team_of(report.project):
+            if report.project_id not in teams:  # one query per project, not per report
+                teams[report.project_id] = team_of(report.project)
+            for person in teams[report.project_id]:
                 per_person.setdefault(person, []).append(report)
         written = []
         for person, theirs in per_person.items():
