@@ -193,7 +193,7 @@ def test_the_whole_life_of_a_project_is_in_its_history(project, programme_manage
         "Projet suspendu",
         "Projet repris",
         "Échéancier enregistré",
-        "Versement enregistré",
+        "Paiement enregistré",
         "Clôture commencée",
         "Projet clos",
     ]
