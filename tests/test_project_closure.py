@@ -285,3 +285,16 @@ def test_suspension_and_termination_keep_their_reason_on_the_page_and_in_the_his
     assert "Résilié Équipe dissoute" in text
     assert "Projet suspendu (Suspendu) Porteuse en congé" in text
     assert "Projet résilié (Résilié) Équipe dissoute" in text
+
+
+@english
+def test_the_closure_page_reads_in_english(client, programme_manager):
+    project = closing(programme_manager)
+    require(project, "software")
+    client.force_login(programme_manager)
+    response = client.get(reverse("projects:close", args=[project.pk]))
+    assert response.request["PATH_INFO"].startswith("/en/projects/")
+    text = visible_text(response)
+    assert "Closing project" in text and "Still missing:" in text
+    assert "Returns to the envelopes €0" in flat(text)
+    assert "Reason for closing despite what is missing" in text
