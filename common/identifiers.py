@@ -38,7 +38,7 @@ def orcid_checksum(base_digits: str) -> str:
 
 def normalise_orcid(value: str) -> str:
     """Return the ORCID iD as 0000-0000-0000-0000, accepting a full https://orcid.org/ URL."""
-    value = _without_prefix((value or "").strip().upper(), ORCID_PREFIXES)
+    value = _without_prefix(_cleaned(value).upper(), ORCID_PREFIXES)
     match = ORCID_RE.match(value)
     if not match:
         raise ValidationError(
@@ -68,7 +68,7 @@ def ror_checksum(base: str) -> str:
 
 def normalise_ror(value: str) -> str:
     """Return the ROR identifier as its nine characters, accepting a full https://ror.org/ URL."""
-    value = _without_prefix((value or "").strip().lower(), ROR_PREFIXES)
+    value = _without_prefix(_cleaned(value).lower(), ROR_PREFIXES)
     if not ROR_RE.match(value):
         raise ValidationError(
             _("A ROR identifier has nine characters, such as 02feahw73."), code="ror_format"
@@ -136,9 +136,10 @@ def normalise_hal(value: str) -> str:
     return value
 
 
-# An ARK: a five-digit NAAN (the institution) and a name. Stored as ark:/NAAN/name, the form
-# resolvers (n2t.net, ark.bnf.fr, gallica.bnf.fr) accept.
-ARK_RE = re.compile(r"^ark:/?(\d{5})/([0-9A-Za-z=~*+@_$./%-]+)$", re.IGNORECASE)
+# An ARK: a NAAN (the institution: five betanumeric characters, digits or consonants but l,
+# as the ARK specification allows, such as 12148 or b5072) and a name. Stored as
+# ark:/naan/name, the NAAN in lower case, the form resolvers (n2t.net, ark.bnf.fr) accept.
+ARK_RE = re.compile(r"^ark:/?([0-9bcdfghjkmnpqrstvwxz]{5})/([0-9A-Za-z=~*+@_$./%-]+)$", re.I)
 
 
 def normalise_ark(value: str) -> str:
@@ -151,12 +152,12 @@ def normalise_ark(value: str) -> str:
     if not found:
         raise _malformed(
             _(
-                "An ARK starts with ark:/, a five-digit number, a slash and a name, "
-                "such as %(example)s."
+                "An ARK starts with ark:/, five digits or lower-case letters, a slash and "
+                "a name, such as %(example)s."
             ),
             "ark",
         )
-    return f"ark:/{found.group(1)}/{found.group(2)}"
+    return f"ark:/{found.group(1).lower()}/{found.group(2)}"
 
 
 HANDLE_RE = re.compile(r"^(\d+(?:\.\d+)*)/(\S+)$")
@@ -297,7 +298,12 @@ def link(scheme: str, identifier: str) -> str:
 
 
 def _cleaned(value):
-    return (value or "").strip()
+    """The value without spaces around it; a resolver's address also without its query
+    string and fragment (https://doi.org/10.1234/abc?x=1 names 10.1234/abc)."""
+    value = (value or "").strip()
+    if value.lower().startswith(("http://", "https://")):
+        value = re.split(r"[?#]", value, maxsplit=1)[0]
+    return value
 
 
 def _without_prefix(value, prefixes):

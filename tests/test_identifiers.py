@@ -64,6 +64,21 @@ VALID = [
     ("orcid", "https://orcid.org/0000-0002-1825-0097", "0000-0002-1825-0097"),
     ("orcid", "0000000218250097", "0000-0002-1825-0097"),
     ("ror", "https://ror.org/02feahw73", "02feahw73"),
+    # A resolver's address loses its query string and fragment; a bare identifier keeps them.
+    ("doi", "https://doi.org/10.1234/abc?x=1", "10.1234/abc"),
+    ("doi", "https://doi.org/10.1234/abc#section-2", "10.1234/abc"),
+    ("doi", "10.1234/abc?x=1", "10.1234/abc?x=1"),
+    ("handle", "https://hdl.handle.net/11280/abc-def?noredirect", "11280/abc-def"),
+    ("handle", "https://hdl.handle.net/11280/abc-def#top", "11280/abc-def"),
+    ("ark", "https://n2t.net/ark:/13030/tf5p30086k?info", "ark:/13030/tf5p30086k"),
+    ("hal", "https://hal.science/hal-01234567?lang=en", "hal-01234567"),
+    ("ppn", "https://www.sudoc.fr/145561143?x=1#a", "145561143"),
+    ("orcid", "https://orcid.org/0000-0002-1825-0097#works", "0000-0002-1825-0097"),
+    ("ror", "https://ror.org/02feahw73?x=1", "02feahw73"),
+    # The ARK specification's NAAN: five betanumeric characters, not only digits.
+    ("ark", "ark:/b5072/fk2abc", "ark:/b5072/fk2abc"),
+    ("ark", "ARK:/B5072/fk2abc", "ark:/b5072/fk2abc"),
+    ("ark", "https://n2t.net/ark:/b5072/fk2abc", "ark:/b5072/fk2abc"),
 ]
 
 
@@ -94,6 +109,8 @@ INVALID = [
     ("ark", "ark:/12148/", "ark_format"),
     ("ark", "12148/cb11960787f", "ark_format"),
     ("ark", "ark:/12148/name with space", "ark_format"),
+    ("ark", "ark:/a5072/fk2abc", "ark_format"),
+    ("ark", "ark:/b50721/fk2abc", "ark_format"),
     ("handle", "hdl.handle.net", "handle_format"),
     ("handle", "abc/def", "handle_format"),
     ("handle", "2027/", "handle_format"),
