@@ -115,9 +115,9 @@ def report_reviewed(report):
 
 
 def reports_to_remind(today):
-    """The reports still owed, of funded projects not ended, due in exactly
-    REPORT_REMINDER_DAYS_BEFORE days or already late, with their project; the soonest due
-    first."""
+    """The reports still owed, of funded projects neither ended nor suspended (a suspended
+    project owes nothing while staff hold it), due in exactly REPORT_REMINDER_DAYS_BEFORE days
+    or already late, with their project; the soonest due first."""
     soon = today + dt.timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE)
     return (
         ProjectReport.objects.filter(
@@ -125,7 +125,7 @@ def reports_to_remind(today):
             state__in=ReportState.owed,
             project__decision__outcome=Outcome.FUNDED,
         )
-        .exclude(project__state__in=ProjectState.ended)
+        .exclude(project__state__in=(*ProjectState.ended, ProjectState.SUSPENDED))
         .select_related("project__decision__application__lead", "project__carrier")
         .order_by("due_on", "pk")
     )

@@ -2,7 +2,7 @@
 report REPORT_REMINDER_DAYS_BEFORE days before its due date and each day once it is late, while
 it is owed; at most one message a day per person, even when the task runs twice; in each
 person's language, as their preferences say; never for a report submitted or accepted, nor for a
-project ended."""
+project ended or suspended."""
 
 import datetime as dt
 
@@ -146,6 +146,18 @@ def test_an_ended_or_unfunded_project_is_not_recalled(project, programme_manager
     owed(project, -1)
     Project.objects.filter(pk=project.pk).update(state=ProjectState.TERMINATED)
     assert remind_reports(NOW) == 0
+
+
+def test_a_suspended_project_is_recalled_neither_before_nor_after_the_due_date(project):
+    owed(project, BEFORE, title="Plan de gestion des données")
+    owed(project, -1, title="Rapport intermédiaire")
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.SUSPENDED)
+    assert remind_reports(NOW) == 0
+    assert remind_reports(NOW + dt.timedelta(days=1)) == 0
+    assert not reminders()
+
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.RUNNING)  # resumed
+    assert remind_reports(NOW) == 2
 
 
 def test_the_reminder_runs_every_day_from_beat():
