@@ -2,12 +2,14 @@
 machinery (applications.forms.ApplicationForm builds a field per question from its block), and
 for a financial statement the spending per budget category, typed in French or English."""
 
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import ApplicationForm, EuroField, FileQuestion
 from calls.blocks import QuestionsBlock
 from common.forms import field_anchor
 
+from .models import ReportState
 from .reports import granted_by_category, has_spending
 
 
@@ -76,6 +78,21 @@ class ReportForms:
         for attachment in report.attachments.all():
             if attachment.question_id in self.file_questions:
                 self.file_questions[attachment.question_id].attachments.append(attachment)
+        if report.state == ReportState.CHANGES_REQUESTED:
+            self.mark_changes(report.changes_on)
+
+    def mark_changes(self, names):
+        """The answers staff asked to change (projects.report_review), said above their help."""
+        said = _("Programme staff asked you to change this answer.")
+        for name in names:
+            if name in self.form.questions:
+                bound = self.form[name]  # the one the page's sections show
+                bound.help_text = bound.field.help_text = format_html(
+                    '<strong class="d-block change-asked">{}</strong>{}', said, bound.help_text
+                )
+            elif name in self.file_questions:
+                question = self.file_questions[name]
+                question.help_text = f"{said} {question.help_text}".strip()
 
     def show_problems(self, problems):
         """Each problem of a refused submission beside its field; returns the summary:

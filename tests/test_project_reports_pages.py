@@ -337,3 +337,16 @@ def test_a_stale_save_without_javascript_keeps_what_was_typed_on_the_page(
     assert "modifié ailleurs" in page
     report.refresh_from_db()
     assert report.answers == {"q-summary": "Version du membre"}
+
+
+def test_the_answers_staff_asked_to_change_are_marked(client, project, report, lead):
+    ProjectReport.objects.filter(pk=report.pk).update(
+        state=ReportState.CHANGES_REQUESTED,
+        changes_on=["q-summary"],
+        review_comment="Précisez le calendrier.",
+    )
+    client.force_login(lead)
+    text = visible_text(client.get(page_of(report)))
+    assert "Précisez le calendrier." in text
+    assert text.count("L’équipe du programme vous demande de modifier cette réponse.") == 1
+    assert "Enregistrer le brouillon" in text
