@@ -109,6 +109,20 @@ def test_the_page_reads_in_english(client, published):
     assert "Oct. 1, 2025" in text
 
 
+def test_a_licence_named_in_words_reads_in_the_page_language(client, published):
+    deliverable(
+        published.decision.project,
+        kind="software",
+        title="Chaîne de traitement",
+        identifier_scheme="swhid",
+        identifier="swh:1:dir:d198bc9d7a6bcf6db04f476d29314f157507d505",
+        licence="GPL-3.0-or-later",
+    )
+
+    assert "GPL 3.0 ou ultérieure" in visible_text(client.get(page_of(published)))
+    assert "GPL 3.0 or later" in visible_text(client.get(page_of(published, "en")))
+
+
 def test_the_address_is_the_reference_and_a_new_title_keeps_it(client, published):
     address = page_of(published)
     assert address == f"/projets-finances/{published.reference}/"

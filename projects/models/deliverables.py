@@ -31,7 +31,7 @@ class Licence(models.TextChoices):
     ODBL = "ODbL-1.0", "ODbL 1.0"
     MIT = "MIT", "MIT"
     APACHE_2 = "Apache-2.0", "Apache 2.0"
-    GPL_3 = "GPL-3.0-or-later", "GPL 3.0 or later"
+    GPL_3 = "GPL-3.0-or-later", _("GPL 3.0 or later")
     EUPL = "EUPL-1.2", "EUPL 1.2"
     OTHER = "other", _("Other licence")
     ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
