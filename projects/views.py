@@ -221,7 +221,8 @@ def save_payment(project, user, data):
     if not form.is_valid():
         return form, False
     values = dict(form.cleaned_data)
-    instalment = next(item for item in instalments if item.pk == values.pop("instalment"))
+    chosen = values.pop("instalment")
+    instalment = next(item for item in instalments if item.pk == chosen)
     try:
         payments.record_payment(instalment, actor=user, **values)
     except payments.PaymentError as error:

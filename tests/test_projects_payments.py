@@ -399,6 +399,24 @@ def test_a_payment_without_its_condition_is_refused_beside_the_reason_then_overr
     assert "Payé sans sa condition : Avance votée" in text
 
 
+def test_staff_pay_the_second_instalment_from_the_page(client, project, programme_manager):
+    """Not only the first instalment of the list: choosing the second one was a server error."""
+    first, last = seventy_thirty(project, programme_manager)
+    pay(first, programme_manager, "40880.01", override_reason="Avance")
+    client.force_login(programme_manager)
+    data = {
+        "step": "payment",
+        "payment-instalment": last.pk,
+        "payment-paid_on": "2027-09-02",
+        "payment-amount": "17 520,00",
+        "payment-reference": "MDT-78",
+        "payment-override_reason": "Rapport reçu",
+    }
+    text = visible_text(client.post(page_of(project), data, follow=True))
+    assert "Le paiement est enregistré." in text
+    assert Payment.objects.get(reference="MDT-78").instalment == last
+
+
 def test_the_lead_reads_the_schedule_and_payments_without_forms(client, project, programme_manager):
     first, _last = seventy_thirty(project, programme_manager)
     pay(first, programme_manager, "1000", override_reason="Avance")
