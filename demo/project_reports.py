@@ -104,14 +104,15 @@ def play_report(report, slug, story, lead, manager, today):
         reports.save_report_draft(report, report.version, actor=lead, answers=answers)
     if not story.get("submit"):
         return
-    reports.submit_report(report, lead)
+    number = reports.submit_report(report, lead).number
     if "accept" in story:
-        report_review.accept_report(report, manager, story["accept"])
+        report_review.accept_report(report, manager, story["accept"], submission_number=number)
     elif "changes" in story:
         changes = story["changes"]
         report_review.ask_for_changes(
             report,
             manager,
+            submission_number=number,
             questions=[question_id(slug, key) for key in changes["questions"]],
             comment=changes["comment"],
             due_on=today + dt.timedelta(days=changes["in_days"]),

@@ -50,7 +50,15 @@ class ReportFilterForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if value}
 
 
-class AcceptForm(forms.Form):
+class ReviewForm(forms.Form):
+    """What both reviews post: the number of the submission the page showed (the service
+    refuses any but the latest). The template writes it from the submission shown, so that a
+    refused form posts the latest one next time."""
+
+    submission_number = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AcceptForm(ReviewForm):
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
@@ -60,7 +68,7 @@ class AcceptForm(forms.Form):
     )
 
 
-class ChangesForm(forms.Form):
+class ChangesForm(ReviewForm):
     """Which questions to change, why, and by when; what must be given is the service's to say."""
 
     questions = forms.MultipleChoiceField(

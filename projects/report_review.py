@@ -67,12 +67,29 @@ def review_problems(report, questions, comment, due_on, today):
     return problems
 
 
-def accept_report(report, actor, comment=""):
-    """Accept a submitted report, with an optional comment; returns it."""
+def check_read(report, submission_number):
+    """Refuse a review of any submission but the latest: the reviewer must have read what they
+    accept or send back (a page opened before the lead submitted again shows an older one)."""
+    latest = report.submissions.order_by("-number").values_list("number", flat=True).first()
+    if submission_number != latest:
+        raise ReportError(
+            _(
+                "This report was submitted again (submission no. %(latest)s) since the page "
+                "you reviewed was opened: nothing was done. Read the new submission below "
+                "before reviewing it."
+            )
+            % {"latest": latest}
+        )
+
+
+def accept_report(report, actor, comment="", *, submission_number):
+    """Accept a submitted report, with an optional comment; returns it. `submission_number` is
+    the submission the reviewer read: any but the latest is refused."""
     now = timezone.now()
     with transaction.atomic():
         report = locked(report)
         check(report, "accept", actor, REPORT, why_not_reviewable)
+        check_read(report, submission_number)
         comment = (comment or "").strip()
         return perform(
             report,
@@ -91,15 +108,17 @@ def accept_report(report, actor, comment=""):
         )
 
 
-def ask_for_changes(report, actor, *, questions, comment, due_on):
+def ask_for_changes(report, actor, *, submission_number, questions, comment, due_on):
     """Send a submitted report back to the lead: the questions to change (block ids of its
-    frozen questions, or "spending"), a comment, a new due date (today or later). Returns it;
-    raises ReportError with the problems beside their fields ("questions", "comment",
+    frozen questions, or "spending"), a comment, a new due date (today or later), about the
+    submission the reviewer read (`submission_number`: any but the latest is refused). Returns
+    it; raises ReportError with the problems beside their fields ("questions", "comment",
     "due_on")."""
     now = timezone.now()
     with transaction.atomic():
         report = locked(report)
         check(report, "ask_changes", actor, REPORT, why_not_reviewable)
+        check_read(report, submission_number)
         questions = list(dict.fromkeys(questions or ()))
         problems = review_problems(report, questions, comment, due_on, timezone.localdate(now))
         if problems:

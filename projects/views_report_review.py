@@ -113,7 +113,12 @@ def review(report, user, step, form):
     """Accept or ask for changes; True when done, else the refusal is beside its field."""
     try:
         if step == "accept":
-            report_review.accept_report(report, user, form.cleaned_data["comment"])
+            report_review.accept_report(
+                report,
+                user,
+                form.cleaned_data["comment"],
+                submission_number=form.cleaned_data["submission_number"],
+            )
         else:
             report_review.ask_for_changes(report, user, **form.cleaned_data)
     except ReportError as error:

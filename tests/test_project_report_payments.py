@@ -67,7 +67,7 @@ def test_an_instalment_waits_for_its_report_then_is_paid_without_override(
     assert "is not met" in " ".join(refused.value.problems["override_reason"])
     assert not project.payments.exists()
 
-    report_review.accept_report(report, programme_manager)
+    report_review.accept_report(report, programme_manager, submission_number=1)
 
     payment = pay(instalment, programme_manager, "MDT-1")
     assert payment.override_reason == ""
@@ -77,7 +77,7 @@ def test_another_report_accepted_does_not_meet_the_condition(project, programme_
     awaited = submitted_report(project, title="Rapport final")
     other = submitted_report(project, title="Plan de gestion des données")
     instalment = one_instalment(project, programme_manager, Condition.REPORT_ACCEPTED, awaited)
-    report_review.accept_report(other, programme_manager)
+    report_review.accept_report(other, programme_manager, submission_number=1)
     with pytest.raises(payments.PaymentError):
         pay(instalment, programme_manager, "MDT-1")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from accounts.roles import Role
 from applications.models import ApplicationEvent, AuditSubject
 from decisions.letters import send_letter
 from decisions.models import Outcome
@@ -121,7 +122,9 @@ def test_staff_accept_a_submitted_report_and_the_lead_and_team_are_told(
     member = UserFactory(email="membre@example.org")
     joined_member(project.application, member)
 
-    report_review.accept_report(report, programme_manager, "Merci, rapport complet.")
+    report_review.accept_report(
+        report, programme_manager, "Merci, rapport complet.", submission_number=1
+    )
 
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED
@@ -143,7 +146,7 @@ def test_staff_accept_a_submitted_report_and_the_lead_and_team_are_told(
 def test_a_report_not_submitted_cannot_be_accepted(programme_manager, project):
     draft = submitted_report(project, state=ReportState.DRAFT)
     with pytest.raises(ReportError, match="cannot be accepted|ne peut pas être accepté"):
-        report_review.accept_report(draft, programme_manager)
+        report_review.accept_report(draft, programme_manager, submission_number=1)
     draft.refresh_from_db()
     assert draft.state == ReportState.DRAFT
     assert not told(Event.PROJECT_REPORT_ACCEPTED)
@@ -159,6 +162,7 @@ def test_changes_asked_on_named_questions_then_resubmitted_and_accepted(
     report_review.ask_for_changes(
         report,
         programme_manager,
+        submission_number=1,
         questions=["q-difficulties"],
         comment="Détaillez les difficultés du chantier.",
         due_on=due,
@@ -188,7 +192,7 @@ def test_changes_asked_on_named_questions_then_resubmitted_and_accepted(
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
 
-    report_review.accept_report(report, programme_manager)
+    report_review.accept_report(report, programme_manager, submission_number=2)
 
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED and report.changes_on == []
@@ -211,7 +215,12 @@ def test_a_request_for_changes_is_refused_beside_its_field(
     when = None if due_on is None else TODAY + dt.timedelta(days=due_on)
     with pytest.raises(ReportError) as refused:
         report_review.ask_for_changes(
-            report, programme_manager, questions=questions, comment=comment, due_on=when
+            report,
+            programme_manager,
+            submission_number=1,
+            questions=questions,
+            comment=comment,
+            due_on=when,
         )
     assert words in " ".join(refused.value.problems[field])
     report.refresh_from_db()
@@ -224,6 +233,7 @@ def test_changes_on_a_financial_statement_may_name_its_spending_table(programme_
     report_review.ask_for_changes(
         statement,
         programme_manager,
+        submission_number=1,
         questions=["spending"],
         comment="Le total des frais de mission ne correspond pas.",
         due_on=TODAY,
@@ -237,7 +247,12 @@ def test_changes_on_a_financial_statement_may_name_its_spending_table(programme_
 def test_the_spending_table_is_no_question_of_an_interim_report(programme_manager, report):
     with pytest.raises(ReportError):
         report_review.ask_for_changes(
-            report, programme_manager, questions=["spending"], comment="Non.", due_on=TODAY
+            report,
+            programme_manager,
+            submission_number=1,
+            questions=["spending"],
+            comment="Non.",
+            due_on=TODAY,
         )
 
 
@@ -254,10 +269,15 @@ def test_only_programme_staff_review(request, project, report, persona):
     if persona == "member":
         joined_member(project.application, person)
     with pytest.raises(ReportError, match="Only programme staff|Seul"):
-        report_review.accept_report(report, person)
+        report_review.accept_report(report, person, submission_number=1)
     with pytest.raises(ReportError):
         report_review.ask_for_changes(
-            report, person, questions=["q-progress"], comment="Non.", due_on=TODAY
+            report,
+            person,
+            submission_number=1,
+            questions=["q-progress"],
+            comment="Non.",
+            due_on=TODAY,
         )
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
@@ -273,7 +293,7 @@ def test_a_project_no_longer_funded_or_ended_has_its_reports_unreviewed(
     else:
         Project.objects.filter(pk=project.pk).update(state=getattr(ProjectState, ended.upper()))
     with pytest.raises(ReportError, match="no longer funded"):
-        report_review.accept_report(report, programme_manager)
+        report_review.accept_report(report, programme_manager, submission_number=1)
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
 
@@ -351,7 +371,10 @@ def test_staff_read_the_submission_and_accept_it_from_the_page(client, programme
     assert "La moitié du fonds est numérisée." in text and "Avancement du projet" in text
     assert "Accepter le rapport" in text
 
-    done = client.post(review_page(report), {"step": "accept", "accept-comment": "Très bien."})
+    done = client.post(
+        review_page(report),
+        {"step": "accept", "accept-submission_number": "1", "accept-comment": "Très bien."},
+    )
 
     assert done.status_code == 302
     report.refresh_from_db()
@@ -369,7 +392,12 @@ def test_changes_are_asked_by_checkbox_and_refusals_shown_beside_the_fields(
 
     refused = client.post(
         review_page(report),
-        {"step": "ask_changes", "changes-comment": "", "changes-due_on": past},
+        {
+            "step": "ask_changes",
+            "changes-submission_number": "1",
+            "changes-comment": "",
+            "changes-due_on": past,
+        },
     )
 
     assert refused.status_code == 400
@@ -386,6 +414,7 @@ def test_changes_are_asked_by_checkbox_and_refusals_shown_beside_the_fields(
         review_page(report),
         {
             "step": "ask_changes",
+            "changes-submission_number": "1",
             "changes-questions": ["q-progress"],
             "changes-comment": "Chiffrez l'avancement.",
             "changes-due_on": due,
@@ -397,6 +426,81 @@ def test_changes_are_asked_by_checkbox_and_refusals_shown_beside_the_fields(
     assert report.changes_on == ["q-progress"]
     text = visible_text(client.get(review_page(report)))
     assert "Modifications demandées" in text and "Avancement du projet" in text
+
+
+def resubmitted(report, staff, lead):
+    """Another staff member sends `report` back, and the lead submits it again (no. 2)."""
+    report_review.ask_for_changes(
+        report,
+        staff,
+        submission_number=1,
+        questions=["q-progress"],
+        comment="Chiffrez l'avancement.",
+        due_on=TODAY,
+    )
+    report.refresh_from_db()
+    answers = {**ANSWERS, "q-progress": "Les deux tiers du fonds sont numérisés."}
+    save_report_draft(report, report.version, actor=lead, answers=answers)
+    return submit_report(report, lead)
+
+
+def test_a_review_of_a_submission_no_longer_the_latest_is_refused(
+    in_english, programme_manager, report, lead
+):
+    resubmitted(report, UserFactory(roles=[Role.PROGRAMME_MANAGER]), lead)
+
+    for review in (
+        lambda: report_review.accept_report(report, programme_manager, submission_number=1),
+        lambda: report_review.ask_for_changes(
+            report,
+            programme_manager,
+            submission_number=1,
+            questions=["q-progress"],
+            comment="Non.",
+            due_on=TODAY,
+        ),
+    ):
+        with pytest.raises(ReportError, match=r"submitted again \(submission no. 2\)"):
+            review()
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert not told(Event.PROJECT_REPORT_ACCEPTED)
+
+    report_review.accept_report(report, programme_manager, submission_number=2)
+    report.refresh_from_db()
+    assert report.state == ReportState.ACCEPTED
+
+
+def test_a_stale_review_page_cannot_accept_a_submission_its_reviewer_never_read(
+    client, programme_manager, report, lead
+):
+    client.force_login(programme_manager)
+    opened = client.get(review_page(report)).content.decode()
+    shown = re.search(r'name="accept-submission_number" value="(\d+)"', opened).group(1)
+    assert shown == "1"
+    resubmitted(report, UserFactory(roles=[Role.PROGRAMME_MANAGER]), lead)
+
+    stale = client.post(
+        review_page(report),
+        {"step": "accept", "accept-submission_number": shown, "accept-comment": "Parfait."},
+    )
+
+    assert stale.status_code == 400
+    text = visible_text(stale)
+    assert "Ce rapport a été soumis de nouveau (soumission n° 2)" in text
+    assert "Les deux tiers du fonds sont numérisés." in text  # the page now shows the latest
+    assert "La moitié du fonds" not in text
+    assert 'name="accept-submission_number" value="2"' in stale.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+    done = client.post(
+        review_page(report),
+        {"step": "accept", "accept-submission_number": "2", "accept-comment": "Parfait."},
+    )
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.ACCEPTED
 
 
 def test_the_review_pages_are_staff_only(client, lead, report, council_member):
