@@ -57,7 +57,12 @@ def project_list(request):
     return render(
         request,
         "projects/list.html",
-        {"page": page, "projects": page.object_list, "filters": filters},
+        {
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "projects": page.object_list,
+            "filters": filters,
+        },
     )
 
 
