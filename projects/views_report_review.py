@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -99,7 +100,7 @@ def page_context(report, user, forms, changeable):
         "project": report.project,
         "application": report.project.decision.application,
         "submission": submission,
-        **read(submission),
+        **read(report, submission),
         "changes_on": [label for key, label in changeable if key in report.changes_on],
         "accept_form": forms.get("accept") or AcceptForm(prefix="accept") if reviews else None,
         "changes_form": forms.get("ask_changes")
@@ -131,14 +132,15 @@ def review(report, user, step, form):
     return True
 
 
-def read(submission):
-    """The latest submission as received: its answers by section and, for a financial
-    statement, its spending per budget category."""
+def read(report, submission):
+    """The latest submission as received: its answers by section, each file with the address
+    of its permission-checked download, and, for a financial statement, its spending per
+    budget category."""
     if submission is None:
         return {"sections": [], "spending": []}
     content = submission.content
     files = {}
-    for attachment in content.get("attachments") or []:
+    for attachment in downloadable(report, content.get("attachments") or []):
         files.setdefault(attachment.get("question_id"), []).append(attachment)
     labels = dict(BudgetCategory.choices)
     return {
@@ -148,3 +150,21 @@ def read(submission):
             for row in content.get("spending") or []
         ],
     }
+
+
+def downloadable(report, attachments):
+    """The submission's files, each with the `url` of the report's file of the same question
+    and content (its fingerprint), or without one when the lead replaced it since (a report
+    sent back for changes): staff download exactly what was submitted, or nothing."""
+    if not attachments:
+        return []
+    stored = {
+        (attachment.question_id, attachment.sha256): attachment.pk
+        for attachment in report.attachments.all()
+    }
+    found = []
+    for attachment in attachments:
+        pk = stored.get((attachment.get("question_id"), attachment.get("sha256")))
+        url = reverse("projects:report_file", args=[report.project_id, report.pk, pk]) if pk else ""
+        found.append({**attachment, "url": url})
+    return found

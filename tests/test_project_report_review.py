@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -21,6 +22,7 @@ from notifications.events import Event
 from notifications.models import Message
 from projects import report_review
 from projects.models import Project, ProjectReport, ProjectState, ReportState, ReportSubmission
+from projects.report_files import add_report_file
 from projects.reports import ReportError, save_report_draft, submit_report
 
 from .factories import (
@@ -29,6 +31,7 @@ from .factories import (
     UserFactory,
     decided_application,
     joined_member,
+    support_letter_question,
 )
 from .reading import visible_text
 
@@ -501,6 +504,33 @@ def test_a_stale_review_page_cannot_accept_a_submission_its_reviewer_never_read(
     assert done.status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_staff_open_the_submitted_files_from_the_review_page_and_nobody_else_does(
+    client, programme_manager, project, lead, council_member, other_applicant
+):
+    draft = submitted_report(
+        project,
+        state=ReportState.DRAFT,
+        questions=[*QUESTIONS, support_letter_question("q-annex", required=True)],
+    )
+    draft.submissions.all().delete()
+    add_report_file(draft, "q-annex", SimpleUploadedFile("annexe.pdf", PDF), lead, draft.version)
+    submit_report(draft, lead)
+    client.force_login(programme_manager)
+
+    page = client.get(review_page(draft)).content.decode()
+
+    attachment = draft.attachments.get()
+    download = reverse("projects:report_file", args=[project.pk, draft.pk, attachment.pk])
+    assert f'href="{download}" class="report-file">annexe.pdf</a>' in page
+    assert b"".join(client.get(download).streaming_content) == PDF
+    for outsider in (council_member, other_applicant):
+        client.force_login(outsider)
+        assert client.get(download).status_code == 404
 
 
 def test_the_review_pages_are_staff_only(client, lead, report, council_member):
