@@ -148,4 +148,5 @@ def schema_document(dataset, publisher):
         homepage=dataset.page_url,
         publisher=publisher,
         licence=opendata.LICENCE,
+        data=dataset.csv_url,
     )

@@ -9,10 +9,14 @@ files and the API have always had them. Where the SCDL « subventions » schema
 names it: grantor (nomAttribuant), agreement date (dateConvention), beneficiary
 (nomBeneficiaire), amount (montant), payment conditions (conditionsVersement) and period
 (datesPeriodeVersement). The SCDL's SIRET numbers are not known here: institutions are
-identified by their ROR identifier.
+identified by their ROR identifier. The projects schema's own description gives the whole
+mapping. payment_conditions keeps its codes single / instalments rather than the SCDL's
+« unique » / « échelonné »: the JSON API (v1) publishes the same codes and a file reads as the
+API does, so the description maps them instead of breaking the API's contract.
 
 Change a column, its type or its constraints: raise the table's `version` (semantic versioning:
-a new column is a minor change, a removed or renamed one a major change).
+a new column is a minor change, a removed or renamed one a major change, a description or an
+example a patch).
 """
 
 import datetime as dt
@@ -69,8 +73,9 @@ class Table:
     def column_names(self):
         return tuple(column.name for column in self.columns)
 
-    def as_schema(self, path, homepage, publisher, licence):
-        """The schema.json document: `path` its own address, `homepage` the page of the data."""
+    def as_schema(self, path, homepage, publisher, licence, data):
+        """The schema.json document: `path` its own address, `homepage` the page of the data,
+        `data` the file's address, given as its example resource."""
         return {
             "$schema": TABLE_SCHEMA,
             "name": self.name,
@@ -86,6 +91,7 @@ class Table:
                 {"title": licence["name"], "name": licence["spdx"], "path": licence["url"]}
             ],
             "contributors": [{"title": publisher, "role": "author"}],
+            "resources": [{"title": f"Fichier publié : {self.title.lower()}", "path": data}],
             "fields": [column.as_field() for column in self.columns],
             "primaryKey": list(self.primary_key),
             "missingValues": [""],
@@ -116,8 +122,15 @@ FUNDED_PROJECTS = Table(
     title="Projets financés",
     description="Les projets financés par le réseau à l'issue de ses appels et annoncés (lettre "
     "de financement envoyée ou date de publication venue) : appel, programme, établissements, "
-    "montant accordé, dates, état et conditions de versement. Une ligne par projet.",
-    version="1.0.0",
+    "montant accordé, dates, état et conditions de versement. Une ligne par projet. "
+    "Correspondance avec le schéma SCDL « subventions » (schema.data.gouv.fr/scdl/subventions) : "
+    "nomAttribuant = grantor_name ; idAttribuant : pas de colonne (le réseau n'a pas de SIRET) ; "
+    "dateConvention = agreement_signed_on ; nomBeneficiaire = beneficiary_name ; "
+    "idBeneficiaire = beneficiary_ror (un identifiant ROR au lieu d'un SIRET) ; "
+    "montant = amount_granted ; nature : pas de colonne, toujours « aide en numéraire » ; "
+    "conditionsVersement = payment_conditions, codé single = « unique », "
+    "instalments = « échelonné » ; datesPeriodeVersement = payment_period.",
+    version="1.0.1",
     created=dt.date(2026, 12, 4),
     modified=dt.date(2026, 12, 4),
     primary_key=("id",),
@@ -270,7 +283,7 @@ DELIVERABLES = Table(
     description="Les livrables publics (jeux de données, corpus numérisés, logiciels, "
     "publications, outils) déclarés par les projets financés annoncés, avec leur identifiant "
     "pérenne et leur licence. Une ligne par livrable.",
-    version="1.0.0",
+    version="1.0.1",
     created=dt.date(2026, 12, 4),
     modified=dt.date(2026, 12, 4),
     primary_key=("id",),
@@ -304,7 +317,13 @@ DELIVERABLES = Table(
             constraints=one_of(DeliverableKind),
         ),
         Column("title", "string", "Titre", "Titre du livrable.", "Herbier numérisé", True),
-        Column("description", "string", "Description", "Description du livrable.", ""),
+        Column(
+            "description",
+            "string",
+            "Description",
+            "Description du livrable.",
+            "Planches de l'herbier numérisées en 600 dpi, avec leurs métadonnées.",
+        ),
         Column(
             "identifier_scheme",
             "string",
@@ -344,7 +363,7 @@ CALLS = Table(
     description="Les appels publiés par le réseau (appels à projets, à manifestation "
     "d'intérêt, résidences, incubateur, bourses de mobilité, labellisation) : dates, phase, "
     "enveloppe et montant maximal. Une ligne par appel.",
-    version="1.0.0",
+    version="1.0.1",
     created=dt.date(2026, 12, 4),
     modified=dt.date(2026, 12, 4),
     primary_key=("slug",),
@@ -361,7 +380,9 @@ CALLS = Table(
         Column(
             "title_fr", "string", "Titre", "Titre de l'appel, en français.", "Appel Corpus", True
         ),
-        Column("title_en", "string", "Titre en anglais", "Vide s'il n'est pas traduit.", ""),
+        Column(
+            "title_en", "string", "Titre en anglais", "Vide s'il n'est pas traduit.", "Corpus call"
+        ),
         Column(
             "kind",
             "string",
@@ -371,7 +392,13 @@ CALLS = Table(
             True,
             constraints=one_of(CallKind),
         ),
-        Column("programme", "string", "Programme", "Code du programme ; vide : transversal.", ""),
+        Column(
+            "programme",
+            "string",
+            "Programme",
+            "Code du programme ; vide : transversal.",
+            "digitisation",
+        ),
         Column(
             "opens_at",
             "datetime",

@@ -130,7 +130,13 @@ def test_each_schema_describes_itself_and_its_fields(client, key):
     assert schema["contributors"] == [{"title": "CollEx-Persée", "role": "author"}]
     for field in schema["fields"]:
         assert {"name", "title", "description", "type", "example", "constraints"} <= set(field)
-    Schema.from_descriptor(schema)  # frictionless reads it
+        assert field["example"], field["name"]
+    # An example file, as schema.data.gouv.fr lists it: the published file itself.
+    assert [resource["path"] for resource in schema["resources"]] == [
+        "http://testserver" + reverse(csv_name)
+    ]
+    assert schema["resources"][0]["title"]
+    assert Schema.validate_descriptor(schema).valid  # frictionless reads it, examples included
 
 
 def test_the_projects_schema_names_the_scdl_subventions_fields(client):
@@ -140,6 +146,20 @@ def test_the_projects_schema_names_the_scdl_subventions_fields(client):
     for scdl in ("nomAttribuant", "dateConvention", "nomBeneficiaire", "montant"):
         assert scdl in descriptions
     assert "conditionsVersement" in descriptions and "datesPeriodeVersement" in descriptions
+    # The schema's own description maps each SCDL field, those it has no column for included.
+    for scdl in (
+        "nomAttribuant",
+        "idAttribuant",
+        "dateConvention",
+        "nomBeneficiaire",
+        "idBeneficiaire",
+        "montant",
+        "nature",
+        "conditionsVersement",
+    ):
+        assert scdl in schema["description"]
+    assert "single = « unique »" in schema["description"]
+    assert "instalments = « échelonné »" in schema["description"]
 
 
 @pytest.mark.parametrize("count", [1, 6])
