@@ -11,7 +11,7 @@ one place (and calls.models.ReportKind).
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -339,9 +339,34 @@ def files_by_question(report):
     return files
 
 
-def granted_by_category(project):
-    """{category: Decimal} of the budget granted, in the categories' order: the amounts of the
-    last accepted reallocation amendment, else those of the application's budget."""
+@dataclass(frozen=True)
+class GrantedBudget:
+    """The budget granted per category (`amounts`, in the categories' order), and where it comes
+    from: the latest accepted reallocation or the budget asked (`reallocated`), scaled to the
+    amount granted when it did not add up to it (`scaled`)."""
+
+    amounts: dict
+    reallocated: bool
+    scaled: bool
+
+    @property
+    def note(self):
+        if self.reallocated and self.scaled:
+            return _(
+                "Granted per category: the accepted reallocation's amounts, in proportion to "
+                "the amount granted."
+            )
+        if self.reallocated:
+            return _("Granted per category: the accepted reallocation's amounts.")
+        if self.scaled:
+            return _("Granted per category: the budget asked, in proportion to the amount granted.")
+        return _("Granted per category: the budget asked.")
+
+
+def granted_budget(project):
+    """The budget granted per category: the amounts of the latest accepted reallocation, else
+    the application's budget asked; when they do not add up to the amount granted (a grant
+    lower than asked, money given back, a closure), scaled to it pro rata (pro_rata)."""
     reallocation = (
         Amendment.objects.filter(
             project=project, kind=AmendmentKind.REALLOCATION, state=AmendmentState.ACCEPTED
@@ -358,20 +383,44 @@ def granted_by_category(project):
             for row in project.decision.application.budget_by_category()
             if row["used"]
         }
-    return {
+    base = {
         category: amounts[category] or Decimal(0)
         for category in BudgetCategory.values
         if category in amounts
     }
+    granted = project.amount_granted
+    scaled = granted is not None and sum(base.values(), Decimal(0)) not in (0, granted)
+    return GrantedBudget(pro_rata(base, granted) if scaled else base, bool(reallocation), scaled)
 
 
-def spending_rows(report, spending=None):
-    """The financial statement's rows: each category with its label, granted, spent and what
-    remains (None where nothing valid was typed), and the totals."""
+def pro_rata(base, total):
+    """`base`'s amounts scaled to add up to `total`, each rounded to the cent, the rounding's
+    remainder on the largest (the first of equals)."""
+    whole = sum(base.values(), Decimal(0))
+    cent = Decimal("0.01")
+    amounts = {
+        category: (amount * total / whole).quantize(cent, rounding=ROUND_HALF_UP)
+        for category, amount in base.items()
+    }
+    largest = max(base, key=lambda category: base[category])
+    amounts[largest] += total - sum(amounts.values(), Decimal(0))
+    return amounts
+
+
+def granted_by_category(project):
+    """{category: Decimal} of the budget granted, in the categories' order (granted_budget)."""
+    return granted_budget(project).amounts
+
+
+def spending_rows(report, spending=None, budget=None):
+    """The financial statement's rows: each category with its label, granted (from `budget`,
+    the project's granted_budget when not given), spent and what remains (None where nothing
+    valid was typed)."""
     spending = report.spending if spending is None else spending
+    budget = budget or granted_budget(report.project)
     labels = dict(BudgetCategory.choices)
     rows = []
-    for category, granted in granted_by_category(report.project).items():
+    for category, granted in budget.amounts.items():
         spent = as_amount(spending.get(category))
         rows.append(
             {

@@ -150,7 +150,8 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
     report.late = reports.is_late(report)  # the state badge's
     summary = parts.show_problems(problems or {})
     form = parts.form
-    rows = reports.spending_rows(report) if reports.has_spending(report) else []
+    budget = reports.granted_budget(report.project) if reports.has_spending(report) else None
+    rows = reports.spending_rows(report, budget=budget) if budget else []
     for row in rows:
         row["field"] = form[spending_field(row["category"])] if editable else None
         row["granted"], row["spent"] = money_or_dash(row["granted"]), money_or_dash(row["spent"])
@@ -165,6 +166,7 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
         "problems": summary,
         "submission_refused": bool(problems),
         "spending": rows,
+        "granted_note": budget.note if budget else "",
         "submissions": report.submissions.all(),
     }
     if not editable:
