@@ -10,6 +10,7 @@ Each kind of report carries its behaviour in KINDS (STYLE habit 15): adding one 
 one place (and calls.models.ReportKind).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -99,11 +100,19 @@ def has_spending(report):
 
 def due_date(project, requirement):
     """When a report is due: `due_months` after the project's start, or after its end when the
-    requirement counts from the end (an extension moves it). None until the start is known."""
-    origin = project.end_date if requirement.due_from == DueFrom.END else project.start_date
-    if origin is None:
+    requirement counts from the end (an extension moves it). None until the start is known.
+
+    From the end, it counts from the day after the project's last day, then steps back one day:
+    a project of 9 months from 1 January ends on 30 September and owes a report 3 months after
+    on 31 December, where adding 3 months to 30 September would say 30 December."""
+    if project.start_date is None:
         return None
-    return add_months(origin, requirement.due_months)
+    if requirement.due_from != DueFrom.END:
+        return add_months(project.start_date, requirement.due_months)
+    if not project.duration_months:
+        return None
+    months = project.duration_months + requirement.due_months
+    return add_months(project.start_date, months) - dt.timedelta(days=1)
 
 
 def plan_reports(project):

@@ -81,6 +81,20 @@ def test_a_report_due_from_the_end_counts_from_the_projects_last_day():
     assert due_date(project, Requirement(2, "end")) == dt.date(2028, 5, 31)
 
 
+@pytest.mark.parametrize(
+    ("start", "months", "after", "due"),
+    [
+        (dt.date(2024, 1, 1), 18, 2, dt.date(2025, 8, 31)),  # ends 30 June: two months after
+        (dt.date(2024, 1, 1), 9, 3, dt.date(2024, 12, 31)),  # ends 30 September
+        (dt.date(2024, 3, 1), 12, 2, dt.date(2025, 4, 30)),  # ends 28 February
+    ],
+)
+def test_a_report_due_from_an_end_on_a_months_last_day_is_due_on_a_months_last_day(
+    start, months, after, due
+):
+    assert due_date(project_from(start, months), Requirement(after, "end")) == due
+
+
 def test_no_due_date_before_the_project_has_a_start():
     assert due_date(Project(), Requirement(6)) is None
     assert due_date(Project(), Requirement(6, "end")) is None
