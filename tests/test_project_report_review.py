@@ -533,6 +533,26 @@ def test_staff_open_the_submitted_files_from_the_review_page_and_nobody_else_doe
         assert client.get(download).status_code == 404
 
 
+def test_the_review_page_and_the_reports_own_pages_link_to_each_other_for_staff_only(
+    client, programme_manager, project, report, lead
+):
+    own_page = reverse("projects:report", args=[project.pk, report.pk])
+    project_page = reverse("projects:project", args=[project.pk])
+    review = f'href="{review_page(report)}"'
+    client.force_login(programme_manager)
+    assert f'href="{own_page}"' in client.get(review_page(report)).content.decode()
+    for page in (own_page, project_page):
+        html = client.get(page).content.decode()
+        assert review in html and "Évaluer ce rapport" in html
+
+    client.force_login(lead)
+    for page in (own_page, project_page):
+        response = client.get(page)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert review not in html and "Évaluer ce rapport" not in html
+
+
 def test_the_review_pages_are_staff_only(client, lead, report, council_member):
     for person in (lead, council_member):
         client.force_login(person)
