@@ -223,7 +223,7 @@ def test_a_lead_reports_staff_close_the_project_and_a_visitor_finds_it(
     doi_error = t(
         language, "A DOI starts with 10., a number, a slash and its suffix, such as %(example)s."
     )
-    expect(page.locator("#declare-deliverable")).to_contain_text(
+    expect(page.locator("#declare-deliverable .invalid-feedback")).to_contain_text(
         doi_error % {"example": identifiers.example("doi")}
     )
     expected_refusals(lead)
@@ -337,7 +337,7 @@ def review(manager, language, title, *, accept):
         page.locator("form.accept-report").get_by_role(
             "button", name=t(language, "Accept the report")
         ).click()
-        done = "The report is accepted; the lead and the team are told."
+        done, step = "The report is accepted; the lead and the team are told.", "accepted"
     else:
         form = page.locator("form.ask-changes")
         form.locator("input[type=checkbox][value=q-results]").check()
@@ -346,6 +346,6 @@ def review(manager, language, title, *, accept):
         form.locator("input[type=date]").fill(due.isoformat())
         manager.see(f"asking changes to {title}")
         form.get_by_role("button", name=t(language, "Send back for changes")).click()
-        done = "Changes are asked; the lead and the team are told."
+        done, step = "Changes are asked; the lead and the team are told.", "sent back"
     expect(page.locator(".alert-success")).to_contain_text(t(language, done))
-    manager.see(f"{title} reviewed")
+    manager.see(f"{title} {step}")
