@@ -1,7 +1,8 @@
 """The DCAT catalogue of the open data, for data.gouv.fr's harvester (DCAT-AP, in JSON-LD or
 RDF/XML): a dcat:Catalog naming each published file as a dcat:Dataset, in French and English,
 under the Licence Ouverte 2.0, each with its distributions (download address, media type, the
-Table Schema it conforms to).
+Table Schema it conforms to). Languages and file types are the EU authority tables' URIs, as
+DCAT-AP asks; the media types IANA's.
 
 Built as an RDF graph with rdflib, which writes both forms with their escaping and namespaces
 right. Every address is absolute and in the site's default language, so that the catalogue is
@@ -17,6 +18,11 @@ from common.formats import PARIS
 from .opendata_datasets import DATASETS, absolute
 
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+# The EU's authority tables (named vocabularies), as DCAT-AP asks for languages and file types.
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+LANGUAGES = {"fr": "FRA", "en": "ENG"}
+# A file's format: its media type and its code in the EU's file-type table.
+FILE_FORMATS = {"csv": ("text/csv", "CSV"), "json": ("application/json", "JSON")}
 # The Licence Ouverte 2.0 as data.gouv.fr's harvester recognises it.
 LICENCE_URI = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 # The catalogue's forms: rdflib's name for each and its media type.
@@ -43,15 +49,16 @@ def text(graph, subject, predicate, values):
         graph.add((subject, predicate, Literal(value, lang=language)))
 
 
-def distribution(graph, dataset_uri, address, media_type, title, conforms_to=None):
+def distribution(graph, dataset_uri, address, file_format, conforms_to=None):
+    media_type, file_type = FILE_FORMATS[file_format]
     node = URIRef(address)
     graph.add((dataset_uri, DCAT.distribution, node))
     graph.add((node, RDF.type, DCAT.Distribution))
-    graph.add((node, DCTERMS.title, Literal(title)))
+    graph.add((node, DCTERMS.title, Literal(file_type)))
     graph.add((node, DCAT.downloadURL, node))
     graph.add((node, DCAT.accessURL, node))
     graph.add((node, DCAT.mediaType, URIRef(MEDIA_TYPES + media_type)))
-    graph.add((node, DCTERMS.format, Literal(media_type.rsplit("/", 1)[-1].upper())))
+    graph.add((node, DCTERMS.format, URIRef(f"{EU_AUTHORITY}file-type/{file_type}")))
     graph.add((node, DCTERMS.license, LICENCE_URI))
     if conforms_to:
         graph.add((node, DCTERMS.conformsTo, URIRef(conforms_to)))
@@ -77,8 +84,8 @@ def catalogue(publisher_name, now=None) -> Graph:
     graph.add((root, DCTERMS.license, LICENCE_URI))
     graph.add((root, DCTERMS.modified, today))
     graph.add((root, FOAF.homepage, URIRef(absolute("opendata:projects"))))
-    for language in ("fr", "en"):
-        graph.add((root, DCTERMS.language, Literal(language)))
+    for code in LANGUAGES.values():
+        graph.add((root, DCTERMS.language, URIRef(f"{EU_AUTHORITY}language/{code}")))
 
     for published in DATASETS:
         table = published.table
@@ -98,10 +105,9 @@ def catalogue(publisher_name, now=None) -> Graph:
         graph.add((node, DCTERMS.modified, today))
         graph.add((node, DCAT.landingPage, URIRef(published.page_url)))
         graph.add((node, DCTERMS.conformsTo, URIRef(published.schema_url)))
-        distribution(graph, node, published.csv_url, "text/csv", "CSV", published.schema_url)
-        if published.key == "projects":
-            json_url = absolute("opendata:projects_json")
-            distribution(graph, node, json_url, "application/json", "JSON")
+        distribution(graph, node, published.csv_url, "csv", published.schema_url)
+        for download in published.downloads:
+            distribution(graph, node, download.url, download.format)
     return graph
 
 

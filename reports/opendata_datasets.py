@@ -79,8 +79,22 @@ def absolute(name, *args):
 
 
 @dataclass(frozen=True)
+class Download:
+    """Another form of a dataset's file: its URL name and its format ("json", as
+    reports.dcat.FILE_FORMATS names them)."""
+
+    name: str
+    format: str
+
+    @property
+    def url(self):
+        return absolute(self.name)
+
+
+@dataclass(frozen=True)
 class Dataset:
-    """A published file: its table, its CSV address, its schema's address, its page."""
+    """A published file: its table, its CSV address, its schema's address, its page, and the
+    other forms it can be downloaded in (`downloads`)."""
 
     key: str
     table: Table
@@ -90,6 +104,7 @@ class Dataset:
     schema: str
     page: str
     label: str = ""
+    downloads: tuple[Download, ...] = ()
 
     @property
     def csv_url(self):
@@ -115,6 +130,7 @@ DATASETS = (
         schema="opendata:schema",
         page="opendata:projects",
         label=_("Funded projects"),
+        downloads=(Download("opendata:projects_json", "json"),),
     ),
     Dataset(
         "deliverables",

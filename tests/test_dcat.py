@@ -13,6 +13,7 @@ from reports.opendata_datasets import DATASETS
 pytestmark = pytest.mark.django_db
 
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
+EU = "http://publications.europa.eu/resource/authority/"
 SITE = "http://testserver"
 
 
@@ -32,6 +33,11 @@ def test_the_catalogue_parses_and_names_every_published_dataset(client):
     (root,) = graph.subjects(RDF.type, DCAT.Catalog)
     assert str(root) == SITE + reverse("opendata:catalogue_jsonld")
     assert set(graph.objects(root, DCTERMS.license)) == {LICENCE}
+    # Languages as the EU's authority names them (DCAT-AP), not as literals.
+    assert set(graph.objects(root, DCTERMS.language)) == {
+        URIRef(EU + "language/FRA"),
+        URIRef(EU + "language/ENG"),
+    }
     datasets = set(graph.objects(root, DCAT.dataset))
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == datasets
     identifiers = {str(graph.value(dataset, DCTERMS.identifier)) for dataset in datasets}
@@ -60,11 +66,20 @@ def test_each_dataset_has_its_csv_distribution_conforming_to_its_schema(client):
         distribution = downloads[csv_url]
         media_type = str(graph.value(distribution, DCAT.mediaType))
         assert media_type == "https://www.iana.org/assignments/media-types/text/csv"
+        assert graph.value(distribution, DCTERMS.format) == URIRef(EU + "file-type/CSV")
         assert str(graph.value(distribution, DCTERMS.conformsTo)) == schema_url
         # The addresses the catalogue gives answer, in French (the site's default language).
         assert client.get(csv_url.removeprefix(SITE)).status_code == 200
         assert client.get(schema_url.removeprefix(SITE)).status_code == 200
-    assert SITE + reverse("opendata:projects_json") in downloads
+    json = downloads[SITE + reverse("opendata:projects_json")]
+    assert graph.value(json, DCTERMS.format) == URIRef(EU + "file-type/JSON")
+    media_type = "https://www.iana.org/assignments/media-types/application/json"
+    assert graph.value(json, DCAT.mediaType) == URIRef(media_type)
+    # Every file the datasets list, and nothing else, is a distribution.
+    listed = {SITE + reverse(published.csv) for published in DATASETS} | {
+        SITE + reverse(other.name) for published in DATASETS for other in published.downloads
+    }
+    assert set(downloads) == listed
 
 
 def test_the_rdf_xml_form_is_the_same_graph(client):
