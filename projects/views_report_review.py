@@ -53,7 +53,12 @@ def report_list(request):
     return render(
         request,
         "projects/staff_reports/list.html",
-        {"page": page, "reports": page.object_list, "filters": filters},
+        {
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "reports": page.object_list,
+            "filters": filters,
+        },
     )
 
 
