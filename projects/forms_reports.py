@@ -10,7 +10,7 @@ from calls.blocks import QuestionsBlock
 from common.forms import field_anchor
 
 from .models import ReportState
-from .reports import granted_by_category, has_spending
+from .reports import granted_by_category, has_spending, in_draft
 
 
 class FrozenQuestions:
@@ -75,7 +75,7 @@ class ReportForms:
             for item in section.items
             if isinstance(item, FileQuestion)
         }
-        for attachment in report.attachments.all():
+        for attachment in in_draft(report):
             if attachment.question_id in self.file_questions:
                 self.file_questions[attachment.question_id].attachments.append(attachment)
         if report.state == ReportState.CHANGES_REQUESTED:

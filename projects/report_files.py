@@ -69,7 +69,7 @@ def add_report_file(report, question_id, uploaded_file, user, version):
     try:
         with transaction.atomic():
             editing(report, version)
-            replaced = list(report.attachments.filter(question_id=question_id))
+            replaced = list(report.attachments.filter(question_id=question_id, superseded=False))
             attachment = ReportAttachment(
                 report=report,
                 question_id=question_id,
@@ -82,9 +82,7 @@ def add_report_file(report, question_id, uploaded_file, user, version):
             attachment.file.save(sha256, uploaded_file, save=False)
             stored = attachment.file.name
             attachment.save()
-            for old in replaced:
-                old.delete()
-            forget_files_on_commit([old.file.name for old in replaced if old.file.name != stored])
+            detach(report, replaced)
     except BaseException:
         if stored and not ReportAttachment.objects.filter(file=stored).exists():
             attachment.file.storage.delete(stored)
@@ -97,10 +95,30 @@ def remove_report_file(report, attachment_id, user, version):
     require(user, WRITE, report, ReportError, why_not_writable(report, user))
     with transaction.atomic():
         editing(report, version)
-        attachment = report.attachments.filter(pk=attachment_id).first()
+        attachment = report.attachments.filter(pk=attachment_id, superseded=False).first()
         if attachment is None:
             raise ReportError(_("This file was already removed."))
-        attachment.delete()
-        if not ReportAttachment.objects.filter(file=attachment.file.name).exists():
-            forget_files_on_commit([attachment.file.name])
+        detach(report, [attachment])
     return attachment
+
+
+def detach(report, attachments):
+    """Take `attachments` out of the report's draft. A file that a submission holds (by its
+    fingerprint) is kept, marked superseded, downloadable as it was submitted; the others are
+    deleted, their stored files once the transaction commits."""
+    submitted = {
+        attachment.get("sha256")
+        for content in report.submissions.values_list("content", flat=True)
+        for attachment in content.get("attachments") or []
+    }
+    gone = []
+    for attachment in attachments:
+        if attachment.sha256 in submitted:
+            attachment.superseded = True
+            attachment.save(update_fields=["superseded"])
+        else:
+            attachment.delete()
+            gone.append(attachment.file.name)
+    forget_files_on_commit(
+        [name for name in gone if not ReportAttachment.objects.filter(file=name).exists()]
+    )

@@ -341,9 +341,14 @@ def as_amount(value):
     return amount if amount.is_finite() else None
 
 
+def in_draft(report):
+    """The report's files in its draft (not those superseded since a submission)."""
+    return report.attachments.filter(superseded=False)
+
+
 def files_by_question(report):
     files = {}
-    for attachment in report.attachments.all():
+    for attachment in in_draft(report):
         files.setdefault(attachment.question_id, []).append(attachment)
     return files
 
@@ -464,7 +469,7 @@ def build_snapshot(report, received_at):
                 "size": attachment.size,
                 "sha256": attachment.sha256,
             }
-            for attachment in report.attachments.all()
+            for attachment in in_draft(report)
         ],
     }
     if has_spending(report):

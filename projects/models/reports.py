@@ -167,6 +167,9 @@ class ReportAttachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Replaced or removed from the draft after a submission that holds it: no longer part of the
+    # draft, kept so that staff and the team can still download what was submitted.
+    superseded = models.BooleanField(_("replaced since a submission"), default=False)
 
     class Meta:
         verbose_name = _("report attachment")
