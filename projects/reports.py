@@ -34,6 +34,7 @@ from .models import (
     Amendment,
     AmendmentKind,
     AmendmentState,
+    Project,
     ProjectReport,
     ProjectState,
     ReportSubmission,
@@ -142,6 +143,21 @@ def plan_reports(project):
             report.due_on = due_on
             report.save(update_fields=["due_on", "updated_at"])
     return project
+
+
+def plan_reports_of_call(call):
+    """Plan again the reports of the call's projects not ended: a requirement added to a call
+    after its projects exist is owed as soon as the call is published (Wagtail's `published`
+    signal, connected in projects.apps: calls does not know projects)."""
+    projects = Project.objects.filter(decision__application__call=call).exclude(
+        state__in=ProjectState.ended
+    )
+    for project in projects.select_related("decision__application"):
+        plan_reports(project)
+
+
+def on_call_published(sender, instance, **kwargs):
+    plan_reports_of_call(instance)
 
 
 def is_late(report, today=None):

@@ -169,6 +169,17 @@ def test_planning_again_makes_no_second_report(call, programme_manager):
     assert project.reports.count() == 2
 
 
+def test_a_requirement_added_to_a_published_call_is_owed_by_its_projects(call, programme_manager):
+    project = signed(funded_project(call, programme_manager), programme_manager)
+    CallReportFactory(call=call, kind="interim", title_fr="Rapport à mi-parcours", due_months=12)
+    call.save_revision(user=programme_manager).publish(user=programme_manager)
+    assert due_dates(project) == {
+        "dmp": dt.date(2026, 10, 1),
+        "interim": dt.date(2027, 4, 1),
+        "final_financial": dt.date(2028, 5, 31),
+    }
+
+
 def test_an_extension_moves_a_report_due_from_the_end_not_one_due_from_the_start(
     call, programme_manager
 ):
