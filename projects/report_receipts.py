@@ -2,6 +2,8 @@
 alone (as applications.receipts does for an application): a receipt rendered years later shows
 exactly what was received."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -48,6 +50,7 @@ def receipt_context(submission) -> dict:
         "received_time": received_at.strftime("%H:%M:%S"),
         "sections": submitted_sections(content, files_by_question(attachments)),
         "spending": spending_rows(content.get("spending")),
+        "spending_totals": spending_totals(content.get("spending")),
         "attachments": attachments,
         "fingerprint": submission.fingerprint,
     }
@@ -62,6 +65,16 @@ def spending_rows(spending):
             "label": label(BudgetCategory, row.get("category")),
             "granted": euros(row.get("granted")),
             "spent": euros(row.get("spent")),
+            "remaining": euros(Decimal(row.get("granted") or 0) - Decimal(row.get("spent") or 0)),
         }
         for row in spending
     ]
+
+
+def spending_totals(spending):
+    """The receipt's totals row: granted and spent, summed from the snapshot's rows."""
+    if spending is None:
+        return None
+    granted = sum(Decimal(row.get("granted") or 0) for row in spending)
+    spent = sum(Decimal(row.get("spent") or 0) for row in spending)
+    return {"granted": euros(granted), "spent": euros(spent), "remaining": euros(granted - spent)}

@@ -464,6 +464,17 @@ def spending_rows(report, spending=None, budget=None):
     return rows
 
 
+def spending_totals(rows):
+    """The statement's totals: granted, spent and remaining; spent and remaining are None until
+    every category's spending is given."""
+    granted = sum((row["granted"] for row in rows), Decimal(0))
+    spent = [row["spent"] for row in rows]
+    if None in spent:
+        return {"granted": granted, "spent": None, "remaining": None}
+    spent = sum(spent, Decimal(0))
+    return {"granted": granted, "spent": spent, "remaining": granted - spent}
+
+
 def build_snapshot(report, received_at):
     """Everything submitted, with a copy of the questions and of the budget granted as they
     were: the receipt and every later reading come from here alone."""

@@ -152,8 +152,11 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
     form = parts.form
     budget = reports.granted_budget(report.project) if reports.has_spending(report) else None
     rows = reports.spending_rows(report, budget=budget) if budget else []
-    for row in rows:
-        row["field"] = form[spending_field(row["category"])] if editable else None
+    totals = reports.spending_totals(rows)
+    for row in [*rows, totals]:
+        row["field"] = (
+            form[spending_field(row["category"])] if editable and row is not totals else None
+        )
         row["granted"], row["spent"] = money_or_dash(row["granted"]), money_or_dash(row["spent"])
         row["remaining"] = money_or_dash(row["remaining"])
     context = {
@@ -166,6 +169,7 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
         "problems": summary,
         "submission_refused": bool(problems),
         "spending": rows,
+        "spending_totals": totals,
         "granted_note": budget.note if budget else "",
         "submissions": report.submissions.all(),
     }

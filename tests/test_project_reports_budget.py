@@ -14,7 +14,8 @@ from decisions.letters import send_letter
 from projects import services
 from projects.amendments import accept_amendment, ask_amendment
 from projects.models import Project
-from projects.reports import granted_by_category, pro_rata
+from projects.report_receipts import render_receipt
+from projects.reports import granted_by_category, pro_rata, submit_report
 
 from .factories import (
     BudgetLineFactory,
@@ -24,6 +25,7 @@ from .factories import (
     decided_application,
 )
 from .reading import visible_text
+from .test_project_reports import pdftotext
 
 
 @pytest.fixture
@@ -156,3 +158,24 @@ def test_the_rounding_remainder_goes_to_the_largest_category_and_the_sum_is_exac
         "travel": Decimal("33.33"),
         "other": Decimal("33.33"),
     }
+
+
+def test_the_statement_and_its_receipt_add_up_granted_spent_and_remaining(
+    client, call, programme_manager
+):
+    project = funded_project(
+        call,
+        programme_manager,
+        granted=Decimal(15000),
+        asked={"staff": Decimal(10000), "travel": Decimal(5000)},
+    )
+    report = project.reports.get(kind="final_financial")
+    lead = project.decision.application.lead
+    client.force_login(lead)
+    page_url = reverse("projects:report", args=[project.pk, report.pk])
+    client.post(page_url, {"version": "1", "spending_staff": "9 800,50", "spending_travel": "120"})
+    page = plain(visible_text(client.get(page_url)))
+    assert "Total 15 000,00 € 9 920,50 € 5 079,50 €" in page
+    submission = submit_report(report, lead)
+    receipt = pdftotext(render_receipt(submission, "fr"))
+    assert "120,00 € 4 880,00 € 15 000,00 € 9 920,50 € 5 079,50 € Total" in receipt
