@@ -350,3 +350,12 @@ def test_the_answers_staff_asked_to_change_are_marked(client, project, report, l
     assert "Précisez le calendrier." in text
     assert text.count("L’équipe du programme vous demande de modifier cette réponse.") == 1
     assert "Enregistrer le brouillon" in text
+
+
+def test_the_page_says_answers_are_required_to_submit_the_report_not_an_application(
+    client, report, lead
+):
+    client.force_login(lead)
+    text = visible_text(client.get(page_of(report)))
+    assert "sont obligatoires pour déposer le rapport" in text
+    assert "déposer la candidature" not in text
