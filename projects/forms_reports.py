@@ -9,7 +9,6 @@ from applications.forms import ApplicationForm, EuroField, FileQuestion
 from calls.blocks import QuestionsBlock
 from common.forms import field_anchor
 
-from .models import ReportState
 from .reports import granted_by_category, has_spending, in_draft
 
 
@@ -78,13 +77,17 @@ class ReportForms:
         for attachment in in_draft(report):
             if attachment.question_id in self.file_questions:
                 self.file_questions[attachment.question_id].attachments.append(attachment)
-        if report.state == ReportState.CHANGES_REQUESTED:
+        self.changes_asked = []  # the labels of the answers staff asked to change
+        if report.changes_requested:
             self.mark_changes(report.changes_on)
 
     def mark_changes(self, names):
         """The answers staff asked to change (projects.report_review), said above their help."""
         said = _("Programme staff asked you to change this answer.")
         for name in names:
+            label = self.changed_label(name)
+            if label:
+                self.changes_asked.append(label)
             if name in self.form.questions:
                 bound = self.form[name]  # the one the page's sections show
                 bound.help_text = bound.field.help_text = format_html(
@@ -93,6 +96,15 @@ class ReportForms:
             elif name in self.file_questions:
                 question = self.file_questions[name]
                 question.help_text = f"{said} {question.help_text}".strip()
+
+    def changed_label(self, name):
+        if name == "spending":
+            return _("Spending per budget category")
+        if name in self.form.questions:
+            return self.form.labels.get(name) or self.form[name].label
+        if name in self.file_questions:
+            return self.file_questions[name].label
+        return ""
 
     def show_problems(self, problems):
         """Each problem of a refused submission beside its field; returns the summary:

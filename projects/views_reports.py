@@ -172,6 +172,7 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
         "spending_totals": totals,
         "granted_note": budget.note if budget else "",
         "submissions": report.submissions.all(),
+        "changes_asked": parts.changes_asked,
     }
     if not editable:
         context["answers"] = readable_answers(form)

@@ -359,3 +359,16 @@ def test_the_page_says_answers_are_required_to_submit_the_report_not_an_applicat
     text = visible_text(client.get(page_of(report)))
     assert "sont obligatoires pour déposer le rapport" in text
     assert "déposer la candidature" not in text
+
+
+def test_the_page_lists_the_answers_staff_asked_to_change_beside_their_comment(
+    client, report, lead
+):
+    ProjectReport.objects.filter(pk=report.pk).update(
+        state=ReportState.CHANGES_REQUESTED,
+        changes_on=["q-summary", "q-annex"],
+        review_comment="Précisez le calendrier.",
+    )
+    client.force_login(lead)
+    text = visible_text(client.get(page_of(report)))
+    assert "Réponses à modifier Avancement du projet Lettre de soutien" in text

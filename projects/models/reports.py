@@ -106,6 +106,11 @@ class ProjectReport(models.Model):
     def is_accepted(self):
         return self.state == ReportState.ACCEPTED
 
+    @property
+    def changes_requested(self):
+        """Sent back by staff, who asked for changes (`changes_on`, `review_comment`)."""
+        return self.state == ReportState.CHANGES_REQUESTED
+
 
 class ReportSubmission(models.Model):
     """The immutable snapshot of a report as received, with its fingerprint (its receipt is
