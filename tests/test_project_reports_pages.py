@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from decisions.letters import send_letter
 from projects import services
@@ -372,3 +372,28 @@ def test_the_page_lists_the_answers_staff_asked_to_change_beside_their_comment(
     client.force_login(lead)
     text = visible_text(client.get(page_of(report)))
     assert "Réponses à modifier Avancement du projet Lettre de soutien" in text
+
+
+def test_the_reports_addresses_read_in_french_on_french_pages(client, report, lead):
+    args = [report.project_id, report.pk]
+    with translation.override("fr"):
+        page = reverse("projects:report", args=args)
+        addresses = [
+            page,
+            reverse("projects:submit_report", args=args),
+            reverse("projects:report_receipt", args=[*args, 1]),
+            reverse("projects:upload_report_file", args=[*args, "q-annex"]),
+            reverse("projects:report_file", args=[*args, 7]),
+            reverse("projects:remove_report_file", args=[*args, 7]),
+        ]
+    assert page == f"/projets/{report.project_id}/rapports/{report.pk}/"
+    assert [address.split("/rapports/")[1].split("/", 1)[1] for address in addresses] == [
+        "",
+        "deposer/",
+        "recepisse-1.pdf",
+        "pieces/q-annex/ajouter/",
+        "pieces/7/",
+        "pieces/7/supprimer/",
+    ]
+    client.force_login(lead)
+    assert client.get(page).status_code == 200
