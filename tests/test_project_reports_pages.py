@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from decisions.letters import send_letter
-from projects import services
-from projects.models import Project, ProjectReport, ReportState
+from projects import payments, services
+from projects.models import Condition, Project, ProjectReport, ReportState
 from projects.reports import save_report_draft, submit_report
 
 from .factories import (
@@ -397,3 +397,23 @@ def test_the_reports_addresses_read_in_french_on_french_pages(client, report, le
     ]
     client.force_login(lead)
     assert client.get(page).status_code == 200
+
+
+def test_the_schedule_scrolls_in_its_own_region_on_a_phone(
+    client, project, lead, programme_manager
+):
+    instalment = {
+        "instalment": None,
+        "label": "À la signature",
+        "share": Decimal("100"),
+        "amount": None,
+        "planned_on": dt.date(2026, 4, 1),
+        "condition": Condition.NONE,
+    }
+    payments.set_schedule(project, [instalment], programme_manager)
+    client.force_login(lead)
+    page = client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    table = page.index('class="table table-sm align-middle instalments"')
+    wrapper = page[page.rindex("<div", 0, table) : table]
+    assert 'class="table-responsive"' in wrapper and 'role="region"' in wrapper
+    assert 'tabindex="0"' in wrapper and 'aria-label="Échéances"' in wrapper
