@@ -43,6 +43,7 @@ from applications.models import (
 from applications.rules import judged_at
 from decisions.models import Letter
 from notifications.models import Preference
+from projects.models import ReportSubmission
 from reviews.confidentiality import comments_for_applicant, read_reviewers, redact_reviewers
 from reviews.models import ReviewerProfile
 
@@ -130,6 +131,12 @@ def applications(user):
             "decision__project__instalments",
             "decision__project__payments",
             "decision__project__amendments",
+            Prefetch(
+                "decision__project__reports__submissions",
+                queryset=ReportSubmission.objects.defer("content"),
+            ),
+            "decision__project__reports__attachments",
+            "decision__project__deliverables",
         )
         .order_by("pk")
     )
@@ -274,8 +281,9 @@ def decision_of(application, letters, told):
 
 
 def project_of(application, told):
-    """The funded project as its page shows it to the lead: facts, schedule, payments and the
-    amendments asked (the agreement's PDFs are on the project's page)."""
+    """The funded project as its page shows it to the lead: facts, schedule, payments, the
+    amendments asked, the reports and the deliverables (the agreement's PDFs and the reports'
+    files are on the project's pages)."""
     project = getattr(getattr(application, "decision", None), "project", None)
     if project is None or not told:
         return None
@@ -312,6 +320,51 @@ def project_of(application, told):
             }
             for row in project.amendments.all()
         ],
+        "reports": [project_report(row) for row in project.reports.all()],
+        "deliverables": [deliverable(row) for row in project.deliverables.all()],
+    }
+
+
+def project_report(report):
+    """A report as the lead wrote it, its submissions' receipts and the comment staff's review
+    sent them (told in the message of the review, shown on the report's page)."""
+    return {
+        "title": report.title,
+        "kind": report.get_kind_display(),
+        "state": report.get_state_display(),
+        "due_on": report.due_on,
+        "answers": report.answers,
+        "spending": report.spending,
+        "files": [
+            {
+                "name": row.original_name,
+                "type": row.content_type,
+                "size": row.size,
+                "sha256": row.sha256,
+                "uploaded_at": row.uploaded_at,
+            }
+            for row in report.attachments.all()
+        ],
+        "submissions": [
+            {"number": row.number, "received_at": row.received_at, "fingerprint": row.fingerprint}
+            for row in report.submissions.all()
+        ],
+        "review_comment": report.review_comment if report.reviewed_at else "",
+        "reviewed_at": report.reviewed_at,
+    }
+
+
+def deliverable(row):
+    return {
+        "title": row.title,
+        "kind": row.get_kind_display(),
+        "description": row.description,
+        "identifier_scheme": row.get_identifier_scheme_display(),
+        "identifier": row.identifier,
+        "web_address": row.url,
+        "licence": row.get_licence_display(),
+        "public": row.is_public,
+        "declared_at": row.declared_at,
     }
 
 

@@ -25,7 +25,7 @@ from decisions import services as decisions
 from decisions.letters import send_letter
 from decisions.models import Letter
 from privacy.models import EventKind, PrivacyEvent
-from projects.models import Amendment, AmendmentKind
+from projects.models import Amendment, AmendmentKind, ReportSubmission
 from reviews import assignments, deliberation, reviewing
 from reviews.models import Assignment, ConflictDeclaration, Review, ReviewScore
 
@@ -37,6 +37,8 @@ from .factories import (
     CallCriterionFactory,
     CallFactory,
     DecisionFactory,
+    DeliverableFactory,
+    ProjectReportFactory,
     ReviewerFactory,
     TeamMemberFactory,
     UserFactory,
@@ -377,6 +379,67 @@ def test_the_decision_and_the_comments_wait_for_the_letter(client, applicant, pr
     assert [row["reason"] for row in after["history"] if row["action"] == "Décision rendue"] == [
         MOTIVATION
     ]
+
+
+def test_the_lead_finds_the_projects_reports_and_deliverables(client, applicant, programme_manager):
+    decision = decide(reviewed(applicant), programme_manager)
+    send_letter(decision, programme_manager)
+    report = ProjectReportFactory(
+        project=decision.project,
+        title_fr="Rapport à six mois",
+        state="changes_requested",
+        due_on=dt.date(2027, 6, 30),
+        answers={"q-summary": "Les carnets sont numérisés."},
+        review_comment="Précisez le calendrier.",
+        reviewed_at=timezone.now(),
+    )
+    ReportSubmission.objects.create(
+        report=report,
+        number=1,
+        received_at=timezone.now(),
+        submitted_by=applicant,
+        content={"answers": report.answers},
+        fingerprint="f" * 64,
+    )
+    DeliverableFactory(
+        project=decision.project,
+        title="Carnets numérisés",
+        description="Trois cents carnets.",
+        identifier="10.5281/zenodo.42",
+        is_public=False,
+    )
+
+    project = exported_application(client, applicant)["funded_project"]
+
+    [exported] = project["reports"]
+    assert (exported["title"], exported["kind"], exported["state"], exported["due_on"]) == (
+        "Rapport à six mois",
+        "Rapport intermédiaire",
+        "Modifications demandées",
+        "2027-06-30",
+    )
+    assert exported["answers"] == {"q-summary": "Les carnets sont numérisés."}
+    assert exported["review_comment"] == "Précisez le calendrier."
+    assert [(row["number"], row["fingerprint"]) for row in exported["submissions"]] == [
+        (1, "f" * 64)
+    ]
+    [declared] = project["deliverables"]
+    assert (declared["title"], declared["kind"], declared["identifier"]) == (
+        "Carnets numérisés",
+        "Jeu de données",
+        "10.5281/zenodo.42",
+    )
+    assert (declared["description"], declared["public"]) == ("Trois cents carnets.", False)
+
+
+def test_a_review_comment_not_yet_sent_is_not_exported(client, applicant, programme_manager):
+    decision = decide(reviewed(applicant), programme_manager)
+    send_letter(decision, programme_manager)
+    ProjectReportFactory(project=decision.project, review_comment="Brouillon de relecture.")
+
+    [exported] = exported_application(client, applicant)["funded_project"]["reports"]
+
+    assert exported["review_comment"] == ""
 
 
 def test_funding_withdrawn_after_the_letter_is_not_told_before_its_own(
