@@ -40,7 +40,17 @@ from calls.blocks import question_kind
 from common.errors import Refused
 from decisions.models import Decision, Letter
 from notifications.models import Message, Preference
-from projects.models import AgreementVersion, Amendment, Payment, Project, Signature
+from projects.models import (
+    AgreementVersion,
+    Amendment,
+    Deliverable,
+    Payment,
+    Project,
+    ProjectReport,
+    ReportAttachment,
+    ReportSubmission,
+    Signature,
+)
 from reviews.models import (
     Assignment,
     ConflictDeclaration,
@@ -182,6 +192,31 @@ def clear_project(application):
         attachment="",
         attachment_name="",
     )
+    return files + clear_reports(application)
+
+
+def clear_reports(application):
+    """The reports' texts and files: their answers but those that are not words or files, the
+    comments of staff's reviews, the submitted snapshots (as an application's: anonymised_report)
+    and the files (returned, to be deleted after the commit). Kinds, states, due dates, the
+    questions asked, amounts spent and the submissions' numbers, dates and fingerprints stay: a
+    fingerprint proves what was received, and no longer matches the rewritten snapshot, by design
+    (as an application's). Deliverables: public ones stay whole, published open data on the
+    research output; a non-public one loses its description and web address."""
+    reports = ProjectReport.objects.filter(project__decision__application=application)
+    for report in reports:
+        report.answers = kept_answers(report.questions, report.answers)
+        report.review_comment = ""
+        report.save(update_fields=["answers", "review_comment"])
+    for submission in ReportSubmission.objects.filter(report__in=reports):
+        submission.content = anonymised_report(submission.content)
+        submission.save(update_fields=["content"])
+    attachments = ReportAttachment.objects.filter(report__in=reports)
+    files = [(attachment.file.storage, attachment.file.name) for attachment in attachments]
+    attachments.delete()
+    Deliverable.objects.filter(project__decision__application=application, is_public=False).update(
+        description="", url=""
+    )
     return files
 
 
@@ -211,6 +246,18 @@ def anonymised_snapshot(content):
     for attachment in content.get("attachments") or []:
         attachment["name"] = ""
     content["excluded_reviewers"] = []
+    return content
+
+
+def anonymised_report(content):
+    """A report's submitted snapshot without its personal parts: the reference, the report's
+    kind and title, dates, questions, the answers that are not words or files, the spending and
+    the files' types, sizes and fingerprints stay."""
+    content = copy.deepcopy(content)
+    content["project_title"] = application_placeholder(content.get("reference", ""))
+    content["answers"] = kept_answers(content.get("questions") or [], content.get("answers"))
+    for attachment in content.get("attachments") or []:
+        attachment["name"] = ""
     return content
 
 

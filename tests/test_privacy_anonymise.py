@@ -23,20 +23,27 @@ from projects.models import (
     AgreementVersion,
     Amendment,
     AmendmentKind,
+    Deliverable,
     Instalment,
     Party,
     Payment,
     Project,
+    ProjectReport,
+    ReportAttachment,
+    ReportSubmission,
     Signature,
 )
 from reviews.models import Review
 
 from .factories import (
     ApplicationFactory,
+    DeliverableFactory,
     InstitutionFactory,
+    ProjectReportFactory,
     ReviewerFactory,
     TeamMemberFactory,
     UserFactory,
+    report_question,
 )
 from .privacy_dossiers import FIELD, assessed, refuse_updates_of, submitted_dossier
 
@@ -333,3 +340,79 @@ def test_anonymising_a_funded_dossier_clears_its_agreement_signers_and_amendment
         signature.signed_on,
     )
     assert rows[2]["kind"] == "team_change"
+
+
+def test_anonymising_a_funded_dossier_clears_its_reports_and_private_deliverables(
+    django_capture_on_commit_callbacks,
+):
+    application = assessed(submitted_dossier())
+    project = application.decision.project
+    questions = [
+        report_question("q-summary", "long_text"),
+        report_question("q-pages", "number"),
+        report_question("q-file", "file"),
+    ]
+    answers = {"q-summary": "Hélène Marchand a numérisé les carnets", "q-pages": 300}
+    report = ProjectReportFactory(
+        project=project,
+        state="accepted",
+        questions=questions,
+        answers=answers,
+        spending={"staff": "1200.00"},
+        review_comment="Merci Mme Marchand",
+    )
+    attachment = ReportAttachment(
+        report=report,
+        question_id="q-file",
+        original_name="carnets-marchand.pdf",
+        content_type="application/pdf",
+        size=20,
+        sha256="d" * 64,
+    )
+    attachment.file.save("r.pdf", ContentFile(b"%PDF-1.7 Marchand"), save=False)
+    attachment.save()
+    submission = ReportSubmission.objects.create(
+        report=report,
+        number=1,
+        received_at=report.created_at,
+        content={
+            "reference": application.reference,
+            "project_title": "Les carnets de voyage d'Hélène Marchand",
+            "questions": questions,
+            "answers": answers,
+            "attachments": [{"question_id": "q-file", "name": "carnets-marchand.pdf"}],
+            "spending": [{"category": "staff", "granted": "2000.00", "spent": "1200.00"}],
+        },
+        fingerprint="e" * 64,
+    )
+    public = DeliverableFactory(project=project, title="Carnets", description="Par Marchand")
+    private = DeliverableFactory(
+        project=project,
+        description="Notes de Marchand",
+        url="https://x.test/rival",
+        is_public=False,
+    )
+    stored = Path(settings.PRIVATE_MEDIA_ROOT) / attachment.file.name
+    assert stored.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymise_application(application, rule="funded")
+
+    report = ProjectReport.objects.values().get(pk=report.pk)
+    submission = ReportSubmission.objects.values().get(pk=submission.pk)
+    private = Deliverable.objects.values().get(pk=private.pk)
+    for name in NAMES:
+        assert name not in str([report, submission, private])
+    assert not stored.exists()
+    assert not ReportAttachment.objects.exists()
+    # Kept: what counts, the fingerprint received, the public deliverable as published.
+    assert (report["state"], report["answers"], report["spending"]) == (
+        "accepted",
+        {"q-pages": 300},
+        {"staff": "1200.00"},
+    )
+    assert submission["content"]["answers"] == {"q-pages": 300}
+    assert submission["content"]["spending"][0]["spent"] == "1200.00"
+    assert submission["fingerprint"] == "e" * 64
+    assert Deliverable.objects.get(pk=public.pk).description == "Par Marchand"
+    assert private["title"].startswith("Jeu de données")  # the output's title, not a person
