@@ -250,7 +250,9 @@ REGISTER = (
             "dates, amount and state, the reasons for a suspension or a termination; the "
             "agreement's versions (texts and PDFs naming the lead and the carrier), who signed "
             "them, when and in which role, and the signed copies; the amendments asked, their "
-            "justifications, attachments and the reasons of their decision; payments"
+            "justifications, attachments and the reasons of their decision; payments; the "
+            "reports' answers, spending, files and staff's review comments, who submitted and "
+            "reviewed them; the deliverables declared, who declared them"
         ),
         _("Following a funded project from its agreement to its closure"),
         PUBLIC_INTEREST,
@@ -260,6 +262,10 @@ REGISTER = (
             "projects.Signature",
             "projects.Amendment",
             "projects.Payment",
+            "projects.ProjectReport",
+            "projects.ReportSubmission",
+            "projects.ReportAttachment",
+            "projects.Deliverable",
             "applications.ApplicationEvent",
         ),
         _(
@@ -269,8 +275,12 @@ REGISTER = (
         ("funded",),
         _(
             "The finance contact, the reasons, the agreement's texts and PDFs, the signers, "
-            "the signed copies and the amendments' texts and files go with the dossier; "
-            "amounts, dates, states and version numbers stay."
+            "the signed copies, the amendments' texts and files, the reports' written answers, "
+            "files and review comments, and the descriptions and web addresses of deliverables "
+            "not made public go with the dossier; amounts, dates, states, version numbers, the "
+            "reports' kinds, due dates and fingerprints stay. Public deliverables stay as "
+            "published open data (titles, identifiers, licences), as the research output they "
+            "are."
         ),
     ),
     Processing(
