@@ -16,6 +16,7 @@ from calls.models import Call, CallPhase
 from common.errors import Refused
 from common.permissions import require
 from common.transitions import Move, Workflow, check, perform
+from common.versions import raise_version, saved_at
 
 from .facts import application_facts
 from .models import (
@@ -213,11 +214,10 @@ def editing_draft(application, version):
     The version goes up by one, atomically, so a second tab holding the old version is refused.
     """
     with transaction.atomic():
-        updated = Application.objects.filter(
-            pk=application.pk, version=version, state=State.DRAFT
-        ).update(version=F("version") + 1, updated_at=timezone.now())
-        if not updated:
-            current = Application.objects.get(pk=application.pk)
+        current = raise_version(
+            Application.objects.filter(state=State.DRAFT), application.pk, version
+        )
+        if current is not None:
             if current.state != State.DRAFT:
                 raise ApplicationError(_("This application is no longer a draft."))
             raise StaleDraft(
@@ -226,7 +226,7 @@ def editing_draft(application, version):
                     "%(time)s. Your changes were not saved: copy them, reload the page, "
                     "and apply them again."
                 )
-                % {"time": timezone.localtime(current.updated_at).strftime("%H:%M:%S")}
+                % {"time": saved_at(current)}
             )
         application.refresh_from_db(fields=["version", "updated_at"])
         yield application

@@ -28,6 +28,7 @@ from calls.models import CallReport, DueFrom, ReportKind
 from common.errors import Refused
 from common.permissions import require
 from common.transitions import Move, Workflow, check, perform
+from common.versions import raise_version, saved_at
 from decisions.models import Outcome
 
 from .models import (
@@ -248,11 +249,10 @@ def why_not_writable(report, user):
 def editing(report, version):
     """Raise the version by one if nobody saved the report since `version` was loaded, in the
     caller's transaction; raises StaleReport otherwise (nothing is saved)."""
-    updated = ProjectReport.objects.filter(
-        pk=report.pk, version=version, state__in=State.editable
-    ).update(version=F("version") + 1, updated_at=timezone.now())
-    if not updated:
-        current = ProjectReport.objects.get(pk=report.pk)
+    current = raise_version(
+        ProjectReport.objects.filter(state__in=State.editable), report.pk, version
+    )
+    if current is not None:
         if not current.is_editable:
             raise ReportError(why_not_writable(current, None))
         raise StaleReport(
@@ -261,7 +261,7 @@ def editing(report, version):
                 "%(time)s. Your changes were not saved: copy them, reload the page, and apply "
                 "them again."
             )
-            % {"time": timezone.localtime(current.updated_at).strftime("%H:%M:%S")}
+            % {"time": saved_at(current)}
         )
     report.refresh_from_db(fields=["version", "updated_at"])
 
