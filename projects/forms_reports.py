@@ -9,7 +9,8 @@ from applications.forms import ApplicationForm, EuroField, FileQuestion
 from calls.blocks import QuestionsBlock
 from common.forms import field_anchor
 
-from .reports import granted_by_category, has_spending, in_draft
+from .report_spending import granted_by_category
+from .reports import has_spending, in_draft
 
 
 class FrozenQuestions:

@@ -12,7 +12,6 @@ one place (and calls.models.ReportKind).
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import audit
-from applications.models import AuditSubject, BudgetCategory, TeamInvitation
+from applications.models import AuditSubject, TeamInvitation
 from applications.snapshot import fingerprint, money
 from calls.blocks import frozen_question
 from calls.models import CallReport, DueFrom, ReportKind
@@ -32,9 +31,6 @@ from common.versions import raise_version, saved_at
 from decisions.models import Outcome
 
 from .models import (
-    Amendment,
-    AmendmentKind,
-    AmendmentState,
     Project,
     ProjectReport,
     ProjectState,
@@ -43,6 +39,7 @@ from .models import (
 )
 from .models import ReportState as State
 from .report_messages import report_submitted
+from .report_spending import as_amount, granted_by_category, spending_rows
 
 WRITE = "projects.write_report"
 SUBMIT = "projects.submit_report"
@@ -346,17 +343,6 @@ def spending_problems(report):
     return problems
 
 
-def as_amount(value):
-    """A finite Decimal, or None."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount.is_finite() else None
-
-
 def in_draft(report):
     """The report's files in its draft (not those superseded since a submission)."""
     return report.attachments.filter(superseded=False)
@@ -367,112 +353,6 @@ def files_by_question(report):
     for attachment in in_draft(report):
         files.setdefault(attachment.question_id, []).append(attachment)
     return files
-
-
-@dataclass(frozen=True)
-class GrantedBudget:
-    """The budget granted per category (`amounts`, in the categories' order), and where it comes
-    from: the latest accepted reallocation or the budget asked (`reallocated`), scaled to the
-    amount granted when it did not add up to it (`scaled`)."""
-
-    amounts: dict
-    reallocated: bool
-    scaled: bool
-
-    @property
-    def note(self):
-        if self.reallocated and self.scaled:
-            return _(
-                "Granted per category: the accepted reallocation's amounts, in proportion to "
-                "the amount granted."
-            )
-        if self.reallocated:
-            return _("Granted per category: the accepted reallocation's amounts.")
-        if self.scaled:
-            return _("Granted per category: the budget asked, in proportion to the amount granted.")
-        return _("Granted per category: the budget asked.")
-
-
-def granted_budget(project):
-    """The budget granted per category: the amounts of the latest accepted reallocation, else
-    the application's budget asked; when they do not add up to the amount granted (a grant
-    lower than asked, money given back, a closure), scaled to it pro rata (pro_rata)."""
-    reallocation = (
-        Amendment.objects.filter(
-            project=project, kind=AmendmentKind.REALLOCATION, state=AmendmentState.ACCEPTED
-        )
-        .order_by("-decided_at", "-pk")
-        .values_list("reallocation", flat=True)
-        .first()
-    )
-    if reallocation:
-        amounts = {category: as_amount(amount) for category, amount in reallocation.items()}
-    else:
-        amounts = {
-            row["value"]: row["requested"]
-            for row in project.decision.application.budget_by_category()
-            if row["used"]
-        }
-    base = {
-        category: amounts[category] or Decimal(0)
-        for category in BudgetCategory.values
-        if category in amounts
-    }
-    granted = project.amount_granted
-    scaled = granted is not None and sum(base.values(), Decimal(0)) not in (0, granted)
-    return GrantedBudget(pro_rata(base, granted) if scaled else base, bool(reallocation), scaled)
-
-
-def pro_rata(base, total):
-    """`base`'s amounts scaled to add up to `total`, each rounded to the cent, the rounding's
-    remainder on the largest (the first of equals)."""
-    whole = sum(base.values(), Decimal(0))
-    cent = Decimal("0.01")
-    amounts = {
-        category: (amount * total / whole).quantize(cent, rounding=ROUND_HALF_UP)
-        for category, amount in base.items()
-    }
-    largest = max(base, key=lambda category: base[category])
-    amounts[largest] += total - sum(amounts.values(), Decimal(0))
-    return amounts
-
-
-def granted_by_category(project):
-    """{category: Decimal} of the budget granted, in the categories' order (granted_budget)."""
-    return granted_budget(project).amounts
-
-
-def spending_rows(report, spending=None, budget=None):
-    """The financial statement's rows: each category with its label, granted (from `budget`,
-    the project's granted_budget when not given), spent and what remains (None where nothing
-    valid was typed)."""
-    spending = report.spending if spending is None else spending
-    budget = budget or granted_budget(report.project)
-    labels = dict(BudgetCategory.choices)
-    rows = []
-    for category, granted in budget.amounts.items():
-        spent = as_amount(spending.get(category))
-        rows.append(
-            {
-                "category": category,
-                "label": labels[category],
-                "granted": granted,
-                "spent": spent,
-                "remaining": None if spent is None else granted - spent,
-            }
-        )
-    return rows
-
-
-def spending_totals(rows):
-    """The statement's totals: granted, spent and remaining; spent and remaining are None until
-    every category's spending is given."""
-    granted = sum((row["granted"] for row in rows), Decimal(0))
-    spent = [row["spent"] for row in rows]
-    if None in spent:
-        return {"granted": granted, "spent": None, "remaining": None}
-    spent = sum(spent, Decimal(0))
-    return {"granted": granted, "spent": spent, "remaining": granted - spent}
 
 
 def build_snapshot(report, received_at):

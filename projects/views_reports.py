@@ -20,7 +20,7 @@ from common.errors import Refused
 from common.files import private_content, stored_file
 from common.formats import PARIS, money_or_dash
 
-from . import report_files, reports
+from . import report_files, report_spending, reports
 from .access import project_for
 from .forms_reports import ReportForms, spending_field
 from .report_receipts import receipt_filename, render_receipt
@@ -150,9 +150,11 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
     report.late = reports.is_late(report)  # the state badge's
     summary = parts.show_problems(problems or {})
     form = parts.form
-    budget = reports.granted_budget(report.project) if reports.has_spending(report) else None
-    rows = reports.spending_rows(report, budget=budget) if budget else []
-    totals = reports.spending_totals(rows)
+    budget = (
+        report_spending.granted_budget(report.project) if reports.has_spending(report) else None
+    )
+    rows = report_spending.spending_rows(report, budget=budget) if budget else []
+    totals = report_spending.spending_totals(rows)
     for row in [*rows, totals]:
         row["field"] = (
             form[spending_field(row["category"])] if editable and row is not totals else None

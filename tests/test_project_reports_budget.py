@@ -15,7 +15,8 @@ from projects import services
 from projects.amendments import accept_amendment, ask_amendment
 from projects.models import Project
 from projects.report_receipts import render_receipt
-from projects.reports import granted_by_category, pro_rata, submit_report
+from projects.report_spending import granted_by_category, pro_rata
+from projects.reports import submit_report
 
 from .factories import (
     BudgetLineFactory,
