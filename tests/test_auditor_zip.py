@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import zipfile
 from decimal import Decimal
 
@@ -28,8 +29,12 @@ from projects.models import (
     AmendmentState,
     Condition,
     Party,
+    ProjectReport,
+    ReportState,
     Signature,
 )
+from projects.report_files import add_report_file
+from projects.reports import save_report_draft, submit_report
 from reports.dossier_zip import safe_name
 from reviews import assignments, deliberation, reviewing
 from reviews.models import Assignment, Reply
@@ -39,8 +44,11 @@ from .factories import (
     CallCriterionFactory,
     CallFactory,
     DecisionFactory,
+    DeliverableFactory,
     InstitutionFactory,
+    ProjectReportFactory,
     ReviewerFactory,
+    report_question,
     support_letter_question,
 )
 
@@ -286,6 +294,8 @@ PROJECT_NAMES = [
     "projet/versements.csv",
     "projet/avenants.csv",
     "projet/avenants/avenant-01-Lettre_du_president.pdf",
+    "projet/rapports/rapports.csv",
+    "projet/livrables.csv",
     "projet/historique-projet.csv",
 ]
 
@@ -569,12 +579,200 @@ def test_a_decision_without_project_gives_no_project_folder(client, programme_ma
 def test_the_project_costs_the_same_whatever_its_rows(
     client, programme_manager, dossier, django_assert_num_queries, size
 ):
-    run_project(dossier, programme_manager, versions=size + 1, payments=size, amendments=size)
+    project = run_project(
+        dossier, programme_manager, versions=size + 1, payments=size, amendments=size
+    )
     client.force_login(programme_manager)
     fetch(client, dossier)  # the session and the permissions cached
 
-    with django_assert_num_queries(24):
+    # Each receipt reads the network's name (one query, as an application's receipt and a
+    # letter do): the submissions stay at one, the reports and deliverables grow.
+    report_on(project, dossier.lead)
+    ProjectReportFactory.create_batch(size, project=project)
+    DeliverableFactory.create_batch(size, project=project)
+    fetch(client, dossier)
+
+    with django_assert_num_queries(29):
         _response, archive = fetch(client, dossier)
 
     folder = f"dossier-{dossier.reference}"
     assert len(table_rows(archive, folder, "projet/versements.csv")) == size + 1
+    assert len(table_rows(archive, folder, "projet/rapports/rapports.csv")) == size + 2
+    assert len(table_rows(archive, folder, "projet/livrables.csv")) == size + 1
+
+
+# The project's reports and deliverables (issue 18)
+
+
+def report_on(project, lead, reports=1, submissions=1):
+    """`reports` reports, each submitted `submissions` times by the lead with a file, the last
+    one sent back for changes once more (as staff do) so that it can be submitted again."""
+    made = []
+    for number in range(1, reports + 1):
+        report = ProjectReportFactory(
+            project=project,
+            title_fr=f"Rapport intermédiaire {number}",
+            title_en=f"Interim report {number}",
+            due_on=dt.date(2026, 9, number),
+            questions=[report_question(), support_letter_question("q-annex")],
+        )
+        for round_ in range(1, submissions + 1):
+            upload = SimpleUploadedFile(
+                f"Annexe {number}-{round_}.pdf", fake_pdf(f"annexe {number} {round_}")
+            )
+            add_report_file(report, "q-annex", upload, lead, report.version)
+            report.refresh_from_db()
+            save_report_draft(
+                report, report.version, actor=lead, answers={"q-summary": f"Étape {round_}."}
+            )
+            submit_report(report, lead)
+            if round_ < submissions:
+                ProjectReport.objects.filter(pk=report.pk).update(
+                    state=ReportState.CHANGES_REQUESTED
+                )
+            report.refresh_from_db()
+        made.append(report)
+    return made
+
+
+REPORT_NAMES = [
+    "projet/rapports/rapports.csv",
+    "projet/rapports/rapport-01/depot-1.json",
+    "projet/rapports/rapport-01/recepisse-1.pdf",
+    "projet/rapports/rapport-01/depot-1-fichiers/01-Annexe_1-1.pdf",
+    "projet/rapports/rapport-01/depot-2.json",
+    "projet/rapports/rapport-01/recepisse-2.pdf",
+    "projet/rapports/rapport-01/depot-2-fichiers/01-Annexe_1-2.pdf",
+    "projet/livrables.csv",
+]
+
+
+@pytest.fixture
+def reported(dossier, programme_manager):
+    """The dossier's project with a report submitted twice, a report still owed, a public and
+    a private deliverable."""
+    project = run_project(dossier, programme_manager)
+    (report,) = report_on(project, dossier.lead, submissions=2)
+    ProjectReport.objects.filter(pk=report.pk).update(
+        state=ReportState.ACCEPTED,
+        reviewed_at=timezone.now(),
+        review_comment="Rapport complet.",
+    )
+    ProjectReportFactory(
+        project=project, title_fr="Rapport final", title_en="", due_on=dt.date(2028, 3, 15)
+    )
+    DeliverableFactory(
+        project=project, title="Corpus photographique", identifier="10.5281/zenodo.42"
+    )
+    DeliverableFactory(
+        project=project,
+        kind="software",
+        title="Outil d'annotation",
+        identifier_scheme="url",
+        identifier="",
+        url="https://example.org/outil",
+        licence="MIT",
+        is_public=False,
+    )
+    return project
+
+
+def test_the_zip_holds_each_report_submission_as_received(client, programme_manager, reported):
+    client.force_login(programme_manager)
+
+    _response, archive = fetch(client, reported.decision.application)
+
+    folder = f"dossier-{reported.decision.application.reference}"
+    names = [name.removeprefix(f"{folder}/") for name in archive.namelist()]
+    assert [name for name in names if name.startswith("projet/")][-len(REPORT_NAMES) - 1 :] == [
+        *REPORT_NAMES,
+        "projet/historique-projet.csv",
+    ]
+    rows = {row[0]: row for row in manifest(archive, folder)[1:]}
+    for name in REPORT_NAMES:
+        data = archive.read(f"{folder}/{name}")
+        assert rows[name][1:3] == [str(len(data)), hashlib.sha256(data).hexdigest()], name
+    first, second = reported.reports.get(title_fr="Rapport intermédiaire 1").submissions.order_by(
+        "number"
+    )
+    # The snapshot is the content whose SHA-256 was recorded as the fingerprint at receipt.
+    assert rows[REPORT_NAMES[1]][2] == first.fingerprint
+    assert rows[REPORT_NAMES[4]][2] == second.fingerprint
+    assert "differs" not in rows[REPORT_NAMES[1]][3]
+    snapshot = json.loads(archive.read(f"{folder}/{REPORT_NAMES[4]}"))
+    assert snapshot["answers"] == {"q-summary": "Étape 2."}
+    assert archive.read(f"{folder}/{REPORT_NAMES[2]}").startswith(b"%PDF-")
+    # Each submission's own file, as it listed it, though the second replaced the first.
+    assert archive.read(f"{folder}/{REPORT_NAMES[3]}") == fake_pdf("annexe 1 1")
+    assert archive.read(f"{folder}/{REPORT_NAMES[6]}") == fake_pdf("annexe 1 2")
+    assert "Annexe 1-1.pdf" in rows[REPORT_NAMES[3]][3]
+
+
+def test_the_reports_and_deliverables_tables(client, programme_manager, reported):
+    client.force_login(programme_manager)
+
+    _response, archive = fetch(client, reported.decision.application)
+
+    folder = f"dossier-{reported.decision.application.reference}"
+    reports = table_rows(archive, folder, "projet/rapports/rapports.csv")
+    assert reports[0] == [
+        "Kind",
+        "Title",
+        "State",
+        "Due on",
+        "Received at",
+        "Reviewed at",
+        "Comment",
+        "Folder in the ZIP",
+    ]
+    assert reports[1][:4] == ["Interim report", "Interim report 1", "Accepted", "2026-09-01"]
+    assert reports[1][4] != "" and reports[1][5] != ""
+    assert reports[1][6:] == ["Rapport complet.", "projet/rapports/rapport-01"]
+    assert reports[2][2:5] == ["To write", "2028-03-15", ""] and reports[2][-1] == ""
+
+    deliverables = table_rows(archive, folder, "projet/livrables.csv")
+    assert deliverables[0] == [
+        "Kind",
+        "Title",
+        "Identifier",
+        "Persistent identifier",
+        "Link",
+        "Licence",
+        "Public",
+        "Declared at",
+    ]
+    assert deliverables[1][1:7] == [
+        "Corpus photographique",
+        "DOI",
+        "10.5281/zenodo.42",
+        "https://doi.org/10.5281/zenodo.42",
+        "Licence Ouverte / Open Licence 2.0",
+        "yes",
+    ]
+    assert deliverables[2][1:7] == [
+        "Outil d'annotation",
+        "Web address only",
+        "",
+        "https://example.org/outil",
+        "MIT",
+        "no",
+    ]
+
+
+def test_a_report_file_or_snapshot_changed_is_named_in_the_manifest(
+    client, programme_manager, reported
+):
+    report = reported.reports.get(title_fr="Rapport intermédiaire 1")
+    first = report.submissions.get(number=1)
+    type(first).objects.filter(pk=first.pk).update(content={**first.content, "answers": {}})
+    gone = report.attachments.get(original_name="Annexe 1-2.pdf")
+    gone.file.storage.delete(gone.file.name)
+    client.force_login(programme_manager)
+
+    _response, archive = fetch(client, reported.decision.application)
+
+    folder = f"dossier-{reported.decision.application.reference}"
+    rows = {row[0]: row for row in manifest(archive, folder)[1:]}
+    assert "differs from the recorded fingerprint" in rows[REPORT_NAMES[1]][3]
+    assert rows[REPORT_NAMES[6]][1] == "" and "missing from storage" in rows[REPORT_NAMES[6]][3]
+    assert f"{folder}/{REPORT_NAMES[6]}" not in archive.namelist()
