@@ -24,16 +24,29 @@ from applications.attachments import add_attachment
 from applications.models import Attachment, Submission
 from applications.services import submit_application
 from projects import services
-from projects.models import AgreementVersion, Amendment, AmendmentKind, Party, Signature
+from projects.models import (
+    AgreementVersion,
+    Amendment,
+    AmendmentKind,
+    Party,
+    ReportAttachment,
+    ReportSubmission,
+    Signature,
+)
+from projects.report_files import add_report_file
+from projects.reports import save_report_draft, submit_report
 from reports.models import Report, ReportKind, ReportState
 
 from .factories import (
     ApplicationFactory,
     CallFactory,
+    CallReportFactory,
     decided_application,
+    report_question,
     support_letter_question,
 )
 from .reading import verify_integrity
+from .test_project_reports_pages import funded_project
 
 pytestmark = pytest.mark.usefixtures("empty_private_folder")
 
@@ -338,3 +351,60 @@ def test_the_files_of_a_funded_project_against_their_fingerprints(db):
     assert f"MISMATCH agreement {version.pdf.name} (v1): recorded {version.sha256}" in output
     assert f"MISSING signed copy {copy.signed_copy.name} (signée.pdf)" in output
     assert "Checked 0 submissions and 3 stored files: 1 mismatch, 1 missing." in output
+
+
+@pytest.fixture
+def submitted_report(db, programme_manager):
+    """A funded project's interim report submitted by its lead with a file, as users do."""
+    call = CallFactory(closed=True)
+    CallReportFactory(
+        call=call, kind="interim", questions=[report_question(), support_letter_question("q-annex")]
+    )
+    report = funded_project(call, programme_manager).reports.get(kind="interim")
+    lead = report.project.decision.application.lead
+    upload = SimpleUploadedFile("annexe.pdf", PDF, content_type="application/pdf")
+    add_report_file(report, "q-annex", upload, lead, report.version)
+    report.refresh_from_db()
+    save_report_draft(report, report.version, actor=lead, answers={"q-summary": "Fait."})
+    return submit_report(report, lead)
+
+
+def test_a_tampered_report_submission_and_report_file_are_listed(submitted_report):
+    """A report's snapshot keeps its fingerprint and its files their SHA-256, as an
+    application's."""
+    assert verify_integrity() == (
+        "Checked 1 submissions and 1 stored files: 0 mismatches, 0 missing.\n",
+        0,
+    )
+    submission = submitted_report
+    content = {**submission.content, "answers": {"q-summary": "Rien n'a été fait."}}
+    ReportSubmission.objects.filter(pk=submission.pk).update(content=content)
+    annex = ReportAttachment.objects.get(report=submission.report)
+    Path(annex.file.path).write_bytes(PDF + b"% une autre annexe\n")
+
+    output, status = verify_integrity()
+
+    report = submission.report
+    reference = report.project.decision.application.reference
+    assert status == 1
+    assert (
+        f"MISMATCH report submission {reference} interim #{report.pk} #1:"
+        f" recorded {submission.fingerprint}, content gives" in output
+    )
+    assert f"MISMATCH report file {annex.file.name} (annexe.pdf): recorded" in output
+    assert "Checked 1 submissions and 1 stored files: 2 mismatches, 0 missing." in output
+
+
+def test_the_report_submissions_of_an_anonymised_dossier_are_skipped(submitted_report):
+    """Anonymising the dossier rewrites its report snapshots and records no rewrite for them
+    yet: they are left out of the check rather than reported as tampered with."""
+    from privacy.anonymise import anonymise_application
+
+    application = submitted_report.report.project.decision.application
+    anonymise_application(application, rule="funded")
+
+    output, status = verify_integrity()
+
+    assert status == 0
+    assert "report submission" not in output
+    assert "MISMATCH" not in output
