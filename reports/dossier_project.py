@@ -9,26 +9,21 @@ when it was received, as the application's attachments are; one storage no longe
 named in the manifest. The queries do not grow with the number of versions, payments or
 amendments: one per kind of row.
 
-Issue 18 adds the project's reports (`rapports/`: a table, and per submission its snapshot as
-the canonical JSON whose SHA-256 is the fingerprint recorded at receipt, its receipt rendered
-from that snapshot alone, and the files it lists, found by their SHA-256) and the deliverables
-declared, public or not (`livrables.csv`).
+Issue 18 adds the project's reports and deliverables (reports.dossier_reports).
 """
 
 import csv
 import io
 
 from django.db.models import Prefetch
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from applications import audit
 from applications.exports import neutralise
 from applications.models import AuditSubject
-from applications.snapshot import canonical_json
 from common.formats import PARIS
 from projects.models import (
     AgreementVersion,
@@ -41,7 +36,6 @@ from projects.models import (
     ReportSubmission,
     Signature,
 )
-from projects.report_receipts import render_receipt
 
 from .dossier_zip import fields, heading, line, paragraphs, safe_name, text, title
 
@@ -55,12 +49,6 @@ SCHEDULE = f"{FOLDER}/echeancier.csv"
 PAYMENTS = f"{FOLDER}/versements.csv"
 AMENDMENTS = f"{FOLDER}/avenants.csv"
 AMENDMENT_FILE = f"{FOLDER}/avenants/avenant-{{index:02d}}-{{name}}"
-REPORTS = f"{FOLDER}/rapports/rapports.csv"
-REPORT_FOLDER = f"{FOLDER}/rapports/rapport-{{index:02d}}"
-SNAPSHOT = "{folder}/depot-{number}.json"
-REPORT_RECEIPT = "{folder}/recepisse-{number}.pdf"
-REPORT_FILE = "{folder}/depot-{number}-fichiers/{position:02d}-{name}"
-DELIVERABLES = f"{FOLDER}/livrables.csv"
 HISTORY = f"{FOLDER}/historique-projet.csv"
 
 
@@ -143,10 +131,10 @@ def add_project(dossier, application, decision):
                 _("Attachment “%(name)s” of amendment %(index)s")
                 % {"name": amendment.attachment_name, "index": index},
             )
+    from .dossier_reports import add_deliverables, add_reports  # imports this module's helpers
+
     add_reports(dossier, project.reports.all())
-    dossier.add_bytes(
-        DELIVERABLES, deliverables_csv(project.deliverables.all()), _("Deliverables declared")
-    )
+    add_deliverables(dossier, project.deliverables.all())
     dossier.add_bytes(
         HISTORY,
         audit.as_csv(audit.trail(application, AuditSubject.PROJECT)),
@@ -165,55 +153,6 @@ def add_file(dossier, name, field_file, expected, description):
         sha256 = dossier.add_stream(name, source, description)
     if expected and sha256 != expected:
         dossier.manifest[-1][3] += " – " + _("differs from the recorded fingerprint")
-
-
-def add_reports(dossier, reports):
-    """The reports' table, then per submission its snapshot, its receipt and its files."""
-    folders = {}
-    for index, report in enumerate(reports, start=1):
-        if report.submissions.all():
-            folders[report.pk] = REPORT_FOLDER.format(index=index)
-    dossier.add_bytes(REPORTS, reports_csv(reports, folders), _("Reports of the project"))
-    language = translation.get_language()
-    for report in reports:
-        stored = {attachment.sha256: attachment for attachment in report.attachments.all()}
-        for submission in report.submissions.all():
-            submission.report = report
-            add_submission(dossier, folders[report.pk], submission, stored, language)
-
-
-def add_submission(dossier, folder, submission, stored, language):
-    where = {"title": submission.report.title, "number": submission.number}
-    snapshot = canonical_json(submission.content)
-    dossier.add_bytes(
-        SNAPSHOT.format(folder=folder, number=submission.number),
-        snapshot,
-        _("Report “%(title)s”, submission %(number)s: its content as received") % where,
-    )
-    if dossier.manifest[-1][2] != submission.fingerprint:
-        dossier.manifest[-1][3] += " – " + _("differs from the recorded fingerprint")
-    dossier.add_bytes(
-        REPORT_RECEIPT.format(folder=folder, number=submission.number),
-        render_receipt(submission, language),
-        _("Receipt of report “%(title)s”, submission %(number)s") % where,
-    )
-    for position, item in enumerate(submission.content.get("attachments") or [], start=1):
-        expected = str(item.get("sha256") or "")
-        name = REPORT_FILE.format(
-            folder=folder,
-            number=submission.number,
-            position=position,
-            name=safe_name(item.get("name") or ""),
-        )
-        description = _("File “%(name)s” of report “%(title)s”, submission %(number)s") % {
-            **where,
-            "name": item.get("name", ""),
-        }
-        attachment = stored.get(expected)
-        if attachment is None:
-            dossier.missing(name, expected, description + " – " + _("missing from storage"))
-        else:
-            add_file(dossier, name, attachment.file, expected, description)
 
 
 # The facts
@@ -416,47 +355,3 @@ def amendments_csv(amendments):
 def reallocation(amounts):
     """{category: amount} as "category: amount" pairs, in a stable order."""
     return " ; ".join(f"{key}: {value}" for key, value in sorted((amounts or {}).items()))
-
-
-def reports_csv(reports, folders):
-    columns = ["kind", "title_fr", "state", "due_on", "submitted_at", "reviewed_at"]
-    columns += ["review_comment", gettext_lazy("folder in the ZIP")]
-    return table(
-        ProjectReport,
-        columns,
-        (
-            [
-                report.get_kind_display(),
-                report.title,
-                report.get_state_display(),
-                report.due_on,
-                report.submitted_at,
-                report.reviewed_at,
-                report.review_comment,
-                folders.get(report.pk, ""),
-            ]
-            for report in reports
-        ),
-    )
-
-
-def deliverables_csv(deliverables):
-    columns = ["kind", "title", "identifier_scheme", "identifier", gettext_lazy("link")]
-    columns += ["licence", "is_public", "declared_at"]
-    return table(
-        Deliverable,
-        columns,
-        (
-            [
-                deliverable.get_kind_display(),
-                deliverable.title,
-                deliverable.get_identifier_scheme_display(),
-                deliverable.identifier,
-                deliverable.link,
-                deliverable.get_licence_display(),
-                deliverable.is_public,
-                deliverable.declared_at,
-            ]
-            for deliverable in deliverables
-        ),
-    )
