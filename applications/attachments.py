@@ -154,25 +154,10 @@ def read_checked(uploaded_file, name, limit) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def too_large(name, size, limit):
-    return AttachmentRefused(
-        _("“%(name)s” is %(size)s: files for this question may not exceed %(limit)s MB.")
-        % {"name": name, "size": filesizeformat(size), "limit": limit // MB}
-    )
-
-
-def add_attachment(application, question_id, uploaded_file, user, version) -> Attachment:
-    """Attach `uploaded_file` to the file question `question_id`, replacing its previous file.
-
-    `version` is the draft version the form was loaded with: a stale one raises StaleDraft.
-    Raises AttachmentRefused (or another ApplicationError) with a message for the user. Files
-    change as the draft does: by the lead, on a draft, before the deadline (the rule
-    applications.edit_draft).
-    """
-    require_editable(application, user)
-    question = application.call.file_questions().get(question_id)
-    if question is None:
-        raise AttachmentRefused(_("This question does not take files."))
+def checked_upload(question, uploaded_file):
+    """(size, sha256, type code) of a file that `question` (a file question's value: its
+    accepted types and size limit) accepts; raises AttachmentRefused saying what is wrong with
+    it. The one check of an uploaded answer, for applications and project reports alike."""
     if not uploaded_file:
         raise AttachmentRefused(_("Choose a file to send."))
     shown_name = clean_name(uploaded_file.name)[:100] or _("file")
@@ -193,6 +178,29 @@ def add_attachment(application, question_id, uploaded_file, user, version) -> At
             )
             % {"name": shown_name, "types": type_labels(accepted)}
         )
+    return size, sha256, type_code
+
+
+def too_large(name, size, limit):
+    return AttachmentRefused(
+        _("“%(name)s” is %(size)s: files for this question may not exceed %(limit)s MB.")
+        % {"name": name, "size": filesizeformat(size), "limit": limit // MB}
+    )
+
+
+def add_attachment(application, question_id, uploaded_file, user, version) -> Attachment:
+    """Attach `uploaded_file` to the file question `question_id`, replacing its previous file.
+
+    `version` is the draft version the form was loaded with: a stale one raises StaleDraft.
+    Raises AttachmentRefused (or another ApplicationError) with a message for the user. Files
+    change as the draft does: by the lead, on a draft, before the deadline (the rule
+    applications.edit_draft).
+    """
+    require_editable(application, user)
+    question = application.call.file_questions().get(question_id)
+    if question is None:
+        raise AttachmentRefused(_("This question does not take files."))
+    size, sha256, type_code = checked_upload(question, uploaded_file)
 
     storage = private_storage()
     stored_name = None

@@ -7,14 +7,9 @@ from django.utils.translation import gettext as _
 
 from applications.attachments import (
     FILE_TYPES,
-    MB,
-    clean_name,
-    detect_type,
+    checked_upload,
     display_name,
     forget_files_on_commit,
-    read_checked,
-    too_large,
-    type_labels,
 )
 from calls.blocks import frozen_question
 from common.permissions import require
@@ -33,30 +28,6 @@ def file_questions(report):
     return questions
 
 
-def checked_file(question, uploaded_file):
-    """(size, sha256, type code) of a file the question accepts; raises what is wrong with it."""
-    if not uploaded_file:
-        raise ReportError(_("Choose a file to send."))
-    shown_name = clean_name(uploaded_file.name)[:100] or _("file")
-    limit = question["max_size_mb"] * MB
-    if uploaded_file.size is not None and uploaded_file.size > limit:
-        raise too_large(shown_name, uploaded_file.size, limit)
-    size, sha256 = read_checked(uploaded_file, shown_name, limit)
-    if size == 0:
-        raise ReportError(_("“%(name)s” is empty.") % {"name": shown_name})
-    accepted = list(question["accepted_types"])
-    type_code = detect_type(uploaded_file)
-    if type_code not in accepted:
-        raise ReportError(
-            _(
-                "“%(name)s” is not a file of an accepted type, whatever its name says. "
-                "Accepted types: %(types)s."
-            )
-            % {"name": shown_name, "types": type_labels(accepted)}
-        )
-    return size, sha256, type_code
-
-
 def add_report_file(report, question_id, uploaded_file, user, version):
     """Attach `uploaded_file` to the file question `question_id`, replacing its previous file;
     `version` is the report's version the page was loaded with (a stale one is refused)."""
@@ -64,7 +35,7 @@ def add_report_file(report, question_id, uploaded_file, user, version):
     question = file_questions(report).get(question_id)
     if question is None:
         raise ReportError(_("This question does not take files."))
-    size, sha256, type_code = checked_file(question, uploaded_file)
+    size, sha256, type_code = checked_upload(question, uploaded_file)
     stored = None
     try:
         with transaction.atomic():
