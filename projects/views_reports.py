@@ -26,6 +26,9 @@ from .forms_reports import ReportForms, spending_field
 from .report_receipts import receipt_filename, render_receipt
 
 READ = "projects.read_report"
+# The session key of a file refused by its own form: {question id: [message]}, shown once beside
+# the file field when the report's page comes back (as applications.forms.REFUSED_FILE does).
+REFUSED_REPORT_FILE = "refused_report_file"
 
 
 def report_for(request, pk, report_pk):
@@ -149,6 +152,8 @@ def render_page(request, report, parts=None, *, error="", problems=None, status=
     parts = parts or ReportForms(report)
     report.late = reports.is_late(report)  # the state badge's
     summary = parts.show_problems(problems or {})
+    # A file refused by its own form comes back once, beside its field.
+    summary += parts.show_problems(request.session.pop(REFUSED_REPORT_FILE, {}))
     form = parts.form
     budget = (
         report_spending.granted_budget(report.project) if reports.has_spending(report) else None
@@ -210,7 +215,11 @@ def posted_version(request):
 
 
 def after_file(request, report, question_id, *, error=None, success=None):
-    if error:
+    """Back to the question with a message: a refused file beside its own field, which the
+    page focuses (a report that can no longer be changed has no file field: at the top)."""
+    if error and writes(request, report) and question_id in report_files.file_questions(report):
+        request.session[REFUSED_REPORT_FILE] = {question_id: [error]}
+    elif error:
         messages.error(request, error)
     else:
         messages.success(request, success)

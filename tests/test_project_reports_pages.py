@@ -233,9 +233,15 @@ def test_a_file_is_checked_by_its_content_and_served_through_the_rule(
     client, report, lead, other_applicant
 ):
     client.force_login(lead)
-    refused = visible_text(upload(client, report, b"pas un PDF", "faux.pdf"))
-    assert "n’est pas un fichier d’un type accepté" in html.unescape(refused)
+    refused = upload(client, report, b"pas un PDF", "faux.pdf")
+    assert "n’est pas un fichier d’un type accepté" in html.unescape(visible_text(refused))
     assert not report.attachments.exists()
+    # Beside the file field (its error linked from the list at the top), not only at the top.
+    page = html.unescape(refused.content.decode())
+    assert 'href="#upload-q-annex-file"' in page
+    beside = page[page.index('id="upload-q-annex-error"') :]
+    assert beside.split("</div>")[0].count("n’est pas un fichier d’un type accepté") == 1
+    assert 'aria-invalid="true"' in page
     accepted = visible_text(upload(client, report, PDF))
     assert "« annexe.pdf » est joint" in accepted.replace("\u00a0", " ")
     attachment = report.attachments.get()
