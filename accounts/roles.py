@@ -53,6 +53,12 @@ def is_programme_staff(user):
 
 
 @rules.predicate
+def manages_collections(user):
+    """Keeps the registry of labelled collections: every record, its history, renewals."""
+    return user.has_perm("labels.manage_collections")
+
+
+@rules.predicate
 def runs_the_platform(user):
     """Django staff, superusers and programme staff: the accounts that run the platform."""
     return bool(user.is_staff or user.is_superuser or is_programme_staff(user))

@@ -79,6 +79,25 @@ class Application(models.Model):
         blank=True,
         help_text=_("Up to ten, separated by commas; they help find the right reviewers."),
     )
+    # Labelled collections. A label call's application describes one collection: the record it
+    # proposes (labels.records' form, checked at submission) and, for a renewal or once
+    # labelled, the registry's collection it is about. Another call may ask which labelled
+    # collections the project works on (Call.asks_for_collections).
+    collection = models.ForeignKey(
+        "labels.Collection",
+        verbose_name=_("labelled collection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="label_applications",
+    )
+    collection_record = models.JSONField(_("collection record"), default=dict, blank=True)
+    collections_used = models.ManyToManyField(
+        "labels.Collection",
+        verbose_name=_("labelled collections used"),
+        blank=True,
+        related_name="applications",
+    )
 
     objects = ApplicationQuerySet.as_manager()
 

@@ -271,6 +271,21 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
         default=True,
     )
 
+    # Labelled collections: how long a label call's label lasts, and whether a call asks its
+    # applicants which labelled collections their project works on (labels.Collection).
+    label_duration_months = models.PositiveSmallIntegerField(
+        _("duration of the label (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("For a CollEx label call: for example 60. The expiry is computed from it."),
+    )
+    asks_for_collections = models.BooleanField(
+        _("applicants name the labelled collections they work on"),
+        default=False,
+        help_text=_("The application form then lists the registry's labelled collections."),
+    )
+
     title = TranslatedField("title_fr", "title_en")
     summary = TranslatedField("summary_fr", "summary_en")
 
@@ -315,6 +330,8 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
             errors["reply_closes_at"] = _("The reply phase must close after it opens.")
         elif self.reply_opens_at and self.closes_at and self.reply_opens_at < self.closes_at:
             errors["reply_opens_at"] = _("The reply phase opens after the call closes.")
+        if self.kind == CallKind.LABEL and not self.label_duration_months:
+            errors["label_duration_months"] = _("Give the duration of the label this call grants.")
         if errors:
             raise ValidationError(errors)
 
@@ -334,6 +351,12 @@ class Call(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Clus
     @property
     def is_open(self) -> bool:
         return self.phase == CallPhase.OPEN
+
+    @property
+    def grants_labels(self) -> bool:
+        """A CollEx label call: its applications describe a collection and are decided
+        "labelled" or not, never funded."""
+        return self.kind == CallKind.LABEL
 
     def reply_phase_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -33,12 +33,20 @@ class Outcome(models.TextChoices):
     FUNDED = "funded", _("Funded")
     RESERVE = "reserve", _("Reserve list")
     REJECTED = "rejected", _("Rejected")
+    # A CollEx label call's positive outcome: the collection is labelled (labels.services).
+    LABELLED = "labelled", _("Labelled")
     # A funded project that gave its grant up: its money returns to the envelope.
     WITHDRAWN = "withdrawn", _("Funding withdrawn")
 
 
-# What the scientific council may propose and a body may decide.
+# What the scientific council may propose and a body may decide; a label call's applications
+# are labelled or rejected (proposable(call)).
 PROPOSABLE = (Outcome.FUNDED, Outcome.RESERVE, Outcome.REJECTED)
+LABEL_OUTCOMES = (Outcome.LABELLED, Outcome.REJECTED)
+
+
+def proposable(call):
+    return LABEL_OUTCOMES if call.grants_labels else PROPOSABLE
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -68,7 +76,7 @@ class Decision(models.Model):
     proposed_outcome = models.CharField(
         _("proposal"),
         max_length=20,
-        choices=[(o.value, o.label) for o in PROPOSABLE],
+        choices=[(o.value, o.label) for o in PROPOSABLE + (Outcome.LABELLED,)],
         blank=True,
     )
     proposed_amount = models.DecimalField(
@@ -145,6 +153,10 @@ class Decision(models.Model):
     @property
     def is_funded(self):
         return self.outcome == Outcome.FUNDED
+
+    @property
+    def is_labelled(self):
+        return self.outcome == Outcome.LABELLED
 
     @property
     def is_on_reserve_list(self):

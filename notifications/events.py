@@ -41,6 +41,10 @@ class Event(models.TextChoices):
     PROJECT_REPORT_ACCEPTED = "project_report_accepted", _("Project report accepted")
     PROJECT_REPORT_CHANGES = "project_report_changes", _("Changes asked on a project report")
     PROJECT_REPORT_REMINDER = "project_report_reminder", _("Project report due")
+    # Labelled collections (labels).
+    COLLECTION_HOLDER_INVITED = "collection_holder_invited", _("Invited to keep a collection")
+    LABEL_RENEWAL_INVITED = "label_renewal_invited", _("Invited to renew a label")
+    LABEL_LAPSED = "label_lapsed", _("Label expired")
 
 
 class Audience(models.TextChoices):
@@ -49,9 +53,10 @@ class Audience(models.TextChoices):
     STAFF = "staff", _("programme staff and governing bodies")
     INVITEE = "invitee", _("people without an account")
     PROJECT = "project", _("funded projects' leads and programme staff")
+    HOLDER = "holder", _("holders of labelled collections")
 
     # Audiences that reach applicants: their messages never receive a reviewer's identity.
-    reach_applicants = nonmember(("applicant", "project"))
+    reach_applicants = nonmember(("applicant", "project", "holder"))
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,14 @@ RULES = {
     Event.PROJECT_REPORT_REMINDER: EventRules(
         Audience.PROJECT, variables=("reports", "count", "days_before")
     ),
+    # `collection` is labels.messages.collection_facts: its name, code, page and label dates.
+    Event.COLLECTION_HOLDER_INVITED: EventRules(
+        Audience.INVITEE, variables=("collection", "inviter"), secret_link=True
+    ),
+    Event.LABEL_RENEWAL_INVITED: EventRules(
+        Audience.HOLDER, variables=("collection", "call", "apply_url")
+    ),
+    Event.LABEL_LAPSED: EventRules(Audience.HOLDER, variables=("collection",)),
 }
 
 # Every template also receives these.

@@ -443,3 +443,54 @@ class DeliverableFactory(factory.django.DjangoModelFactory):
     identifier_scheme = "doi"
     identifier = factory.Sequence(lambda n: f"10.5281/zenodo.{1000 + n}")
     licence = "etalab-2.0"
+
+
+def collection_record(institution=None, **changes):
+    """A complete record of a collection (labels.records' shape), as a label application
+    proposes it; `changes` replace its values."""
+    institution = institution or InstitutionFactory()
+    discipline = DisciplineFactory(code="histoire", name_fr="Histoire", name_en="History")
+    record = {
+        "name_fr": "Fonds d'histoire des sciences",
+        "name_en": "History of science collection",
+        "summary_fr": "Imprimés et manuscrits de savants des XVIIIe et XIXe siècles.",
+        "summary_en": "Printed books and manuscripts of 18th and 19th-century scholars.",
+        "institution": institution.pk,
+        "service": "Bibliothèque universitaire",
+        "disciplines": [discipline.code],
+        "materials": ["manuscripts", "printed"],
+        "languages": ["fr", "la"],
+        "periods": ["early_modern", "nineteenth"],
+        "size_linear_metres": "120.5",
+        "size_volumes": 15000,
+        "size_items": None,
+        "access_fr": "Sur rendez-vous, en salle de lecture.",
+        "access_en": "By appointment, in the reading room.",
+        "links": {"calames": "https://calames.abes.fr/pub/#details?id=FileId-1"},
+        "address": "1 place de la Sorbonne",
+        "postcode": "75005",
+        "city": "Paris",
+        "region": "11",
+        "latitude": "48.848400",
+        "longitude": "2.343100",
+    }
+    record.update(changes)
+    return record
+
+
+def labelled_collection(record=None, lead=None, decided_on=None, months=60, **changes):
+    """A collection labelled through the registry's service, as a "labelled" decision makes
+    it: decided today (Paris) for `months` unless told otherwise."""
+    from common.formats import PARIS
+    from labels.services import label_collection
+
+    labelled_collection.counter = getattr(labelled_collection, "counter", 0) + 1
+    return label_collection(
+        record=record or collection_record(**changes),
+        lead=lead or UserFactory(),
+        reference=f"LBL-TEST-{labelled_collection.counter:05d}-{time.monotonic_ns()}",
+        decided_on=decided_on or timezone.now().astimezone(PARIS).date(),
+        months=months,
+        call_title_fr="Campagne de labellisation CollEx",
+        call_title_en="CollEx labelling campaign",
+    )

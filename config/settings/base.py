@@ -31,6 +31,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # Project apps first so that their templates override the libraries'.
     "accounts",
+    "labels",
     "cms",
     "calls",
     "applications",

@@ -5,7 +5,6 @@ of the directory. Its state changes only through projects.services (the PROJECT 
 common.transitions); every change is in the application's audit trail, about the project.
 """
 
-import calendar
 import datetime as dt
 from enum import nonmember
 
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution
 from calls.models import MONEY
+from common.months import add_months
 from decisions.models import Decision
 
 
@@ -33,13 +33,6 @@ class ProjectState(models.TextChoices):
     # The states in which an amendment may be asked: once the agreement is signed (an amendment
     # changes a signed agreement; before, staff change the project directly), until it ends.
     amendable = nonmember(("agreement_signed", "running", "suspended", "closing"))
-
-
-def add_months(start, months):
-    """The same day `months` later, or the month's last day when it has no such day."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 class Project(models.Model):

@@ -1,0 +1,162 @@
+"""A collection's descriptive record as plain values: what a label application proposes
+(Application.collection_record), what a version keeps (RecordVersion.record), what holders edit.
+
+One dict shape everywhere, so that a record moves from an application to the registry and back
+(a renewal's pre-filled form) without translation:
+
+    {"name_fr": ..., "name_en": ..., "summary_fr": ..., "summary_en": ..., "institution": pk,
+     "service": ..., "disciplines": [codes], "materials": [codes], "languages": [codes],
+     "periods": [codes], "size_linear_metres": "12.5" | None, "size_volumes": int | None,
+     "size_items": int | None, "access_fr": ..., "access_en": ..., "links": {scheme: value},
+     "address": ..., "postcode": ..., "city": ..., "region": code,
+     "latitude": "48.8566" | None, "longitude": "2.3522" | None}
+
+labels.forms.RecordForm checks one (problems() below asks it); apply() writes one on a
+collection; differences() says what changed between two versions.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Discipline, Institution
+
+from .models import Collection, CollectionTerm, Facet
+from .vocabularies import CatalogueScheme, Language, Material, Period, Region
+
+# The record's plain fields, stored as they are on Collection.
+PLAIN = (
+    "name_fr",
+    "name_en",
+    "summary_fr",
+    "summary_en",
+    "service",
+    "access_fr",
+    "access_en",
+    "address",
+    "postcode",
+    "city",
+    "region",
+    "size_volumes",
+    "size_items",
+)
+DECIMALS = ("size_linear_metres", "latitude", "longitude")
+# The multi-valued facts kept as CollectionTerm rows: record key -> facet.
+TERMS = {"materials": Facet.MATERIAL, "languages": Facet.LANGUAGE, "periods": Facet.PERIOD}
+VOCABULARIES = {"materials": Material, "languages": Language, "periods": Period}
+
+# What differences() and the history call each key.
+LABELS = {
+    "name_fr": _("name"),
+    "name_en": _("name in English"),
+    "summary_fr": _("description"),
+    "summary_en": _("description in English"),
+    "institution": _("holding institution"),
+    "service": _("library or archive service"),
+    "disciplines": _("disciplines"),
+    "materials": _("kinds of material"),
+    "languages": _("languages"),
+    "periods": _("periods"),
+    "size_linear_metres": _("size (linear metres)"),
+    "size_volumes": _("size (volumes)"),
+    "size_items": _("size (items)"),
+    "access_fr": _("access conditions"),
+    "access_en": _("access conditions in English"),
+    "links": _("catalogues and identifiers"),
+    "address": _("address"),
+    "postcode": _("postcode"),
+    "city": _("city"),
+    "region": _("region"),
+    "latitude": _("latitude"),
+    "longitude": _("longitude"),
+}
+KEYS = tuple(LABELS)
+
+
+def record_of(collection) -> dict:
+    """The collection's record as it stands (disciplines and terms prefetched when many)."""
+    record = {key: getattr(collection, key) for key in PLAIN}
+    record["institution"] = collection.institution_id
+    record["disciplines"] = sorted(d.code for d in collection.disciplines.all())
+    for key, facet in TERMS.items():
+        record[key] = sorted(t.code for t in collection.terms.all() if t.facet == facet)
+    for key in DECIMALS:
+        value = getattr(collection, key)
+        record[key] = None if value is None else str(value)
+    record["links"] = dict(collection.links or {})
+    return record
+
+
+def apply(collection, record) -> None:
+    """Write `record` (checked) on `collection`, saved, with its disciplines and terms."""
+    for key in PLAIN:
+        setattr(collection, key, record.get(key) if record.get(key) is not None else _empty(key))
+    collection.institution_id = record["institution"]
+    for key in DECIMALS:
+        value = record.get(key)
+        setattr(collection, key, None if value in (None, "") else Decimal(str(value)))
+    collection.links = {k: v for k, v in (record.get("links") or {}).items() if v}
+    collection.save()
+    collection.disciplines.set(Discipline.objects.filter(code__in=record.get("disciplines", [])))
+    CollectionTerm.objects.filter(collection=collection).delete()
+    CollectionTerm.objects.bulk_create(
+        CollectionTerm(collection=collection, facet=facet, code=code)
+        for key, facet in TERMS.items()
+        for code in sorted(set(record.get(key) or []))
+    )
+
+
+def problems(record) -> dict:
+    """What is missing or wrong in a proposed record, by key; empty when it can be labelled."""
+    from .forms import RecordForm
+
+    form = RecordForm(data=RecordForm.data_of(record))
+    return {} if form.is_valid() else {key: list(errors) for key, errors in form.errors.items()}
+
+
+def differences(before, after) -> list[tuple[str, str, str]]:
+    """(what, before, after) for each key that changed between two records, as people read
+    them (names of institutions, disciplines and terms rather than codes)."""
+    before = before or {}
+    return [
+        (LABELS[key], readable(key, before.get(key)), readable(key, after.get(key)))
+        for key in KEYS
+        if _comparable(before.get(key)) != _comparable(after.get(key))
+    ]
+
+
+def readable(key, value) -> str:
+    """One value of a record as a page shows it, in the page's language."""
+    if value in (None, "", [], {}):
+        return ""
+    if key == "institution":
+        found = Institution.objects.filter(pk=value).first()
+        return str(found) if found else ""
+    if key == "disciplines":
+        return ", ".join(str(d) for d in Discipline.objects.filter(code__in=value))
+    if key in VOCABULARIES:
+        names = dict(VOCABULARIES[key].choices)
+        return ", ".join(str(names.get(code, code)) for code in value)
+    if key == "region":
+        return str(dict(Region.choices).get(value, value))
+    if key == "links":
+        names = dict(CatalogueScheme.choices)
+        return "; ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+def _comparable(value):
+    if value in (None, "", [], {}):
+        return None
+    if isinstance(value, list):
+        return sorted(value)
+    return value
+
+
+def _empty(key):
+    return None if key in ("size_volumes", "size_items") else ""
+
+
+def new_collection(record) -> Collection:
+    """An unsaved collection for `record`; label_collection() gives it its dates."""
+    return Collection(institution_id=record["institution"])
