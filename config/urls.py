@@ -38,6 +38,10 @@ urlpatterns += i18n_patterns(
     path("", include("reports.urls_audit")),
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
+    path("", include("labels.urls")),
+    path("", include("labels.urls_holders")),
+    path("", include("labels.urls_staff")),
+    path("", include("labels.urls_renewals")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
