@@ -31,6 +31,11 @@ class CollectionQuerySet(models.QuerySet):
         return self.filter(expires_on__lt=day)
 
 
+def code_of(pk):
+    """A collection's code from its number: CX0042."""
+    return f"CX{pk:04d}"
+
+
 class Collection(models.Model):
     """A labelled collection of excellence and its descriptive record.
 
@@ -112,7 +117,7 @@ class Collection(models.Model):
     @property
     def code(self):
         """The collection's stable identifier, as its page and the open data give it."""
-        return f"CX{self.pk:04d}"
+        return code_of(self.pk)
 
 
 class Facet(models.TextChoices):

@@ -1,0 +1,35 @@
+"""The frames of the map of France: mainland France (with Corsica) and one inset per overseas
+region or collectivity where the network's collections are. Each frame is a box of longitudes
+and latitudes (west, south, east, north) and the rectangle of the SVG it is drawn in (x, y,
+width, height in the SVG's own units). Plain data, without Django: the map (labels.map) and the
+script that builds the outlines (labels/geodata/build.py) both read it."""
+
+from typing import NamedTuple
+
+
+class Frame(NamedTuple):
+    key: str  # "mainland", or the region's code (labels.vocabularies.Region)
+    bounds: tuple[float, float, float, float]  # west, south, east, north, in degrees
+    box: tuple[float, float, float, float]  # x, y, width, height in the SVG's units
+
+
+WIDTH, HEIGHT = 1000, 780
+MAINLAND = Frame("mainland", (-5.3, 40.85, 9.7, 51.65), (0, 0, 750, HEIGHT))
+
+# The insets, in a column right of mainland France, each under its name.
+INSET_X, INSET_WIDTH, INSET_GAP = 765, 235, 6
+INSET_BOUNDS = {
+    "01": (-61.85, 15.82, -60.95, 16.54),  # Guadeloupe
+    "02": (-61.25, 14.38, -60.79, 14.89),  # Martinique
+    "03": (-54.65, 2.08, -51.55, 5.82),  # Guyane
+    "04": (55.19, -21.41, 55.86, -20.85),  # La Réunion
+    "06": (44.98, -13.03, 45.32, -12.62),  # Mayotte
+    "988": (163.5, -22.75, 168.2, -19.5),  # Nouvelle-Calédonie
+    "987": (-152.0, -18.0, -148.9, -16.2),  # Polynésie française: the Society Islands
+}
+INSET_HEIGHT = (HEIGHT - INSET_GAP * (len(INSET_BOUNDS) - 1)) / len(INSET_BOUNDS)
+INSETS = tuple(
+    Frame(key, bounds, (INSET_X, index * (INSET_HEIGHT + INSET_GAP), INSET_WIDTH, INSET_HEIGHT))
+    for index, (key, bounds) in enumerate(INSET_BOUNDS.items())
+)
+FRAMES = (MAINLAND, *INSETS)
