@@ -123,7 +123,10 @@ def read_only_context(application, drafts=None):
     """What the read-only rendering of an application shows (applications/partials/read_only.html):
     its answers by section, team, budget and people to exclude, as saved. The summary before
     submitting and the staff's screening page show it alike."""
+    from .collections import page_context
+
     return {
+        **page_context(application),
         "answers": readable_answers((drafts or DraftForms(application)).form),
         "team": application.team.select_related("institution"),
         "budget_lines": application.budget_lines.all(),
@@ -441,6 +444,7 @@ class DraftForms:
             "team": _("Team"),
             "budget": _("Budget"),
             "attachments": _("Attachments"),
+            "collection": _("The collection"),
             "__all__": "",
         }
         for key, messages in problems.items():

@@ -77,6 +77,11 @@ def draft_parts(application, drafts, problems):
     parts.append(
         Part("matching", _("Disciplines and keywords"), optional=True, filled=has_matching)
     )
+    if application.call.grants_labels:
+        parts.append(Part("collection", _("The collection"), found("collection")))
+    if application.call.asks_for_collections:
+        used = application.collections_used.exists()
+        parts.append(Part("collections-used", _("Collections used"), optional=True, filled=used))
     parts.append(Part("team", _("Team"), found("team")))
     if drafts.budget is not None:
         parts.append(Part("budget", _("Budget"), found("budget")))

@@ -14,6 +14,7 @@ from django.utils import formats, timezone, translation
 
 from common.formats import PARIS
 
+from .collections import submitted
 from .models import BudgetCategory, Submission, TeamRole
 from .snapshot import submitted_sections
 
@@ -100,6 +101,7 @@ def receipt_context(submission) -> dict:
         "total_cofunding": euros(budget.get("total_cofunding")),
         "attachments": attachments,
         "fingerprint": submission.fingerprint,
+        **submitted(content),
     }
 
 

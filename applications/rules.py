@@ -93,6 +93,24 @@ rules.add_perm("applications.list_call_applications", is_programme_staff)
 rules.add_perm("applications.read_audit_trail", is_programme_staff)
 
 
+# Label renewals (applications.renewals): the object is a labels.RenewalInvitation.
+@rules.predicate
+def holds_invited_collection(user, invitation):
+    if not user.is_authenticated:
+        return False
+    return invitation.collection.holdings.filter(user=user).exists()
+
+
+@rules.predicate
+def renewal_call_is_open(user, invitation):
+    call = invitation.call
+    return call.live and call.phase_at(moment_of(invitation)) == CallPhase.OPEN
+
+
+# A holder of an invited collection starts its renewal application while the call is open.
+rules.add_perm("applications.renew_label", holds_invited_collection & renewal_call_is_open)
+
+
 def application_or_404(user, pk, permission="applications.open_application"):
     """The application with its call and lead if `user` has `permission` on it; 404 otherwise,
     whoever asks, so that nobody learns that someone else's application exists."""

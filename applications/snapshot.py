@@ -25,7 +25,10 @@ def money(value) -> str:
 
 
 def build_snapshot(application, received_at) -> dict:
-    """Everything the applicant submitted, including a copy of the questions as they were."""
+    """Everything the applicant submitted, including a copy of the questions as they were (and,
+    where the call asks, its labelled collections: applications.collections.frozen)."""
+    from .collections import frozen
+
     call = application.call
     team = list(application.team.select_related("institution"))
     lines = list(application.budget_lines.all())
@@ -96,6 +99,7 @@ def build_snapshot(application, received_at) -> dict:
             }
             for person in excluded
         ],
+        **frozen(application),
     }
 
 

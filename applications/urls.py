@@ -1,7 +1,14 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views_applicant, views_audit, views_files, views_staff, views_team
+from . import (
+    views_applicant,
+    views_audit,
+    views_collections,
+    views_files,
+    views_staff,
+    views_team,
+)
 
 app_name = "applications"
 urlpatterns = [
@@ -23,6 +30,23 @@ urlpatterns = [
         pgettext_lazy("URL", "applications/<int:pk>/withdraw/"),
         views_applicant.withdraw,
         name="withdraw",
+    ),
+    # Labelled collections: the one a label application describes, those a project works on,
+    # and the start of a label renewal from its invitation's link.
+    path(
+        pgettext_lazy("URL", "applications/<int:pk>/collection/"),
+        views_collections.collection_record,
+        name="collection_record",
+    ),
+    path(
+        pgettext_lazy("URL", "applications/<int:pk>/collections-used/"),
+        views_collections.collections_used,
+        name="collections_used",
+    ),
+    path(
+        pgettext_lazy("URL", "calls/<slug:slug>/renew/<int:collection>/"),
+        views_collections.renew,
+        name="renew",
     ),
     # The team: the lead invites a row's address; the invitee answers through the e-mail's link.
     path(

@@ -40,6 +40,7 @@ def submission_problems(application, now) -> dict[str, list[str]]:
         for message in kind.answer_problems(block.value, answer):
             add(f"answers.{block.id}", message)
 
+    collection_problems(application, add)
     team_problems(application, add)
     budget_problems(application, add)
 
@@ -57,6 +58,22 @@ def submission_problems(application, now) -> dict[str, list[str]]:
 def answer_problems(block, value):
     """Problems with one answer to a question of the form (a live StreamField block)."""
     return block.block.answer_problems(block.value, value)
+
+
+def collection_problems(application, add):
+    """A label application's description of its collection must be complete (the labelled
+    decision writes it into the registry as it is): one message, on its own page."""
+    if not application.call.grants_labels:
+        return
+    from labels.records import LABELS, problems
+
+    missing = problems(application.collection_record or {})
+    if missing:
+        add(
+            "collection",
+            _("Describe the collection: complete or correct %(fields)s.")
+            % {"fields": ", ".join(str(LABELS.get(key, key)) for key in missing)},
+        )
 
 
 def team_problems(application, add):

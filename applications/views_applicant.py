@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from calls.models import Call, CallPhase
 from common.formats import PARIS
 
-from . import my_page, services, team
+from . import collections, my_page, services, team
 from .forms import REFUSED_FILE, DraftForms, read_only_context, readable_answers, rows
 from .models import Application, ApplicationState
 from .progress import draft_parts, part_states, problem_links
@@ -306,4 +306,5 @@ def render_page(request, application, drafts=None, *, error="", problems=None, s
         context["budget_lines"] = application.budget_lines.all()
         context["excluded_reviewers"] = application.excluded_reviewers.all()
     context.update(team.page_context(application, user, drafts, context.get("team")))
+    context.update(collections.page_context(application))
     return render(request, "applications/edit.html", context, status=status)
