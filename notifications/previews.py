@@ -122,6 +122,15 @@ def samples(now):
         "days_before": 14,
         "application": application,
         "call": sample_call(now),
+        # A labelled collection (labels.messages.collection_facts) and its renewal's link.
+        "collection": {
+            "name": "Fonds d'histoire des sciences",
+            "code": "CX0012",
+            "url": f"{settings.SITE_URL}/collections-labellisees/12/",
+            "labelled_since": (now - dt.timedelta(days=5 * 365)).date(),
+            "expires_on": (now + dt.timedelta(days=90)).date(),
+        },
+        "apply_url": f"{settings.SITE_URL}/appels/labellisation-2027/renouveler/12/",
         "submission": {
             "number": 1,
             "fingerprint": "9f86d081884c7d659a2feaa0c55ad015" * 2,

@@ -106,7 +106,26 @@ def event_context(event, application, reviewer):
         },
         Event.REPORT_READY: {"call": facts["call"], "context": {}},
         **project_contexts(application, facts),
+        **label_contexts(facts),
     }[event]
+
+
+def label_contexts(facts):
+    """What labels.messages passes about a labelled collection (its facts, by hand)."""
+    collection = {
+        "name": "Fonds d'histoire des sciences",
+        "code": "CX0012",
+        "url": "http://testserver/collections-labellisees/12/",
+        "expires_on": timezone.localdate(),
+    }
+    return {
+        Event.LABEL_RENEWAL_INVITED: {
+            "collection": collection,
+            "call": facts["call"],
+            "apply_url": "http://testserver/appels/label/renouveler/12/",
+        },
+        Event.LABEL_LAPSED: {"collection": collection},
+    }
 
 
 def project_contexts(application, facts):

@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.remind_reports",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Records the labels that lapsed at their expiry and tells their holders (labels.lapses).
+    "labels-record-lapses": {
+        "task": "labels.tasks.record_lapses",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),

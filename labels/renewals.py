@@ -1,0 +1,143 @@
+"""Renewal campaigns: before labels expire, staff invite their holders to apply to a label call
+with their current record pre-filled (the application's side: applications.renewals).
+
+A campaign invites each collection whose label expires by a date, once per call; what became
+of each invitation (a draft started, an application submitted, the label renewed, or lapsed) is
+derived from the applications and label periods, never typed.
+"""
+
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call, CallKind, CallPhase
+from common.errors import Refused
+from common.permissions import require
+
+from . import messages
+from .models import Collection, LabelPeriod, PeriodKind, RenewalCampaign, RenewalInvitation
+from .status import paris_today
+
+# The phases in which a label call may take renewal applications, now or soon.
+RENEWING_PHASES = (CallPhase.OPEN, CallPhase.UPCOMING)
+
+
+class RenewalError(Refused):
+    pass
+
+
+class RenewalState(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    STARTED = "started", _("Renewal draft started")
+    APPLIED = "applied", _("Applied")
+    RENEWED = "renewed", _("Renewed")
+    LAPSED = "lapsed", _("Label expired")
+
+
+def renewal_calls(now=None):
+    """The published label calls that are open or upcoming: those a campaign may invite to."""
+    now = now or timezone.now()
+    return (
+        Call.objects.published()
+        .filter(kind=CallKind.LABEL, closes_at__gt=now)
+        .order_by("opens_at", "pk")
+    )
+
+
+def to_invite(call, expiring_by):
+    """The collections a campaign of `call` would invite: their label expires by `expiring_by`
+    and `call` has not invited them yet; the soonest expiry first."""
+    return (
+        Collection.objects.filter(expires_on__lte=expiring_by)
+        .exclude(renewal_invitations__call=call)
+        .select_related("institution")
+        .order_by("expires_on", "name_fr", "pk")
+    )
+
+
+def start_campaign(call, expiring_by, actor, now=None):
+    """Invite the holders of every label that expires by `expiring_by` to renew it through
+    `call` (a published label call, open or upcoming), each collection once per call. Returns
+    the invitations made (none: no campaign is recorded)."""
+    now = now or timezone.now()
+    require(
+        actor,
+        "labels.start_renewals",
+        None,
+        RenewalError,
+        _("You cannot start a renewal campaign."),
+    )
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)  # one campaign at a time
+        if not call.grants_labels:
+            raise RenewalError(_("Choose a CollEx label call: this call grants no label."))
+        if not call.live or call.phase_at(now) not in RENEWING_PHASES:
+            raise RenewalError(_("Choose a label call that is open or upcoming."))
+        collections = list(to_invite(call, expiring_by))
+        if not collections:
+            return []
+        campaign = RenewalCampaign.objects.create(
+            call=call, expiring_by=expiring_by, started_by=actor
+        )
+        invitations = RenewalInvitation.objects.bulk_create(
+            RenewalInvitation(campaign=campaign, collection=collection, call=call)
+            for collection in collections
+        )
+        for invitation in invitations:
+            messages.renewal_invited(invitation)
+    return invitations
+
+
+def campaigns():
+    """The campaigns, the latest first, with their call and how many they invited."""
+    return RenewalCampaign.objects.select_related("call", "started_by").annotate(
+        invited=models.Count("invitations")
+    )
+
+
+def invitations_of(campaign, today=None):
+    """The campaign's invitations with their collection and what became of each
+    (`renewal_state`, a RenewalState)."""
+    today = today or paris_today()
+    found = (
+        campaign.invitations.select_related("collection__institution", "call")
+        .annotate(
+            started=Exists(
+                Collection.objects.filter(
+                    pk=OuterRef("collection_id"), label_applications__call=OuterRef("call_id")
+                )
+            ),
+            applied=Exists(
+                Collection.objects.filter(
+                    pk=OuterRef("collection_id"),
+                    label_applications__call=OuterRef("call_id"),
+                    label_applications__submitted_at__isnull=False,
+                )
+            ),
+            renewed=Exists(
+                LabelPeriod.objects.filter(
+                    collection=OuterRef("collection_id"),
+                    kind=PeriodKind.RENEWAL,
+                    created_at__gte=OuterRef("invited_at"),
+                )
+            ),
+        )
+        .order_by("collection__expires_on", "collection__name_fr", "pk")
+    )
+    invitations = list(found)
+    for invitation in invitations:
+        invitation.renewal_state = state_of(invitation, today)
+    return invitations
+
+
+def state_of(invitation, today):
+    if invitation.renewed:
+        return RenewalState.RENEWED
+    if invitation.collection.expires_on < today:
+        return RenewalState.LAPSED
+    if invitation.applied:
+        return RenewalState.APPLIED
+    if invitation.started:
+        return RenewalState.STARTED
+    return RenewalState.INVITED
