@@ -33,10 +33,12 @@ TITLE = {
     "en": "Open data of the single window",
 }
 DESCRIPTION = {
-    "fr": "Les projets financés par le réseau, leurs livrables publics et ses appels, en CSV "
-    "avec leur schéma (Table Schema), sous Licence Ouverte 2.0.",
-    "en": "The projects the network funded, their public deliverables and its calls, as CSV "
-    "files with their Table Schema, under the Licence Ouverte 2.0.",
+    "fr": "Les projets financés par le réseau, leurs livrables publics, ses appels et le "
+    "registre des collections qu'il a labellisées, en CSV avec leur schéma (Table Schema), "
+    "sous Licence Ouverte 2.0.",
+    "en": "The projects the network funded, their public deliverables, its calls and the "
+    "registry of the collections it labelled, as CSV files with their Table Schema, under the "
+    "Licence Ouverte 2.0.",
 }
 
 

@@ -270,16 +270,23 @@ def as_csv(projects) -> bytes:
 def table_csv(columns, rows) -> bytes:
     """RFC 4180 (commas, CRLF, quoted when needed) in UTF-8 with a byte order mark, so that
     Excel reads accents right. A text that a spreadsheet would read as a formula starts with a
-    quote. Missing values are empty cells. `rows` are dicts with the keys of `columns`."""
+    quote; a number (int, Decimal) is written as it is, a negative one included. Missing values
+    are empty cells. `rows` are dicts with the keys of `columns`."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            "" if row[column] is None else neutralise(row[column]) for column in columns
-        )
+        writer.writerow(cell(row[column]) for column in columns)
     return buffer.getvalue().encode("utf-8")
+
+
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, int | Decimal):
+        return value
+    return neutralise(value)
 
 
 def as_json(projects, publisher, now=None) -> bytes:

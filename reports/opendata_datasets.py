@@ -1,6 +1,7 @@
 """The open data files besides the funded projects: the public deliverables of announced funded
 projects and the published calls, each a CSV file with its Table Schema (reports.opendata_schema),
-and the list of every published file that the DCAT catalogue describes (reports.dcat).
+and the list of every published file that the DCAT catalogue describes (reports.dcat), the
+registry of labelled collections included (reports.opendata_registry).
 
 A deliverable is published when its project declared it public and the project is published
 (reports.opendata.public_deliverables); nothing says who declared it. A call reads as the API
@@ -18,6 +19,7 @@ from calls.models import Call
 from common.identifiers import link
 
 from . import opendata
+from .opendata_registry_schema import COLLECTIONS
 from .opendata_schema import CALLS, DELIVERABLES, FUNDED_PROJECTS, Table
 
 
@@ -153,6 +155,21 @@ DATASETS = (
         schema="opendata:calls_schema",
         page="calls:list",
         label=_("Calls"),
+    ),
+    Dataset(
+        "collections",
+        COLLECTIONS,
+        "CollEx labelled collections",
+        "The registry of the collections of excellence the network labelled: names and "
+        "descriptions in French and English, holding institution (ROR) and service, "
+        "disciplines, kinds of material, languages, periods, size, access conditions, "
+        "catalogues, address and coordinates, label dates and state. One row a collection, "
+        "expired labels included; no personal data.",
+        csv="opendata:collections_csv",
+        schema="opendata:collections_schema",
+        page="labels:directory",
+        label=_("Labelled collections"),
+        downloads=(Download("opendata:collections_json", "json"),),
     ),
 )
 BY_KEY = {dataset.key: dataset for dataset in DATASETS}

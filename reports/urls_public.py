@@ -57,6 +57,25 @@ urlpatterns = [
         {"key": "calls"},
         name="calls_schema",
     ),
+    # The registry of labelled collections (reports.opendata_registry).
+    path(
+        pgettext_lazy("URL", "labelled-collections.csv"),
+        views_open_files.collections_file,
+        {"fmt": "csv"},
+        name="collections_csv",
+    ),
+    path(
+        pgettext_lazy("URL", "labelled-collections.json"),
+        views_open_files.collections_file,
+        {"fmt": "json"},
+        name="collections_json",
+    ),
+    path(
+        pgettext_lazy("URL", "labelled-collections.schema.json"),
+        views_open_files.schema,
+        {"key": "collections"},
+        name="collections_schema",
+    ),
     path(
         pgettext_lazy("URL", "open-data/catalogue.jsonld"),
         views_open_files.catalogue,

@@ -1,6 +1,6 @@
-"""The open data files besides the funded projects' (their deliverables, the calls), the Table
-Schema beside each CSV file and the DCAT catalogue that describes them all: public, under the
-Licence Ouverte, limited in rate as the other files are."""
+"""The open data files besides the funded projects' (their deliverables, the calls, the registry
+of labelled collections), the Table Schema beside each CSV file and the DCAT catalogue that
+describes them all: public, under the Licence Ouverte, limited in rate as the other files are."""
 
 import json
 
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from applications.receipts import network_name
 
-from . import dcat, opendata
+from . import dcat, opendata, opendata_registry
 from .opendata_datasets import BY_KEY, call_rows, deliverable_rows, schema_document
 from .throttle import limited
 from .views_opendata import too_many_for_a_file, with_licence
@@ -35,6 +35,18 @@ def calls_file(request):
     table = BY_KEY["calls"].table
     content = opendata.table_csv(table.column_names, call_rows(request))
     return attachment(content, opendata.CONTENT_TYPES["csv"], "calls.csv")
+
+
+@require_safe
+@limited(too_many_for_a_file)
+def collections_file(request, fmt):
+    """Every collection of the registry, expired labels included, as CSV or JSON."""
+    collections = opendata_registry.published_collections()
+    if fmt == "json":
+        content = opendata_registry.as_json(collections, publisher=network_name())
+    else:
+        content = opendata_registry.as_csv(collections)
+    return attachment(content, opendata.CONTENT_TYPES[fmt], opendata_registry.filename(fmt))
 
 
 @require_safe

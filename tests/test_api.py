@@ -11,6 +11,7 @@ from accounts.models import Institution
 from calls.models import CallKind
 from decisions.budget import call_year
 from reports.opendata import COLUMNS
+from reports.opendata_registry_schema import COLLECTIONS
 from reports.opendata_schema import DELIVERABLES
 
 from .factories import CallFactory, ProgrammeFactory, UserFactory, decided_application
@@ -320,6 +321,8 @@ def test_the_openapi_description_is_valid_and_documents_the_fields_and_filters(c
     assert sorted(schema["paths"]) == [
         "/api/v1/calls/",
         "/api/v1/calls/{slug}/",
+        "/api/v1/collections/",
+        "/api/v1/collections/{code}/",
         "/api/v1/deliverables/",
         "/api/v1/deliverables/{id}/",
         "/api/v1/projects/",
@@ -347,5 +350,6 @@ def test_the_openapi_description_is_valid_and_documents_the_fields_and_filters(c
         "ror",
     }
     assert list(components["Deliverable"]["properties"]) == list(DELIVERABLES.column_names)
+    assert list(components["Collection"]["properties"]) == list(COLLECTIONS.column_names)
     paginated = components["PaginatedFundedProjectList"]
     assert {"licence", "count", "next", "previous", "results"} <= set(paginated["properties"])

@@ -10,7 +10,7 @@ from frictionless import Resource, Schema
 
 from calls.models import Call
 
-from .factories import CallFactory
+from .factories import CallFactory, collection_record, labelled_collection
 from .published_projects import deliverable, followed, funded_application, institution
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ FILES = {
     "projects": ("opendata:projects_csv", "opendata:schema"),
     "deliverables": ("opendata:deliverables_csv", "opendata:deliverables_schema"),
     "calls": ("opendata:calls_csv", "opendata:calls_schema"),
+    "collections": ("opendata:collections_csv", "opendata:collections_schema"),
 }
 
 
@@ -54,6 +55,22 @@ def published():
     )
     deliverable(single, kind="corpus", identifier_scheme="hal", identifier="hal-01234567")
     CallFactory(title_fr="Appel ouvert", slug="appel-ouvert")
+    labelled_collection(links={"sudoc": "027051900", "bnf": "ark:/12148/cb11960787f"})
+    labelled_collection(
+        collection_record(
+            name_en="",
+            summary_en="",
+            region="04",
+            city="Saint-Denis",
+            latitude="-20.901700",
+            longitude="55.484700",
+            size_linear_metres=None,
+            languages=[],
+            periods=["twentieth"],
+            links={},
+        ),
+        decided_on=dt.date(2019, 3, 1),  # expired
+    )
     return running
 
 
@@ -86,7 +103,12 @@ def test_each_file_validates_against_its_schema(client, published, tmp_path, key
     assert report.valid, problems(report)
     rows = report.tasks[0].stats["rows"]
     published_calls = Call.objects.published().count()  # the factories make a call a project
-    assert rows == {"projects": 3, "deliverables": 3, "calls": published_calls}[key]
+    assert rows == {
+        "projects": 3,
+        "deliverables": 3,
+        "calls": published_calls,
+        "collections": 2,
+    }[key]
     header = content.decode("utf-8-sig").split("\r\n", 1)[0].split(",")
     assert header == [field["name"] for field in schema["fields"]]
 
@@ -101,6 +123,21 @@ def test_a_broken_row_fails_validation(client, published, tmp_path):
     assert not report.valid
     assert {(field, kind) for _row, field, kind in problems(report)} == {
         ("amount_granted", "type-error"),
+        ("state", "constraint-error"),
+    }
+
+
+def test_a_collection_row_outside_its_vocabularies_fails_validation(client, published, tmp_path):
+    content = download(client, "opendata:collections_csv").content.decode("utf-8")
+    schema = download(client, "opendata:collections_schema").json()
+    broken = content.replace("manuscripts;printed", "manuscripts;parchemins", 1)
+    broken = broken.replace(",expired\r\n", ",périmé\r\n", 1)
+
+    report = validate(tmp_path, broken.encode("utf-8"), schema)
+
+    assert not report.valid
+    assert {(field, kind) for _row, field, kind in problems(report)} == {
+        ("materials", "constraint-error"),
         ("state", "constraint-error"),
     }
 

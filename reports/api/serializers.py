@@ -1,4 +1,4 @@
-"""What the API gives for a call and for a funded project.
+"""What the API gives for a call, a funded project, a deliverable and a labelled collection.
 
 A funded project reads exactly as a row of the open data files (reports.opendata.record); the
 fields declared here describe it in the OpenAPI schema, and a test checks they are the same keys.
@@ -11,9 +11,12 @@ from django.utils import translation
 from rest_framework import serializers
 
 from calls.models import CallKind, CallPhase, DeliverableKind
+from labels.status import LabelState
+from labels.vocabularies import Language, Material, Period, Region
 from projects.models import IdentifierScheme, Licence, ProjectState
 from reports.opendata import CURRENCY, record
 from reports.opendata_datasets import deliverable_record
+from reports.opendata_registry import collection_record
 
 
 class CallSerializer(serializers.Serializer):
@@ -145,3 +148,78 @@ class DeliverableSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         return deliverable_record(instance)
+
+
+def codes(help_text):
+    return serializers.ListField(child=serializers.CharField(), read_only=True, help_text=help_text)
+
+
+def catalogue_link(help_text):
+    return serializers.CharField(read_only=True, allow_null=True, help_text=help_text)
+
+
+class CollectionSerializer(serializers.Serializer):
+    """A labelled collection, as a row of the registry's files (reports.opendata_registry);
+    lists are arrays here, codes separated by semicolons in the CSV file."""
+
+    code = serializers.CharField(
+        read_only=True, help_text="Stable code of the collection in the registry, such as CX0042."
+    )
+    page_url = serializers.URLField(read_only=True, help_text="The collection's public page.")
+    name_fr = serializers.CharField(read_only=True)
+    name_en = serializers.CharField(read_only=True, help_text="Empty when not translated.")
+    summary_fr = serializers.CharField(read_only=True, help_text="Description, in French.")
+    summary_en = serializers.CharField(read_only=True, help_text="Empty when not translated.")
+    institution = serializers.CharField(read_only=True, help_text="The holding institution.")
+    institution_ror = serializers.CharField(
+        read_only=True, allow_null=True, help_text="ROR identifier of the institution, if known."
+    )
+    service = serializers.CharField(read_only=True, help_text="Its library or archive service.")
+    disciplines = codes("Codes of its disciplines.")
+    discipline_names_fr = codes("Names of its disciplines in French, in the codes' order.")
+    discipline_names_en = codes("Names of its disciplines in English, in the codes' order.")
+    materials = codes("Kinds of material: " + ", ".join(Material.values) + ".")
+    languages = codes("ISO 639 codes of its languages: " + ", ".join(Language.values) + ".")
+    periods = codes("Periods: " + ", ".join(Period.values) + ".")
+    size_linear_metres = serializers.DecimalField(
+        max_digits=9, decimal_places=1, read_only=True, allow_null=True
+    )
+    size_volumes = serializers.IntegerField(read_only=True, allow_null=True)
+    size_items = serializers.IntegerField(read_only=True, allow_null=True)
+    access_fr = serializers.CharField(read_only=True, help_text="Access conditions, in French.")
+    access_en = serializers.CharField(read_only=True, help_text="Empty when not translated.")
+    link_sudoc = catalogue_link("Sudoc record (PPN).")
+    link_idref = catalogue_link("IdRef record (PPN).")
+    link_calames = catalogue_link("Calames address.")
+    link_bnf = catalogue_link("ARK of the BnF catalogue's record.")
+    link_francearchives = catalogue_link("FranceArchives address.")
+    link_cartomundi = catalogue_link("CartoMundi address.")
+    link_digitisation = catalogue_link("Address on a digitisation platform.")
+    link_catalogue = catalogue_link("Address in a local catalogue.")
+    address = serializers.CharField(read_only=True)
+    postcode = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    region = serializers.ChoiceField(
+        choices=Region.choices, read_only=True, help_text="INSEE code of the region."
+    )
+    region_name = serializers.CharField(read_only=True)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, read_only=True, allow_null=True, help_text="WGS 84."
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, read_only=True, allow_null=True, help_text="WGS 84."
+    )
+    labelled_since = serializers.DateField(
+        read_only=True, help_text="First day of its first label."
+    )
+    valid_until = serializers.DateField(
+        read_only=True, help_text="Last day of its current label, or of its last one if expired."
+    )
+    state = serializers.ChoiceField(
+        choices=LabelState.choices,
+        read_only=True,
+        help_text="The label's state today: labelled, ending soon (renewal due), expired.",
+    )
+
+    def to_representation(self, instance):
+        return collection_record(instance, self.context.get("today"))

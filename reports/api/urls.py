@@ -3,7 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import CallViewSet, DeliverableViewSet, FundedProjectViewSet, OpenApiView
+from .views import (
+    CallViewSet,
+    CollectionViewSet,
+    DeliverableViewSet,
+    FundedProjectViewSet,
+    OpenApiView,
+)
 
 app_name = "api"
 
@@ -11,6 +17,7 @@ router = SimpleRouter()
 router.register("calls", CallViewSet, basename="call")
 router.register("projects", FundedProjectViewSet, basename="project")
 router.register("deliverables", DeliverableViewSet, basename="deliverable")
+router.register("collections", CollectionViewSet, basename="collection")
 
 urlpatterns = [
     *router.urls,

@@ -18,13 +18,21 @@ from rest_framework.response import Response
 
 from applications.models import Application
 from calls.models import Call
+from labels.models import Collection
+from labels.status import paris_today
 from reports.opendata import LICENCE, LICENCE_LINK, funded_projects
 from reports.opendata_datasets import published_deliverables
+from reports.opendata_registry import published_collections
 from reports.public_project import by_reference
 from reports.throttle import OpenDataThrottle
 
 from .filters import DeliverableFilter, FundedProjectFilter, PublicCallFilter
-from .serializers import CallSerializer, DeliverableSerializer, FundedProjectSerializer
+from .serializers import (
+    CallSerializer,
+    CollectionSerializer,
+    DeliverableSerializer,
+    FundedProjectSerializer,
+)
 
 
 class OpenDataPagination(PageNumberPagination):
@@ -147,6 +155,48 @@ class DeliverableViewSet(OpenDataViewSet):
 
     def get_queryset(self):
         return published_deliverables()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Labelled collections",
+        description="Every collection of the registry of CollEx collections of excellence, "
+        "expired labels included with their state, by code; the same rows and fields as the "
+        "registry's CSV and JSON files (lists are arrays here).",
+    ),
+    retrieve=extend_schema(
+        summary="One labelled collection, by its code",
+        parameters=[
+            OpenApiParameter(
+                "code",
+                str,
+                OpenApiParameter.PATH,
+                description="The collection's code, such as CX0042.",
+            )
+        ],
+    ),
+)
+class CollectionViewSet(OpenDataViewSet):
+    serializer_class = CollectionSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"CX[0-9]{4,}"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular writing the schema
+            return Collection.objects.none()
+        return published_collections()
+
+    def get_serializer_context(self):
+        # One day for every row of the answer, in Paris.
+        return {**super().get_serializer_context(), "today": paris_today()}
+
+    def get_object(self):
+        # One address per collection: "CX0042", not "CX42" nor "CX00042".
+        number = int(self.kwargs["code"][2:])
+        collection = self.get_queryset().filter(pk=number).first()
+        if collection is None or collection.code != self.kwargs["code"]:
+            raise Http404
+        return collection
 
 
 class OpenApiView(SpectacularJSONAPIView):
