@@ -103,12 +103,8 @@ def test_each_file_validates_against_its_schema(client, published, tmp_path, key
     assert report.valid, problems(report)
     rows = report.tasks[0].stats["rows"]
     published_calls = Call.objects.published().count()  # the factories make a call a project
-    assert rows == {
-        "projects": 3,
-        "deliverables": 3,
-        "calls": published_calls,
-        "collections": 2,
-    }[key]
+    expected = {"projects": 3, "deliverables": 3, "calls": published_calls, "collections": 2}
+    assert rows == expected[key]
     header = content.decode("utf-8-sig").split("\r\n", 1)[0].split(",")
     assert header == [field["name"] for field in schema["fields"]]
 
