@@ -17,7 +17,8 @@ from decimal import Decimal
 from .budget import ZERO
 from .models import Outcome
 
-NOT_FUNDED = (Outcome.REJECTED, Outcome.WITHDRAWN)
+# A labelled application (a CollEx label call's) costs the envelope nothing either.
+NOT_FUNDED = (Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.LABELLED)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import records_decisions
@@ -24,9 +25,10 @@ from common.errors import Refused
 from common.formats import euros
 from common.permissions import require
 from common.transitions import perform
+from labels.services import LabelError, label_collection
 
 from .budget import ZERO, call_budget, call_year, closing_year, funded_decisions, requested_amounts
-from .models import PROPOSABLE, Body, Decision, Envelope, Outcome
+from .models import Body, Decision, Envelope, Outcome, proposable
 
 DECIDE = "decisions.decide"  # the rule of decisions.rules: who records decisions
 
@@ -80,8 +82,7 @@ def record_proposal(
                 _("The deciding body has decided on %(reference)s: its proposal is kept as it was.")
                 % {"reference": application.reference}
             )
-        if outcome not in PROPOSABLE:
-            raise DecisionError(_("Choose funded, reserve list or rejected."))
+        _check_outcome(application.call, outcome)
         amount = _checked_amount(application, outcome, amount, proposal=True)
         previous = decision.proposed_outcome
         decision.proposed_outcome = outcome
@@ -136,8 +137,15 @@ def record_decision(
 
 def _decide(call, application, actor, *, outcome, override_reason="", now=None, **fields):
     decision = _decision_of(application)
-    if outcome not in PROPOSABLE:
-        raise DecisionError(_("Choose funded, reserve list or rejected."))
+    _check_outcome(call, outcome)
+    if decision.is_labelled and outcome != Outcome.LABELLED:
+        raise DecisionError(
+            _(
+                "%(reference)s is labelled: a label, once granted, is part of the collection's "
+                "history and this decision cannot be changed."
+            )
+            % {"reference": application.reference}
+        )
     if not fields["meeting_date"]:
         raise DecisionError(_("Give the date of the meeting that decided."))
     if not fields["motivation"].strip():
@@ -153,6 +161,8 @@ def _decide(call, application, actor, *, outcome, override_reason="", now=None, 
     else:
         excesses = []
     previous = decision.outcome
+    if outcome == Outcome.LABELLED:
+        _label(call, application, decision, fields["meeting_date"], actor)
     if outcome == Outcome.RESERVE:
         rank = fields["reserve_rank"] or _next_reserve_rank(call, decision)
     else:
@@ -401,6 +411,50 @@ def promotion_candidate(call):
 
 
 # Rules and helpers
+
+
+def _check_outcome(call, outcome):
+    """The outcome is one this call's applications may be proposed or decided."""
+    if outcome in proposable(call):
+        return
+    if call.grants_labels:
+        raise DecisionError(
+            _(
+                "A CollEx label call's applications are labelled or rejected: choose labelled "
+                "or rejected."
+            )
+        )
+    if outcome == Outcome.LABELLED:
+        raise DecisionError(_("Only the applications of a CollEx label call can be labelled."))
+    raise DecisionError(_("Choose funded, reserve list or rejected."))
+
+
+def _label(call, application, decision, meeting_date, actor):
+    """A "labelled" decision labels the application's collection through the registry (a
+    renewal when the application is about a labelled collection), in the decision's
+    transaction; the registry's refusal (an incomplete record) refuses the decision."""
+    if decision.is_labelled and decision.meeting_date != meeting_date:
+        raise DecisionError(
+            _("The label was granted at the meeting of %(date)s: that date cannot change.")
+            % {"date": date_format(decision.meeting_date, "j F Y")}
+        )
+    try:
+        collection = label_collection(
+            record=application.collection_record,
+            lead=application.lead,
+            reference=application.reference,
+            decided_on=meeting_date,
+            months=call.label_duration_months,
+            call_title_fr=call.title_fr,
+            call_title_en=call.title_en,
+            collection=application.collection,
+            actor=actor,
+        )
+    except LabelError as error:
+        raise DecisionError(str(error)) from error
+    if application.collection_id != collection.pk:
+        application.collection = collection
+        application.save(update_fields=["collection"])
 
 
 def _locked(application, actor):
