@@ -8,9 +8,26 @@ from django.utils.translation import gettext_lazy as _
 from applications.forms import ValidDateInput, ValidNumberInput
 from common.forms import DecimalField
 
-from .models import PROPOSABLE, Body
+from .models import PROPOSABLE, Body, proposable
 
 OUTCOMES = [(outcome.value, outcome.label) for outcome in PROPOSABLE]
+
+
+class OutcomeChoices:
+    """A form that records outcomes: it offers those the call's applications may be given
+    (decisions.models.proposable), and a CollEx label call's forms ask for no money (its
+    `funding_fields` are left out)."""
+
+    funding_fields = ()
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if call is None:
+            return
+        self.fields["outcome"].choices = [(o.value, o.label) for o in proposable(call)]
+        if call.grants_labels:
+            for name in self.funding_fields:
+                del self.fields[name]
 
 
 class DateInput(ValidDateInput):
@@ -27,8 +44,10 @@ def money_field(label, **kwargs):
     )
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(OutcomeChoices, forms.Form):
     """The scientific council's proposal."""
+
+    funding_fields = ("amount",)
 
     outcome = forms.ChoiceField(label=_("Proposal of the scientific council"), choices=OUTCOMES)
     amount = money_field(
@@ -46,8 +65,10 @@ class ProposalForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(OutcomeChoices, forms.Form):
     """The deciding body's decision."""
+
+    funding_fields = ("amount", "conditions", "reserve_rank", "override_reason")
 
     outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES)
     body = forms.ChoiceField(label=_("Deciding body"), choices=Body.choices)
@@ -101,8 +122,10 @@ class WithdrawForm(forms.Form):
     )
 
 
-class BatchForm(forms.Form):
+class BatchForm(OutcomeChoices, forms.Form):
     """One proposal or decision for several applications of the ranking."""
+
+    funding_fields = ("override_reason",)
 
     STEPS = [
         ("proposal", _("Proposal of the scientific council")),
@@ -133,9 +156,11 @@ class BatchForm(forms.Form):
         label=_("Applications"), coerce=int, required=False, widget=forms.MultipleHiddenInput
     )
 
-    def __init__(self, *args, application_ids=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, application_ids=(), call=None, **kwargs):
+        super().__init__(*args, call=call, **kwargs)
         self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
+        if call is not None and call.grants_labels:  # no funding line: ticked applications
+            self.fields["scope"].choices = self.SCOPES[:1]
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,8 @@ Staff record; council members read; anyone else gets a 404 (an anonymous visitor
 sign in), so that nobody learns what exists.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -36,7 +38,7 @@ from .budget import (
 from .forms import BatchForm, DecisionForm, ProposalForm, PublicationForm, WithdrawForm
 from .funding_line import funding_line
 from .letters import decisions_without_letter
-from .models import Body, Decision, Outcome
+from .models import Body, Decision, Outcome, proposable
 
 DECIDE = "decisions.decide"
 SEE = "decisions.open_decisions"
@@ -62,7 +64,10 @@ def call_decisions(request, slug):
         raise Http404
     can_decide = user.has_perm(DECIDE, call)
     rows = call_ranking(call, user)  # a council member's conflicts withheld
-    decisions = {d.application_id: d for d in Decision.objects.filter(application__call=call)}
+    decisions = Decision.objects.filter(application__call=call)
+    if call.grants_labels:  # each labelled row links to its collection's page
+        decisions = decisions.select_related("application__collection")
+    decisions = {d.application_id: d for d in decisions}
     where = request.POST if request.method == "POST" else request.GET
     line = funding_line(rows, decisions, call.envelope, line_parameter(where.get("line")))
     order = [row.application.pk for row in rows]
@@ -71,7 +76,8 @@ def call_decisions(request, slug):
         form = BatchForm(
             request.POST if request.method == "POST" else None,
             application_ids=order,
-            initial={"step": "proposal", "scope": "above"},
+            call=call,
+            initial={"step": "proposal", "scope": "selected" if call.grants_labels else "above"},
         )
     if request.method == "POST":
         if not can_decide:
@@ -189,7 +195,7 @@ def application_decision(request, pk):
     can_decide = user.has_perm(DECIDE, application)
     decision = Decision.objects.filter(application=application).first()
     requested = requested_amounts(application.call).get(application.pk)
-    forms = blank_forms(decision, requested, request.GET)
+    forms = blank_forms(application.call, decision, requested, request.GET)
     status = 200
     if request.method == "POST":
         if not can_decide:
@@ -197,7 +203,7 @@ def application_decision(request, pk):
         step = request.POST.get("step")
         if step not in forms:
             raise Http404
-        forms[step] = FORMS[step](request.POST, prefix=step)
+        forms[step] = forms_of(application.call)[step](request.POST, prefix=step)
         if forms[step].is_valid():
             try:
                 ACTIONS[step](application, user, forms[step].cleaned_data)
@@ -228,15 +234,17 @@ def application_decision(request, pk):
     )
 
 
-FORMS = {
-    "proposal": ProposalForm,
-    "decision": DecisionForm,
-    "publication": PublicationForm,
-    "withdraw": WithdrawForm,
-}
+def forms_of(call):
+    """The forms of one application's page, by step; the outcomes offered are the call's."""
+    return {
+        "proposal": partial(ProposalForm, call=call),
+        "decision": partial(DecisionForm, call=call),
+        "publication": PublicationForm,
+        "withdraw": WithdrawForm,
+    }
 
 
-def blank_forms(decision, requested, query):
+def blank_forms(call, decision, requested, query):
     """The forms filled with what is recorded, or what the proposal (or the link of a reserve
     promotion: ?outcome=funded&amount=...) suggests."""
     proposal, final = {}, {"meeting_date": timezone.localdate()}
@@ -247,7 +255,7 @@ def blank_forms(decision, requested, query):
             "meeting_date": decision.proposal_meeting_date,
             "motivation": decision.proposal_motivation,
         }
-        if decision.outcome in (Outcome.FUNDED, Outcome.RESERVE, Outcome.REJECTED):
+        if decision.outcome in proposable(call):
             final = {
                 field: getattr(decision, attribute)
                 for field, attribute in (
@@ -267,9 +275,10 @@ def blank_forms(decision, requested, query):
         final["outcome"] = query["outcome"]
     if query.get("amount"):
         final["amount"] = query["amount"]
+    forms = forms_of(call)
     return {
-        "proposal": ProposalForm(initial=proposal, prefix="proposal"),
-        "decision": DecisionForm(initial=final, prefix="decision"),
+        "proposal": forms["proposal"](initial=proposal, prefix="proposal"),
+        "decision": forms["decision"](initial=final, prefix="decision"),
         "publication": PublicationForm(
             initial={"publication_date": getattr(decision, "publication_date", None)},
             prefix="publication",
