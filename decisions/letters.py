@@ -8,6 +8,7 @@ passed through reviews.confidentiality, so that no reviewer's name or e-mail rea
 applicant.
 """
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
@@ -33,6 +34,7 @@ from common import sandbox
 from common.errors import Refused
 from common.formats import PARIS, euros_with_cents
 from common.permissions import require
+from labels.models import LabelPeriod
 from notifications.events import Event
 from notifications.rendering import one_line, tidy
 from notifications.services import notify
@@ -43,6 +45,9 @@ from .models import Body, Decision, Letter, LetterTemplate, Outcome
 logger = logging.getLogger(__name__)
 
 DEFAULT_FILE = "decisions/letters/{outcome}.{language}.txt"
+# A kind of call may have default letters of its own (a CollEx label call's rejection speaks of
+# a label, not of funding): this file first, else DEFAULT_FILE.
+KIND_FILE = "decisions/letters/{kind}/{outcome}.{language}.txt"
 PDF_TEMPLATE = "decisions/letters/letter_pdf.html"
 SUBJECT_LENGTH = 255
 
@@ -64,6 +69,7 @@ VARIABLES = (
     "network_name",
     "comments",
     "date",
+    "label",
     "application",
     "call",
 )
@@ -140,18 +146,45 @@ def letter_context(decision) -> dict:
             "network_name": network_name(),
             "comments": comments_for_applicant(application),
             "date": long_date(timezone.localdate(timezone=PARIS)),
+            "label": label_facts(application) if decision.is_labelled else NO_LABEL,
             **application_and_call(application),
         }
     )
+
+
+# What a letter says of a label: empty unless the decision labelled the collection.
+NO_LABEL = {"starts_on": "", "expires_on": "", "collection_name": "", "collection_url": ""}
+
+
+def label_facts(application) -> dict:
+    """The label that this application's decision granted (its LabelPeriod, found by the
+    application's reference): its first and last days, the collection's name and the absolute
+    address of its public page, in the active language."""
+    period = (
+        LabelPeriod.objects.filter(reference=application.reference)
+        .select_related("collection")
+        .first()
+    )
+    if period is None:
+        return NO_LABEL
+    return {
+        "starts_on": long_date(period.starts_on),
+        "expires_on": long_date(period.expires_on),
+        "collection_name": period.collection.name,
+        "collection_url": f"{settings.SITE_URL}{period.collection.get_absolute_url()}",
+    }
 
 
 def sample_context(outcome) -> dict:
     """The same variables with sample data: for the admin's preview, and the names a template
     edited in the admin may use."""
     now = timezone.now()
+    labelled = outcome == Outcome.LABELLED
     call = SimpleNamespace(
-        title=_("Call for projects 2026 – Enriched digitisation"),
-        kind="projects",
+        title=_("CollEx label 2026")
+        if labelled
+        else _("Call for projects 2026 – Enriched digitisation"),
+        kind="label" if labelled else "projects",
         opens_at=now,
         closes_at=now,
         reply_opens_at=None,
@@ -186,6 +219,12 @@ def sample_context(outcome) -> dict:
             "network_name": network_name(),
             "comments": [_("The corpus is well chosen; the schedule of the second year is tight.")],
             "date": long_date(timezone.localdate(timezone=PARIS)),
+            "label": {
+                "starts_on": long_date(dt.date(2026, 3, 15)),
+                "expires_on": long_date(dt.date(2031, 3, 14)),
+                "collection_name": _("History of science collection"),
+                "collection_url": f"{settings.SITE_URL}/collections/12/",
+            },
             "application": application_facts(application),
             "call": call_facts(call),
         }
@@ -221,7 +260,9 @@ def render_letter(decision, language=None) -> LetterText:
                 failure = f"{type(error).__name__}: {error}"
         else:
             failure = ""
-        subject, body = render_default(decision.outcome, language, context)
+        subject, body = render_default(
+            decision.outcome, language, context, kind=application.call.kind
+        )
         subject, body = redact_reviewers(application, subject, body)
     return LetterText(
         subject, body, language, failed_template=template if failure else None, error=failure
@@ -249,13 +290,15 @@ def render_template(subject_source, body_source, context) -> tuple[str, str]:
     return subject, body
 
 
-def render_default(outcome, language, context) -> tuple[str, str]:
+def render_default(outcome, language, context, kind="") -> tuple[str, str]:
     """The default text of the files: their first line is the subject, the rest the letter."""
     codes = [code for code, _name in settings.LANGUAGES]
-    name = DEFAULT_FILE.format(
-        outcome=outcome, language=language if language in codes else settings.LANGUAGE_CODE
-    )
-    text = get_template(name).template.render(Context(dict(context), autoescape=False))
+    language = language if language in codes else settings.LANGUAGE_CODE
+    names = [DEFAULT_FILE.format(outcome=outcome, language=language)]
+    if kind:
+        names.insert(0, KIND_FILE.format(kind=kind, outcome=outcome, language=language))
+    template = select_template(names).template
+    text = template.render(Context(dict(context), autoescape=False))
     subject, _newline, body = tidy(text).partition("\n")
     return finish_subject(subject), tidy(body)
 

@@ -21,7 +21,7 @@ def variables_help():
         "reference": gettext("the application's reference"),
         "title": gettext("the project's title"),
         "call_title": gettext("the call's title, in the letter's language"),
-        "outcome": gettext("funded, reserve, rejected or withdrawn"),
+        "outcome": gettext("funded, reserve, rejected, labelled or withdrawn"),
         "outcome_label": gettext("the decision, in words"),
         "amount": gettext("the amount granted, written out in the letter's language"),
         "conditions": gettext("the conditions of the funding"),
@@ -35,6 +35,10 @@ def variables_help():
             "the reviewers' comments meant for the applicant, a list, without their names"
         ),
         "date": gettext("today's date"),
+        "label": gettext(
+            "for a labelled collection: the label's first and last days, the collection's name "
+            "and the address of its public page"
+        ),
         "application": gettext("the application"),
         "call": gettext("the call"),
     }
