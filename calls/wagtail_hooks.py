@@ -70,6 +70,10 @@ class CallViewSet(SnippetViewSet):
                         ],
                         heading=_("Funded projects"),
                     ),
+                    MultiFieldPanel(
+                        [FieldPanel("label_duration_months"), FieldPanel("asks_for_collections")],
+                        heading=_("Labelled collections"),
+                    ),
                 ],
                 heading=_("Dates and rules"),
             ),
