@@ -151,6 +151,7 @@ def summary(received, rows, decisions, requested, hidden=frozenset()):
         "funded": outcomes[Outcome.FUNDED],
         "reserve": outcomes[Outcome.RESERVE],
         "rejected": outcomes[Outcome.REJECTED],
+        "labelled": outcomes[Outcome.LABELLED],
         "funding_withdrawn": outcomes[Outcome.WITHDRAWN],
         "requested": sum((requested.get(a.pk, ZERO) for a in received), ZERO),
         "requested_by_funded": sum((requested.get(d.application_id, ZERO) for d in funded), ZERO),

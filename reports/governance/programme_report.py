@@ -37,6 +37,7 @@ class Figures:
     received: int = 0
     eligible: int = 0
     funded: int = 0
+    labelled: int = 0  # a CollEx label call's applications decided "labelled"
     requested: Decimal = ZERO
     granted: Decimal = ZERO
     envelope: Decimal | None = None
@@ -60,6 +61,8 @@ class Figures:
         if application["decision__outcome"] == Outcome.FUNDED:
             self.funded += 1
             self.granted += application["decision__amount_granted"] or ZERO
+        elif application["decision__outcome"] == Outcome.LABELLED:
+            self.labelled += 1
 
 
 def calls_of_year(year, programme=None):
@@ -165,6 +168,7 @@ def programme_lines(year):
             received=Count("pk"),
             eligible=Count("pk", filter=Q(state__in=ApplicationState.under_review)),
             funded=Count("pk", filter=Q(decision__outcome=Outcome.FUNDED)),
+            labelled=Count("pk", filter=Q(decision__outcome=Outcome.LABELLED)),
         )
     }
     requested = dict(
@@ -189,6 +193,7 @@ def programme_lines(year):
                 received=row.get("received", 0),
                 eligible=row.get("eligible", 0),
                 funded=row.get("funded", 0),
+                labelled=row.get("labelled", 0),
                 requested=requested.get(key, ZERO),
                 granted=budget.granted,
                 envelope=budget.envelope,
