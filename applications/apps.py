@@ -8,7 +8,10 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from accounts.names import names_given
+        from labels.views_holders import my_collections_section
 
-        from . import team
+        from . import my_page, team
 
         names_given.connect(team.name_the_lead_rows, dispatch_uid="applications.team")
+        # The collections one keeps (labels sits below applications: it cannot register itself).
+        my_page.add_section(my_collections_section)

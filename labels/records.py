@@ -114,21 +114,38 @@ def problems(record) -> dict:
     return {} if form.is_valid() else {key: list(errors) for key, errors in form.errors.items()}
 
 
-def differences(before, after) -> list[tuple[str, str, str]]:
+def differences(before, after, names=None) -> list[tuple[str, str, str]]:
     """(what, before, after) for each key that changed between two records, as people read
-    them (names of institutions, disciplines and terms rather than codes)."""
+    them (names of institutions, disciplines and terms rather than codes; `names` as
+    names_in() gives them, to read many records in two queries)."""
     before = before or {}
     return [
-        (LABELS[key], readable(key, before.get(key)), readable(key, after.get(key)))
+        (LABELS[key], readable(key, before.get(key), names), readable(key, after.get(key), names))
         for key in KEYS
         if _comparable(before.get(key)) != _comparable(after.get(key))
     ]
 
 
-def readable(key, value) -> str:
-    """One value of a record as a page shows it, in the page's language."""
+def names_in(records) -> dict:
+    """{"institution": {pk: name}, "disciplines": {code: name}} for what `records` name, in
+    two queries, for readable() and differences() over many records (a history)."""
+    institutions = {record.get("institution") for record in records} - {None}
+    codes = {code for record in records for code in record.get("disciplines") or []}
+    return {
+        "institution": {i.pk: str(i) for i in Institution.objects.filter(pk__in=institutions)},
+        "disciplines": {d.code: str(d) for d in Discipline.objects.filter(code__in=codes)},
+    }
+
+
+def readable(key, value, names=None) -> str:
+    """One value of a record as a page shows it, in the page's language (`names`: see
+    names_in(); without them, the names are read from the database)."""
     if value in (None, "", [], {}):
         return ""
+    if names is not None and key in names:
+        if key == "disciplines":
+            return ", ".join(sorted(names[key].get(code, code) for code in value))
+        return names[key].get(value, "")
     if key == "institution":
         found = Institution.objects.filter(pk=value).first()
         return str(found) if found else ""

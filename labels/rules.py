@@ -12,12 +12,21 @@ from django.utils import timezone
 from accounts.roles import manages_collections
 from common.formats import PARIS
 
+from .models import HolderRole
+
 
 @rules.predicate
 def is_holder(user, collection):
     if not user.is_authenticated:
         return False
     return collection.holdings.filter(user=user).exists()
+
+
+@rules.predicate
+def is_lead_holder(user, collection):
+    if not user.is_authenticated:
+        return False
+    return collection.holdings.filter(user=user, role=HolderRole.LEAD).exists()
 
 
 @rules.predicate
@@ -30,3 +39,5 @@ rules.add_perm("labels.read_history", manages_collections | is_holder)
 rules.add_perm("labels.edit_record", manages_collections | (is_holder & label_holds))
 rules.add_perm("labels.invite_holder", manages_collections | (is_holder & label_holds))
 rules.add_perm("labels.start_renewals", manages_collections)
+# The lead holder (or staff) takes back what they gave: an invited holder's place.
+rules.add_perm("labels.remove_holder", manages_collections | is_lead_holder)

@@ -22,6 +22,10 @@ class LabelState(models.TextChoices):
     def is_expired(self):
         return self == LabelState.EXPIRED
 
+    @property
+    def is_ending_soon(self):
+        return self == LabelState.ENDING_SOON
+
 
 def paris_today():
     return timezone.now().astimezone(PARIS).date()

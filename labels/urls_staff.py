@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
-from django.utils.translation import pgettext_lazy  # noqa: F401
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from . import views_staff
 
 app_name = "labels_staff"
-urlpatterns = []
+urlpatterns = [
+    path(pgettext_lazy("URL", "manage/collections/"), views_staff.registry_list, name="registry"),
+    path(
+        pgettext_lazy("URL", "manage/collections/<int:pk>/"),
+        views_staff.collection_page,
+        name="collection",
+    ),
+]
