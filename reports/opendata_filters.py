@@ -14,6 +14,7 @@ from accounts.models import Institution
 from applications.filters import lead_members
 from applications.models import Application
 from calls.models import DeliverableKind, Programme
+from labels.models import Collection
 from projects.models import ProjectState
 
 from .opendata import (
@@ -113,13 +114,32 @@ class FundedProjectFilter(django_filters.FilterSet):
         method="filter_deliverable",
         widget=select(),
     )
+    collection = django_filters.ModelChoiceFilter(
+        label=_("Labelled collection"),
+        queryset=Collection.objects.filter(applications__in=funded_applications())
+        .distinct()
+        .only("name_fr", "name_en"),
+        empty_label=_("All collections"),
+        method="filter_collection",
+        widget=select(),
+    )
     ror = django_filters.CharFilter(
         label=_("ROR identifier of the lead institution"), method="filter_ror"
     )
 
     class Meta:
         model = Application
-        fields = ["q", "programme", "call", "year", "institution", "state", "deliverable", "ror"]
+        fields = [
+            "q",
+            "programme",
+            "call",
+            "year",
+            "institution",
+            "state",
+            "deliverable",
+            "collection",
+            "ror",
+        ]
 
     @extend_schema_field(
         {
@@ -159,6 +179,15 @@ class FundedProjectFilter(django_filters.FilterSet):
     def filter_deliverable(self, queryset, name, value):
         public = public_deliverables().filter(project__decision__application=OuterRef("pk"))
         return queryset.filter(Exists(public.filter(kind=value)))
+
+    @extend_schema_field(
+        {"type": "integer", "description": "Id of a labelled collection the project worked on."}
+    )
+    def filter_collection(self, queryset, name, value):
+        used = Application.collections_used.through.objects.filter(
+            application=OuterRef("pk"), collection=value
+        )
+        return queryset.filter(Exists(used))
 
     def filter_ror(self, queryset, name, value):
         ror = value.strip().lower().removeprefix("https://ror.org/")

@@ -64,7 +64,13 @@ def deliverables(project):
     address it was declared with."""
     if project is None:
         return []
-    rows = list(public_deliverables().filter(project=project).order_by("declared_at", "pk"))
+    return addressed(public_deliverables().filter(project=project).order_by("declared_at", "pk"))
+
+
+def addressed(deliverables):
+    """The deliverables as a list, each with `address`: its identifier's resolver, else the
+    address it was declared with."""
+    rows = list(deliverables)
     for deliverable in rows:
         deliverable.address = (
             link(deliverable.identifier_scheme, deliverable.identifier) or deliverable.url

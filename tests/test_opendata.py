@@ -513,9 +513,9 @@ def test_the_page_and_the_files_need_a_fixed_number_of_queries(
         funded(calls[number // 3], title=f"Projet {number}", institution=bnf, summary="Résumé")
 
     # The forms' summary questions, the years, the programme (checked, then listed), the calls,
-    # the institutions, the count, the page of rows; the base template's site and its settings
-    # (created on the first request, in a savepoint).
-    with django_assert_max_num_queries(13):
+    # the institutions, the labelled collections, the count, the page of rows; the base
+    # template's site and its settings (created on the first request, in a savepoint).
+    with django_assert_max_num_queries(14):
         response = page(client, programme=calls[0].programme.code)
     assert response.status_code == 200
     with django_assert_max_num_queries(4):
