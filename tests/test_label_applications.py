@@ -96,7 +96,7 @@ def test_a_stale_page_saves_nothing(client, applicant, draft):
     response = client.post(record_url(draft), posted(collection_record(), stale, city="Rennes"))
 
     assert response.status_code == 409
-    assert "changed elsewhere" in response.content.decode()
+    assert "page-error" in response.content.decode()
     draft.refresh_from_db()
     assert draft.collection_record["city"] == "Paris"
 
