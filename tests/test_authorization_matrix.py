@@ -99,6 +99,10 @@ EXPECTED = {
     "GET calls:detail":                             "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET calls:programmes":                         "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET calls:programme":                          "200  200  200  200  200  200  200  200  200  200  200  200",
+    # The public directory of labelled collections, its map's data and a collection's page.
+    "GET labels:directory":                         "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET labels:map_data":                          "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET labels:collection":                        "200  200  200  200  200  200  200  200  200  200  200  200",
     # A CMS document that no published call or page uses yet.
     "GET wagtaildocs_serve":                        "404  404  404  404  404  404  404  404  200  404  404  404",
     "GET wagtaildocs_authenticate_with_password":   "404  404  404  404  404  404  404  404  404  404  404  404",
@@ -686,6 +690,7 @@ def address(key, scenario, persona):
         "api:project-detail": lambda: {"reference": s["decided"].reference},
         "api:deliverable-detail": lambda: {"pk": s["deliverable"].pk},
         "opendata:project": lambda: {"reference": s["decided"].reference},
+        "labels:collection": lambda: {"pk": s["held_collection"].pk},
         "notifications:message": lambda: {"pk": s["message"].pk},
         "notifications:mark_read": lambda: {"pk": s["message"].pk},
         "notifications:resend": lambda: {"pk": s["message"].pk},
