@@ -64,6 +64,7 @@ from reviews.models import (
     TeamClaim,
 )
 
+from .holdings import clear_holdings
 from .mentions import Person, account_placeholder, clear_mentions, erased_email
 from .models import Anonymisation, SnapshotRewrite
 from .rules import is_anonymised, is_held
@@ -277,7 +278,8 @@ def delete_files(files):
 def anonymise_account(user, *, rule, actor=None):
     """Remove a person's personal data from their account: it keeps its row (reviews, decisions
     and logs point to it) under a placeholder name; its names, addresses, ORCID iD, second
-    factors, social accounts, sessions, notification settings and messages go. Refused when the
+    factors, social accounts, sessions, notification settings, messages, the collections it
+    keeps and its invitations to keep them go (privacy.holdings). Refused when the
     account is already anonymised. Returns its Anonymisation.
 
     What else goes depends on why. An erasure (rule "erasure": the person asks) removes the
@@ -293,6 +295,7 @@ def anonymise_account(user, *, rule, actor=None):
         if is_anonymised(actor, user):
             raise AnonymisationRefused(_("This account is already anonymised."))
         rewritten = clear_mentions(Person.of(user)) if rule == ERASURE else []
+        clear_holdings(user)
         clear_sign_in(user)
         user.first_name, user.last_name = account_placeholder(), ""
         user.email, user.orcid, user.is_active = erased_email(user), "", False

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from applications.models import Attachment
 from common.formats import PARIS
 
-from . import export_activity, export_data
+from . import export_activity, export_data, holdings
 from .models import EventKind, PrivacyEvent
 
 CHUNK = 1024 * 1024
@@ -35,6 +35,7 @@ BUILDERS = {
     "account.json": export_data.account,
     "applications.json": export_data.applications,
     "team_memberships.json": export_data.team_memberships,
+    "collections.json": holdings.collections,
     "reviews.json": export_activity.reviews,
     "staff_actions.json": export_activity.staff_actions,
     "messages.json": export_activity.messages,
@@ -58,6 +59,10 @@ def descriptions():
         ),
         "team_memberships.json": _(
             "The applications whose team you joined, and your rows in their teams."
+        ),
+        "collections.json": _(
+            "The labelled collections whose record you keep, the versions of their records you "
+            "made, and the invitations to keep them that you sent."
         ),
         "reviews.json": _(
             "Your work as a reviewer: your assignments, your conflict of interest declarations, "

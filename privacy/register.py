@@ -284,6 +284,30 @@ REGISTER = (
         ),
     ),
     Processing(
+        "collections",
+        _("Holders of labelled collections"),
+        _("the holders of labelled collections and the people they invite to keep them"),
+        _(
+            "who keeps which collection's record (their role, who added them and when), the "
+            "e-mail addresses invited to keep a record and who invited them, who made each "
+            "version of a record"
+        ),
+        _(
+            "Letting the holders of labelled collections keep their records up to date, and "
+            "staff read who changed what"
+        ),
+        PUBLIC_INTEREST,
+        ("labels.CollectionHolder", "labels.HolderInvitation", "labels.RecordVersion"),
+        _("programme staff; the other holders of the same collection"),
+        ("inactive_account", "delivery_log"),
+        _(
+            "A holding lasts as long as the account: an account that keeps a collection whose "
+            "label holds is not unused. Invitations go with the messages' period. The records "
+            "describe collections, not people: they stay, without the name of who changed them "
+            "once that account is anonymised."
+        ),
+    ),
+    Processing(
         "messages",
         _("Messages and e-mails"),
         _("everyone with an account; reviewers and team members invited by e-mail"),

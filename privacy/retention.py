@@ -32,6 +32,7 @@ from reviews.models import Assignment
 from reviews.queries import reviews_owed_by
 
 from .anonymise import anonymise_account, anonymise_application
+from .holdings import delete_old_invitations, keeps_a_labelled_collection
 from .models import EventKind, PrivacyEvent
 from .register import RETENTION_RULES
 from .reports import delete_outdated_reports
@@ -166,8 +167,8 @@ def abandoned_drafts():
 
 def inactive_accounts():
     """Accounts that lead nothing still whole, reviewed no dossier still whole (who reviewed it
-    is needed while it is kept: conflicts of interest), owe no review and do not run the
-    platform."""
+    is needed while it is kept: conflicts of interest), owe no review, keep no collection whose
+    label holds and do not run the platform."""
     led = Application.objects.filter(lead=OuterRef("pk"), anonymisation__isnull=True)
     reviewed = Assignment.objects.filter(
         reviewer=OuterRef("pk"), application__anonymisation__isnull=True
@@ -181,6 +182,7 @@ def inactive_accounts():
         .exclude(Exists(led))
         .exclude(Exists(reviewed))
         .exclude(Exists(owed))
+        .exclude(keeps_a_labelled_collection())
         .annotate(since=Coalesce(Greatest("last_login", "date_joined"), "date_joined"))
     )
 
@@ -212,7 +214,7 @@ def due(now):
 def run(now, actor=None):
     """Anonymise what is due on `now`, each record in its own transaction, delete the delivery
     log past its period and the governance reports that copy what was anonymised, and write one
-    PrivacyEvent with the counts per rule (and "governance_reports")."""
+    PrivacyEvent with the counts per rule (and "holder_invitations", "governance_reports")."""
     counts = {}
     for key, records in due(now).items():
         if key == "delivery_log":
@@ -228,6 +230,9 @@ def run(now, actor=None):
                 counts[key]["failed"] += 1
             else:
                 counts[key]["anonymised"] += 1
+    # Invitations to keep a collection are messages: they go with the delivery log's period.
+    limit = cutoff(RETENTION_RULES["delivery_log"], now)
+    counts["holder_invitations"] = {"deleted": delete_old_invitations(limit)}
     counts["governance_reports"] = {"deleted": delete_outdated_reports()}
     event = PrivacyEvent.objects.create(kind=EventKind.RETENTION_RUN, actor=actor, counts=counts)
     logger.info("Retention run: %s", counts)

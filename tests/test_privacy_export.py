@@ -587,7 +587,7 @@ def test_the_export_costs_the_same_queries_whatever_the_rows(
     many_applications(applicant, count)
     client.force_login(applicant)
 
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(37):
         response = client.get(reverse("privacy:export"))
 
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -611,7 +611,7 @@ def test_a_reviewers_export_costs_the_same_queries_whatever_the_reviews(
     reviews_written(reviewer, count)
     client.force_login(reviewer)
 
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(30):
         response = client.get(reverse("privacy:export"))
 
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
