@@ -66,6 +66,7 @@ from .factories import (
     decided_application,
     in_review_application,
     invited_to_team,
+    labelled_collection,
     report_question,
     support_letter_question,
 )
@@ -275,16 +276,48 @@ EXPECTED = {
     "GET opendata:calls_schema":                    "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET opendata:catalogue_jsonld":                "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET opendata:catalogue_rdf":                   "200  200  200  200  200  200  200  200  200  200  200  200",
+    # The registry of labelled collections as open data: everyone reads it.
+    "GET opendata:collections_csv":                 "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:collections_json":                "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET opendata:collections_schema":              "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:call-list":                            "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:call-detail":                          "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:project-list":                         "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:project-detail":                       "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:deliverable-list":                     "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:deliverable-detail":                   "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:collection-list":                      "200  200  200  200  200  200  200  200  200  200  200  200",
+    "GET api:collection-detail":                    "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET api:schema":                               "200  200  200  200  200  200  200  200  200  200  200  200",
     # For load balancers: the process answers, the services it needs are reachable.
     "GET health:live":                              "200  200  200  200  200  200  200  200  200  200  200  200",
     "GET health:ready":                             "200  200  200  200  200  200  200  200  200  200  200  200",
+    # Labelled collections: the holders' page (the owner leads the scenario's collection, an
+    # invited holder keeps it too), staff's registry (labels.manage_registry); a record posted
+    # without its name is refused beside the field.
+    "GET labels_holders:collection":                "log  200  404  404  404  404  404  404  200  404  404  404",
+    "POST labels_holders:collection":               "log  400  404  404  404  404  404  404  400  404  404  404",
+    "GET labels_holders:invite":                    "log  405  405  405  405  405  405  405  405  405  405  405",
+    "POST labels_holders:invite":                   "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET labels_holders:remove_holder":             "log  200  404  404  404  404  404  404  200  404  404  404",
+    "POST labels_holders:remove_holder":            "log  302  404  404  404  404  404  404  302  404  404  404",
+    "GET labels_holders:invitation":                "200  200  200  200  200  200  200  200  200  200  200  200",
+    "POST labels_holders:invitation":               "log  302  302  302  302  302  302  302  302  302  302  302",
+    "GET labels_staff:registry":                    "log  404  404  404  404  404  404  404  200  404  404  404",
+    "GET labels_staff:collection":                  "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST labels_staff:collection":                 "log  404  404  404  404  404  404  404  400  404  404  404",
+    # The collection a label application describes, the collections a project works on: the
+    # scenario's call asks for neither. A label renewal starts from its invitation's link,
+    # for the holders of the invited collection only. Staff's renewal campaigns.
+    "GET applications:collection_record":           "log  404  404  404  404  404  404  404  404  404  404  404",
+    "POST applications:collection_record":          "log  404  404  404  404  404  404  404  404  404  404  404",
+    "GET applications:collections_used":            "log  404  404  404  404  404  404  404  404  404  404  404",
+    "POST applications:collections_used":           "log  404  404  404  404  404  404  404  404  404  404  404",
+    "GET applications:renew":                       "log  200  404  404  404  404  404  404  404  404  404  404",
+    "POST applications:renew":                      "log  302  404  404  404  404  404  404  404  404  404  404",
+    "GET labels_renewals:campaigns":                "log  404  404  404  404  404  404  404  200  404  404  404",
+    "POST labels_renewals:campaigns":               "log  404  404  404  404  404  404  404  400  404  404  404",
+    "GET labels_renewals:campaign":                 "log  404  404  404  404  404  404  404  200  404  404  404",
     # Accounts (ours).
     "GET accounts:profile":                         "log  200  200  200  200  200  200  200  200  200  200  200",
     "POST accounts:profile":                        "log  200  200  200  200  200  200  200  200  200  200  200",
@@ -615,7 +648,50 @@ def build_scenario():
         ),
         "project_report": project_report,
         "report_file": report_file,
+        **holders_scenario(people),
     }
+
+
+HOLDER_TOKEN = "lien-de-gardien-de-test"
+
+
+def holders_scenario(people):
+    """A labelled collection the owner leads, an invited holder, an invitation not answered."""
+    from labels.holders import token_hash
+    from labels.models import CollectionHolder, HolderInvitation, HolderRole
+
+    collection = labelled_collection(lead=people["owner"])
+    holding = CollectionHolder.objects.create(
+        collection=collection,
+        user=UserFactory(email="co-gardien@example.org"),
+        role=HolderRole.INVITED,
+        added_by=people["owner"],
+    )
+    HolderInvitation.objects.create(
+        collection=collection,
+        email="invite-gardien@example.org",
+        token_hash=token_hash(HOLDER_TOKEN),
+        invited_by=people["owner"],
+    )
+    return {"held_collection": collection, "holding": holding}
+
+
+def renewal_invitation(scenario):
+    """The owner's collection invited to renew through an open label call (made in the test's
+    savepoint, rolled back after it)."""
+    from calls.models import CallKind
+    from labels.models import RenewalCampaign, RenewalInvitation
+
+    call = CallFactory(kind=CallKind.LABEL, label_duration_months=60, envelope=0)
+    campaign = RenewalCampaign.objects.create(call=call, expiring_by=dt.date(2100, 1, 1))
+    return RenewalInvitation.objects.create(
+        campaign=campaign, call=call, collection=scenario["held_collection"]
+    )
+
+
+def renewal_address(scenario):
+    invitation = renewal_invitation(scenario)
+    return {"slug": invitation.call.slug, "collection": invitation.collection_id}
 
 
 def secrets_of(scenario):
@@ -753,6 +829,18 @@ def address(key, scenario, persona):
     }
     for name_ in ("applications:history", "applications:history_csv", "audit:dossier_zip"):
         filled[name_] = lambda: pk
+    for name_ in ("labels_holders:collection", "labels_holders:invite", "labels_staff:collection"):
+        filled[name_] = lambda: {"pk": s["held_collection"].pk}
+    filled["labels_holders:remove_holder"] = lambda: {
+        "pk": s["held_collection"].pk,
+        "holding_pk": s["holding"].pk,
+    }
+    filled["labels_holders:invitation"] = lambda: {"token": HOLDER_TOKEN}
+    filled["api:collection-detail"] = lambda: {"code": s["held_collection"].code}
+    for name_ in ("applications:collection_record", "applications:collections_used"):
+        filled[name_] = lambda: pk
+    filled["applications:renew"] = lambda: renewal_address(s)
+    filled["labels_renewals:campaign"] = lambda: {"pk": renewal_invitation(s).campaign_id}
     found = filled.get(name, dict)()
     return found if isinstance(found, str) else reverse(name, kwargs=found)
 
@@ -795,6 +883,9 @@ POSTED = {
         for name_ in ("declare_deliverable", "edit_deliverable")
     },
     "projects:close": {"closure-override_reason": "Pour voir."},
+    "labels_holders:collection": {"version": "1", "name_fr": ""},
+    "labels_staff:collection": {"version": "1", "name_fr": ""},
+    "labels_holders:invite": {"email": "nouvelle-gardienne@example.org"},
 }
 
 
