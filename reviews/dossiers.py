@@ -4,9 +4,10 @@ Only the parts a reviewer needs are read from the snapshot (the form, the team, 
 files); anything else it holds (such as the people the applicant asked to exclude) is never shown.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from applications.collections import submitted
 from applications.models import BudgetCategory, Submission, TeamRole
 from applications.snapshot import submitted_sections
 
@@ -28,6 +29,8 @@ class SubmittedDossier:
     budget_lines: list
     total_requested: Decimal
     total_cofunding: Decimal
+    # A label application's collection, a project's collections used, as received.
+    collections: dict = field(default_factory=dict)
 
 
 def latest_submission(application):
@@ -50,6 +53,7 @@ def submitted_dossier(application):
         budget_lines=[budget_row(line) for line in budget.get("lines") or []],
         total_requested=amount(budget.get("total_requested")),
         total_cofunding=amount(budget.get("total_cofunding")),
+        collections=submitted(content),
     )
 
 

@@ -278,3 +278,17 @@ def test_the_collections_page_costs_the_same_at_any_registry_size(
         response = client.get(used_url(project_draft))
 
     assert response.content.decode().count('name="collections"') == size
+
+
+def test_reviewers_read_the_description_as_it_was_received(applicant, draft):
+    from reviews.dossiers import submitted_dossier
+
+    draft.collection_record = collection_record()
+    draft.save(update_fields=["collection_record"])
+    submit_application(draft, applicant)
+    draft.collection_record = collection_record(city="Rennes")
+    draft.save(update_fields=["collection_record"])
+
+    rows = dict(submitted_dossier(draft).collections["collection_rows"])
+
+    assert rows[str(LABELS["city"])] == "Paris"
