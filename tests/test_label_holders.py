@@ -258,3 +258,12 @@ def test_my_applications_lists_the_collections_one_keeps_with_their_label(client
 def test_no_section_for_someone_who_keeps_nothing(client, other_applicant):
     client.force_login(other_applicant)
     assert "my-collections" not in text_of(client.get(reverse("applications:mine")))
+
+
+def test_the_page_reads_in_french_with_french_dates(client, lead, collection):
+    client.force_login(lead)
+    text = visible_text(client.get(page_of(collection)))
+    assert "Modifier la fiche" in text and "Historique de la fiche" in text
+    assert "Version 1 – Décision de labellisation" in text
+    assert "Hélène Gardienne (Détenteur principal)" in text
+    assert "Première labellisation" in text and "label valable jusqu’au" in text
