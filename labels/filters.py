@@ -81,7 +81,7 @@ class CollectionFilter(django_filters.FilterSet):
         widget=select(),
     )
     period = django_filters.ChoiceFilter(
-        label=_("Period"),
+        label=_("Historical period"),
         choices=Period.choices,
         empty_label=_("All periods"),
         method="filter_period",
