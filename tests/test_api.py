@@ -347,6 +347,7 @@ def test_the_openapi_description_is_valid_and_documents_the_fields_and_filters(c
         "institution",
         "state",
         "deliverable",
+        "collection",
         "ror",
     }
     assert list(components["Deliverable"]["properties"]) == list(DELIVERABLES.column_names)
