@@ -125,6 +125,10 @@ def label_contexts(facts):
             "apply_url": "http://testserver/appels/label/renouveler/12/",
         },
         Event.LABEL_LAPSED: {"collection": collection},
+        Event.COLLECTION_HOLDER_INVITED: {
+            "collection": collection,
+            "inviter": {"name": "Claude Gardienne", "email": "gardienne@example.org"},
+        },
     }
 
 
