@@ -288,3 +288,8 @@ def test_a_renewal_decided_labelled_extends_the_same_collection(programme_manage
     assert collection.periods.count() == 2
     [shown] = invitations_of(invitation.campaign)
     assert shown.renewal_state == RenewalState.RENEWED
+
+
+def test_beat_records_the_lapses_each_day(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "labels.tasks.record_lapses" in tasks
