@@ -40,6 +40,9 @@ def load_call(spec, facts, programmes, now=None, with_document=True):
     # What the funding agreement says of the project's duration (issue 17).
     call.project_duration_months = spec.get("project_duration_months")
     call.duration_from_signature = spec.get("duration_from_signature", False)
+    # How long a CollEx label call's label lasts (issue 19).
+    call.label_duration_months = spec.get("label_duration_months")
+    call.allows_multiple_applications = spec.get("allows_multiple_applications", False)
     call.contact_email = facts["network"]["contact_email"]
     call.questions = application_form(spec["slug"], facts["application_form"])
     call.faq = faq(spec["slug"], facts["faq"], spec["requires_co_construction"])

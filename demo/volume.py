@@ -1,10 +1,12 @@
-"""Volume for benchmarks (--size large): more calls, thousands of applicants, hundreds of reviewers.
+"""Volume for benchmarks (--size large): more calls, thousands of applicants, hundreds of reviewers,
+2,000 labelled collections.
 
 Accounts are bulk-created with one password hash computed once; existing e-mails are skipped, so a
 second run adds nothing. The benchmark (bench/) creates its own call with 1,000 applications.
 """
 
 import random
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -12,6 +14,10 @@ from django.contrib.auth.models import Group
 from accounts.models import Discipline, Institution, User
 from accounts.roles import Role
 from calls.models import CallKind
+from common.months import add_months, last_day_of
+from labels.models import Collection, CollectionTerm, Facet, LabelPeriod, PeriodKind
+from labels.status import paris_today
+from labels.vocabularies import Language, Material, Period
 from reviews.models import ReviewerKind, ReviewerProfile
 
 from .calls import load_call
@@ -76,6 +82,7 @@ def generated_call_specs(count, programme_codes):
                 "envelope_eur": 200000 if funded else 0,
                 "max_eur": 20000 + 1000 * number if funded else 0,
                 "requires_co_construction": number % 2 == 0,
+                "label_duration_months": 60 if kind == CallKind.LABEL else None,
                 "opens_in_days": opens_in_days,
                 "closes_in_days": closes_in_days,
             }
@@ -178,3 +185,108 @@ def load_volume_reviewer_profiles():
         batch_size=BATCH_SIZE,
     )
     return len(profiles)
+
+
+# The benchmark's labelled collections: spread over the regions (overseas included) around a
+# city of each, labelled over the last six years for five years (some expired, some ending).
+COLLECTIONS = 2000
+BENCH_LABEL = "BANC-LBL-"  # the references of their label periods
+CITIES = [
+    ("11", "Paris", "75005", 48.8566, 2.3522),
+    ("84", "Lyon", "69007", 45.7640, 4.8357),
+    ("44", "Strasbourg", "67000", 48.5734, 7.7521),
+    ("76", "Toulouse", "31000", 43.6047, 1.4442),
+    ("75", "Bordeaux", "33000", 44.8378, -0.5792),
+    ("32", "Lille", "59000", 50.6292, 3.0573),
+    ("53", "Rennes", "35000", 48.1173, -1.6778),
+    ("52", "Nantes", "44000", 47.2184, -1.5536),
+    ("93", "Marseille", "13001", 43.2965, 5.3698),
+    ("28", "Caen", "14000", 49.1829, -0.3707),
+    ("27", "Dijon", "21000", 47.3220, 5.0415),
+    ("24", "Tours", "37000", 47.3941, 0.6848),
+    ("94", "Corte", "20250", 42.3063, 9.1500),
+    ("02", "Schœlcher", "97233", 14.6147, -61.1005),
+    ("01", "Pointe-à-Pitre", "97110", 16.2411, -61.5331),
+    ("03", "Cayenne", "97300", 4.9224, -52.3135),
+    ("04", "Saint-Denis", "97490", -20.8823, 55.4504),
+    ("06", "Mamoudzou", "97600", -12.7806, 45.2279),
+    ("987", "Papeete", "98714", -17.5516, -149.5585),
+    ("988", "Nouméa", "98800", -22.2758, 166.4580),
+]
+
+
+def load_volume_collections(count=COLLECTIONS, today=None):
+    """`count` labelled collections, made cheaply in bulk (their label periods, disciplines and
+    terms too) rather than through the label decisions the demo's twenty go through; existing
+    ones are kept, so a second run adds nothing. Returns the number created."""
+    existing = LabelPeriod.objects.filter(reference__startswith=BENCH_LABEL).count()
+    if existing >= count:
+        return 0
+    today = today or paris_today()
+    institutions = list(Institution.objects.order_by("name").values_list("pk", flat=True))
+    disciplines = list(Discipline.objects.order_by("code").values_list("pk", flat=True))
+    numbers = range(existing + 1, count + 1)
+    draws = {number: random.Random(f"collection-{number}") for number in numbers}
+    starts = {number: add_months(today, -draws[number].randint(1, 72)) for number in numbers}
+    collections = Collection.objects.bulk_create(
+        [
+            bench_collection(number, draws[number], starts[number], institutions)
+            for number in numbers
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    LabelPeriod.objects.bulk_create(
+        [
+            LabelPeriod(
+                collection=collection,
+                kind=PeriodKind.FIRST,
+                starts_on=collection.labelled_since,
+                expires_on=collection.expires_on,
+                reference=f"{BENCH_LABEL}{number:05d}",
+                decided_on=collection.labelled_since,
+                call_title_fr="Campagne de labellisation CollEx (banc d'essai)",
+            )
+            for number, collection in zip(numbers, collections, strict=True)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    Link = Collection.disciplines.through
+    Link.objects.bulk_create(
+        [
+            Link(collection_id=collection.pk, discipline_id=discipline)
+            for number, collection in zip(numbers, collections, strict=True)
+            for discipline in draws[number].sample(disciplines, min(2, len(disciplines)))
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    vocabularies = [(Facet.MATERIAL, Material), (Facet.LANGUAGE, Language), (Facet.PERIOD, Period)]
+    CollectionTerm.objects.bulk_create(
+        [
+            CollectionTerm(collection_id=collection.pk, facet=facet, code=code)
+            for number, collection in zip(numbers, collections, strict=True)
+            for facet, vocabulary in vocabularies
+            for code in draws[number].sample(vocabulary.values, 2)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return len(collections)
+
+
+def bench_collection(number, draw, starts_on, institutions):
+    region, city, postcode, latitude, longitude = CITIES[number % len(CITIES)]
+    return Collection(
+        name_fr=f"Collection de test n° {number}",
+        name_en=f"Test collection no. {number}",
+        summary_fr="Collection générée pour mesurer l'annuaire et la carte des collections.",
+        summary_en="A collection generated to measure the directory and map of collections.",
+        institution_id=institutions[number % len(institutions)],
+        service="Bibliothèque universitaire",
+        size_volumes=draw.randint(1000, 500000),
+        city=city,
+        postcode=postcode,
+        region=region,
+        latitude=Decimal(f"{latitude + draw.uniform(-0.2, 0.2):.6f}"),
+        longitude=Decimal(f"{longitude + draw.uniform(-0.2, 0.2):.6f}"),
+        labelled_since=starts_on,
+        expires_on=last_day_of(starts_on, 60),
+    )

@@ -27,8 +27,11 @@ from decisions.models import Decision
 from demo.decisions import DECIDED_APPLICATIONS, DECIDED_CALL, DECIDED_PEOPLE
 from demo.dossiers import dossiers, leads_and_reviewers
 from demo.facts import load_network
+from demo.labels import LABELS
 from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, quiet_accounts
 from demo.review import REVIEW_CALL
+from labels.models import Collection
+from labels.vocabularies import Region
 from privacy.models import PrivacyNoticePage
 from reviews.conflicts import conflicts_between
 from reviews.models import (
@@ -118,7 +121,7 @@ def test_a_second_run_changes_nothing(demo):
     assert first["users"] == len(DEMO_USERS) + len(EXTRA_APPLICANTS) + len(DECIDED_PEOPLE)
     assert first["applications"] and first["assignments"]
     assert first["final consensus"] == 1 + len(DECIDED_APPLICATIONS)
-    assert first["calls"] == len(FACTS["example_calls"])
+    assert first["calls"] == len(FACTS["example_calls"]) + len(LABELS["calls"])
     assert first["programmes"] == [programme["code"] for programme in FACTS["programmes"]]
 
 
@@ -174,7 +177,13 @@ def test_demo_calls_are_live_in_the_phase_the_file_gives(demo):
 
 
 def test_demo_calls_have_criteria_a_form_a_faq_and_the_call_text(demo):
-    for call in Call.objects.all():
+    # The past label campaigns (demo/labels.py) have a form of their own and no call text.
+    campaigns = Call.objects.filter(slug__in=[campaign["slug"] for campaign in LABELS["calls"]])
+    for call in campaigns:
+        assert 3 <= call.criteria.count() <= 5
+        assert {block.block_type for block in call.questions} == {"section", "long_text"}
+        assert call.label_duration_months == 60
+    for call in Call.objects.exclude(pk__in=campaigns.values("pk")):
         criteria = list(call.criteria.all())
         assert 3 <= len(criteria) <= 5
         assert all((c.scale_min, c.scale_max) == (0, 5) for c in criteria)
@@ -227,8 +236,9 @@ def test_the_large_size_adds_calls_applicants_and_reviewers_once(demo):
     load_demo("--size", "large")
     load_demo("--size", "large")
 
-    assert Call.objects.count() == 40
-    assert Call.objects.published().count() == 40
+    calls = 40 + len(LABELS["calls"])
+    assert Call.objects.count() == calls
+    assert Call.objects.published().count() == calls
     assert set(Call.objects.with_phase().values_list("current_phase", flat=True)) == {
         CallPhase.UPCOMING,
         CallPhase.OPEN,
@@ -245,7 +255,12 @@ def test_the_large_size_adds_calls_applicants_and_reviewers_once(demo):
     assert not profiles.filter(disciplines=None).exists()
     assert len(set(profiles.values_list("keywords", flat=True))) > 100  # varied expertise
     # The benchmark creates its own 1,000-application call: the demo adds no applications.
-    assert Application.objects.count() == len(APPLICATIONS) + len(DECIDED_APPLICATIONS)
+    labelled = len(LABELS["collections"])
+    demo_applications = len(APPLICATIONS) + len(DECIDED_APPLICATIONS) + labelled
+    assert Application.objects.count() == demo_applications
+    # 2,000 labelled collections for the directory's and the map's benchmark, once.
+    assert Collection.objects.count() == 2000 + labelled
+    assert set(Collection.objects.values_list("region", flat=True)) == set(Region.values)
 
 
 def test_the_incubator_call_is_in_review_with_every_state_on_show(demo):
@@ -318,7 +333,8 @@ def test_the_incubator_call_is_in_review_with_every_state_on_show(demo):
     # Each lead in review was told the reply phase is open.
     assert Reply.objects.exclude(notified_at=None).count() == 3
     # With the decided call's 7 applications, 14 assignments and 14 submitted reviews.
-    assert "11 applications, 19 reviewer assignments, 18 reviews (17 submitted)" in output
+    # With the label campaigns' 20 applications, labelled (demo/labels.py).
+    assert "31 applications, 19 reviewer assignments, 18 reviews (17 submitted)" in output
     # Leads, reviewers and staff were told, as the services tell them; only demo addresses.
     recipients = {address for message in demo.emails for address in message.to}
     assert {"porteuse@example.org", "expert1@example.org", "gestion@example.org"} <= recipients
@@ -332,6 +348,9 @@ def test_key_figures_of_the_demo(demo):
         (DECIDED_CALL, ApplicationState.DECIDED, 7),
         (REVIEW_CALL, ApplicationState.IN_REVIEW, 3),
         (REVIEW_CALL, ApplicationState.INELIGIBLE, 1),
+        ("labellisation-collex-2021", ApplicationState.DECIDED, 1),
+        ("labellisation-collex-2022", ApplicationState.DECIDED, 2),
+        ("labellisation-collex-2024", ApplicationState.DECIDED, 17),
     ]
     assert counts(Assignment.objects, "state") == {
         AssignmentState.ACCEPTED: 18,
@@ -339,7 +358,12 @@ def test_key_figures_of_the_demo(demo):
     }
     assert counts(Review.objects, "state") == {ReviewState.DRAFT: 1, ReviewState.SUBMITTED: 17}
     # Four funded by the members' council, a fifth from the reserve list (demo/projects.py).
-    assert counts(Decision.objects, "outcome") == {"funded": 5, "rejected": 1, "reserve": 1}
+    assert counts(Decision.objects, "outcome") == {
+        "funded": 5,
+        "labelled": 20,
+        "rejected": 1,
+        "reserve": 1,
+    }
     assert sorted(User.objects.values_list("email", flat=True)) == [
         f"{name}@example.org"
         for name in [

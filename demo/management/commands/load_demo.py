@@ -24,6 +24,7 @@ from demo.calls import load_call
 from demo.decisions import decision_summary, load_decision_stage
 from demo.directory import load_institutions, load_programmes
 from demo.facts import load_network
+from demo.labels import labels_summary, load_label_stage
 from demo.people import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -40,7 +41,12 @@ from demo.site import (
     load_privacy_notice,
     load_standard_pages,
 )
-from demo.volume import load_volume_accounts, load_volume_calls, load_volume_reviewer_profiles
+from demo.volume import (
+    load_volume_accounts,
+    load_volume_calls,
+    load_volume_collections,
+    load_volume_reviewer_profiles,
+)
 from reviews.models import Assignment, ConsensusReport, Review, ReviewState
 
 # Libraries that log every task, revision, message and PDF step at INFO: quiet unless
@@ -99,6 +105,8 @@ class Command(BaseCommand):
             load_decision_stage(facts, programmes, password_hash, now)
         with transaction.atomic():
             load_project_stage(now)
+        with transaction.atomic():
+            load_label_stage(facts, programmes, password_hash, now)
         self.stdout.write(f"Demo loaded in {time.perf_counter() - started:.1f} s.")
 
         if size == "large":
@@ -112,10 +120,12 @@ class Command(BaseCommand):
             load_volume_calls(facts, programmes, now=now)
             applicants, reviewers = load_volume_accounts(password_hash)
             profiles = load_volume_reviewer_profiles()
+            collections = load_volume_collections()
         self.stdout.write(
             f"Benchmark volume in {time.perf_counter() - started:.1f} s: "
             f"{applicants} applicants and {reviewers} reviewers created, "
-            f"{profiles} reviewer profiles (existing ones skipped)."
+            f"{profiles} reviewer profiles, {collections} labelled collections "
+            "(existing ones skipped)."
         )
 
     def report(self, users, review_call):
@@ -138,6 +148,7 @@ class Command(BaseCommand):
         self.stdout.write(decision_summary())
         self.stdout.write(project_summary())
         self.stdout.write(reports_summary())
+        self.stdout.write(labels_summary())
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}, for the demo only):")
         rows = [("E-mail", "Role")] + [
