@@ -51,6 +51,11 @@ class Plan:
         return max(2, self.size // 5)
 
     @property
+    def collections(self):
+        """Labelled collections of the large demo for the directory and the map (2,000)."""
+        return 2000 if self.full else max(20, 10 * self.size)
+
+    @property
     def requests(self):
         """Requests per public page under load, at most."""
         return min(3000, 30 * self.size)

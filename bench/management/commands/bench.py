@@ -6,7 +6,7 @@
 
 Migrates, loads the demo (the large one at the full size), prepares the benchmark calls through
 the services users go through (bench/prepare.py, bench/review.py, bench/projects.py,
-bench/reports.py), then
+bench/reports.py; the registry's collections in bulk, bench/registry.py), then
 measures against gunicorn on 127.0.0.1 only, every loop bounded in requests and time. Below the
 full size every step still runs, scaled down (bench/plan.py), and the results go to a
 directory of their own unless --output says where: they are not comparable with the full runs'.
@@ -37,11 +37,16 @@ from bench.pages import measure_pages
 from bench.plan import FULL_SIZE, Plan
 from bench.prepare import prepare_applicants
 from bench.projects import measure_projects
+from bench.registry import measure_registry
 from bench.reports import measure_reports
 from bench.retention import measure_retention
 from bench.review import prepare_review_call
 from demo.people import demo_password_hash
-from demo.volume import load_volume_accounts, load_volume_reviewer_profiles
+from demo.volume import (
+    load_volume_accounts,
+    load_volume_collections,
+    load_volume_reviewer_profiles,
+)
 
 
 class Command(BaseCommand):
@@ -90,6 +95,7 @@ class Command(BaseCommand):
                 )
                 # After the review pages: every application of the review call is then funded.
                 measure_projects(results, metric, review_call, log, most_loads=plan.page_loads)
+                measure_registry(results, metric, log, most_loads=plan.page_loads)
             finally:
                 # Runs on the same database stay comparable: the call leaves the public lists.
                 bench["call"].unpublish()
@@ -124,6 +130,7 @@ def load_data(plan):
     call_command("load_demo", verbosity=0)
     load_volume_accounts(demo_password_hash(), plan.applicants, plan.reviewers)
     load_volume_reviewer_profiles()
+    load_volume_collections(plan.collections)
 
 
 @contextmanager
