@@ -33,10 +33,17 @@ def project_choices(choices_class=models.TextChoices):
     return found
 
 
+# Vocabularies of things, not states: the languages a collection is written in share their ISO
+# codes with the page's language, which templates rightly compare (LANGUAGE_CODE == "en").
+NOT_STATES = {"Language"}
+
+
 def vocabulary():
     """{value: the enums that have it} for every state, outcome, kind... of the project."""
     words = {}
     for choices in project_choices():
+        if choices.__name__ in NOT_STATES:
+            continue
         for value in choices.values:
             if isinstance(value, str):
                 words.setdefault(value, []).append(choices.__name__)
