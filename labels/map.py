@@ -153,7 +153,7 @@ def svg(points):
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="labels-map" viewBox="0 0 {} {}" '
-        'role="group" aria-labelledby="labels-map-title">'
+        'aria-labelledby="labels-map-title">'
         '<title id="labels-map-title">{}</title>{}</svg>',
         WIDTH,
         HEIGHT,

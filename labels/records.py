@@ -17,6 +17,8 @@ collection; differences() says what changed between two versions.
 
 from decimal import Decimal
 
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Discipline, Institution
@@ -41,6 +43,9 @@ PLAIN = (
     "size_items",
 )
 DECIMALS = ("size_linear_metres", "latitude", "longitude")
+# Numbers a page writes in its language; sizes with thousands' separators.
+SIZES = ("size_linear_metres", "size_volumes", "size_items")
+NUMBERS = (*SIZES, "latitude", "longitude")
 # The multi-valued facts kept as CollectionTerm rows: record key -> facet.
 TERMS = {"materials": Facet.MATERIAL, "languages": Facet.LANGUAGE, "periods": Facet.PERIOD}
 VOCABULARIES = {"materials": Material, "languages": Language, "periods": Period}
@@ -158,8 +163,21 @@ def readable(key, value, names=None) -> str:
         return str(dict(Region.choices).get(value, value))
     if key == "links":
         names = dict(CatalogueScheme.choices)
-        return "; ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(value.items()))
+        return "; ".join(
+            gettext("%(kind)s:") % {"kind": names.get(k, k)} + f" {v}"
+            for k, v in sorted(value.items())
+        )
+    if key in NUMBERS:
+        return number(key, value)
     return str(value)
+
+
+def number(key, value):
+    """A size or a coordinate as the page's language writes it: 15 000 / 15,000; 120,5 / 120.5
+    (coordinates without thousands' separators)."""
+    return formats.number_format(
+        Decimal(str(value)).normalize(), use_l10n=True, force_grouping=key in SIZES
+    )
 
 
 def _comparable(value):
