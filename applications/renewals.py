@@ -3,6 +3,7 @@ the collection starts a draft application to the campaign's call, its record pre
 the collection's as it stands. A second start finds the same draft."""
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,6 +29,18 @@ def invitation_or_404(user, slug, collection_pk):
     if not holds_invited_collection(user, invitation):
         raise Http404
     return invitation
+
+
+def invitation_progress(invitations):
+    """Annotate renewal invitations with how far their collection's application to the
+    invited call went (not withdrawn): `started` and `applied` (submitted). Registered with
+    labels.renewals.add_application_progress, for the campaign's page."""
+    kept = Application.objects.filter(
+        call=OuterRef("call_id"), collection=OuterRef("collection_id")
+    ).exclude(state=ApplicationState.WITHDRAWN)
+    return invitations.annotate(
+        started=Exists(kept), applied=Exists(kept.filter(submitted_at__isnull=False))
+    )
 
 
 def renewal_draft(invitation):
@@ -72,6 +85,11 @@ def start_renewal(user, invitation, now=None):
             ) from error
         application.collection = collection
         application.collection_record = records.record_of(collection)
+        application.collection_base_version = (
+            collection.versions.order_by("-number").values_list("number", flat=True).first()
+        )
         application.title = collection.name_fr
-        application.save(update_fields=["collection", "collection_record", "title"])
+        application.save(
+            update_fields=["collection", "collection_record", "collection_base_version", "title"]
+        )
     return application

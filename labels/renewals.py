@@ -11,16 +11,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Call, CallKind, CallPhase
+from calls.models import Call, CallKind
 from common.errors import Refused
 from common.permissions import require
 
 from . import messages
 from .models import Collection, LabelPeriod, PeriodKind, RenewalCampaign, RenewalInvitation
+from .rules import takes_renewals
 from .status import paris_today
-
-# The phases in which a label call may take renewal applications, now or soon.
-RENEWING_PHASES = (CallPhase.OPEN, CallPhase.UPCOMING)
 
 
 class RenewalError(Refused):
@@ -36,13 +34,11 @@ class RenewalState(models.TextChoices):
 
 
 def renewal_calls(now=None):
-    """The published label calls that are open or upcoming: those a campaign may invite to."""
+    """The calls a campaign may invite to (labels.rules.takes_renewals), as a queryset."""
     now = now or timezone.now()
-    return (
-        Call.objects.published()
-        .filter(kind=CallKind.LABEL, closes_at__gt=now)
-        .order_by("opens_at", "pk")
-    )
+    label_calls = Call.objects.published().filter(kind=CallKind.LABEL)
+    chosen = [call.pk for call in label_calls if takes_renewals(call, now)]
+    return Call.objects.filter(pk__in=chosen).order_by("opens_at", "pk")
 
 
 def to_invite(call, expiring_by):
@@ -60,20 +56,19 @@ def start_campaign(call, expiring_by, actor, now=None):
     """Invite the holders of every label that expires by `expiring_by` to renew it through
     `call` (a published label call, open or upcoming), each collection once per call. Returns
     the invitations made (none: no campaign is recorded)."""
-    now = now or timezone.now()
-    require(
-        actor,
-        "labels.start_renewals",
-        None,
-        RenewalError,
-        _("You cannot start a renewal campaign."),
-    )
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)  # one campaign at a time
-        if not call.grants_labels:
-            raise RenewalError(_("Choose a CollEx label call: this call grants no label."))
-        if not call.live or call.phase_at(now) not in RENEWING_PHASES:
-            raise RenewalError(_("Choose a label call that is open or upcoming."))
+        call.rules_moment = now
+        require(
+            actor,
+            "labels.start_renewals",
+            call,
+            RenewalError,
+            _(
+                "You cannot start a renewal campaign of this call: choose a CollEx label "
+                "call, open or upcoming."
+            ),
+        )
         collections = list(to_invite(call, expiring_by))
         if not collections:
             return []
@@ -96,6 +91,20 @@ def campaigns():
     )
 
 
+# What became of an invitation on the applications' side is the applications app's to say:
+# labels sits below it and never reads its tables. applications registers, from its
+# AppConfig.ready(), a function that annotates a RenewalInvitation queryset with two booleans,
+# `applied` (an application of the collection to the invitation's call was submitted and not
+# withdrawn) and `started` (one exists, not withdrawn).
+APPLICATION_PROGRESS = []
+
+
+def add_application_progress(annotate):
+    """Register `annotate(invitations) -> invitations` (adding `applied` and `started`), once."""
+    if annotate not in APPLICATION_PROGRESS:
+        APPLICATION_PROGRESS.append(annotate)
+
+
 def invitations_of(campaign, today=None):
     """The campaign's invitations with their collection and what became of each
     (`renewal_state`, a RenewalState)."""
@@ -103,18 +112,6 @@ def invitations_of(campaign, today=None):
     found = (
         campaign.invitations.select_related("collection__institution", "call")
         .annotate(
-            started=Exists(
-                Collection.objects.filter(
-                    pk=OuterRef("collection_id"), label_applications__call=OuterRef("call_id")
-                )
-            ),
-            applied=Exists(
-                Collection.objects.filter(
-                    pk=OuterRef("collection_id"),
-                    label_applications__call=OuterRef("call_id"),
-                    label_applications__submitted_at__isnull=False,
-                )
-            ),
             renewed=Exists(
                 LabelPeriod.objects.filter(
                     collection=OuterRef("collection_id"),
@@ -125,6 +122,8 @@ def invitations_of(campaign, today=None):
         )
         .order_by("collection__expires_on", "collection__name_fr", "pk")
     )
+    for annotate in APPLICATION_PROGRESS:
+        found = annotate(found)
     invitations = list(found)
     for invitation in invitations:
         invitation.renewal_state = state_of(invitation, today)
@@ -132,12 +131,14 @@ def invitations_of(campaign, today=None):
 
 
 def state_of(invitation, today):
+    """From the furthest the renewal went: renewed, applied, draft started; else lapsed if
+    the label ended, else invited."""
     if invitation.renewed:
         return RenewalState.RENEWED
+    if getattr(invitation, "applied", False):
+        return RenewalState.APPLIED
+    if getattr(invitation, "started", False):
+        return RenewalState.STARTED
     if invitation.collection.expires_on < today:
         return RenewalState.LAPSED
-    if invitation.applied:
-        return RenewalState.APPLIED
-    if invitation.started:
-        return RenewalState.STARTED
     return RenewalState.INVITED

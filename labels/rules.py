@@ -10,9 +10,11 @@ import rules
 from django.utils import timezone
 
 from accounts.roles import manages_collections
+from calls.models import CallPhase
 from common.formats import PARIS
 
-from .models import HolderRole
+from .models import Collection, HolderRole
+from .status import paris_today
 
 
 @rules.predicate
@@ -34,10 +36,37 @@ def label_holds(user, collection):
     return collection.expires_on >= timezone.now().astimezone(PARIS).date()
 
 
+@rules.predicate
+def is_announced(user, collection):
+    """The label was announced (its letter sent, or its publication date come): until then the
+    lead does not learn the outcome from the registry (Collection.objects.public)."""
+    return Collection.objects.public(paris_today()).filter(pk=collection.pk).exists()
+
+
 rules.add_perm("labels.manage_registry", manages_collections)
-rules.add_perm("labels.read_history", manages_collections | is_holder)
-rules.add_perm("labels.edit_record", manages_collections | (is_holder & label_holds))
-rules.add_perm("labels.invite_holder", manages_collections | (is_holder & label_holds))
-rules.add_perm("labels.start_renewals", manages_collections)
+rules.add_perm("labels.read_history", manages_collections | (is_holder & is_announced))
+rules.add_perm("labels.edit_record", manages_collections | (is_holder & is_announced & label_holds))
+rules.add_perm(
+    "labels.invite_holder", manages_collections | (is_holder & is_announced & label_holds)
+)
+# The phases in which a label call may take renewal applications, now or soon.
+RENEWING_PHASES = (CallPhase.OPEN, CallPhase.UPCOMING)
+
+
+def takes_renewals(call, now):
+    """A renewal campaign may invite to `call` at `now`: a published label call, open or
+    upcoming."""
+    return call.grants_labels and call.live and call.phase_at(now) in RENEWING_PHASES
+
+
+@rules.predicate
+def call_takes_renewals(user, call):
+    # A service may judge at another moment (the demo replays the past): call.rules_moment.
+    now = getattr(call, "rules_moment", None) or timezone.now()
+    return call is not None and takes_renewals(call, now)
+
+
+# Staff who manage the registry start a campaign of a label call still ahead or open.
+rules.add_perm("labels.start_renewals", manages_collections & call_takes_renewals)
 # The lead holder (or staff) takes back what they gave: an invited holder's place.
 rules.add_perm("labels.remove_holder", manages_collections | is_lead_holder)

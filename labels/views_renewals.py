@@ -1,6 +1,7 @@
 """Staff's renewal campaigns: the campaigns started, and the form that starts one (a label
 call, a date) with the collections it will invite; each campaign's invitations and what became
-of them. Only for those who may start renewals (labels.start_renewals); 404 for anyone else."""
+of them. Only for staff who manage the registry (labels.manage_registry); 404 for anyone else;
+which calls may be chosen is labels.start_renewals's to say (renewals.renewal_calls)."""
 
 from django import forms
 from django.contrib import messages
@@ -35,7 +36,7 @@ class CampaignForm(forms.Form):
 
 
 def staff_only(request):
-    if not request.user.has_perm("labels.start_renewals"):
+    if not request.user.has_perm("labels.manage_registry"):
         raise Http404
 
 

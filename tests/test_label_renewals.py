@@ -12,7 +12,7 @@ from applications.models import Application, ApplicationState
 from applications.renewals import start_renewal
 from applications.services import ApplicationError, submit_application
 from calls.models import CallKind
-from labels.lapses import record_lapses
+from labels.lapses import ANNOUNCED_WITHIN_DAYS, record_lapses
 from labels.models import LapseNotice, RenewalInvitation
 from labels.records import record_of
 from labels.renewals import RenewalError, RenewalState, invitations_of, start_campaign
@@ -105,6 +105,27 @@ def test_a_campaign_needs_an_open_or_upcoming_label_call(programme_manager, toda
     assert not RenewalInvitation.objects.exists()
 
 
+def test_the_rule_says_which_calls_take_a_campaign_and_the_form_lists_those(
+    client, programme_manager
+):
+    open_call = label_call(title_fr="Labellisation ouverte")
+    upcoming = label_call(upcoming=True, title_fr="Labellisation prochaine")
+    closed = label_call(closed=True, title_fr="Labellisation close")
+    projects = CallFactory(kind=CallKind.PROJECTS, title_fr="Projets ouverts")
+
+    allowed = {
+        call.title_fr
+        for call in (open_call, upcoming, closed, projects)
+        if programme_manager.has_perm("labels.start_renewals", call)
+    }
+    client.force_login(programme_manager)
+    page = client.get(reverse("labels_renewals:campaigns")).content.decode()
+
+    assert allowed == {"Labellisation ouverte", "Labellisation prochaine"}
+    assert "Labellisation ouverte" in page and "Labellisation prochaine" in page
+    assert "Labellisation close" not in page and "Projets ouverts" not in page
+
+
 def test_only_who_manages_the_registry_starts_a_campaign(applicant, today):
     expiring_on(today + 30 * DAY)
     with pytest.raises(RenewalError):
@@ -172,7 +193,7 @@ def test_the_campaigns_list_costs_the_same_at_any_size(
     url = reverse("labels_renewals:campaigns")
     client.get(url)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.content.decode().count('<th scope="row"><a href=') == size
@@ -250,6 +271,19 @@ def test_a_label_lapses_the_day_after_its_expiry_once(today):
     assert message.user == holder and collection.code in message.text
 
 
+def test_an_old_lapse_is_recorded_without_telling_the_holders(today):
+    recent = expiring_on(today - ANNOUNCED_WITHIN_DAYS * DAY, name_fr="Fonds récent")
+    old = expiring_on(today - (ANNOUNCED_WITHIN_DAYS + 1) * DAY, name_fr="Fonds ancien")
+    ancient = expiring_on(today - 3 * 365 * DAY, name_fr="Fonds d'autrefois")
+
+    notices = record_lapses(today=today)
+
+    assert {notice.collection for notice in notices} == {recent, old, ancient}
+    [message] = Message.objects.filter(event=Event.LABEL_LAPSED)
+    assert recent.code in message.text
+    assert label_state(ancient, today) == LabelState.EXPIRED
+
+
 def test_an_invitation_shows_the_lapse(programme_manager, today):
     collection = expiring_on(today + 10 * DAY)
     [invitation] = start_campaign(label_call(), today + 30 * DAY, programme_manager)
@@ -257,6 +291,71 @@ def test_an_invitation_shows_the_lapse(programme_manager, today):
     [shown] = invitations_of(invitation.campaign, today=today + 11 * DAY)
 
     assert shown.collection == collection and shown.renewal_state == RenewalState.LAPSED
+
+
+def withdrawn(application):
+    Application.objects.filter(pk=application.pk).update(state=ApplicationState.WITHDRAWN)
+
+
+def submitted(application, lead):
+    completed(application)
+    submit_application(application, lead)
+    return application
+
+
+@pytest.mark.parametrize(
+    "progress, state",
+    [
+        ("nothing", RenewalState.LAPSED),
+        ("draft", RenewalState.STARTED),
+        ("draft withdrawn", RenewalState.LAPSED),
+        ("submitted", RenewalState.APPLIED),
+        ("submitted then withdrawn", RenewalState.LAPSED),
+    ],
+)
+def test_a_lapsed_invitation_shows_how_far_its_renewal_went(
+    programme_manager, today, progress, state
+):
+    lead = UserFactory()
+    expiring_on(today + 10 * DAY, lead=lead)
+    [invitation] = start_campaign(label_call(), today + 30 * DAY, programme_manager)
+    if progress != "nothing":
+        application = start_renewal(lead, invitation)
+    if progress.startswith("submitted"):
+        submitted(application, lead)
+    if progress.endswith("withdrawn"):
+        withdrawn(application)
+
+    [shown] = invitations_of(invitation.campaign, today=today + 11 * DAY)
+
+    assert shown.renewal_state == state
+
+
+@pytest.mark.parametrize(
+    "progress, state",
+    [
+        ("nothing", RenewalState.INVITED),
+        ("draft", RenewalState.STARTED),
+        ("draft withdrawn", RenewalState.INVITED),
+        ("submitted", RenewalState.APPLIED),
+    ],
+)
+def test_a_running_invitation_shows_how_far_its_renewal_went(
+    programme_manager, today, progress, state
+):
+    lead = UserFactory()
+    expiring_on(today + 10 * DAY, lead=lead)
+    [invitation] = start_campaign(label_call(), today + 30 * DAY, programme_manager)
+    if progress != "nothing":
+        application = start_renewal(lead, invitation)
+    if progress == "submitted":
+        submitted(application, lead)
+    if progress.endswith("withdrawn"):
+        withdrawn(application)
+
+    [shown] = invitations_of(invitation.campaign, today=today)
+
+    assert shown.renewal_state == state
 
 
 # From invitation to renewed label
