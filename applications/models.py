@@ -92,6 +92,11 @@ class Application(models.Model):
         related_name="label_applications",
     )
     collection_record = models.JSONField(_("collection record"), default=dict, blank=True)
+    # A renewal's pre-filled record was the registry's record at this version: its decision
+    # applies only what the application changed (labels.records.merge).
+    collection_base_version = models.PositiveIntegerField(
+        _("version of the collection's record"), null=True, blank=True
+    )
     collections_used = models.ManyToManyField(
         "labels.Collection",
         verbose_name=_("labelled collections used"),
@@ -146,6 +151,14 @@ class Application(models.Model):
     @property
     def is_screenable(self):
         return self.state in ApplicationState.screenable
+
+    @property
+    def collection_base_record(self):
+        """The registry's record this renewal was pre-filled with, or None (a first label)."""
+        if self.collection_id is None or self.collection_base_version is None:
+            return None
+        version = self.collection.versions.filter(number=self.collection_base_version).first()
+        return None if version is None else version.record
 
     def budget_totals(self):
         totals = self.budget_lines.aggregate(

@@ -180,6 +180,25 @@ def number(key, value):
     )
 
 
+def merge(base, current, proposed) -> dict:
+    """The record a renewal decision keeps: the keys that the application changed relative to
+    `base` (the registry's record it was pre-filled with) take the application's value, the
+    others keep the registry's `current` value, so that holders' edits made since the renewal
+    began survive. Without a base, the application's record as it is."""
+    if base is None:
+        return dict(proposed)
+    return {
+        key: current.get(key) if _same(key, base.get(key), proposed.get(key)) else proposed.get(key)
+        for key in KEYS
+    }
+
+
+def _same(key, one, other) -> bool:
+    if key in DECIMALS and one not in (None, "") and other not in (None, ""):
+        return Decimal(str(one)).normalize() == Decimal(str(other)).normalize()
+    return _comparable(one) == _comparable(other)
+
+
 def _comparable(value):
     if value in (None, "", [], {}):
         return None

@@ -64,20 +64,18 @@ def label_collection(
     call_title_fr,
     call_title_en="",
     collection=None,
+    base_record=None,
     actor=None,
 ):
     """A "labelled" decision: the collection of `record` is created (or, given `collection`,
-    renewed and its record replaced by the one the application proposed), with the label's
-    period, its lead holder and a version. The same application labels once: called again,
-    it returns the collection it labelled. Returns the Collection."""
+    renewed), with the label's period, its lead holder and a version. A renewal keeps what
+    the application changed relative to `base_record` (the record it was pre-filled with) and
+    the registry's current value elsewhere (records.merge), and raises the collection's
+    version, so that a holder's form opened before is refused as stale. The same application
+    labels once: called again, it returns the collection it labelled. Returns the Collection."""
     if not months:
         raise LabelError(_("The call gives no duration for its label."))
-    problems = records.problems(record)
-    if problems:
-        raise LabelError(
-            _("The application's description of the collection is incomplete: %(fields)s.")
-            % {"fields": ", ".join(str(records.LABELS.get(key, key)) for key in problems)}
-        )
+    _require_complete(record)
     with transaction.atomic():
         done = LabelPeriod.objects.filter(reference=reference).select_related("collection").first()
         if done is not None:
@@ -88,6 +86,9 @@ def label_collection(
         else:
             collection = Collection.objects.select_for_update().get(pk=collection.pk)
             kind, previous = PeriodKind.RENEWAL, collection.expires_on
+            record = records.merge(base_record, records.record_of(collection), record)
+            _require_complete(record)
+            collection.version += 1
         starts_on, expires_on = label_dates(decided_on, months, previous)
         if collection.pk is None:
             collection.labelled_since = starts_on
@@ -110,6 +111,15 @@ def label_collection(
         )
         _keep_version(collection, record, VersionSource.DECISION, actor)
     return collection
+
+
+def _require_complete(record):
+    problems = records.problems(record)
+    if problems:
+        raise LabelError(
+            _("The application's description of the collection is incomplete: %(fields)s.")
+            % {"fields": ", ".join(str(records.LABELS.get(key, key)) for key in problems)}
+        )
 
 
 def update_record(collection, user, record, version):
@@ -140,3 +150,16 @@ def _keep_version(collection, record, source, author):
         source=source,
         author=author,
     )
+
+
+def announce_label(reference, day):
+    """The label that the application `reference` was granted is public from `day` (a Paris
+    date; None: not until announced again), as its decision says (decisions.letters on the
+    labelled letter, decisions.services.set_publication_date). Returns the LabelPeriod, or None
+    when that application labelled nothing."""
+    with transaction.atomic():
+        period = LabelPeriod.objects.select_for_update().filter(reference=reference).first()
+        if period is not None and period.announced_on != day:
+            period.announced_on = day
+            period.save(update_fields=["announced_on"])
+    return period
