@@ -13,8 +13,7 @@ from accounts.roles import manages_collections
 from calls.models import CallPhase
 from common.formats import PARIS
 
-from .models import Collection, HolderRole
-from .status import paris_today
+from .models import HolderRole
 
 
 @rules.predicate
@@ -36,19 +35,10 @@ def label_holds(user, collection):
     return collection.expires_on >= timezone.now().astimezone(PARIS).date()
 
 
-@rules.predicate
-def is_announced(user, collection):
-    """The label was announced (its letter sent, or its publication date come): until then the
-    lead does not learn the outcome from the registry (Collection.objects.public)."""
-    return Collection.objects.public(paris_today()).filter(pk=collection.pk).exists()
-
-
 rules.add_perm("labels.manage_registry", manages_collections)
-rules.add_perm("labels.read_history", manages_collections | (is_holder & is_announced))
-rules.add_perm("labels.edit_record", manages_collections | (is_holder & is_announced & label_holds))
-rules.add_perm(
-    "labels.invite_holder", manages_collections | (is_holder & is_announced & label_holds)
-)
+rules.add_perm("labels.read_history", manages_collections | is_holder)
+rules.add_perm("labels.edit_record", manages_collections | (is_holder & label_holds))
+rules.add_perm("labels.invite_holder", manages_collections | (is_holder & label_holds))
 # The phases in which a label call may take renewal applications, now or soon.
 RENEWING_PHASES = (CallPhase.OPEN, CallPhase.UPCOMING)
 
