@@ -282,11 +282,10 @@ def test_a_holder_updates_the_record_and_sees_the_change_in_its_history(
     form.get_by_role("button", name=t(language, "Save the record")).click()
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_be_focused()
-    with translation.override(language):
-        refusal = t(language, "This address is not on %(host)s, such as %(example)s.") % {
-            "host": "calames.abes.fr",
-            "example": "https://calames.abes.fr/pub/#details?id=FileId-1234",
-        }
+    refusal = t(language, "This address is not on %(host)s, such as %(example)s.") % {
+        "host": "calames.abes.fr",
+        "example": "https://calames.abes.fr/pub/#details?id=FileId-1234",
+    }
     expect(page.locator("#div_id_link_calames .invalid-feedback")).to_contain_text(refusal)
     expect(page.locator(".error-summary")).to_contain_text(refusal)
     expected_refusals(journey.persona)
