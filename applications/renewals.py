@@ -1,6 +1,7 @@
-"""The holder's side of a label renewal: invited by a campaign (labels.renewals), a holder of
-the collection starts a draft application to the campaign's call, its record pre-filled with
-the collection's as it stands. A second start finds the same draft."""
+"""The holder's side of a label renewal: invited by a campaign (labels.renewals), or from their
+collection's page whenever a label call is open, a holder of the collection starts a draft
+application to the call, its record pre-filled with the collection's as it stands. A second
+start finds the same draft."""
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -9,26 +10,25 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calls.models import Call, CallKind
 from common.permissions import require
 from labels import records
-from labels.models import RenewalInvitation
+from labels.models import Collection
+from labels.renewals import Renewal
 
 from .models import Application, ApplicationState
-from .rules import holds_invited_collection, judged_at
+from .rules import holds_renewed_collection, judged_at
 from .services import AlreadyApplied, ApplicationError, start_application
 
 
-def invitation_or_404(user, slug, collection_pk):
-    """The invitation of the collection to the call, for one of its holders; 404 for anyone
-    else, so that nobody learns which collections were invited."""
-    invitation = get_object_or_404(
-        RenewalInvitation.objects.select_related("call", "collection"),
-        call__slug=slug,
-        collection_id=collection_pk,
-    )
-    if not holds_invited_collection(user, invitation):
+def renewal_or_404(user, slug, collection_pk):
+    """The renewal of the collection through the published label call, for one of its
+    holders (invited or not); 404 for anyone else, so that nobody learns who holds what."""
+    call = get_object_or_404(Call.objects.published().filter(kind=CallKind.LABEL), slug=slug)
+    renewal = Renewal(get_object_or_404(Collection, pk=collection_pk), call)
+    if not holds_renewed_collection(user, renewal):
         raise Http404
-    return invitation
+    return renewal
 
 
 def invitation_progress(invitations):
@@ -43,30 +43,31 @@ def invitation_progress(invitations):
     )
 
 
-def renewal_draft(invitation):
-    """The renewal application already started for the invitation's collection, if any."""
+def renewal_draft(renewal):
+    """The renewal application already started for the collection through the call, if any."""
     return (
-        Application.objects.filter(call=invitation.call, collection=invitation.collection)
+        Application.objects.filter(call=renewal.call, collection=renewal.collection)
         .exclude(state=ApplicationState.WITHDRAWN)
         .select_related("lead")
         .first()
     )
 
 
-def start_renewal(user, invitation, now=None):
-    """The draft that renews the invitation's label, started for `user` (a holder, while the
+def start_renewal(user, renewal, now=None):
+    """The draft that renews the collection's label through the call (`renewal`, a
+    labels.renewals.Renewal or a RenewalInvitation), started for `user` (a holder, while the
     call is open: applications.renew_label) or found again. Returns the Application."""
     now = now or timezone.now()
     require(
         user,
         "applications.renew_label",
-        judged_at(invitation, now),
+        judged_at(renewal, now),
         ApplicationError,
         _("The renewal call is not open: you cannot apply to it now."),
     )
-    collection = invitation.collection
+    collection = renewal.collection
     with transaction.atomic():
-        found = renewal_draft(invitation)
+        found = renewal_draft(renewal)
         if found is not None:
             if found.lead_id != user.pk:
                 raise ApplicationError(
@@ -75,7 +76,7 @@ def start_renewal(user, invitation, now=None):
                 )
             return found
         try:
-            application = start_application(user, invitation.call, now=now)
+            application = start_application(user, renewal.call, now=now)
         except AlreadyApplied as error:
             raise ApplicationError(
                 _(

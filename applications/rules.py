@@ -93,22 +93,24 @@ rules.add_perm("applications.list_call_applications", is_programme_staff)
 rules.add_perm("applications.read_audit_trail", is_programme_staff)
 
 
-# Label renewals (applications.renewals): the object is a labels.RenewalInvitation.
+# Label renewals (applications.renewals): the object is a labels.renewals.Renewal (a collection
+# and a label call), invited by a campaign or not.
 @rules.predicate
-def holds_invited_collection(user, invitation):
+def holds_renewed_collection(user, renewal):
     if not user.is_authenticated:
         return False
-    return invitation.collection.holdings.filter(user=user).exists()
+    return renewal.collection.holdings.filter(user=user).exists()
 
 
 @rules.predicate
-def renewal_call_is_open(user, invitation):
-    call = invitation.call
-    return call.live and call.phase_at(moment_of(invitation)) == CallPhase.OPEN
+def renewal_call_is_open(user, renewal):
+    call = renewal.call
+    return call.grants_labels and call.live and call.phase_at(moment_of(renewal)) == CallPhase.OPEN
 
 
-# A holder of an invited collection starts its renewal application while the call is open.
-rules.add_perm("applications.renew_label", holds_invited_collection & renewal_call_is_open)
+# A holder of the collection starts its renewal application while a label call is open,
+# whether a campaign invited them or not.
+rules.add_perm("applications.renew_label", holds_renewed_collection & renewal_call_is_open)
 
 
 def application_or_404(user, pk, permission="applications.open_application"):

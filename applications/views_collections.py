@@ -153,12 +153,13 @@ def collections_used(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def renew(request, slug, collection):
-    """The link of a renewal invitation: a holder confirms, and the renewal draft is started
-    (or found again); anyone else gets a 404."""
-    invitation = renewals.invitation_or_404(request.user, slug, collection)
+    """A holder's renewal through a label call (from a campaign's invitation or their
+    collection's page): they confirm, and the renewal draft is started (or found again);
+    anyone else gets a 404."""
+    renewal = renewals.renewal_or_404(request.user, slug, collection)
     if request.method == "POST":
         try:
-            application = renewals.start_renewal(request.user, invitation)
+            application = renewals.start_renewal(request.user, renewal)
         except ApplicationError as refused:
             messages.error(request, str(refused))
             return redirect(request.path)
@@ -168,10 +169,9 @@ def renew(request, slug, collection):
         )
         return redirect(reverse("applications:collection_record", args=[application.pk]))
     context = {
-        "invitation": invitation,
-        "collection": invitation.collection,
-        "call": invitation.call,
-        "draft": renewals.renewal_draft(invitation),
-        "can_renew": request.user.has_perm("applications.renew_label", invitation),
+        "collection": renewal.collection,
+        "call": renewal.call,
+        "draft": renewals.renewal_draft(renewal),
+        "can_renew": request.user.has_perm("applications.renew_label", renewal),
     }
     return render(request, "applications/renew.html", context)

@@ -16,10 +16,14 @@ from accounts.models import Institution, User
 from applications.collections import save_collection_record
 from applications.rules import judged_at
 from applications.services import save_draft, start_application, submit_application
+from calls.models import Call
+from common.formats import PARIS
 from common.months import add_months
 from decisions.models import Body, Outcome
 from decisions.services import record_decision
 from labels.models import Collection
+from labels.renewals import start_campaign
+from labels.status import ENDING_SOON_MONTHS
 from reviews.eligibility import screen_application
 
 from .calls import load_call
@@ -28,6 +32,8 @@ from .people import PEOPLE, load_demo_users, quiet_accounts
 
 LABELS = load_demo_file("labels.yaml")
 MANAGER = "gestion@example.org"
+# The open label call of network.yaml (example_calls) that the renewal campaign invites to.
+RENEWAL_CALL = "labellisation-collex-2027"
 LABEL_MONTHS = 60
 # A label call's form: its applications say why the collection deserves the label; the record
 # of the collection is the application's own part (Application.collection_record).
@@ -102,7 +108,18 @@ def load_label_stage(facts, programmes, password_hash, now):
                 "membres lui accorde le label CollEx pour cinq ans.",
                 now=meeting,
             )
+    invite_renewals(now)
     return Collection.objects.count()
+
+
+def invite_renewals(now):
+    """Staff's renewal campaign on the open label call (network.yaml's 2027 campaign): the
+    holders of the labels ending soon are invited to renew them (porteuse holds one). Once:
+    a second run invites nobody again."""
+    call = Call.objects.get(slug=RENEWAL_CALL)
+    today = now.astimezone(PARIS).date()
+    ending_soon_by = add_months(today, ENDING_SOON_MONTHS) - dt.timedelta(days=1)
+    start_campaign(call, ending_soon_by, User.objects.get(email=MANAGER), now=now)
 
 
 def apply_for_label(call, facts, number):

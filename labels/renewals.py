@@ -6,13 +6,16 @@ of each invitation (a draft started, an application submitted, the label renewed
 derived from the applications and label periods, never typed.
 """
 
+from dataclasses import dataclass
+
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Call, CallKind
+from calls.models import Call, CallKind, CallPhase, phase_condition
 from common.errors import Refused
+from common.formats import PARIS
 from common.permissions import require
 
 from . import messages
@@ -33,6 +36,36 @@ class RenewalState(models.TextChoices):
     LAPSED = "lapsed", _("Label expired")
 
 
+@dataclass
+class Renewal:
+    """A collection's renewal through a label call, invited by a campaign or not: what
+    applications.renew_label judges (a RenewalInvitation, with its collection and call, too)."""
+
+    collection: Collection
+    call: Call
+
+
+def open_label_call(now=None):
+    """The label call open now through which holders may renew (the one closing first), or
+    None."""
+    now = now or timezone.now()
+    return (
+        Call.objects.published()
+        .filter(phase_condition(CallPhase.OPEN, now), kind=CallKind.LABEL)
+        .order_by("closes_at", "pk")
+        .first()
+    )
+
+
+def renewal_offered(user, collection, call):
+    """The renewal of `collection` through `call` if `user` may start it now
+    (applications.renew_label), else None: the holder's "Apply to renew" link."""
+    if call is None:
+        return None
+    renewal = Renewal(collection, call)
+    return renewal if user.has_perm("applications.renew_label", renewal) else None
+
+
 def renewal_calls(now=None):
     """The calls a campaign may invite to (labels.rules.takes_renewals), as a queryset."""
     now = now or timezone.now()
@@ -41,11 +74,13 @@ def renewal_calls(now=None):
     return Call.objects.filter(pk__in=chosen).order_by("opens_at", "pk")
 
 
-def to_invite(call, expiring_by):
-    """The collections a campaign of `call` would invite: their label expires by `expiring_by`
-    and `call` has not invited them yet; the soonest expiry first."""
+def to_invite(call, expiring_by, today=None):
+    """The collections a campaign of `call` would invite: their label still holds `today` and
+    expires by `expiring_by`, and `call` has not invited them yet; the soonest expiry first.
+    (A lapsed label's holders may still renew it: applications.renewals.renew_from_holding.)"""
+    today = today or paris_today()
     return (
-        Collection.objects.filter(expires_on__lte=expiring_by)
+        Collection.objects.filter(expires_on__gte=today, expires_on__lte=expiring_by)
         .exclude(renewal_invitations__call=call)
         .select_related("institution")
         .order_by("expires_on", "name_fr", "pk")
@@ -56,6 +91,7 @@ def start_campaign(call, expiring_by, actor, now=None):
     """Invite the holders of every label that expires by `expiring_by` to renew it through
     `call` (a published label call, open or upcoming), each collection once per call. Returns
     the invitations made (none: no campaign is recorded)."""
+    now = now or timezone.now()
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)  # one campaign at a time
         call.rules_moment = now
@@ -69,7 +105,7 @@ def start_campaign(call, expiring_by, actor, now=None):
                 "call, open or upcoming."
             ),
         )
-        collections = list(to_invite(call, expiring_by))
+        collections = list(to_invite(call, expiring_by, today=now.astimezone(PARIS).date()))
         if not collections:
             return []
         campaign = RenewalCampaign.objects.create(

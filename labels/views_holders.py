@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from common.forms import show_refusal
 
-from . import holders
+from . import holders, renewals
 from .forms import RecordForm
 from .history import history
 from .models import Collection, HolderRole
@@ -107,6 +107,8 @@ def page_context(request, collection, form=None, invite_form=None):
         "can_invite": user.has_perm("labels.invite_holder", collection),
         "invite_form": invite_form or InviteForm(),
         "is_staff_page": user.has_perm("labels.manage_registry"),
+        # A holder renews whenever a label call is open, invited by a campaign or not.
+        "renewal": renewals.renewal_offered(user, collection, renewals.open_label_call()),
         **past,
     }
 
@@ -204,6 +206,8 @@ def my_collections_section(user):
     )
     if not held:
         return None
+    call = renewals.open_label_call()
     for collection in held:
         collection.state = label_state(collection)
+        collection.renewal = renewals.renewal_offered(user, collection, call)
     return "labels/holders/my_collections.html", {"collections": held}

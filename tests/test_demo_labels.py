@@ -1,5 +1,6 @@
 """The demo's registry of labelled collections: about twenty collections across the regions, one
-overseas at least, two due for renewal, one expired, each labelled by a "labelled" decision on
+overseas at least, two due for renewal (invited by a campaign of the open label call), one
+expired, each labelled by a "labelled" decision on
 an application of a past label call; porteuse leads two of them. A second run adds nothing.
 
 One test, two loads of the demo."""
@@ -12,8 +13,14 @@ from django.core.management import call_command
 from accounts.models import User
 from applications.models import Application
 from decisions.models import Outcome
-from demo.labels import LABELS
-from labels.models import Collection, HolderRole, LabelPeriod
+from demo.labels import LABELS, RENEWAL_CALL
+from labels.models import (
+    Collection,
+    HolderRole,
+    LabelPeriod,
+    RenewalCampaign,
+    RenewalInvitation,
+)
 from labels.status import LabelState, label_state
 from labels.vocabularies import OVERSEAS
 
@@ -54,8 +61,20 @@ def test_the_demo_registry_comes_from_labelled_decisions_across_the_regions():
     led = Collection.objects.filter(holdings__user=porteuse, holdings__role=HolderRole.LEAD).count()
     assert led == 2
     assert "Registry: 20 labelled collections" in output
+    [campaign] = RenewalCampaign.objects.select_related("call")
+    assert campaign.call.slug == RENEWAL_CALL and campaign.call.phase == "open"
+    invited = {invitation.collection for invitation in campaign.invitations.all()}
+    assert invited == {
+        collection
+        for collection, state in zip(collections, states, strict=True)
+        if state == LabelState.ENDING_SOON
+    }
+    assert porteuse.has_perm(
+        "applications.renew_label", campaign.invitations.get(collection__holdings__user=porteuse)
+    )
 
     load_demo()
 
     assert Collection.objects.count() == len(collections)
     assert LabelPeriod.objects.count() == len(collections)
+    assert RenewalInvitation.objects.count() == 2

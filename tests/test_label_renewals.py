@@ -15,7 +15,13 @@ from calls.models import CallKind
 from labels.lapses import ANNOUNCED_WITHIN_DAYS, record_lapses
 from labels.models import LapseNotice, RenewalInvitation
 from labels.records import record_of
-from labels.renewals import RenewalError, RenewalState, invitations_of, start_campaign
+from labels.renewals import (
+    Renewal,
+    RenewalError,
+    RenewalState,
+    invitations_of,
+    start_campaign,
+)
 from labels.status import LabelState, label_state, paris_today
 from labels.tasks import record_lapses as record_lapses_task
 from notifications.events import Event
@@ -61,6 +67,7 @@ def test_a_campaign_invites_the_expiring_collections_once(programme_manager, tod
     soon = expiring_on(today + 30 * DAY, name_fr="Fonds bientôt")
     edge = expiring_on(today + 90 * DAY, name_fr="Fonds au bord")
     later = expiring_on(today + 91 * DAY, name_fr="Fonds plus tard")
+    lapsed = expiring_on(today - DAY, name_fr="Fonds échu")
 
     made = start_campaign(call, today + 90 * DAY, programme_manager)
     again = start_campaign(call, today + 90 * DAY, programme_manager)
@@ -69,6 +76,7 @@ def test_a_campaign_invites_the_expiring_collections_once(programme_manager, tod
     assert again == []
     assert RenewalInvitation.objects.count() == 2
     assert not later.renewal_invitations.exists()
+    assert not lapsed.renewal_invitations.exists()  # its holders renew from their page
     told = Message.objects.filter(event=Event.LABEL_RENEWAL_INVITED)
     assert told.count() == 2  # each lead once, the second run told nobody
 
@@ -248,6 +256,62 @@ def test_no_renewal_before_the_call_opens(programme_manager, today):
     with pytest.raises(ApplicationError):
         start_renewal(lead, invitation)
     assert not Application.objects.filter(call=invitation.call).exists()
+
+
+# Renewing without an invitation: from the holder's pages, whenever a label call is open
+
+
+@pytest.mark.parametrize("expires_in_days", [400, -30], ids=["labelled", "lapsed"])
+def test_a_holder_renews_from_their_page_whenever_a_label_call_is_open(
+    client, today, expires_in_days
+):
+    lead = UserFactory()
+    collection = expiring_on(today + expires_in_days * DAY, lead=lead, name_fr="Fonds Buffon")
+    call = label_call(title_fr="Labellisation 2027")
+    client.force_login(lead)
+    renew = reverse("applications:renew", args=[call.slug, collection.pk])
+
+    holder_page = client.get(reverse("labels_holders:collection", args=[collection.pk]))
+    my_page = client.get(reverse("applications:mine"))
+    response = client.post(renew)
+
+    for page in (holder_page, my_page):
+        assert "Apply to renew the label" in page.content.decode()
+        assert renew in page.content.decode()
+    [application] = Application.objects.filter(call=call)
+    assert response.url == reverse("applications:collection_record", args=[application.pk])
+    assert application.collection == collection and application.lead == lead
+    assert application.collection_record == record_of(collection)
+    assert not RenewalInvitation.objects.exists()
+
+
+def test_no_renew_link_without_an_open_label_call(client, today):
+    lead = UserFactory()
+    collection = expiring_on(today + 30 * DAY, lead=lead)
+    upcoming = label_call(upcoming=True)
+    CallFactory(kind=CallKind.PROJECTS)
+    client.force_login(lead)
+
+    holder_page = client.get(reverse("labels_holders:collection", args=[collection.pk]))
+    my_page = client.get(reverse("applications:mine"))
+
+    for page in (holder_page, my_page):
+        assert "Apply to renew the label" not in page.content.decode()
+    with pytest.raises(ApplicationError):
+        start_renewal(lead, Renewal(collection, upcoming))
+
+
+def test_only_a_holder_renews_a_collection(client, today, other_applicant):
+    collection = expiring_on(today + 30 * DAY)
+    call = label_call()
+    renew = reverse("applications:renew", args=[call.slug, collection.pk])
+    client.force_login(other_applicant)
+
+    assert client.get(renew).status_code == 404
+    assert client.post(renew).status_code == 404
+    with pytest.raises(ApplicationError):
+        start_renewal(other_applicant, Renewal(collection, call))
+    assert not Application.objects.filter(call=call).exists()
 
 
 # Lapses
