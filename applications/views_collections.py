@@ -11,58 +11,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from common.forms import error_summary
-from labels.forms import RecordForm, link_field_name
-from labels.vocabularies import CatalogueScheme
+from common.forms import error_summary, posted_version
+from labels.forms import RecordForm
 
 from . import collections, renewals
 from .rules import application_or_404
 from .services import ApplicationError, StaleDraft
 
-# The record form's fields in groups, each a fieldset with its legend.
-RECORD_GROUPS = (
-    (gettext_lazy("Name and description"), ("name_fr", "name_en", "summary_fr", "summary_en")),
-    (gettext_lazy("Holding institution"), ("institution", "service")),
-    (
-        gettext_lazy("Contents"),
-        (
-            "disciplines",
-            "materials",
-            "languages",
-            "periods",
-            "size_linear_metres",
-            "size_volumes",
-            "size_items",
-        ),
-    ),
-    (gettext_lazy("Access"), ("access_fr", "access_en")),
-    (
-        gettext_lazy("Catalogues and identifiers"),
-        tuple(link_field_name(scheme) for scheme in CatalogueScheme),
-    ),
-    (
-        gettext_lazy("Location"),
-        ("address", "postcode", "city", "region", "latitude", "longitude"),
-    ),
-)
-
-
-def record_groups(form):
-    return [(legend, [form[name] for name in names]) for legend, names in RECORD_GROUPS]
-
 
 def page_url(application, anchor):
     return reverse("applications:edit", args=[application.pk]) + f"#{anchor}"
-
-
-def version_of(request, application):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return application.version
 
 
 @login_required
@@ -82,7 +42,10 @@ def collection_record(request, pk):
         if form.is_valid():
             try:
                 collections.save_collection_record(
-                    application, request.user, form.record(), version_of(request, application)
+                    application,
+                    request.user,
+                    form.record(),
+                    posted_version(request, application.version),
                 )
             except StaleDraft as stale:
                 error, status = str(stale), 409
@@ -105,7 +68,6 @@ def collection_record(request, pk):
         "application": application,
         "call": application.call,
         "form": form,
-        "groups": record_groups(form),
         "problems": error_summary(form) if form.is_bound else [],
         "editable": editable,
         "error": error,
@@ -129,7 +91,7 @@ def collections_used(request, pk):
                 application,
                 request.user,
                 [pk for pk in request.POST.getlist("collections") if pk.isdigit()],
-                version_of(request, application),
+                posted_version(request, application.version),
             )
         except ApplicationError as refused:
             messages.error(request, str(refused))

@@ -108,6 +108,15 @@ class DecimalField(forms.DecimalField):
             ) from None
 
 
+def posted_version(request, default=0):
+    """The version a form was opened on (its hidden "version" field), or `default` when the
+    POST carries none that reads as a number."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return default
+
+
 def field_anchor(bound_field):
     """The id a link to the field goes to: its input, or its first option in a list."""
     widget = bound_field.field.widget

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Discipline, Institution
@@ -201,6 +202,11 @@ class RecordForm(forms.Form):
             self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
         return cleaned
 
+    def groups(self):
+        """The form's fields in RECORD_GROUPS, as [(legend, [bound fields])], for the partial
+        labels/record_form_fields.html."""
+        return [(legend, [self[name] for name in names]) for legend, names in RECORD_GROUPS]
+
     def record(self) -> dict:
         """The checked record as plain values (labels.records' shape)."""
         data = self.cleaned_data
@@ -221,3 +227,42 @@ class RecordForm(forms.Form):
             if data.get(link_field_name(scheme))
         }
         return record
+
+
+# The record form's fields in groups, each a fieldset with its legend, on the applicants' and
+# the holders' pages alike.
+RECORD_GROUPS = (
+    (gettext_lazy("Name and description"), ("name_fr", "name_en", "summary_fr", "summary_en")),
+    (gettext_lazy("Holding institution"), ("institution", "service")),
+    (
+        gettext_lazy("Contents"),
+        (
+            "disciplines",
+            "materials",
+            "languages",
+            "periods",
+            "size_linear_metres",
+            "size_volumes",
+            "size_items",
+        ),
+    ),
+    (gettext_lazy("Access"), ("access_fr", "access_en")),
+    (
+        gettext_lazy("Catalogues and identifiers"),
+        tuple(link_field_name(scheme) for scheme in CatalogueScheme),
+    ),
+    (
+        gettext_lazy("Location"),
+        ("address", "postcode", "city", "region", "latitude", "longitude"),
+    ),
+)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address of the person to invite"),
+        help_text=gettext_lazy(
+            "They receive a personal link, valid for 30 days, to accept with an account of "
+            "that address."
+        ),
+    )

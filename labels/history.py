@@ -32,13 +32,17 @@ def periods_of(collection):
     return list(LabelPeriod.objects.filter(collection=collection).order_by("-starts_on"))
 
 
-def history(collection):
-    """{"record": plain record, "rows": [(what, value)], "versions": [...], "periods": [...]}"""
+def history(collection, since=None):
+    """{"record": plain record, "rows": [(what, value)], "versions": [...], "periods": [...],
+    "changes_since": [(what, before, after)]}: the last, what was saved after version `since`
+    (the one a stale edit was based on), empty without it."""
     record = record_of(collection)
     versions, names = versions_of(collection, record)
+    older = next((version for version in versions if version.number == since), None)
     return {
         "record": record,
         "rows": record_rows(record, names),
         "versions": versions,
         "periods": periods_of(collection),
+        "changes_since": differences(older.record, record, names) if older else [],
     }

@@ -25,6 +25,7 @@ from common.permissions import require
 
 from .messages import collection_facts
 from .models import Collection, CollectionHolder, HolderInvitation, HolderRole
+from .status import label_state
 
 VALID_FOR = dt.timedelta(days=30)
 
@@ -147,6 +148,11 @@ def invitation_problem(invitation, user, now=None):
         return _(
             "This invitation has expired: it was valid for 30 days. Ask a holder of the "
             "collection to send it again."
+        )
+    if label_state(invitation.collection).is_expired:
+        return _(
+            "This collection's label has lapsed: its record can no longer be kept by new "
+            "holders. A renewal of the label brings it back."
         )
     if not getattr(user, "is_authenticated", False):
         return None

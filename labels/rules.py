@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.roles import manages_collections
 from calls.models import CallPhase
-from common.formats import PARIS
 
 from .models import HolderRole
+from .status import label_state, paris_today
 
 
 @rules.predicate
@@ -32,7 +32,7 @@ def is_lead_holder(user, collection):
 
 @rules.predicate
 def label_holds(user, collection):
-    return collection.expires_on >= timezone.now().astimezone(PARIS).date()
+    return not label_state(collection, paris_today()).is_expired
 
 
 rules.add_perm("labels.manage_registry", manages_collections)
@@ -58,5 +58,6 @@ def call_takes_renewals(user, call):
 
 # Staff who manage the registry start a campaign of a label call still ahead or open.
 rules.add_perm("labels.start_renewals", manages_collections & call_takes_renewals)
-# The lead holder (or staff) takes back what they gave: an invited holder's place.
-rules.add_perm("labels.remove_holder", manages_collections | is_lead_holder)
+# The lead holder (or staff) takes back what they gave: an invited holder's place, while the
+# label holds (a lapsed label's holders stay as they were, as its record does).
+rules.add_perm("labels.remove_holder", manages_collections | (is_lead_holder & label_holds))

@@ -37,8 +37,8 @@ class StaleRecord(LabelError):
     def __init__(self, collection):
         super().__init__(
             _(
-                "Someone saved this record after you opened it: reload the page to see their "
-                "changes, then make yours again."
+                "Someone saved this record after you opened it: their changes are shown, and "
+                "the form keeps what you typed. Check it, then save again."
             )
         )
         self.collection = collection

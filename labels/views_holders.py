@@ -9,7 +9,6 @@ labels.holders, renders; a refusal shows the form again with what was typed.
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,27 +16,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from common.forms import show_refusal
+from common.forms import error_summary, posted_version, show_refusal
 
 from . import holders, renewals
-from .forms import RecordForm
+from .forms import InviteForm, RecordForm
 from .history import history
 from .models import Collection, HolderRole
-from .services import LabelError, update_record
+from .services import LabelError, StaleRecord, update_record
 from .status import label_state
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("E-mail address of the person to invite"),
-        help_text=gettext_lazy(
-            "They receive a personal link, valid for 30 days, to accept with an account of "
-            "that address."
-        ),
-    )
 
 
 def collection_for(request, pk):
@@ -48,7 +36,7 @@ def collection_for(request, pk):
     return collection
 
 
-def page_url(user, collection):
+def collection_page_url(user, collection):
     """Staff come back to the registry's page of the collection, holders to theirs."""
     if user.has_perm("labels.manage_registry"):
         return reverse("labels_staff:collection", args=[collection.pk])
@@ -61,34 +49,31 @@ def collection_page(request, pk):
 
 
 def edit_page(request, collection, template):
-    """The collection's page, holders' or staff's; a POST saves the record (update_record)."""
-    form = None
-    status = 200
+    """The collection's page, holders' or staff's; a POST saves the record (update_record). A
+    stale one (someone saved after the form was opened) comes back with what was typed, what
+    the other person changed and the current version, so that saving again keeps both (409)."""
+    form, status, stale_from = None, 200, None
     if request.method == "POST":
-        form = RecordForm(request.POST)
+        form, status = RecordForm(request.POST), 400
         if form.is_valid():
             try:
                 update_record(collection, request.user, form.record(), posted_version(request))
+            except StaleRecord as stale:
+                form.add_error(None, str(stale))
+                collection, status, stale_from = stale.collection, 409, posted_version(request)
             except LabelError as error:
                 show_refusal(form, error)
             else:
                 messages.success(request, _("The record is saved: a new version is kept."))
                 return redirect(request.path)
-        status = 400
-    return render(request, template, page_context(request, collection, form), status=status)
+    context = page_context(request, collection, form, stale_from=stale_from)
+    return render(request, template, context, status=status)
 
 
-def posted_version(request):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
-
-
-def page_context(request, collection, form=None, invite_form=None):
+def page_context(request, collection, form=None, invite_form=None, stale_from=None):
     user = request.user
     can_edit = user.has_perm("labels.edit_record", collection)
-    past = history(collection)
+    past = history(collection, since=stale_from)
     if form is None and can_edit:
         form = RecordForm(initial=RecordForm.data_of(past["record"]))
     can_remove = user.has_perm("labels.remove_holder", collection)
@@ -100,8 +85,14 @@ def page_context(request, collection, form=None, invite_form=None):
         "state": label_state(collection),
         "can_edit": can_edit,
         "form": form,
-        # The version the form was opened on: a POST that failed keeps what it was based on.
-        "version": request.POST.get("version") if form is not None and form.is_bound else None,
+        # The version the form is based on: a POST that failed keeps the one it was opened on,
+        # a stale one takes the current one (its other changes are shown, "changes_since").
+        "version": collection.version
+        if stale_from is not None
+        else request.POST.get("version")
+        if form is not None and form.is_bound
+        else None,
+        "problems": error_summary(form) if form is not None and form.is_bound else [],
         "holdings": holdings,
         "invitations": list(holders.open_invitations(collection)),
         "can_invite": user.has_perm("labels.invite_holder", collection),
@@ -132,7 +123,7 @@ def invite(request, pk):
                 )
                 % {"email": invitation.email},
             )
-            return redirect(page_url(request.user, collection) + "#holders")
+            return redirect(collection_page_url(request.user, collection) + "#holders")
     context = page_context(request, collection, invite_form=form)
     return render(request, "labels/holders/collection.html", context, status=400)
 
@@ -156,7 +147,7 @@ def remove_holder(request, pk, holding_pk):
                 _("%(name)s no longer keeps the collection's record.")
                 % {"name": holding.user.get_full_name() or holding.user.email},
             )
-        return redirect(page_url(request.user, collection) + "#holders")
+        return redirect(collection_page_url(request.user, collection) + "#holders")
     return render(
         request,
         "labels/holders/remove_holder.html",

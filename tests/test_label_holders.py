@@ -102,12 +102,19 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(client, lead, collecti
     update_record(collection, lead, record_of(collection) | {"city": "Lyon"}, 1)
     client.force_login(lead)
     response = client.post(page_of(collection), form)
-    assert response.status_code == 400
+    assert response.status_code == 409
     text = text_of(response)
     assert "Someone saved this record after you opened it" in text
     assert 'value="Ma version"' in text
+    assert "City Paris Lyon" in visible_text(response)  # the other person's change
+    assert 'name="version" value="2"' in text
     collection.refresh_from_db()
     assert collection.service == "Bibliothèque universitaire" and collection.version == 2
+    # Saved again from that page: both changes are kept.
+    again = client.post(page_of(collection), {**form, "city": "Lyon", "version": "2"})
+    assert again.status_code == 302
+    collection.refresh_from_db()
+    assert (collection.service, collection.city, collection.version) == ("Ma version", "Lyon", 3)
 
 
 @english
@@ -208,6 +215,23 @@ def test_an_outsider_or_a_lapsed_holder_cannot_invite(lead, other_applicant):
     assert not HolderInvitation.objects.exists()
 
 
+@english
+def test_an_invitation_cannot_be_accepted_once_the_label_lapsed(client, lead, collection):
+    invitation = holders.invite_holder(collection, lead, "adjoint@example.org")
+    token = "jeton-de-test"
+    HolderInvitation.objects.filter(pk=invitation.pk).update(token_hash=holders.token_hash(token))
+    collection.expires_on = paris_today() - dt.timedelta(days=1)
+    collection.save(update_fields=["expires_on"])
+    invited = UserFactory(email="adjoint@example.org")
+
+    with pytest.raises(holders.HolderError, match="label has lapsed"):
+        holders.accept_invitation(token, invited)
+    client.force_login(invited)
+    path = reverse("labels_holders:invitation", args=[token])
+    assert "This collection's label has lapsed" in visible_text(client.get(path))
+    assert not CollectionHolder.objects.filter(user=invited).exists()
+
+
 # Removing an invited holder
 
 
@@ -267,3 +291,15 @@ def test_the_page_reads_in_french_with_french_dates(client, lead, collection):
     assert "Version 1 – Décision de labellisation" in text
     assert "Hélène Gardienne (Détenteur principal)" in text
     assert "Première labellisation" in text and "label valable jusqu’au" in text
+
+
+def test_the_lead_no_longer_removes_a_holder_once_the_label_lapsed(lead):
+    lapsed = labelled_collection(
+        lead=lead, decided_on=paris_today() - dt.timedelta(days=800), months=24
+    )
+    holding = CollectionHolder.objects.create(
+        collection=lapsed, user=UserFactory(), role=HolderRole.INVITED, added_by=lead
+    )
+    with pytest.raises(holders.HolderError):
+        holders.remove_holder(lapsed, lead, holding.pk)
+    assert CollectionHolder.objects.filter(pk=holding.pk).exists()
