@@ -142,7 +142,9 @@ class RecordForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100)
-    region = forms.ChoiceField(label=_("Region"), choices=[("", "---------"), *Region.choices])
+    region = forms.ChoiceField(
+        label=_("Region"), choices=[("", _("Choose a region")), *Region.choices]
+    )
     latitude = DecimalField(
         label=_("Latitude"),
         required=False,

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from applications.models import Application, ApplicationState
 from applications.renewals import start_renewal
@@ -98,3 +99,9 @@ def test_a_renewal_keeps_the_holders_later_edits_and_refuses_older_forms(program
     assert collection.versions.first().record["city"] == "Lyon"
     with pytest.raises(StaleRecord):
         update_record(collection, lead, record_of(collection), opened_at)
+
+
+def test_the_region_list_begins_with_a_translatable_invitation_to_choose():
+    for language, text in (("en", "Choose a region"), ("fr", "Choisissez une région")):
+        with translation.override(language):
+            assert f'<option value="">{text}</option>' in str(RecordForm()["region"])
