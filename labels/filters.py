@@ -3,9 +3,11 @@ and the map's data file read the same filtered collections.
 
 Every filter is a condition in the one query that lists the collections (a kind of material or
 a period by an EXISTS on its terms), so that the count of queries never grows with the
-registry. The label's state: by default every collection is shown, an expired label with its
-badge. A lapsed label does not make a collection disappear: its page stays where people cited
-it and researchers still look for its holdings; "label in force only" narrows to the others.
+registry. An invalid value keeps no collection (the page says why beside its field; the map's
+data answers 400). The label's state: by default every collection is shown, an expired label
+with its badge. A lapsed label does not make a collection disappear: its page stays where
+people cited it and researchers still look for its holdings; "label in force only" narrows to
+the others.
 """
 
 import django_filters
@@ -18,7 +20,7 @@ from accounts.models import Discipline, Institution
 
 from .models import Collection, CollectionTerm, Facet
 from .status import LabelState
-from .vocabularies import Material, Period, Region
+from .vocabularies import Material, Period, Region, region_choices
 
 # A search is a few words of a collection's name; each word is one condition of the query.
 SEARCH_MAX_WORDS = 10
@@ -89,7 +91,7 @@ class CollectionFilter(django_filters.FilterSet):
     )
     region = django_filters.ChoiceFilter(
         label=_("Region"),
-        choices=sorted(Region.choices, key=lambda choice: choice[1]),
+        choices=Region.choices,  # sorted by their translated name when built (__init__)
         empty_label=_("All regions"),
         widget=select(),
     )
@@ -114,6 +116,18 @@ class CollectionFilter(django_filters.FilterSet):
     class Meta:
         model = Collection
         fields = ["q", "discipline", "material", "period", "region", "institution", "label"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["region"].extra["choices"] = region_choices()
+
+    @property
+    def qs(self):
+        """The collections every filter keeps; none when one is invalid (a mistyped region
+        matches no collection: it is never ignored, which would list every one as a match)."""
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
 
     def filter_name(self, queryset, name, value):
         for word in value.split():

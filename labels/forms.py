@@ -13,8 +13,9 @@ from accounts.models import Discipline, Institution
 from common.forms import DecimalField
 from common.identifiers import normalise_ark, normalise_ppn
 
+from .geodata.frames import frame_of
 from .records import DECIMALS, KEYS, VOCABULARIES
-from .vocabularies import CatalogueScheme, Region
+from .vocabularies import CatalogueScheme, Region, region_choices
 
 # The host a link of each kind must point to; None: any https address.
 LINK_HOSTS = {
@@ -142,9 +143,7 @@ class RecordForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100)
-    region = forms.ChoiceField(
-        label=_("Region"), choices=[("", _("Choose a region")), *Region.choices]
-    )
+    region = forms.ChoiceField(label=_("Region"), choices=Region.choices)  # sorted when built
     latitude = DecimalField(
         label=_("Latitude"),
         required=False,
@@ -164,6 +163,7 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("Choose a region")), *region_choices()]
         for scheme in CatalogueScheme:
             self.fields[link_field_name(scheme)] = forms.CharField(
                 label=scheme.label,
@@ -202,7 +202,26 @@ class RecordForm(forms.Form):
         if has_latitude != has_longitude:
             missing = "longitude" if has_latitude else "latitude"
             self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
+        elif has_latitude and cleaned.get("region"):
+            self.check_point_in_region(cleaned)
         return cleaned
+
+    def check_point_in_region(self, cleaned):
+        """A point outside its region's frame of the map (swapped or mistyped coordinates, a
+        sign forgotten) is refused beside both coordinates, rather than drawn far away."""
+        region = cleaned["region"]
+        if frame_of(region).holds(float(cleaned["longitude"]), float(cleaned["latitude"])):
+            return
+        error = ValidationError(
+            _(
+                "This point is not in %(region)s: check the latitude and the longitude "
+                "(not swapped?)."
+            ),
+            code="point_outside_region",
+            params={"region": Region(region).label},
+        )
+        self.add_error("latitude", error)
+        self.add_error("longitude", error)
 
     def groups(self):
         """The form's fields in RECORD_GROUPS, as [(legend, [bound fields])], for the partial

@@ -4,11 +4,14 @@
 No tile server, no script, no third-party request: the page's Content-Security-Policy holds.
 Mainland France (with Corsica) fills the main frame; each overseas region or collectivity has
 an inset of its own, with its own box of longitudes and latitudes (labels/geodata/frames.py). A
-collection is placed by its coordinates in the frame of its region; one without coordinates is
-only in the list. Each marker is a link to the collection's page, named by its <title>.
+collection is placed by its coordinates in the frame of its region; one without coordinates, or
+whose coordinates lie outside its region's frame (RecordForm refuses them; older records may hold
+them), is only in the list: never pinned to a frame's edge where it would mislead. Each marker is
+a link to the collection's page, named by its <title> with its label's state (the colour is not
+the only sign of it).
 
 The data file gives the same collections as GeoJSON (features(): coordinates as longitude,
-latitude; a collection without coordinates has no geometry).
+latitude; a collection the map does not place has no geometry).
 """
 
 import json
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from calls.translated import page_language
 
-from .geodata.frames import FRAMES, HEIGHT, MAINLAND, WIDTH
+from .geodata.frames import FRAMES, HEIGHT, MAINLAND, WIDTH, frame_of
 from .models import code_of
 from .status import LabelState
 from .vocabularies import Region
@@ -31,7 +34,6 @@ from .vocabularies import Region
 OUTLINES = Path(__file__).resolve().parent / "geodata" / "france.geojson"
 LABEL_BAND = 20  # the height of an inset's name, above its map
 MARKER_RADIUS = {True: 7, False: 6}  # mainland, insets
-FRAME_OF = {frame.key: frame for frame in FRAMES}
 REGION_NAMES = dict(Region.choices)
 
 
@@ -53,7 +55,9 @@ class Projection:
 
     def __call__(self, longitude, latitude):
         west, south, east, north = self.frame.bounds
-        longitude = min(max(longitude, west), east)  # a point off the inset sits on its edge
+        # A point within the frame's margin (Frame.holds) sits on its edge; farther ones are
+        # not drawn at all (placed()).
+        longitude = min(max(longitude, west), east)
         latitude = min(max(latitude, south), north)
         return (
             round(self.left + (longitude - west) * self.squeeze * self.scale, 1),
@@ -83,7 +87,7 @@ def outlines():
 
 
 def frame_key(region):
-    return region if region in FRAME_OF else MAINLAND.key
+    return frame_of(region).key
 
 
 def name_of(point):
@@ -93,11 +97,14 @@ def name_of(point):
 
 
 def located(points):
-    return [point for point in points if has_coordinates(point)]
+    """The points the map draws: those with coordinates in their region's frame."""
+    return [point for point in points if placed(point)]
 
 
-def has_coordinates(point):
-    return point["latitude"] is not None and point["longitude"] is not None
+def placed(point):
+    if point["latitude"] is None or point["longitude"] is None:
+        return False
+    return frame_of(point["region"]).holds(float(point["longitude"]), float(point["latitude"]))
 
 
 def collection_url(pk):
@@ -108,9 +115,11 @@ def marker(point, mainland):
     project = projections()[frame_key(point["region"])]
     x, y = project(float(point["longitude"]), float(point["latitude"]))
     state = LabelState(point["label_state"])
-    title = f"{name_of(point)}, {point['city']}"
-    if state.is_expired:
-        title = f"{title} ({state.label})"
+    title = _("%(name)s, %(city)s (%(state)s)") % {
+        "name": name_of(point),
+        "city": point["city"],
+        "state": state.label,
+    }
     return format_html(
         '<a href="{}" class="map-marker map-marker-{}"><title>{}</title>'
         '<circle cx="{}" cy="{}" r="{}"/></a>',
@@ -175,7 +184,7 @@ def features(points, address):
                         "type": "Point",
                         "coordinates": [float(point["longitude"]), float(point["latitude"])],
                     }
-                    if has_coordinates(point)
+                    if placed(point)
                     else None
                 ),
                 "properties": {
@@ -183,7 +192,7 @@ def features(points, address):
                     "name": name_of(point),
                     "city": point["city"],
                     "region": point["region"],
-                    "region_name": REGION_NAMES.get(point["region"], ""),
+                    "region_name": str(REGION_NAMES.get(point["region"], "")),
                     "state": point["label_state"],
                     "url": address(point["pk"]),
                 },

@@ -8,7 +8,7 @@ from accounts.models import Institution
 
 from .models import Collection
 from .status import LabelState, state_condition
-from .vocabularies import Region
+from .vocabularies import Region, region_choices
 
 
 class RegistryFilters(forms.Form):
@@ -27,6 +27,7 @@ class RegistryFilters(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("Any")), *region_choices()]
         # Only the institutions that hold a collection: the list stays short.
         self.fields["institution"].queryset = Institution.objects.filter(
             labelled_collections__isnull=False
@@ -36,15 +37,17 @@ class RegistryFilters(forms.Form):
 
 
 def registry(filters, today=None):
-    """The collections that the (valid or unbound) filters keep, in the registry's order."""
+    """The collections that the filters keep, in the registry's order: the valid ones apply,
+    an invalid one is said beside its field (staff see what they asked and what was kept)."""
     collections = Collection.objects.select_related("institution").order_by("name_fr", "pk")
-    if not filters.is_bound or not filters.is_valid():
+    if not filters.is_bound:
         return collections
+    filters.is_valid()  # cleaned_data: the valid filters only
     chosen = filters.cleaned_data
-    if chosen["state"]:
+    if chosen.get("state"):
         collections = collections.filter(state_condition(LabelState(chosen["state"]), today))
-    if chosen["region"]:
+    if chosen.get("region"):
         collections = collections.filter(region=chosen["region"])
-    if chosen["institution"]:
+    if chosen.get("institution"):
         collections = collections.filter(institution=chosen["institution"])
     return collections

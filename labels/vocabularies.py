@@ -3,6 +3,8 @@ regions (with the overseas territories) and the catalogues a collection is found
 stored; the names are translated. Disciplines are the directory's (accounts.Discipline), shared
 with reviewers and applications."""
 
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,28 +55,44 @@ class Language(models.TextChoices):
 
 class Region(models.TextChoices):
     """The regions of France by their INSEE code, the overseas ones included, and the overseas
-    collectivities where the network's universities are (their INSEE code too)."""
+    collectivities where the network's universities are (their INSEE code too). Their names
+    are translated: sort them where a list is built (by_name()), never at import."""
 
-    AUVERGNE_RHONE_ALPES = "84", "Auvergne-Rhône-Alpes"
-    BOURGOGNE_FRANCHE_COMTE = "27", "Bourgogne-Franche-Comté"
-    BRETAGNE = "53", "Bretagne"
-    CENTRE_VAL_DE_LOIRE = "24", "Centre-Val de Loire"
-    CORSE = "94", "Corse"
-    GRAND_EST = "44", "Grand Est"
-    HAUTS_DE_FRANCE = "32", "Hauts-de-France"
-    ILE_DE_FRANCE = "11", "Île-de-France"
-    NORMANDIE = "28", "Normandie"
-    NOUVELLE_AQUITAINE = "75", "Nouvelle-Aquitaine"
-    OCCITANIE = "76", "Occitanie"
-    PAYS_DE_LA_LOIRE = "52", "Pays de la Loire"
-    PROVENCE_ALPES_COTE_D_AZUR = "93", "Provence-Alpes-Côte d'Azur"
-    GUADELOUPE = "01", "Guadeloupe"
-    MARTINIQUE = "02", "Martinique"
-    GUYANE = "03", "Guyane"
-    LA_REUNION = "04", "La Réunion"
-    MAYOTTE = "06", "Mayotte"
-    POLYNESIE_FRANCAISE = "987", "Polynésie française"
-    NOUVELLE_CALEDONIE = "988", "Nouvelle-Calédonie"
+    AUVERGNE_RHONE_ALPES = "84", _("Auvergne-Rhône-Alpes")
+    BOURGOGNE_FRANCHE_COMTE = "27", _("Bourgogne-Franche-Comté")
+    BRETAGNE = "53", _("Brittany")
+    CENTRE_VAL_DE_LOIRE = "24", _("Centre-Val de Loire")
+    CORSE = "94", _("Corsica")
+    GRAND_EST = "44", _("Grand Est")
+    HAUTS_DE_FRANCE = "32", _("Hauts-de-France")
+    ILE_DE_FRANCE = "11", _("Île-de-France")
+    NORMANDIE = "28", _("Normandy")
+    NOUVELLE_AQUITAINE = "75", _("Nouvelle-Aquitaine")
+    OCCITANIE = "76", _("Occitania")
+    PAYS_DE_LA_LOIRE = "52", _("Pays de la Loire")
+    PROVENCE_ALPES_COTE_D_AZUR = "93", _("Provence-Alpes-Côte d'Azur")
+    GUADELOUPE = "01", _("Guadeloupe")
+    MARTINIQUE = "02", _("Martinique")
+    GUYANE = "03", _("French Guiana")
+    LA_REUNION = "04", _("Réunion")
+    MAYOTTE = "06", _("Mayotte")
+    POLYNESIE_FRANCAISE = "987", _("French Polynesia")
+    NOUVELLE_CALEDONIE = "988", _("New Caledonia")
+
+
+def region_choices():
+    """The regions, sorted by their name in the active language."""
+    return by_name(Region.choices)
+
+
+def by_name(choices):
+    """`choices` (code, name) sorted by their name in the active language, accents aside
+    (Île-de-France among the I's): call it when a form or a filter is built."""
+    return sorted(choices, key=lambda choice: collation_key(str(choice[1])))
+
+
+def collation_key(name):
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 # The regions drawn in an inset of the map rather than on the outline of mainland France.

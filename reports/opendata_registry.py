@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from common.formats import PARIS
 from labels.models import Facet
@@ -40,7 +40,12 @@ LISTS = (
 )
 NUMBERS = ("size_linear_metres", "latitude", "longitude")
 FACETS = {"materials": Facet.MATERIAL, "languages": Facet.LANGUAGE, "periods": Facet.PERIOD}
-REGION_NAMES = dict(Region.choices)
+
+
+def region_name(code) -> str:
+    """The region's French name: the files are French whatever the page's language."""
+    with translation.override("fr"):
+        return str(Region(code).label) if code in Region.values else code
 
 
 def published_collections(today=None):
@@ -86,7 +91,7 @@ def collection_record(collection, today=None) -> dict:
         "postcode": collection.postcode,
         "city": collection.city,
         "region": collection.region,
-        "region_name": REGION_NAMES.get(collection.region, collection.region),
+        "region_name": region_name(collection.region),
         "latitude": decimal(collection.latitude),
         "longitude": decimal(collection.longitude),
         "labelled_since": collection.labelled_since.isoformat(),

@@ -3,6 +3,8 @@ material, period, region, holding institution, label state and name, in French a
 by page; the query count does not grow with the registry; no holder is ever named."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -15,6 +17,7 @@ from .factories import (
     DisciplineFactory,
     InstitutionFactory,
     UserFactory,
+    announced_periods,
     collection_record,
     labelled_collection,
 )
@@ -128,10 +131,36 @@ def test_the_label_state_filter_and_the_expired_badge(client):
     assert names_in(directory(client, label="expired")) == ["Label échu"]
 
 
-def test_a_mistyped_filter_is_said_beside_its_field(client, three):
-    response = directory(client, "en", material="gold")
+def test_a_mistyped_filter_is_said_beside_its_field_and_matches_nothing(client, three):
+    response = directory(client, "en", material="gold", region="84")
     assert response.status_code == 200
-    assert "Select a valid choice" in visible_text(response)
+    text = visible_text(response)
+    assert "Select a valid choice" in text
+    assert 'aria-invalid="true"' in response.content.decode()
+    # Not every collection as if it matched: none, as the map's data (a 400) says.
+    assert names_in(response) == []
+    assert "0 labelled collections" in text
+    assert "No labelled collection matches these filters." in text
+    assert 'class="map-marker' not in response.content.decode()
+
+
+def test_regions_read_in_the_pages_language_sorted_by_their_name(client, three):
+    def regions(language):
+        content = directory(client, language).content.decode()
+        select = re.search(r'<select name="region".*?</select>', content, re.S).group(0)
+        return [html.unescape(name) for name in re.findall(r'<option value="\d+">(.*?)<', select)]
+
+    english = regions("en")
+    assert english.index("Brittany") < english.index("Corsica") < english.index("French Guiana")
+    assert english.index("French Polynesia") < english.index("Île-de-France")
+    assert english.index("Île-de-France") < english.index("New Caledonia")
+    assert english.index("Normandy") < english.index("Réunion")
+    french = regions("fr")
+    assert french.index("Hauts-de-France") < french.index("Île-de-France")
+    assert french.index("Île-de-France") < french.index("La Réunion") < french.index("Martinique")
+    assert "Bretagne" in french and "Nouvelle-Calédonie" in french
+    text = visible_text(directory(client, "en"))
+    assert "Brest, Brittany" in text
 
 
 def test_the_list_is_paginated_by_twenty(client):
@@ -182,6 +211,7 @@ def many(count, record):
         for c in made
         for facet, code in ((Facet.MATERIAL, "printed"), (Facet.PERIOD, "nineteenth"))
     )
+    announced_periods(made)
     return made
 
 

@@ -18,6 +18,9 @@ from .reading import visible_text as tagless
 
 english = pytest.mark.usefixtures("in_english")
 LONG_AGO = {"decided_on": dt.date(2020, 1, 15), "months": 24}
+# Collections overseas, with coordinates in their region (the record's form checks them).
+REUNION = {"region": "04", "latitude": "-20.8821", "longitude": "55.4507"}
+GUADELOUPE = {"region": "01", "latitude": "16.2411", "longitude": "-61.5331"}
 
 
 def visible_text(response):
@@ -38,20 +41,20 @@ def staff_client(client, programme_manager):
 def test_the_registry_lists_every_collection_with_its_state(staff_client):
     labelled_collection(name_fr="Fonds durable", name_en="")
     labelled_collection(name_fr="Fonds bientôt", name_en="", months=3)
-    labelled_collection(name_fr="Fonds échu", name_en="", region="04", **LONG_AGO)
+    labelled_collection(name_fr="Fonds échu", name_en="", **REUNION, **LONG_AGO)
     text = visible_text(staff_client.get(registry()))
     assert "3 collections" in text
     assert "Fonds durable" in text and "Labelled" in text
     assert "Fonds bientôt" in text and "Label ending soon" in text
-    assert "La Réunion" in text and "Label expired" in text
+    assert "Réunion" in text and "La Réunion" not in text and "Label expired" in text
 
 
 @english
 def test_the_filters_keep_a_state_a_region_an_institution(staff_client):
     elsewhere = InstitutionFactory(name="Université des Antilles")
     labelled_collection(name_fr="Fonds durable", name_en="")
-    labelled_collection(name_fr="Fonds échu", name_en="", region="04", **LONG_AGO)
-    labelled_collection(name_fr="Fonds créole", name_en="", institution=elsewhere, region="01")
+    labelled_collection(name_fr="Fonds échu", name_en="", **REUNION, **LONG_AGO)
+    labelled_collection(name_fr="Fonds créole", name_en="", institution=elsewhere, **GUADELOUPE)
     expired = visible_text(staff_client.get(registry(), {"state": "expired"}))
     assert "Fonds échu" in expired and "Fonds durable" not in expired
     region = visible_text(staff_client.get(registry(), {"region": "01"}))
@@ -61,6 +64,17 @@ def test_the_filters_keep_a_state_a_region_an_institution(staff_client):
     assert "No collection matches." in visible_text(
         staff_client.get(registry(), {"state": "ending_soon"})
     )
+
+
+@english
+def test_a_mistyped_filter_is_said_beside_its_field_and_the_valid_ones_apply(staff_client):
+    labelled_collection(name_fr="Fonds durable", name_en="")
+    labelled_collection(name_fr="Fonds créole", name_en="", **GUADELOUPE)
+    response = staff_client.get(registry(), {"state": "gone", "region": "01"})
+    text = visible_text(response)
+    assert "Select a valid choice. gone is not one of the available choices." in text
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert "Fonds créole" in text and "Fonds durable" not in text
 
 
 @english
@@ -78,7 +92,7 @@ def test_the_registry_costs_the_same_whatever_the_number_of_collections(
     staff_client, count, django_assert_num_queries
 ):
     for number in range(count):
-        labelled_collection(name_fr=f"Fonds {number}", region="11" if number % 2 else "04")
+        labelled_collection(name_fr=f"Fonds {number}", **({} if number % 2 else REUNION))
     staff_client.get(registry())
     with django_assert_num_queries(10):
         response = staff_client.get(registry(), {"state": "labelled"})

@@ -6,11 +6,24 @@ script that builds the outlines (labels/geodata/build.py) both read it."""
 
 from typing import NamedTuple
 
+# How far (in degrees, about 10 km) a point may lie outside its frame's box and still be drawn
+# (on the box's edge): a collection on a coast or a small island the box cuts close.
+MARGIN = 0.1
+
 
 class Frame(NamedTuple):
     key: str  # "mainland", or the region's code (labels.vocabularies.Region)
     bounds: tuple[float, float, float, float]  # west, south, east, north, in degrees
     box: tuple[float, float, float, float]  # x, y, width, height in the SVG's units
+
+    def holds(self, longitude, latitude, margin=MARGIN) -> bool:
+        """Whether the point is in this frame's box of longitudes and latitudes (give or take
+        the margin): the form refuses, and the map does not draw, a point outside it."""
+        west, south, east, north = self.bounds
+        return (
+            west - margin <= longitude <= east + margin
+            and south - margin <= latitude <= north + margin
+        )
 
 
 WIDTH, HEIGHT = 1000, 780
@@ -33,3 +46,10 @@ INSETS = tuple(
     for index, (key, bounds) in enumerate(INSET_BOUNDS.items())
 )
 FRAMES = (MAINLAND, *INSETS)
+FRAME_OF = {frame.key: frame for frame in INSETS}
+
+
+def frame_of(region) -> Frame:
+    """The frame a collection of `region` (its code) is drawn in: its inset overseas, the
+    mainland frame for the regions of mainland France and Corsica."""
+    return FRAME_OF.get(region, MAINLAND)
