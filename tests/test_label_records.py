@@ -104,4 +104,4 @@ def test_a_renewal_keeps_the_holders_later_edits_and_refuses_older_forms(program
 def test_the_region_list_begins_with_a_translatable_invitation_to_choose():
     for language, text in (("en", "Choose a region"), ("fr", "Choisissez une région")):
         with translation.override(language):
-            assert f'<option value="">{text}</option>' in str(RecordForm()["region"])
+            assert f">{text}</option>" in str(RecordForm()["region"])
