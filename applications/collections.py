@@ -32,11 +32,12 @@ def save_collection_record(application, actor, record, version, now=None):
 
 
 def choices(application, today=None, search=""):
-    """The collections the applicant may name: those labelled today and those already named
-    (a label that lapsed since stays named), by name; `search` narrows the others."""
+    """The collections the applicant may name: those public and labelled today and those
+    already named (a label that lapsed since stays named), by name; `search` narrows the
+    others."""
     today = today or paris_today()
     named = Q(pk__in=application.collections_used.values("pk"))
-    labelled = Q(expires_on__gte=today)
+    labelled = Q(expires_on__gte=today, pk__in=Collection.objects.public(today).values("pk"))
     if search:
         labelled &= Q(name_fr__icontains=search) | Q(name_en__icontains=search)
     return (

@@ -35,6 +35,7 @@ from common.errors import Refused
 from common.formats import PARIS, euros_with_cents
 from common.permissions import require
 from labels.models import LabelPeriod
+from labels.services import announce_label
 from notifications.events import Event
 from notifications.rendering import one_line, tidy
 from notifications.services import notify
@@ -437,8 +438,21 @@ def send_letter(decision, actor, *, unless_sent=False) -> Letter | None:
         audit.record(application, actor, "decision", "letter_sent", to_state=decision.outcome)
         if decision.is_funded:
             funding_letter_sent.send(sender=Decision, decision=decision, actor=actor)
+        if decision.is_labelled:
+            announce_label_of(decision)
     logger.info("Letter %s sent for application %s", letter.pk, application.pk)
     return letter
+
+
+def announce_label_of(decision):
+    """A labelled decision's collection is public (labels.services.announce_label) from the
+    day its labelled letter was first sent, or from its publication date if that comes first,
+    as Decision.objects.announced() says of a funded project; from no day without either."""
+    sent = decision.letters.filter(outcome=Outcome.LABELLED).order_by("sent_at").first()
+    days = [day for day in (decision.publication_date,) if day is not None]
+    if sent is not None:
+        days.append(sent.sent_at.astimezone(PARIS).date())
+    announce_label(decision.application.reference, min(days, default=None))
 
 
 def decisions_without_letter(call):

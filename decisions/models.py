@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
 
@@ -20,6 +21,7 @@ from applications.models import Application
 from calls.models import MONEY, CallKind, Programme
 from common.formats import PARIS
 from common.sandbox_checked import SandboxChecked
+from labels.models import LabelPeriod
 
 
 class Body(models.TextChoices):
@@ -161,6 +163,19 @@ class Decision(models.Model):
     @property
     def is_on_reserve_list(self):
         return self.outcome == Outcome.RESERVE
+
+    def is_public(self):
+        """Whether what this decision granted is public today: its funded project
+        (Decision.objects.announced()) or its labelled collection (labels.LabelPeriod's
+        announced_on, set by decisions.letters.announce_label_of)."""
+        if self.is_funded:
+            return Decision.objects.announced().filter(pk=self.pk).exists()
+        if self.is_labelled:
+            today = timezone.now().astimezone(PARIS).date()
+            return LabelPeriod.objects.filter(
+                reference=self.application.reference, announced_on__lte=today
+            ).exists()
+        return False
 
 
 class Envelope(models.Model):

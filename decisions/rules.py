@@ -29,13 +29,20 @@ def is_funded(user, application):
     return decision is not None and decision.is_funded
 
 
+@rules.predicate
+def is_labelled(user, application):
+    decision = getattr(application, "decision", None)
+    return decision is not None and decision.is_labelled
+
+
 rules.add_perm("decisions.decide", records_decisions)
 # Deciding on one application: who records decisions, once it is screened eligible.
 rules.add_perm("decisions.decide_application", records_decisions & is_decidable)
 # A letter tells the lead the decision recorded.
 rules.add_perm("decisions.send_letter", records_decisions & is_decided)
-# A publication date makes a funded project public before its letter is sent.
-rules.add_perm("decisions.publish_project", records_decisions & is_funded)
+# A publication date makes a funded project, or a labelled collection, public before its letter
+# is sent.
+rules.add_perm("decisions.publish_project", records_decisions & (is_funded | is_labelled))
 rules.add_perm("decisions.open_decisions", reads_decisions | records_decisions)
 # One application's decision page shows its proposal and motivation: as its dossier, closed to a
 # council member in conflict with it or who owes a review of it.

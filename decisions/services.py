@@ -28,6 +28,7 @@ from common.transitions import perform
 from labels.services import LabelError, label_collection
 
 from .budget import ZERO, call_budget, call_year, closing_year, funded_decisions, requested_amounts
+from .letters import announce_label_of
 from .models import Body, Decision, Envelope, Outcome, proposable
 
 DECIDE = "decisions.decide"  # the rule of decisions.rules: who records decisions
@@ -339,9 +340,10 @@ def lower_grant(application, actor, amount, reason):
 
 
 def set_publication_date(application, actor, publication_date):
-    """The date from which a funded project is public even if its letter is not sent yet
-    (Decision.objects.announced()); None clears it, and the project waits for its letter. Only
-    someone who records decisions may set it; the change is in the audit trail."""
+    """The date from which a funded project, or a labelled collection, is public even if its
+    letter is not sent yet (Decision.objects.announced(), labels.services.announce_label); None
+    clears it, and the project waits for its letter. Only someone who records decisions may set
+    it; the change is in the audit trail."""
     require(
         actor,
         DECIDE,
@@ -359,7 +361,7 @@ def set_publication_date(application, actor, publication_date):
                 "decisions.publish_project",
                 application,
                 DecisionError,
-                _("Only a funded project has a publication date."),
+                _("Only a funded project or a labelled collection has a publication date."),
             )
         if decision is None:
             return None
@@ -368,6 +370,8 @@ def set_publication_date(application, actor, publication_date):
             return decision
         decision.publication_date = publication_date
         decision.save(update_fields=["publication_date", "updated_at"])
+        if decision.is_labelled:
+            announce_label_of(decision)
         audit.record(
             application,
             actor,

@@ -225,9 +225,7 @@ def application_decision(request, pk):
             "can_decide": can_decide,
             "can_publish": user.has_perm("decisions.publish_project", application),
             "forms": forms,
-            "announced": decision is not None
-            and decision.is_funded
-            and Decision.objects.announced().filter(pk=decision.pk).exists(),
+            "announced": decision is not None and decision.is_public(),
             "history": trail(application, AuditSubject.DECISION),
         },
         status=status,

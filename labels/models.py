@@ -10,11 +10,13 @@ hand. Its label state is derived from its periods' dates (labels.status), never 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Discipline, Institution
 from calls.translated import TranslatedField
+from common.formats import PARIS
 
 from .vocabularies import Language, Material, Period, Region
 
@@ -29,6 +31,20 @@ class CollectionQuerySet(models.QuerySet):
 
     def expired_on(self, day):
         return self.filter(expires_on__lt=day)
+
+    def public(self, day=None):
+        """Collections the public may see on `day` (a Paris date; by default the database's
+        today in Paris, so that a queryset built once stays right after midnight): one of
+        their periods was announced by then (its letter sent, or the publication date staff
+        set has come), as Decision.objects.announced() says of funded projects. Recording a
+        label decision publishes nothing. A collection stays public from its first announced
+        period on: an unannounced renewal does not hide it (kept simple, on purpose)."""
+        if day is None:
+            day = TruncDate(Now(), tzinfo=PARIS)
+        announced = LabelPeriod.objects.filter(
+            collection=models.OuterRef("pk"), announced_on__lte=day
+        )
+        return self.filter(models.Exists(announced))
 
 
 def code_of(pk):
@@ -226,6 +242,9 @@ class LabelPeriod(models.Model):
     decided_on = models.DateField(_("decided on"))
     call_title_fr = models.CharField(_("call"), max_length=255)
     call_title_en = models.CharField(_("call in English"), max_length=255, blank=True)
+    # The day the label is public from (Paris): its letter sent, or the publication date staff
+    # set on its decision (labels.services.announce_label); none until then.
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     call_title = TranslatedField("call_title_fr", "call_title_en")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.roles import manages_collections
 from calls.models import CallPhase
 
-from .models import HolderRole
+from .models import Collection, HolderRole
 from .status import label_state, paris_today
 
 
@@ -35,10 +35,23 @@ def label_holds(user, collection):
     return not label_state(collection, paris_today()).is_expired
 
 
+@rules.predicate
+def is_announced(user, collection):
+    """The label was announced (its letter sent, or its publication date come): until then the
+    lead does not learn the outcome from the registry (Collection.objects.public). Asked once
+    per collection object: a page asks several rules of the same collection."""
+    if not hasattr(collection, "is_announced"):
+        public = Collection.objects.public(paris_today())
+        collection.is_announced = public.filter(pk=collection.pk).exists()
+    return collection.is_announced
+
+
 rules.add_perm("labels.manage_registry", manages_collections)
-rules.add_perm("labels.read_history", manages_collections | is_holder)
-rules.add_perm("labels.edit_record", manages_collections | (is_holder & label_holds))
-rules.add_perm("labels.invite_holder", manages_collections | (is_holder & label_holds))
+rules.add_perm("labels.read_history", manages_collections | (is_holder & is_announced))
+rules.add_perm("labels.edit_record", manages_collections | (is_holder & is_announced & label_holds))
+rules.add_perm(
+    "labels.invite_holder", manages_collections | (is_holder & is_announced & label_holds)
+)
 # The phases in which a label call may take renewal applications, now or soon.
 RENEWING_PHASES = (CallPhase.OPEN, CallPhase.UPCOMING)
 

@@ -150,3 +150,16 @@ def _keep_version(collection, record, source, author):
         source=source,
         author=author,
     )
+
+
+def announce_label(reference, day):
+    """The label that the application `reference` was granted is public from `day` (a Paris
+    date; None: not until announced again), as its decision says (decisions.letters on the
+    labelled letter, decisions.services.set_publication_date). Returns the LabelPeriod, or None
+    when that application labelled nothing."""
+    with transaction.atomic():
+        period = LabelPeriod.objects.select_for_update().filter(reference=reference).first()
+        if period is not None and period.announced_on != day:
+            period.announced_on = day
+            period.save(update_fields=["announced_on"])
+    return period

@@ -25,7 +25,7 @@ from .forms import InviteForm, RecordForm
 from .history import history
 from .models import Collection, HolderRole
 from .services import LabelError, StaleRecord, update_record
-from .status import label_state
+from .status import label_state, paris_today
 
 
 def collection_for(request, pk):
@@ -187,11 +187,13 @@ def invitation(request, token):
 
 def my_collections_section(user):
     """The "My collections" section of the My applications page (applications.my_page): the
-    collections `user` holds, the label ending first, with its state; None when none."""
+    collections `user` holds once announced (labels.rules.is_announced), the label ending
+    first, with its state; None when none."""
     if not user.is_authenticated:
         return None
     held = list(
-        Collection.objects.filter(holdings__user=user)
+        Collection.objects.public(paris_today())
+        .filter(holdings__user=user)
         .select_related("institution")
         .order_by("expires_on", "pk")
     )

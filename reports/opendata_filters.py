@@ -3,6 +3,8 @@ the API. A filter on the project's state or on its public deliverables' kind rea
 that the funding letter made (projects.models.Project); a project announced by its publication
 date before its letter has no state yet and matches no state."""
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -54,6 +56,30 @@ def bounded_search(value):
             code="search_too_long",
             params={"words": SEARCH_MAX_WORDS, "characters": SEARCH_MAX_LENGTH},
         )
+
+
+def collection_number(code):
+    """A collection's number from its code (CX0042, cx42) or from the number itself; None when
+    `code` is neither."""
+    found = re.fullmatch(r"(?:CX)?(\d{1,9})", str(code).strip(), re.IGNORECASE)
+    return int(found.group(1)) if found else None
+
+
+class CollectionChoiceField(django_filters.fields.ModelChoiceField):
+    """A labelled collection by its published code (CX0042, as the open data and the API give
+    it) or by its number (what the page's select sends)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = collection_number(value)
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(found)
+
+
+class CollectionChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CollectionChoiceField
 
 
 class FundedProjectFilter(django_filters.FilterSet):
@@ -114,9 +140,10 @@ class FundedProjectFilter(django_filters.FilterSet):
         method="filter_deliverable",
         widget=select(),
     )
-    collection = django_filters.ModelChoiceFilter(
+    collection = CollectionChoiceFilter(
         label=_("Labelled collection"),
-        queryset=Collection.objects.filter(applications__in=funded_applications())
+        queryset=Collection.objects.public()
+        .filter(applications__in=funded_applications())
         .distinct()
         .only("name_fr", "name_en"),
         empty_label=_("All collections"),
@@ -181,7 +208,11 @@ class FundedProjectFilter(django_filters.FilterSet):
         return queryset.filter(Exists(public.filter(kind=value)))
 
     @extend_schema_field(
-        {"type": "integer", "description": "Id of a labelled collection the project worked on."}
+        {
+            "type": "string",
+            "description": "Code of a labelled collection the project worked on, such as "
+            "CX0042 (its number, 42, is read too).",
+        }
     )
     def filter_collection(self, queryset, name, value):
         used = Application.collections_used.through.objects.filter(

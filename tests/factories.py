@@ -478,19 +478,47 @@ def collection_record(institution=None, **changes):
     return record
 
 
-def labelled_collection(record=None, lead=None, decided_on=None, months=60, **changes):
+def labelled_collection(
+    record=None, lead=None, decided_on=None, months=60, announced=True, **changes
+):
     """A collection labelled through the registry's service, as a "labelled" decision makes
-    it: decided today (Paris) for `months` unless told otherwise."""
+    it: decided today (Paris) for `months` unless told otherwise, and announced (public) on
+    its decision's day unless `announced` is False (its letter not sent yet)."""
     from common.formats import PARIS
-    from labels.services import label_collection
+    from labels.services import announce_label, label_collection
 
     labelled_collection.counter = getattr(labelled_collection, "counter", 0) + 1
-    return label_collection(
+    reference = f"LBL-TEST-{labelled_collection.counter:05d}-{time.monotonic_ns()}"
+    decided_on = decided_on or timezone.now().astimezone(PARIS).date()
+    collection = label_collection(
         record=record or collection_record(**changes),
         lead=lead or UserFactory(),
-        reference=f"LBL-TEST-{labelled_collection.counter:05d}-{time.monotonic_ns()}",
-        decided_on=decided_on or timezone.now().astimezone(PARIS).date(),
+        reference=reference,
+        decided_on=decided_on,
         months=months,
         call_title_fr="Campagne de labellisation CollEx",
         call_title_en="CollEx labelling campaign",
+    )
+    if announced:
+        announce_label(reference, decided_on)
+    return collection
+
+
+def announced_periods(collections):
+    """A first label period, announced on its first day, for each of `collections` made in
+    bulk (not through the label service), so that they are public: a query count's data."""
+    from labels.models import LabelPeriod, PeriodKind
+
+    LabelPeriod.objects.bulk_create(
+        LabelPeriod(
+            collection_id=collection.pk,
+            kind=PeriodKind.FIRST,
+            starts_on=collection.labelled_since,
+            expires_on=max(collection.expires_on, collection.labelled_since),
+            reference=f"BULK-{collection.pk}",
+            decided_on=collection.labelled_since,
+            call_title_fr="Campagne de labellisation CollEx",
+            announced_on=collection.labelled_since,
+        )
+        for collection in collections
     )

@@ -206,8 +206,9 @@ def test_a_publication_date_needs_a_funded_decision(client, project, programme_m
     response = publish(client, project, "2026-01-01")
 
     assert response.status_code == 400
-    assert "Only a funded project has a publication date." in html.unescape(
-        response.content.decode()
+    assert (
+        "Only a funded project or a labelled collection has a publication date."
+        in html.unescape(response.content.decode())
     )
     assert 'id="error_1_id_publication-publication_date"' in response.content.decode()
 

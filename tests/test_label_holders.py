@@ -150,7 +150,7 @@ def test_the_page_costs_the_same_whatever_the_number_of_versions(
         update_record(collection, lead, record_of(collection) | {"city": f"Ville {number}"}, number)
     client.force_login(lead)
     client.get(page_of(collection))
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = client.get(page_of(collection))
     assert text_of(response).count("record-version ") == versions
 

@@ -16,7 +16,7 @@ from labels.models import Collection, CollectionTerm, Facet
 from labels.status import paris_today
 from reports.opendata_registry import COLUMNS
 
-from .factories import UserFactory, collection_record, labelled_collection
+from .factories import UserFactory, announced_periods, collection_record, labelled_collection
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +192,7 @@ def many_collections(count):
             (Facet.PERIOD, "nineteenth"),
         )
     )
+    announced_periods(collections)
 
 
 @pytest.mark.parametrize("count", [20, 2000])
