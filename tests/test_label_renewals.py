@@ -275,9 +275,9 @@ def test_a_holder_renews_from_their_page_whenever_a_label_call_is_open(
     my_page = client.get(reverse("applications:mine"))
     response = client.post(renew)
 
-    for page in (holder_page, my_page):
-        assert "Apply to renew the label" in page.content.decode()
-        assert renew in page.content.decode()
+    for page, link in ((holder_page, "collection-renewal"), (my_page, "my-collection-renew")):
+        assert link in page.content.decode()
+        assert f'href="{renew}"' in page.content.decode()
     [application] = Application.objects.filter(call=call)
     assert response.url == reverse("applications:collection_record", args=[application.pk])
     assert application.collection == collection and application.lead == lead
@@ -295,8 +295,9 @@ def test_no_renew_link_without_an_open_label_call(client, today):
     holder_page = client.get(reverse("labels_holders:collection", args=[collection.pk]))
     my_page = client.get(reverse("applications:mine"))
 
-    for page in (holder_page, my_page):
-        assert "Apply to renew the label" not in page.content.decode()
+    assert "collection-renewal" not in holder_page.content.decode()
+    assert "my-collection-renew" not in my_page.content.decode()
+    assert "my-collection" in my_page.content.decode()  # the section is there, no link
     with pytest.raises(ApplicationError):
         start_renewal(lead, Renewal(collection, upcoming))
 
