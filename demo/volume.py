@@ -15,7 +15,9 @@ from accounts.models import Discipline, Institution, User
 from accounts.roles import Role
 from calls.models import CallKind
 from common.months import add_months, last_day_of
+from labels import records
 from labels.models import Collection, CollectionTerm, Facet, LabelPeriod, PeriodKind
+from labels.services import announce_label, label_collection
 from labels.status import paris_today
 from labels.vocabularies import Language, Material, Period
 from reviews.models import ReviewerKind, ReviewerProfile
@@ -191,6 +193,9 @@ def load_volume_reviewer_profiles():
 # city of each, labelled over the last six years for five years (some expired, some ending).
 COLLECTIONS = 2000
 BENCH_LABEL = "BANC-LBL-"  # the references of their label periods
+# A few more labelled through labels.services, with references of their own.
+SERVICE_LABELS = 5
+SERVICE_LABEL = "BANC-SVC-"
 CITIES = [
     ("11", "Paris", "75005", 48.8566, 2.3522),
     ("84", "Lyon", "69007", 45.7640, 4.8357),
@@ -218,7 +223,12 @@ CITIES = [
 def load_volume_collections(count=COLLECTIONS, today=None):
     """`count` labelled collections, made cheaply in bulk (their label periods, disciplines and
     terms too) rather than through the label decisions the demo's twenty go through; existing
-    ones are kept, so a second run adds nothing. Returns the number created."""
+    ones are kept, so a second run adds nothing. Returns the number created.
+
+    Why not through the services: 2,000 collections each labelled by labels.services (its
+    checks, version and holder rows, one transaction each) would take minutes, as would the
+    applications, which are bulk-created for the same reason. The path is still exercised: a
+    few more are labelled through labels.services.label_collection (label_through_service)."""
     existing = LabelPeriod.objects.filter(reference__startswith=BENCH_LABEL).count()
     if existing >= count:
         return 0
@@ -245,6 +255,7 @@ def load_volume_collections(count=COLLECTIONS, today=None):
                 reference=f"{BENCH_LABEL}{number:05d}",
                 decided_on=collection.labelled_since,
                 call_title_fr="Campagne de labellisation CollEx (banc d'essai)",
+                announced_on=collection.labelled_since,  # public, as if its letter was sent
             )
             for number, collection in zip(numbers, collections, strict=True)
         ],
@@ -269,7 +280,32 @@ def load_volume_collections(count=COLLECTIONS, today=None):
         ],
         batch_size=BATCH_SIZE,
     )
+    label_through_service(collections[:SERVICE_LABELS], today)
     return len(collections)
+
+
+def label_through_service(models, today):
+    """A few collections labelled as a decision labels them (labels.services): each a copy of
+    a bulk one's record, with its lead, version and announced period."""
+    lead = User.objects.order_by("pk").first()
+    if lead is None:
+        return
+    ready = Collection.objects.filter(pk__in=[c.pk for c in models]).prefetch_related(
+        "disciplines", "terms"
+    )
+    for number, model in enumerate(ready, start=1):
+        reference = f"{SERVICE_LABEL}{number:02d}"
+        record = records.record_of(model)
+        record["name_fr"] = f"{model.name_fr} (décision)"
+        label_collection(
+            record=record,
+            lead=lead,
+            reference=reference,
+            decided_on=today,
+            months=60,
+            call_title_fr="Campagne de labellisation CollEx (banc d'essai)",
+        )
+        announce_label(reference, today)
 
 
 def bench_collection(number, draw, starts_on, institutions):
