@@ -20,7 +20,7 @@ from calls.models import Call
 from common.formats import PARIS
 from common.months import add_months
 from decisions.models import Body, Outcome
-from decisions.services import record_decision
+from decisions.services import record_decision, set_publication_date
 from labels.models import Collection
 from labels.renewals import start_campaign
 from labels.status import ENDING_SOON_MONTHS
@@ -108,6 +108,8 @@ def load_label_stage(facts, programmes, password_hash, now):
                 "membres lui accorde le label CollEx pour cinq ans.",
                 now=meeting,
             )
+            # Announced on the meeting's day, as if its letter had gone then: public since.
+            set_publication_date(application, manager, decided_on)
     invite_renewals(now)
     return Collection.objects.count()
 

@@ -21,7 +21,7 @@ from labels.models import (
     RenewalCampaign,
     RenewalInvitation,
 )
-from labels.status import LabelState, label_state
+from labels.status import LabelState, label_state, paris_today
 from labels.vocabularies import OVERSEAS
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,8 @@ def test_the_demo_registry_comes_from_labelled_decisions_across_the_regions():
 
     assert 18 <= len(collections) <= 22
     assert len(collections) == len(LABELS["collections"])
+    # Their decisions are announced (a publication date on the meeting's day): all public.
+    assert Collection.objects.public(paris_today()).count() == len(collections)
     states = [label_state(collection) for collection in collections]
     assert states.count(LabelState.ENDING_SOON) == 2
     assert states.count(LabelState.EXPIRED) == 1
