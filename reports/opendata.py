@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -59,9 +60,10 @@ from cms.models import NetworkSettings
 from common.formats import PARIS
 from decisions.budget import closing_year
 from decisions.models import Decision
+from labels.models import Collection, code_of
 from projects.models import Deliverable, Instalment
 
-from .opendata_schema import FUNDED_PROJECTS
+from .opendata_schema import FUNDED_PROJECTS, LIST_SEPARATOR
 
 CURRENCY = "EUR"
 LICENCE = {
@@ -135,6 +137,46 @@ def public_deliverables():
     )
 
 
+class JoinedNumbers(Aggregate):
+    """The numbers of a group's rows as one text, comma-separated, in no set order (the reader
+    sorts them): GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL. One column of a list in the
+    one query of the rows, whatever their number."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s::text, ',')",
+            **extra,
+        )
+
+
+def collections_used():
+    """The numbers of the public labelled collections (their label announced) an application
+    worked on, as JoinedNumbers."""
+    used = Application.collections_used.through.objects.filter(
+        application=OuterRef("pk"), collection__in=Collection.objects.public()
+    )
+    return Subquery(
+        used.order_by()
+        .values("application")
+        .annotate(n=JoinedNumbers("collection_id"))
+        .values("n"),
+        output_field=TextField(),
+    )
+
+
+def collection_codes(numbers) -> str | None:
+    """ "CX0007;CX0042" from the JoinedNumbers "42,7"; None for none."""
+    if not numbers:
+        return None
+    return LIST_SEPARATOR.join(code_of(pk) for pk in sorted(int(n) for n in numbers.split(",")))
+
+
 def funded_projects():
     """Every funded application of a published call, with what the open data shows: its project
     (state, dates, carrier) once the funding letter made one, and its payment schedule."""
@@ -183,6 +225,7 @@ def funded_projects():
             instalments=Subquery(schedule.annotate(n=Count("pk")).values("n")),
             first_payment_on=Subquery(schedule.annotate(on=Min("planned_on")).values("on")),
             last_payment_on=Subquery(schedule.annotate(on=Max("planned_on")).values("on")),
+            collection_numbers=collections_used(),
         )
         .order_by(F("year").desc(), "call__title_fr", "title", "pk")
     )
@@ -255,6 +298,7 @@ def record(project) -> dict:
         "beneficiary_ror": (carrier.ror or None) if carrier else None,
         "payment_conditions": conditions,
         "payment_period": period,
+        "collections": collection_codes(project.collection_numbers),
     }
 
 

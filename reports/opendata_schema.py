@@ -30,6 +30,9 @@ TABLE_SCHEMA = "https://frictionlessdata.io/schemas/table-schema.json"
 REFERENCE = r"^\d{3,}-\d{5,}$"
 DATE_PERIOD = r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$"
 SLUG = r"^[-a-zA-Z0-9_]+$"
+# A list in one cell: its codes separated by this (as the registry's files do).
+LIST_SEPARATOR = ";"
+COLLECTION_CODE = r"CX\d{4,}"
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,9 @@ FUNDED_PROJECTS = Table(
     "montant = amount_granted ; nature : pas de colonne, toujours « aide en numéraire » ; "
     "conditionsVersement = payment_conditions, codé single = « unique », "
     "instalments = « échelonné » ; datesPeriodeVersement = payment_period.",
-    version="1.0.1",
+    version="1.1.0",
     created=dt.date(2026, 12, 4),
-    modified=dt.date(2026, 12, 4),
+    modified=dt.date(2026, 12, 5),
     primary_key=("id",),
     columns=(
         Column(
@@ -273,6 +276,16 @@ FUNDED_PROJECTS = Table(
             "échelonnés (SCDL subventions : datesPeriodeVersement).",
             "2025-10-15/2027-03-31",
             constraints={"pattern": DATE_PERIOD},
+        ),
+        Column(
+            "collections",
+            "string",
+            "Collections labellisées",
+            "Codes des collections labellisées CollEx sur lesquelles le projet a travaillé "
+            f"(registre des collections labellisées), séparés par « {LIST_SEPARATOR} ». "
+            "Vide si le projet n'en nomme aucune.",
+            "CX0007;CX0042",
+            constraints={"pattern": f"^{COLLECTION_CODE}({LIST_SEPARATOR}{COLLECTION_CODE})*$"},
         ),
     ),
 )

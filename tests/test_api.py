@@ -192,6 +192,7 @@ def test_funded_projects_have_exactly_the_fields_of_the_files(client):
         "beneficiary_ror": None,
         "payment_conditions": None,
         "payment_period": None,
+        "collections": None,
     }
     assert "Éditer les carnets".encode() in response.content
 

@@ -96,6 +96,8 @@ def test_every_operation_answers_without_server_error_and_as_described(api_schem
     assert sorted(operation.label for operation in operations) == [
         "GET /api/v1/calls/",
         "GET /api/v1/calls/{slug}/",
+        "GET /api/v1/collections/",
+        "GET /api/v1/collections/{code}/",
         "GET /api/v1/deliverables/",
         "GET /api/v1/deliverables/{id}/",
         "GET /api/v1/projects/",

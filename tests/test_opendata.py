@@ -393,6 +393,7 @@ def test_the_csv_file_has_the_documented_columns_and_its_accents(client, bnf):
         "beneficiary_ror",
         "payment_conditions",
         "payment_period",
+        "collections",
     ]
     assert rows[1] == [
         application.reference,
@@ -418,6 +419,7 @@ def test_the_csv_file_has_the_documented_columns_and_its_accents(client, bnf):
         "",
         "",
         "",
+        "",  # no labelled collection named
     ]
 
 

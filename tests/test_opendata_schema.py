@@ -55,8 +55,8 @@ def published():
     )
     deliverable(single, kind="corpus", identifier_scheme="hal", identifier="hal-01234567")
     CallFactory(title_fr="Appel ouvert", slug="appel-ouvert")
-    labelled_collection(links={"sudoc": "027051900", "bnf": "ark:/12148/cb11960787f"})
-    labelled_collection(
+    sudoc = labelled_collection(links={"sudoc": "027051900", "bnf": "ark:/12148/cb11960787f"})
+    reunion = labelled_collection(
         collection_record(
             name_en="",
             summary_en="",
@@ -71,6 +71,7 @@ def published():
         ),
         decided_on=dt.date(2019, 3, 1),  # expired
     )
+    running.collections_used.add(sudoc, reunion)  # a list in the projects' file
     return running
 
 

@@ -117,6 +117,12 @@ class FundedProjectSerializer(serializers.Serializer):
         help_text="The single payment's date, or the first and last planned dates as "
         "YYYY-MM-DD/YYYY-MM-DD (SCDL: datesPeriodeVersement).",
     )
+    collections = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Codes of the labelled collections the project worked on, separated by "
+        "semicolons, such as CX0007;CX0042 (the registry's codes); null if it names none.",
+    )
 
     def to_representation(self, instance):
         return record(instance)
