@@ -34,7 +34,7 @@ from common import sandbox
 from common.errors import Refused
 from common.formats import PARIS, euros_with_cents
 from common.permissions import require
-from labels.models import LabelPeriod
+from labels.models import LabelPeriod, PeriodKind
 from labels.services import announce_label
 from notifications.events import Event
 from notifications.rendering import one_line, tidy
@@ -154,13 +154,20 @@ def letter_context(decision) -> dict:
 
 
 # What a letter says of a label: empty unless the decision labelled the collection.
-NO_LABEL = {"starts_on": "", "expires_on": "", "collection_name": "", "collection_url": ""}
+NO_LABEL = {
+    "starts_on": "",
+    "expires_on": "",
+    "collection_name": "",
+    "collection_url": "",
+    "is_renewal": False,
+}
 
 
 def label_facts(application) -> dict:
     """The label that this application's decision granted (its LabelPeriod, found by the
     application's reference): its first and last days, the collection's name and the absolute
-    address of its public page, in the active language."""
+    address of its public page, in the active language; whether it renews an earlier label
+    (a renewal's letter says so)."""
     period = (
         LabelPeriod.objects.filter(reference=application.reference)
         .select_related("collection")
@@ -173,6 +180,7 @@ def label_facts(application) -> dict:
         "expires_on": long_date(period.expires_on),
         "collection_name": period.collection.name,
         "collection_url": f"{settings.SITE_URL}{period.collection.get_absolute_url()}",
+        "is_renewal": period.kind == PeriodKind.RENEWAL,
     }
 
 
@@ -225,6 +233,7 @@ def sample_context(outcome) -> dict:
                 "expires_on": long_date(dt.date(2031, 3, 14)),
                 "collection_name": _("History of science collection"),
                 "collection_url": f"{settings.SITE_URL}/collections/12/",
+                "is_renewal": False,
             },
             "application": application_facts(application),
             "call": call_facts(call),

@@ -263,6 +263,26 @@ def test_the_letter_of_a_labelled_decision_gives_the_labels_dates(label_call, st
         assert collection.get_absolute_url() in body
     assert "du 15 mars 2026 au 14 mars 2031 inclus" in flat(french.body)
     assert "Fonds d'histoire des sciences" in french.body
+    assert "accorder le label CollEx à la collection" in flat(french.body)
+    assert "renew" not in body
+
+
+def test_the_letter_of_a_renewal_says_the_label_is_renewed(label_call, staff):
+    collection = labelled_collection(decided_on=dt.date(2021, 6, 1), months=60)
+    renewal = label_application(label_call, collection=collection)
+    decide(renewal, staff)
+
+    english = flat(render_letter(Decision.objects.get(application=renewal), language="en").body)
+    french = flat(render_letter(Decision.objects.get(application=renewal), language="fr").body)
+
+    assert "decided to renew the CollEx label of the collection" in english
+    assert "The label is renewed from 1 June 2026 until 31 May 2031 included" in english
+    assert "The collection stays in the directory" in english
+    assert "grant the CollEx label" not in english
+    assert "a décidé de renouveler le label CollEx de la collection" in french
+    assert "Le label est renouvelé du " in french
+    assert "juin 2026 au 31 mai 2031 inclus" in french
+    assert "accorder" not in french
 
 
 def test_sending_a_labelled_decisions_letter_makes_no_project(label_call, staff):
