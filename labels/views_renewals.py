@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from calls.models import Call
 from common.forms import error_summary
 
 from . import renewals
@@ -21,7 +22,9 @@ from .models import RenewalCampaign
 class CampaignForm(forms.Form):
     call = forms.ModelChoiceField(
         label=gettext_lazy("Renewal call"),
-        queryset=renewals.renewal_calls(),
+        # Chosen when the form is made (__init__): the calls open now, and never at import,
+        # when the database may not even be migrated yet.
+        queryset=Call.objects.none(),
         help_text=gettext_lazy("A CollEx label call, open or upcoming."),
     )
     expiring_by = forms.DateField(

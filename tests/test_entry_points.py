@@ -61,3 +61,21 @@ def test_pytest_reads_the_test_settings_whatever_the_environment_names(request):
 
     assert request.config.getoption("ds") == "config.settings.test"
     assert settings.SETTINGS_MODULE == "config.settings.test"
+
+
+def test_the_checks_pass_before_the_database_is_migrated(tmp_path):
+    """`make demo` on a fresh machine runs migrate, whose system checks import every URL
+    module and form: none may query the database then (a form's choices made at import did,
+    and migrate stopped on "no such table" before creating any)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=environment_naming_no_settings(
+            DJANGO_SETTINGS_MODULE="config.settings.dev",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
