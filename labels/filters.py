@@ -98,7 +98,7 @@ class CollectionFilter(django_filters.FilterSet):
     institution = django_filters.ModelChoiceFilter(
         label=_("Holding institution"),
         queryset=Institution.objects.filter(
-            Exists(Collection.objects.filter(institution=OuterRef("pk")))
+            Exists(Collection.objects.public().filter(institution=OuterRef("pk")))
         )
         .only("name", "acronym")
         .order_by("name"),

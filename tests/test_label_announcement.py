@@ -76,6 +76,9 @@ EVERYWHERE = dict.fromkeys(NOWHERE, True)
 def test_a_labelled_decision_without_letter_or_date_publishes_nothing(client, application):
     collection = application.collection
     assert seen_by_the_public(client, collection) == NOWHERE
+    # Nor its holding institution among the directory's choices.
+    directory = client.get(reverse("labels:directory")).content.decode()
+    assert collection.institution.name not in directory
     other = ApplicationFactory(call__asks_for_collections=True)
     assert collection not in choices(other)
     assert my_collections_section(application.lead) is None
@@ -88,6 +91,8 @@ def test_the_labelled_letter_makes_the_collection_public(client, staff, applicat
     send_letter(application.decision, staff)
     collection = application.collection
     assert seen_by_the_public(client, collection) == EVERYWHERE
+    directory = client.get(reverse("labels:directory")).content.decode()
+    assert collection.institution.name in directory
     other = ApplicationFactory(call__asks_for_collections=True)
     assert collection in choices(other)
     assert my_collections_section(application.lead) is not None
