@@ -8,8 +8,8 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from accounts.names import names_given
+        from labels.my_page import my_collections_section
         from labels.renewals import add_application_progress
-        from labels.views_holders import my_collections_section
 
         from . import my_page, renewals, team
 

@@ -60,7 +60,7 @@ def listed(collections):
     """The directory's page of collections, each with its `state` and `materials` named."""
     collections = list(collections)
     for collection in collections:
-        collection.state = LabelState(collection.label_state)
+        collection.label_now = LabelState(collection.label_state)
         collection.materials = terms(collection, Facet.MATERIAL)
     return collections
 

@@ -25,7 +25,7 @@ from .forms import InviteForm, RecordForm
 from .history import history
 from .models import Collection, HolderRole
 from .services import LabelError, StaleRecord, update_record
-from .status import label_state, paris_today
+from .status import label_state
 
 
 def collection_for(request, pk):
@@ -183,24 +183,3 @@ def invitation(request, token):
         },
         status=404 if found is None else 200,
     )
-
-
-def my_collections_section(user):
-    """The "My collections" section of the My applications page (applications.my_page): the
-    collections `user` holds once announced (labels.rules.is_announced), the label ending
-    first, with its state; None when none."""
-    if not user.is_authenticated:
-        return None
-    held = list(
-        Collection.objects.public(paris_today())
-        .filter(holdings__user=user)
-        .select_related("institution")
-        .order_by("expires_on", "pk")
-    )
-    if not held:
-        return None
-    call = renewals.open_label_call()
-    for collection in held:
-        collection.state = label_state(collection)
-        collection.renewal = renewals.renewal_offered(user, collection, call)
-    return "labels/holders/my_collections.html", {"collections": held}

@@ -26,7 +26,7 @@ def registry_list(request):
     filters = RegistryFilters(request.GET or None)
     page = Paginator(registry(filters), PER_PAGE).get_page(request.GET.get("page"))
     for collection in page.object_list:
-        collection.state = label_state(collection)
+        collection.label_now = label_state(collection)
     return render(
         request,
         "labels/staff/registry.html",

@@ -243,8 +243,9 @@ def test_my_applications_query_count_does_not_grow(
     client.get(en("applications:mine"))  # the site's settings are created on the first visit
 
     # One more than before the team invitations: the applications the person joined; one more
-    # for the reports their funded projects owe (projects, through applications.my_page).
-    with django_assert_max_num_queries(10):
+    # for the reports their funded projects owe (projects, through applications.my_page); one
+    # more for the labelled collections they hold (labels.my_page).
+    with django_assert_max_num_queries(11):
         response = client.get(en("applications:mine"))
 
     assert response.content.decode().count("<tr>") == count + 1 + len(joined) + 1

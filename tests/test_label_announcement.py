@@ -17,7 +17,7 @@ from decisions import services
 from decisions.letters import send_letter
 from decisions.models import Outcome
 from labels.status import paris_today
-from labels.views_holders import my_collections_section
+from labels.my_page import my_collections_section
 
 from .factories import ApplicationFactory, CallFactory, UserFactory, collection_record
 
