@@ -16,8 +16,8 @@ from calls.models import CallKind
 from decisions import services
 from decisions.letters import send_letter
 from decisions.models import Outcome
-from labels.status import paris_today
 from labels.my_page import my_collections_section
+from labels.status import paris_today
 
 from .factories import ApplicationFactory, CallFactory, UserFactory, collection_record
 
