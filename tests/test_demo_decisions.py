@@ -22,6 +22,7 @@ from decisions.models import Body, Decision, Envelope, Letter, Outcome
 from decisions.services import promotion_candidate
 from demo.decisions import DECIDED_APPLICATIONS, DECIDED_CALL, DECIDED_PEOPLE, MANAGER
 from demo.facts import PARIS, block_id, load_network
+from demo.labels import LABELS
 from demo.people import DEMO_PASSWORD
 from reports.opendata import funded_projects
 from reviews.ranking import call_ranking
@@ -231,7 +232,8 @@ def test_a_second_run_changes_nothing_and_the_demo_accounts_still_sign_in(client
     load_demo()
 
     assert snapshot() == first
-    assert len(first["decisions"]) == len(DECIDED_APPLICATIONS)
+    # The decided call's decisions, and the past label campaigns' "labelled" ones.
+    assert len(first["decisions"]) == len(DECIDED_APPLICATIONS) + len(LABELS["collections"])
     assert "Decided: AAP Numérisation enrichie 2026" in output
     assert "5 funded (239,900 EUR of 240,000), 1 on the reserve list, 1 rejected" in output
     # The accounts load_demo prints sign in; the quiet ones created for the decided call too.

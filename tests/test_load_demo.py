@@ -30,6 +30,7 @@ from demo.facts import load_network
 from demo.labels import LABELS
 from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, quiet_accounts
 from demo.review import REVIEW_CALL
+from demo.volume import SERVICE_LABELS
 from labels.models import Collection
 from labels.vocabularies import Region
 from privacy.models import PrivacyNoticePage
@@ -258,8 +259,9 @@ def test_the_large_size_adds_calls_applicants_and_reviewers_once(demo):
     labelled = len(LABELS["collections"])
     demo_applications = len(APPLICATIONS) + len(DECIDED_APPLICATIONS) + labelled
     assert Application.objects.count() == demo_applications
-    # 2,000 labelled collections for the directory's and the map's benchmark, once.
-    assert Collection.objects.count() == 2000 + labelled
+    # 2,000 labelled collections for the directory's and the map's benchmark, and a few more
+    # labelled through labels.services, once.
+    assert Collection.objects.count() == 2000 + SERVICE_LABELS + labelled
     assert set(Collection.objects.values_list("region", flat=True)) == set(Region.values)
 
 
