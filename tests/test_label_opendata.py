@@ -12,7 +12,7 @@ from django.utils import translation
 
 from accounts.models import Discipline, Institution
 from common.months import add_months
-from labels.models import Collection, CollectionTerm, Facet
+from labels.models import Collection, CollectionTerm, Facet, code_of
 from labels.status import paris_today
 from reports.opendata_registry import COLUMNS
 
@@ -140,8 +140,10 @@ def test_a_collection_is_read_by_its_code_and_other_codes_answer_404(client, reg
     assert found.status_code == 200
     assert found.json()["name_fr"] == "=Fonds « Lamarck »"  # JSON needs no neutralising
     assert found["Link"] == f'<{LICENCE_URL}>; rel="license"'
-    assert client.get(f"/api/v1/collections/CX{current.pk}/").status_code == 404
-    assert client.get("/api/v1/collections/CX9999/").status_code == 404
+    # A number that no collection has yet, whatever the database's sequence is at.
+    unused = Collection.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    assert client.get(f"/api/v1/collections/{code_of(unused)}/").status_code == 404
+    assert client.get(f"/api/v1/collections/{current.pk}/").status_code == 404
     assert client.post("/api/v1/collections/", {}).status_code == 405
 
 

@@ -99,6 +99,9 @@ def test_the_registry_costs_the_same_whatever_the_number_of_collections(
     assert response.content.decode().count("label-state") == count
 
 
+# Marked: its only database fixtures come through getfixturevalue, which pytest-django does not
+# see when it puts the transactional tests (which empty the roles' groups) before the others.
+@pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["applicant", "reviewer", "council_member"])
 def test_nobody_else_opens_the_registry_or_its_pages(client, persona, request):
     collection = labelled_collection(lead=request.getfixturevalue("applicant"))

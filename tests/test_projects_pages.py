@@ -100,6 +100,9 @@ def test_the_management_page_leads_staff_to_the_list(client, programme_manager):
     assert LIST in client.get(reverse("reviews:management")).content.decode()
 
 
+# Marked: its only database fixtures come through getfixturevalue, which pytest-django does not
+# see when it puts the transactional tests (which empty the roles' groups) before the others.
+@pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["applicant", "reviewer", "council_member"])
 def test_nobody_but_staff_opens_the_list(persona, client, request):
     client.force_login(request.getfixturevalue(persona))
