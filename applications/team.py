@@ -16,8 +16,6 @@ another account, and an account never gains access by an address it does not own
 """
 
 import datetime as dt
-import hashlib
-import secrets
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -32,6 +30,7 @@ from accounts.facts import person_facts
 from calls.facts import call_facts
 from common.errors import Refused
 from common.permissions import require
+from common.tokens import new_token, token_hash
 
 from . import audit
 from .facts import application_facts
@@ -49,10 +48,6 @@ VALID_FOR = dt.timedelta(days=30)
 
 class TeamInvitationError(Refused):
     """A refused invitation, acceptance or refusal, with a message for the person."""
-
-
-def token_hash(token):
-    return hashlib.sha256((token or "").encode()).hexdigest()
 
 
 def team_addresses(application):
@@ -115,7 +110,7 @@ def invite_team_member(application, actor, email, now=None):
             raise TeamInvitationError(
                 _("%(email)s has already joined the application.") % {"email": email}
             )
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         if invitation is None:
             invitation = TeamInvitation(application=application, email=email)
         invitation.token_hash = token_hash(token)

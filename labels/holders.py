@@ -9,8 +9,6 @@ account proves who clicks, so a forwarded link gives another account nothing.
 """
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.facts import person_facts
 from common.errors import Refused
 from common.permissions import require
+from common.tokens import new_token, token_hash
 
 from .messages import collection_facts
 from .models import Collection, CollectionHolder, HolderInvitation, HolderRole
@@ -32,10 +31,6 @@ VALID_FOR = dt.timedelta(days=30)
 
 class HolderError(Refused):
     """A refused invitation, acceptance or removal, with a message for the person."""
-
-
-def token_hash(token):
-    return hashlib.sha256((token or "").encode()).hexdigest()
 
 
 def expires_at(invitation):
@@ -82,7 +77,7 @@ def invite_holder(collection, inviter, email, now=None):
             raise HolderError(
                 _("%(email)s already keeps this collection's record.") % {"email": email}
             )
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         invitation = (
             HolderInvitation.objects.select_for_update()
             .filter(collection=collection, email=email, accepted_at__isnull=True)
