@@ -60,7 +60,3 @@ def with_label_state(queryset, today=None):
             output_field=models.CharField(),
         )
     )
-
-
-def days_left(collection, today=None) -> int:
-    return (collection.expires_on - (today or paris_today())).days
